@@ -27,7 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="non-interactive run: answers file in, deliverables and report.json out")
     p.add_argument("--answers", required=True, metavar="FILE", help="YAML or JSON answers file")
     p.add_argument("--out", required=True, metavar="DIR", help="output directory")
-    p.add_argument("--format", default=FORMATS, help=f"comma-separated formats (default: {FORMATS}; also pdf)")
+    p.add_argument(
+        "--format", default=FORMATS, help=f"comma-separated formats (default: {FORMATS}; also pdf)"
+    )
     p.add_argument("--lang", dest="sub_lang", choices=["zh", "en"], help="language of the deliverables")
     p.add_argument("--strict", action="store_true", help="missing answers are an error, not open questions")
 
@@ -55,8 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("doc", metavar="DOC", help="document id, name or path as shown by `coach kb list`")
     p = kbsub.add_parser("search", help="search the guidance and your documents")
     p.add_argument("query", metavar="QUERY")
-    p.add_argument("--stage", choices=[
-        "requirements", "selection", "data", "development", "integration", "testing", "operations"])
+    p.add_argument(
+        "--stage",
+        choices=["requirements", "selection", "data", "development", "integration", "testing", "operations"],
+    )
     p.add_argument("--kind", choices=["guidance", "pitfall", "case", "deliverable"])
     p.add_argument("--scope", choices=["all", "builtin", "org"], default="all")
     p.add_argument("-k", type=int, default=5, metavar="N", help="number of passages (default 5)")

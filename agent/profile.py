@@ -13,8 +13,18 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Sector = Literal[
-    "finance", "government", "healthcare", "education", "manufacturing", "retail",
-    "energy", "telecom", "legal", "media", "internet", "other",
+    "finance",
+    "government",
+    "healthcare",
+    "education",
+    "manufacturing",
+    "retail",
+    "energy",
+    "telecom",
+    "legal",
+    "media",
+    "internet",
+    "other",
 ]
 Technique = Literal["rag", "agent", "fine_tuning", "prompt_engineering", "multimodal"]
 Deployment = Literal["private", "public_cloud", "hybrid", "cloud_edge"]
@@ -94,8 +104,12 @@ class Data(_Section):
     modalities: list[Literal["text", "image", "voice", "table", "video"]] | None = None
     personal_data: bool | None = None
     confidential_data: bool | None = None
-    desensitisation: list[Literal["masking", "anonymisation", "differential_privacy", "encryption", "none"]] | None = None
-    preparation: list[Literal["cleaning", "labelling", "normalisation", "dataset_split", "feature_extraction"]] | None = None
+    desensitisation: (
+        list[Literal["masking", "anonymisation", "differential_privacy", "encryption", "none"]] | None
+    ) = None
+    preparation: (
+        list[Literal["cleaning", "labelling", "normalisation", "dataset_split", "feature_extraction"]] | None
+    ) = None
     knowledge_base: bool | None = None
     kb_update_cadence: Cadence | None = None
     governance_owner: str | None = None
@@ -110,7 +124,9 @@ class Development(_Section):
     professional_domain: bool | None = None
     """Does the output require professional (medical, legal, financial…) correctness?"""
     domain_data: str | None = None
-    hallucination_controls: list[Literal["grounding", "citations", "human_review", "output_filtering"]] | None = None
+    hallucination_controls: (
+        list[Literal["grounding", "citations", "human_review", "output_filtering"]] | None
+    ) = None
     evaluation_baseline: bool | None = None
     optimisation: list[Literal["quantisation", "distillation", "pruning", "none"]] | None = None
 
@@ -120,7 +136,9 @@ class Integration(_Section):
     interface: list[Literal["chat", "voice", "digital_human", "embedded", "api"]] | None = None
     deployment_mode: Deployment | None = None
     monitoring: bool | None = None
-    security: list[Literal["access_control", "audit_log", "content_filter", "encryption", "none"]] | None = None
+    security: list[Literal["access_control", "audit_log", "content_filter", "encryption", "none"]] | None = (
+        None
+    )
     rollback_plan: bool | None = None
     upgrade_plan: bool | None = None
     scale_users: float | None = None
@@ -142,19 +160,43 @@ class Testing(_Section):
 
 
 class Operations(_Section):
-    monitoring_metrics: list[Literal[
-        "accuracy", "latency", "hallucination_rate", "resource_usage", "satisfaction", "business_kpi", "cost"
-    ]] | None = None
+    monitoring_metrics: (
+        list[
+            Literal[
+                "accuracy",
+                "latency",
+                "hallucination_rate",
+                "resource_usage",
+                "satisfaction",
+                "business_kpi",
+                "cost",
+            ]
+        ]
+        | None
+    ) = None
     alert_thresholds: str | None = None
     kb_update_cadence: Cadence | None = None
     model_update_cadence: Cadence | None = None
     feedback_loop: bool | None = None
     user_training: bool | None = None
     owners: str | None = None
-    value_metrics: list[Literal[
-        "roi", "efficiency", "satisfaction", "social_evaluation", "risk", "tech_leadership",
-        "industry_guidance", "strategy_fit", "fairness", "diversity",
-    ]] | None = None
+    value_metrics: (
+        list[
+            Literal[
+                "roi",
+                "efficiency",
+                "satisfaction",
+                "social_evaluation",
+                "risk",
+                "tech_leadership",
+                "industry_guidance",
+                "strategy_fit",
+                "fairness",
+                "diversity",
+            ]
+        ]
+        | None
+    ) = None
     business_review: bool | None = None
     """Is there a periodic review of business impact (not only model metrics)?"""
     new_scenarios: str | None = None

@@ -1,0 +1,156 @@
+"""What the engine exposes to its fronts and to the deliverables.
+
+`Turn` is what the TUI or a scripted run sees after each input; `ProjectSnapshot` is the whole
+picture of a project at a moment, from which deliverables, `report.json` and the TUI panels are
+made. Both are plain pydantic models: no graph, no model, no textual.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from agent.profile import Profile
+from agent.types import Citation, Finding, Lang, Passage, Phase, Stage
+
+AnswerStatus = Literal["answered", "skipped", "unknown"]
+AnswerSource = Literal["user", "llm", "signal", "file"]
+
+
+class AnswerRecord(BaseModel):
+    """One answer to one question, as given and as understood."""
+
+    question_id: str
+    stage: Stage
+    field: str
+    """Dotted profile path the answer fills."""
+    raw: str = ""
+    """What the user typed (or the answers file held), verbatim."""
+    value: Any = None
+    """The typed value written to the profile (None when skipped/unknown)."""
+    status: AnswerStatus = "answered"
+    source: AnswerSource = "user"
+    inferred: dict[str, Any] = Field(default_factory=dict)
+    """Other profile fields inferred from this answer's free text (signals or the model)."""
+    at: datetime | None = None
+
+
+class OpenQuestion(BaseModel):
+    """Something the coach needs to know but doesn't: never invented, always listed."""
+
+    question_id: str
+    stage: Stage
+    field: str
+    text: str
+    reason: Literal["skipped", "unknown", "unanswered"] = "unanswered"
+
+
+class Recommendation(BaseModel):
+    """Advice that follows from the profile, with the reasoning and the guidance behind it."""
+
+    id: str
+    stage: Stage
+    title: str
+    advice: str
+    reasoning: str
+    """Why this applies to *this* project: which answers lead here."""
+    based_on: list[str] = Field(default_factory=list)
+    """Profile field paths the recommendation follows from."""
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class StageOverride(BaseModel):
+    """The user left a stage although its exit criteria were unmet."""
+
+    stage: Stage
+    unmet: list[str]
+    at: datetime | None = None
+
+
+class Usage(BaseModel):
+    """Model usage in LLM mode, counted per session."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    failures: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+class ExitCriterion(BaseModel):
+    id: str
+    text: str
+    met: bool
+
+
+class ProjectSnapshot(BaseModel):
+    """The whole picture of a project at one moment."""
+
+    name: str
+    lang: Lang = "zh"
+    mode: Literal["guided", "llm"] = "guided"
+    model_name: str | None = None
+    profile: Profile = Field(default_factory=Profile)
+    answers: dict[str, AnswerRecord] = Field(default_factory=dict)
+    findings: list[Finding] = Field(default_factory=list)
+    readiness: dict[Stage, int] = Field(default_factory=dict)
+    exit_criteria: dict[Stage, list[ExitCriterion]] = Field(default_factory=dict)
+    phase: Phase = Phase.concept
+    """The adoption phase the project is in now."""
+    next_phase_criteria: list[ExitCriterion] = Field(default_factory=list)
+    """What must hold to move to the next phase."""
+    recommendations: list[Recommendation] = Field(default_factory=list)
+    open_questions: list[OpenQuestion] = Field(default_factory=list)
+    overrides: list[StageOverride] = Field(default_factory=list)
+    passages: dict[str, Passage] = Field(default_factory=dict)
+    """Every passage cited by findings or recommendations, by id (for source lists)."""
+    narratives: dict[str, str] = Field(default_factory=dict)
+    """LLM-drafted paragraphs keyed by `<deliverable>.<section>` (LLM mode only)."""
+    stale_deliverables: list[str] = Field(default_factory=list)
+    """Deliverable ids whose inputs changed since they were last written."""
+    current_stage: Stage = Stage.requirements
+    done: bool = False
+    usage: Usage = Field(default_factory=Usage)
+    updated_at: datetime | None = None
+
+
+class QuestionView(BaseModel):
+    """The question the coach is waiting on, ready to display."""
+
+    id: str
+    stage: Stage
+    text: str
+    help: str = ""
+    type: Literal["choice", "multi", "number", "text", "yesno"]
+    options: list[tuple[str, str]] = Field(default_factory=list)
+    """(value, label) pairs in the session's language."""
+    index: int = 0
+    """1-based position within the stage."""
+    total: int = 0
+
+
+MessageKind = Literal["question", "advice", "finding", "notice", "answer", "summary", "echo", "error"]
+
+
+class CoachMessage(BaseModel):
+    """One message the coach shows (Markdown)."""
+
+    kind: MessageKind
+    text: str
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class Turn(BaseModel):
+    """What the front shows after an input: new messages and the next question (None when done)."""
+
+    messages: list[CoachMessage] = Field(default_factory=list)
+    question: QuestionView | None = None
+    stage: Stage = Stage.requirements
+    done: bool = False
+    notice: str | None = None
+    """One-line notice, e.g. 'model unavailable, guided mode for this turn'."""
