@@ -1,0 +1,46 @@
+"""The built-in guidance pack: passages written from the source documents, shipped as YAML.
+
+Loading the pack needs no vector store: rules, recommendations and deliverables cite passages
+by id and resolve them here, deterministically. The store indexes the same passages for search.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from agent.types import Citation, Passage
+
+PACK_DIR = Path(__file__).parent / "pack"
+
+
+@cache
+def load_pack() -> tuple[Passage, ...]:
+    """Every passage of the built-in pack, in file then list order."""
+    passages: list[Passage] = []
+    for path in sorted(PACK_DIR.glob("*.yaml")):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            passages.append(Passage.model_validate({**item, "kb": "builtin"}))
+    return tuple(passages)
+
+
+@cache
+def pack_index() -> dict[str, Passage]:
+    """Passages by id."""
+    return {p.id: p for p in load_pack()}
+
+
+def get_passage(passage_id: str) -> Passage | None:
+    """A built-in passage by id, or None."""
+    return pack_index().get(passage_id)
+
+
+def cite(passage_id: str, quote_chars: int = 80) -> Citation:
+    """A citation to a built-in passage; raises KeyError for an unknown id (a broken data file)."""
+    p = pack_index()[passage_id]
+    quote = p.text.strip().replace("\n", " ")
+    if len(quote) > quote_chars:
+        quote = quote[:quote_chars] + "…"
+    return Citation(passage_id=p.id, source=p.source, section=p.section, title=p.title, quote=quote)
