@@ -1,0 +1,280 @@
+"""An in-memory stand-in for `graphs.session`, with the same methods, for fast Pilot tests.
+
+Five questions of every type, one pitfall rule, /back /skip /revise /stage, user questions,
+streamed tokens, an optional delay per turn and an optional failing "model".
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from agent.config import Settings
+from agent.errors import InputError, ModelError
+from agent.snapshot import AnswerRecord, CoachMessage, ExitCriterion, ProjectSnapshot, QuestionView, Turn
+from agent.types import Citation, Evidence, Finding, Passage, Stage
+
+_Q = tuple[str, Stage, str, str, list[tuple[str, str]]]
+QUESTIONS: list[_Q] = [
+    (
+        "req.target_users",
+        Stage.requirements,
+        "choice",
+        "谁会使用这个系统？",
+        [("internal", "内部员工"), ("external", "外部客户"), ("both", "两者都有")],
+    ),
+    (
+        "req.techniques",
+        Stage.requirements,
+        "multi",
+        "计划采用哪些技术？",
+        [("rag", "检索增强（RAG）"), ("agent", "智能体"), ("fine_tuning", "微调")],
+    ),
+    ("req.budget", Stage.requirements, "number", "预算（万元）是多少？", []),
+    (
+        "sel.deployment",
+        Stage.selection,
+        "choice",
+        "部署方式？",
+        [("private", "私有化部署"), ("public_cloud", "公有云"), ("hybrid", "混合部署")],
+    ),
+    ("data.personal", Stage.data, "yesno", "是否涉及个人或敏感数据？", [("yes", "是"), ("no", "否")]),
+    ("data.notes", Stage.data, "text", "请描述数据来源。", []),
+]
+
+PASSAGE = Passage(
+    id="pitfall.privacy",
+    text="金融、医疗等敏感数据应优先私有化部署并结合 RAG。",
+    title="数据安全与隐私合规",
+    source="003_829d98c82b09c91c.txt",
+    section="陷阱一",
+    kind="pitfall",
+)
+CITATION = Citation(
+    passage_id=PASSAGE.id,
+    source=PASSAGE.source,
+    section=PASSAGE.section,
+    title=PASSAGE.title,
+    quote="敏感数据应优先私有化部署",
+)
+
+STORE: dict[str, dict[str, Any]] = {}
+"""Projects by name, shared across fake sessions (the fake's 'database')."""
+
+
+@dataclass
+class FakeSession:
+    name: str
+    lang: str = "zh"
+    delay: float = 0.0
+    fail: bool = False
+    tokens: Sequence[str] = ()
+    state: dict[str, Any] = field(default_factory=dict)
+    closed: bool = False
+
+    def _question(self) -> QuestionView | None:
+        pos = self.state["pos"]
+        if pos >= len(QUESTIONS):
+            return None
+        qid, stage, qtype, text, options = QUESTIONS[pos]
+        in_stage = [q for q in QUESTIONS if q[1] == stage]
+        index = [q[0] for q in in_stage].index(qid) + 1
+        return QuestionView(
+            id=qid,
+            stage=stage,
+            text=text,
+            help="",
+            type=qtype,  # type: ignore[arg-type]
+            options=options,
+            index=index,
+            total=len(in_stage),
+        )
+
+    def _turn(self, messages: list[CoachMessage], notice: str | None = None) -> Turn:
+        q = self._question()
+        stage = q.stage if q else Stage.operations
+        return Turn(messages=messages, question=q, stage=stage, done=q is None, notice=notice)
+
+    def current(self) -> Turn:
+        """The question waiting for an answer."""
+        return self._turn([])
+
+    def send(self, text: str, *, on_token: Callable[[str], None] | None = None) -> Turn:
+        """Interpret an answer or a command, like the engine."""
+        self.state["log"].append(text)
+        text = text.strip()
+        if self.delay:
+            time.sleep(self.delay)
+        if text.startswith("/"):
+            return self._command(text)
+        if text.endswith(("?", "？")):
+            if self.fail:
+                raise ModelError("endpoint unreachable: connection refused", hint="check OPENAI_BASE_URL")
+            for tok in self.tokens:
+                if on_token:
+                    on_token(tok)
+                if self.delay:
+                    time.sleep(self.delay / max(1, len(self.tokens)))
+            body = "".join(self.tokens) or "RAG 是检索增强生成。"
+            return self._turn([CoachMessage(kind="answer", text=body, citations=[CITATION])])
+        q = self._question()
+        if q is None:
+            return self._turn([CoachMessage(kind="notice", text="访谈已完成。")])
+        value: Any = text
+        if q.type in ("choice", "yesno"):
+            values = [v for v, _ in q.options]
+            if text.isdigit() and 1 <= int(text) <= len(values):
+                value = values[int(text) - 1]
+            elif text not in values:
+                raise InputError(f"'{text}' is not an option", hint="choose a number")
+        elif q.type == "multi":
+            value = [v.strip() for v in text.split(",") if v.strip()]
+        elif q.type == "number":
+            try:
+                value = float(text)
+            except ValueError as exc:
+                raise InputError(f"'{text}' is not a number", hint="type digits") from exc
+        self.state["answers"][q.id] = AnswerRecord(
+            question_id=q.id, stage=q.stage, field=q.id, raw=text, value=value
+        )
+        self.state["pos"] += 1
+        notice = None
+        if self.fail:
+            notice = "模型不可用，本轮使用引导模式 / model unavailable, guided mode for this turn"
+        messages = [CoachMessage(kind="echo", text=f"已记录：{value}")]
+        if self._finding() and q.id in ("sel.deployment", "data.personal"):
+            messages.append(CoachMessage(kind="finding", text="⚠ 敏感数据使用公有云", citations=[CITATION]))
+        return self._turn(messages, notice)
+
+    def _command(self, text: str) -> Turn:
+        cmd, _, arg = text.partition(" ")
+        ids = [q[0] for q in QUESTIONS]
+        if cmd == "/back":
+            self.state["pos"] = max(0, self.state["pos"] - 1)
+        elif cmd == "/skip":
+            self.state["pos"] += 1
+        elif cmd == "/revise" and arg.strip() in ids:
+            self.state["pos"] = ids.index(arg.strip())
+        elif cmd == "/stage":
+            stage = Stage(arg.strip())
+            self.state["pos"] = next(i for i, q in enumerate(QUESTIONS) if q[1] == stage)
+        else:
+            raise InputError(f"unknown command {cmd}", hint="/help")
+        return self._turn([CoachMessage(kind="notice", text=f"{cmd} ok")])
+
+    def _finding(self) -> Finding | None:
+        answers = self.state["answers"]
+        dep = answers.get("sel.deployment")
+        personal = answers.get("data.personal")
+        if dep and personal and dep.value == "public_cloud" and personal.value == "yes":
+            return Finding(
+                id="privacy-public-cloud",
+                title="敏感数据使用公有云部署",
+                severity="high",
+                stage=Stage.selection,
+                advice="改为私有化部署，结合 RAG。",
+                citations=[CITATION],
+                evidence=[
+                    Evidence(question_id="sel.deployment", field="selection.deployment", value="public_cloud")
+                ],
+            )
+        return None
+
+    def snapshot(self) -> ProjectSnapshot:
+        """The project as it stands."""
+        answers = self.state["answers"]
+        readiness = {s: 0 for s in Stage}
+        for s in Stage:
+            qs = [q for q in QUESTIONS if q[1] == s]
+            if qs:
+                readiness[s] = round(100 * sum(q[0] in answers for q in qs) / len(qs))
+        finding = self._finding()
+        q = self._question()
+        return ProjectSnapshot(
+            name=self.name,
+            lang=self.lang,  # type: ignore[arg-type]
+            mode="llm" if self.fail else "guided",
+            model_name="fake-model" if self.fail else None,
+            answers=dict(answers),
+            findings=[finding] if finding else [],
+            readiness=readiness,
+            exit_criteria={Stage.requirements: [ExitCriterion(id="goal", text="目标可度量", met=False)]},
+            passages={PASSAGE.id: PASSAGE},
+            current_stage=q.stage if q else Stage.operations,
+            done=q is None,
+            updated_at=datetime.now(UTC),
+        )
+
+    def close(self) -> None:
+        self.closed = True
+
+
+@dataclass
+class FakeFactory:
+    """Stands in for `tui.backend.EngineFactory`."""
+
+    delay: float = 0.0
+    fail: bool = False
+    tokens: Sequence[str] = ()
+    opened: list[FakeSession] = field(default_factory=list)
+    exports: list[Path] = field(default_factory=list)
+
+    def open(
+        self, name: str, *, lang: str, sector: str | None, settings: Settings | None, create: bool
+    ) -> FakeSession:
+        if name not in STORE:
+            if not create:
+                raise InputError(f"no project named {name}")
+            STORE[name] = {"pos": 0, "answers": {}, "log": [], "lang": lang, "sector": sector}
+        session = FakeSession(
+            name=name,
+            lang=STORE[name]["lang"],
+            delay=self.delay,
+            fail=self.fail,
+            tokens=self.tokens,
+            state=STORE[name],
+        )
+        self.opened.append(session)
+        return session
+
+    def list_projects(self) -> list[dict[str, Any]]:
+        rows = []
+        for name, state in STORE.items():
+            session = FakeSession(name=name, state=state)
+            snap = session.snapshot()
+            rows.append(
+                {
+                    "name": name,
+                    "lang": state["lang"],
+                    "stage": snap.current_stage,
+                    "readiness": snap.readiness,
+                    "updated_at": datetime(2026, 11, 22, 8, 0),
+                }
+            )
+        return rows
+
+    def delete_project(self, name: str) -> None:
+        STORE.pop(name, None)
+
+    def export(
+        self,
+        session: Any,
+        out_dir: Path,
+        formats: Sequence[str],
+        lang: str,
+        progress: Callable[[int, int, str], None],
+    ) -> list[Path]:
+        from tui.exporting import summary_export
+
+        files = summary_export(session.snapshot(), out_dir, formats, lang, progress)
+        self.exports.extend(files)
+        return files
+
+    def preview(self, snapshot: ProjectSnapshot, stage: Stage, lang: str) -> str | None:
+        from tui.summary import stage_summary
+
+        return stage_summary(snapshot, stage, lang)

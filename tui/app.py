@@ -1,0 +1,241 @@
+"""The Textual app: `make_app` (used by the CLI and the tests) and `run_app` (the `coach` command).
+
+The engine is imported lazily by the session factory inside workers, so the first screen is
+up before LangGraph or Chroma load.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widget import Widget
+
+from agent.config import Settings
+from tui.backend import EngineFactory, SessionFactory
+from tui.i18n import t
+
+
+class CoachApp(App[int]):
+    """Project picker first; one interview screen per opened project."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Adoption Coach"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Quit", priority=True),
+        Binding("f1", "help", "Help", id="help", tooltip="Help"),
+        Binding("f4", "settings", "Settings", id="settings", tooltip="Settings"),
+        Binding("ctrl+t", "toggle_theme", "Theme", id="theme", tooltip="Theme", show=False),
+        Binding("ctrl+l", "switch_lang", "EN", id="lang", tooltip="Language", show=False),
+    ]
+
+    def __init__(
+        self,
+        *,
+        lang: str,
+        session_factory: SessionFactory,
+        settings: Settings,
+        config_error: Exception | None = None,
+    ) -> None:
+        super().__init__()
+        self.lang = lang
+        self.session_factory = session_factory
+        self.settings = settings
+        self._config_error = config_error
+        self.theme = "textual-light" if settings.theme == "light" else "textual-dark"
+        if settings.keys:
+            self.set_keymap(settings.keys)
+
+    # --- start-up ---------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from tui.screens.picker import PickerScreen
+
+        self.title = t("app.title", self.lang)
+        self.localize_bindings(self)
+        self.push_screen(PickerScreen())
+        if self._config_error is not None:
+            self.show_error(t("settings.load_failed", self.lang), self._config_error)
+        unknown = sorted(set(self.settings.keys) - self.binding_ids())
+        if unknown:
+            self.notify(t("settings.bad_keys", self.lang, ids=", ".join(unknown)), severity="warning")
+
+    # --- bindings ---------------------------------------------------------------------------
+
+    def binding_ids(self) -> set[str]:
+        """Every binding id a user can remap in `Settings.keys`."""
+        from tui.screens.interview import InterviewScreen
+        from tui.screens.picker import PickerScreen
+        from tui.widgets.question import QuestionPanel
+
+        ids: set[str] = set()
+        for cls in (CoachApp, InterviewScreen, PickerScreen, QuestionPanel):
+            ids.update(b.id for b in cls.BINDINGS if isinstance(b, Binding) and b.id)
+        return ids
+
+    def localize_bindings(self, node: App[Any] | Screen[Any] | Widget) -> None:
+        """Set binding descriptions and tooltips from the strings file in the current language."""
+        bindings_map = node._bindings
+        for key, bindings in list(bindings_map.key_to_bindings.items()):
+            bindings_map.key_to_bindings[key] = [
+                dataclasses.replace(
+                    b,
+                    description=t(f"bind.{b.id}", self.lang)
+                    if b.id and _has(f"bind.{b.id}")
+                    else b.description,
+                    tooltip=t(f"bind.{b.id}.tip", self.lang)
+                    if b.id and _has(f"bind.{b.id}.tip")
+                    else b.tooltip,
+                )
+                for b in bindings
+            ]
+        self.refresh_bindings()
+
+    def keys_table(self) -> str:
+        """Markdown table of the active bindings (after remapping), for the help screen."""
+        rows = ["| key | action |", "|---|---|"]
+        seen: set[str] = set()
+        for node in (self.screen, self):
+            for key, bindings in node._bindings.key_to_bindings.items():
+                for b in bindings:
+                    if b.id and b.id not in seen and b.id not in ("option_up", "option_down", "close"):
+                        seen.add(b.id)
+                        rows.append(f"| `{self.get_key_display(b) or key}` | {b.description} — {b.tooltip} |")
+        return "\n".join(rows)
+
+    # --- commands ---------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The command palette: every action of the app, in the UI language."""
+        from tui.screens.interview import InterviewScreen
+
+        lang = self.lang
+        yield SystemCommand(t("bind.help", lang), t("bind.help.tip", lang), self.action_help)
+        yield SystemCommand(t("bind.settings", lang), t("bind.settings.tip", lang), self.action_settings)
+        yield SystemCommand(t("bind.theme", lang), t("bind.theme.tip", lang), self.action_toggle_theme)
+        yield SystemCommand(t("bind.lang.tip", lang), t("bind.lang", lang), self.action_switch_lang)
+        if isinstance(screen, InterviewScreen):
+            for cmd in ("export", "panels", "sources", "back", "skip", "projects"):
+                action = getattr(screen, f"action_{'toggle_panels' if cmd == 'panels' else cmd}")
+                yield SystemCommand(t(f"bind.{cmd}", lang), t(f"bind.{cmd}.tip", lang), action)
+        yield SystemCommand(t("bind.quit", lang), t("bind.quit.tip", lang), self.action_quit)
+
+    def action_help(self) -> None:
+        """Show the help (commands and keys)."""
+        from tui.screens.dialogs import HelpScreen
+
+        self.push_screen(HelpScreen(self.lang, self.keys_table()))
+
+    def action_settings(self) -> None:
+        """Open the settings screen."""
+        from tui.screens.settings import SettingsScreen
+
+        def saved(settings: Settings | None) -> None:
+            if settings is None:
+                return
+            self.settings = settings
+            self.theme = "textual-light" if settings.theme == "light" else "textual-dark"
+            if settings.lang != self.lang:
+                self.set_lang(settings.lang)
+
+        self.push_screen(SettingsScreen(self.settings, self.lang), saved)
+
+    def action_toggle_theme(self) -> None:
+        """Light ↔ dark."""
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def action_switch_lang(self) -> None:
+        """中文 ↔ English for the UI (the project's own language does not change)."""
+        self.set_lang("en" if self.lang == "zh" else "zh")
+        self.notify(t("interview.lang_switched", self.lang))
+
+    def set_lang(self, lang: str) -> None:
+        """Re-label the app and its screens in `lang`."""
+        self.lang = lang
+        self.title = t("app.title", lang)
+        self.localize_bindings(self)
+        for screen in self.screen_stack:
+            relabel = getattr(screen, "relabel", None)
+            if relabel is not None:
+                relabel()
+
+    # --- projects ---------------------------------------------------------------------------
+
+    def open_project(self, name: str, *, lang: str, sector: str | None, create: bool) -> None:
+        """Push the interview screen for project `name`."""
+        from tui.screens.interview import InterviewScreen
+
+        self.push_screen(InterviewScreen(name, lang=lang, sector=sector, create=create))
+
+    def close_project(self) -> None:
+        """Close the open project and return to the picker."""
+        from tui.screens.interview import InterviewScreen
+
+        screen = self.screen
+        if isinstance(screen, InterviewScreen):
+            if screen.session is not None:
+                screen.session.close()
+            self.pop_screen()
+
+    def show_error(self, title: str, error: BaseException) -> None:
+        """A modal with the error's title, message and hint (never a traceback)."""
+        from agent.errors import CoachError
+        from tui.screens.dialogs import ErrorScreen
+
+        if isinstance(error, CoachError):
+            message = f"{error.title}\n\n{error}"
+        else:
+            message = f"{type(error).__name__}: {error}"
+        self.push_screen(ErrorScreen(title, message))
+
+    async def action_quit(self) -> None:
+        """Close the open session (saved as it goes) and exit."""
+        for screen in self.screen_stack:
+            session = getattr(screen, "session", None)
+            if session is not None:
+                with contextlib.suppress(Exception):
+                    session.close()
+        self.exit(0)
+
+
+def _has(key: str) -> bool:
+    from tui.i18n import keys
+
+    return key in keys()
+
+
+def make_app(
+    *,
+    lang: str | None = None,
+    session_factory: SessionFactory | None = None,
+    settings: Settings | None = None,
+) -> CoachApp:
+    """Build the app. The CLI passes nothing but `lang`; tests pass a fake factory and settings."""
+    config_error: Exception | None = None
+    if settings is None:
+        from agent.config import load_settings
+        from agent.errors import ConfigError
+
+        try:
+            settings = load_settings()
+        except ConfigError as exc:
+            settings, config_error = Settings(), exc
+    return CoachApp(
+        lang=lang or settings.lang,
+        session_factory=session_factory or EngineFactory(),
+        settings=settings,
+        config_error=config_error,
+    )
+
+
+def run_app(*, lang: str | None = None) -> int:
+    """Run the terminal UI until the user quits; the exit code of `coach`."""
+    result = make_app(lang=lang).run()
+    return int(result or 0)

@@ -1,0 +1,118 @@
+"""The seam between the app and the engine: what a session and a session factory must offer.
+
+The real factory imports `graphs.session` (LangGraph, Chroma…) lazily, inside a worker, so the
+first screen is up before the engine loads. Tests pass a fake factory with the same shape.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from agent.config import Settings
+from agent.snapshot import ProjectSnapshot, Turn
+from agent.types import Stage
+
+Progress = Callable[[int, int, str], None]
+"""Export progress callback: (done, total, current item)."""
+
+
+class Session(Protocol):
+    """One open project: the contract of `graphs.session.CoachSession`."""
+
+    def current(self) -> Turn: ...
+
+    def send(self, text: str, *, on_token: Callable[[str], None] | None = None) -> Turn: ...
+
+    def snapshot(self) -> ProjectSnapshot: ...
+
+    def close(self) -> None: ...
+
+
+class SessionFactory(Protocol):
+    """Opens, lists, deletes and exports projects."""
+
+    def open(
+        self, name: str, *, lang: str, sector: str | None, settings: Settings | None, create: bool
+    ) -> Session: ...
+
+    def list_projects(self) -> list[Any]: ...
+
+    def delete_project(self, name: str) -> None: ...
+
+    def export(
+        self, session: Session, out_dir: Path, formats: Sequence[str], lang: str, progress: Progress
+    ) -> list[Path]: ...
+
+    def preview(self, snapshot: ProjectSnapshot, stage: Stage, lang: str) -> str | None: ...
+
+
+@dataclass
+class ProjectRow:
+    """A project as the picker shows it, whatever the engine's summary type looks like."""
+
+    name: str
+    lang: str = "zh"
+    stage: Stage | None = None
+    readiness: int | None = None
+    updated_at: datetime | None = None
+
+
+def project_row(summary: Any) -> ProjectRow:
+    """Normalise a `ProjectSummary` (or a dict) into a `ProjectRow`."""
+    get = summary.get if isinstance(summary, dict) else lambda k, d=None: getattr(summary, k, d)
+    stage_raw = get("stage") or get("current_stage")
+    try:
+        stage = Stage(str(stage_raw)) if stage_raw else None
+    except ValueError:
+        stage = None
+    readiness = get("readiness")
+    if isinstance(readiness, dict):
+        values = [int(v) for v in readiness.values()]
+        readiness = round(sum(values) / 7) if values else 0
+    updated = get("updated_at")
+    return ProjectRow(
+        name=str(get("name")),
+        lang=str(get("lang") or "zh"),
+        stage=stage,
+        readiness=int(readiness) if readiness is not None else None,
+        updated_at=updated if isinstance(updated, datetime) else None,
+    )
+
+
+class EngineFactory:
+    """The real engine: `graphs.session` and `agent.deliverables`, imported on first use."""
+
+    def _session_module(self) -> Any:
+        return importlib.import_module("graphs.session")
+
+    def open(
+        self, name: str, *, lang: str, sector: str | None, settings: Settings | None, create: bool
+    ) -> Session:
+        module = self._session_module()
+        session: Session = module.CoachSession.open(
+            name, lang=lang, sector=sector, settings=settings, create=create
+        )
+        return session
+
+    def list_projects(self) -> list[Any]:
+        return list(self._session_module().list_projects())
+
+    def delete_project(self, name: str) -> None:
+        self._session_module().delete_project(name)
+
+    def export(
+        self, session: Session, out_dir: Path, formats: Sequence[str], lang: str, progress: Progress
+    ) -> list[Path]:
+        from tui.exporting import export_snapshot
+
+        return export_snapshot(session, out_dir, formats, lang, progress)
+
+    def preview(self, snapshot: ProjectSnapshot, stage: Stage, lang: str) -> str | None:
+        from tui.exporting import render_preview
+
+        return render_preview(snapshot, stage, lang)

@@ -1,0 +1,376 @@
+"""The interview screen: chat, question, stage sidebar and the findings/preview/sources panels.
+
+Every session call runs in a thread worker; results come back as typed messages. Below 110
+columns the sidebar and panels collapse: F2 swaps the chat for the tabbed panels.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, TabbedContent, TabPane
+
+from agent.errors import CoachError
+from agent.snapshot import ProjectSnapshot, Turn
+from agent.types import Citation
+from tui.i18n import t
+from tui.messages import (
+    AnswerSubmitted,
+    SnapshotReady,
+    StageSelected,
+    TokenReceived,
+    TurnFailed,
+    TurnReady,
+)
+from tui.widgets.chat import ChatLog
+from tui.widgets.docs import MarkdownView, sources_markdown
+from tui.widgets.findings import FindingsPanel
+from tui.widgets.question import QuestionPanel
+from tui.widgets.sidebar import StageSidebar
+from tui.widgets.status import StatusBar
+
+if TYPE_CHECKING:
+    from tui.app import CoachApp
+    from tui.backend import Session
+
+NARROW = 110
+"""Below this width the sidebar and panels collapse into a toggled tab view."""
+
+SESSION_COMMANDS = ("/back", "/skip", "/revise", "/stage")
+
+
+class InterviewScreen(Screen[None]):
+    """One open project."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+e", "export", "Export", id="export", tooltip="Export the deliverables"),
+        Binding("f2", "toggle_panels", "Panels", id="panels", tooltip="Show or hide the panels"),
+        Binding("f3", "sources", "Sources", id="sources", tooltip="The passages behind the last answer"),
+        Binding("ctrl+b", "back", "Back", id="back", tooltip="Previous question"),
+        Binding("ctrl+n", "skip", "Skip", id="skip", tooltip="Skip the question", show=False),
+        Binding("ctrl+o", "projects", "Projects", id="projects", tooltip="Back to the project list"),
+    ]
+
+    app: CoachApp
+
+    def __init__(self, name: str, *, lang: str, sector: str | None, create: bool) -> None:
+        super().__init__(id="interview")
+        self.project = name
+        self.project_lang = lang
+        self.sector = sector
+        self.create = create
+        self.session: Session | None = None
+        self.turn: Turn | None = None
+        self.snapshot: ProjectSnapshot | None = None
+        self.busy = False
+        self.last_citations: list[Citation] = []
+        self._pending: str | None = None
+        self._token_buffer: list[str] = []
+
+    @property
+    def lang(self) -> str:
+        return self.app.lang
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        lang = self.lang
+        yield Header(icon="◆")
+        with Horizontal(id="body"):
+            yield StageSidebar(lang, id="sidebar")
+            with Vertical(id="main"):
+                yield ChatLog(id="chat")
+                yield QuestionPanel(lang, id="question")
+            with TabbedContent(id="panels"):
+                with TabPane(t("tab.findings", lang), id="tab-findings"):
+                    yield FindingsPanel(lang, id="findings")
+                with TabPane(t("tab.preview", lang), id="tab-preview"):
+                    yield MarkdownView(t("preview.none", lang), id="preview")
+                with TabPane(t("tab.sources", lang), id="tab-sources"):
+                    yield MarkdownView(t("sources.none", lang), id="sources")
+                with TabPane(t("tab.stages", lang), id="tab-stages"):
+                    yield StageSidebar(lang, id="stages-tab")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.localize_bindings(self)
+        self.title = t("app.title", self.lang)
+        self.sub_title = self.project
+        self.query_one(ChatLog).border_title = self.project
+        self.query_one("#sidebar", StageSidebar).border_title = t("sidebar.title", self.lang)
+        self._layout(self.size.width)
+        self._render_status()
+        self.query_one(QuestionPanel).input.focus()
+        self.set_interval(0.05, self._flush_tokens)
+        self._open()
+
+    def on_resize(self) -> None:
+        self._layout(self.size.width)
+
+    def _layout(self, width: int) -> None:
+        narrow = width < NARROW
+        self.set_class(narrow, "-narrow")
+        tabs = self.query_one("#panels", TabbedContent)
+        if narrow:
+            tabs.show_tab("tab-stages")
+        else:
+            tabs.hide_tab("tab-stages")
+            self.remove_class("-show-panels")
+
+    # --- session calls (workers) ------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="session")
+    def _open(self) -> None:
+        """Open the project (imports the engine on first use) and fetch the current question."""
+        try:
+            self.app.call_from_thread(
+                self.query_one(StatusBar).update, t("interview.opening", self.lang, name=self.project)
+            )
+            session = self.app.session_factory.open(
+                self.project,
+                lang=self.project_lang,
+                sector=self.sector,
+                settings=self.app.settings,
+                create=self.create,
+            )
+            self.session = session
+            turn = session.current()
+            snapshot = session.snapshot()
+        except Exception as exc:
+            self.post_message(TurnFailed(exc, None))
+            return
+        self.post_message(TurnReady(turn))
+        self.post_message(SnapshotReady(snapshot))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="session")
+    def _send(self, text: str) -> None:
+        """Send an answer or command; stream tokens to the chat; then refresh the snapshot."""
+        session = self.session
+        if session is None:
+            return
+        try:
+
+            def on_token(token: str) -> None:
+                self.post_message(TokenReceived(token))
+
+            turn = session.send(text, on_token=on_token)
+            snapshot = session.snapshot()
+        except Exception as exc:
+            self.post_message(TurnFailed(exc, text))
+            return
+        self.post_message(TurnReady(turn, sent=text))
+        self.post_message(SnapshotReady(snapshot))
+
+    def submit(self, text: str, display: str | None = None) -> None:
+        """Send `text` to the session unless a turn is already running."""
+        if self.session is None or self.busy:
+            self.notify(t("interview.busy", self.lang), severity="warning")
+            self.query_one(QuestionPanel).input.value = text if self.busy else ""
+            return
+        self.busy = True
+        self._pending = text
+        self._render_status()
+        self.run_worker(self.query_one(ChatLog).add_user(t("interview.you", self.lang), display or text))
+        self._send(text)
+
+    # --- results ----------------------------------------------------------------------------
+
+    @on(TokenReceived)
+    def _token(self, event: TokenReceived) -> None:
+        self._token_buffer.append(event.token)
+
+    async def _flush_tokens(self) -> None:
+        if self._token_buffer:
+            chunk = "".join(self._token_buffer)
+            self._token_buffer.clear()
+            await self.query_one(ChatLog).append_token(chunk)
+
+    @on(TurnReady)
+    async def _turn_ready(self, event: TurnReady) -> None:
+        await self._flush_tokens()
+        chat = self.query_one(ChatLog)
+        await chat.end_stream()
+        turn = event.turn
+        self.turn = turn
+        self.busy = False
+        self._pending = None
+        cited: list[Citation] = []
+        for message in turn.messages:
+            await chat.add_message(message)
+            cited += message.citations
+        if event.sent is not None:
+            self.last_citations = cited
+            await self._render_sources()
+        if turn.notice:
+            await chat.add_notice(turn.notice)
+            self.notify(turn.notice, severity="warning")
+        self.query_one(QuestionPanel).show(turn.question)
+        if turn.done and turn.question is None:
+            await chat.add_notice(t("interview.done", self.lang))
+        self._render_stages()
+        self._render_status()
+
+    @on(SnapshotReady)
+    async def _snapshot_ready(self, event: SnapshotReady) -> None:
+        old = {f.id for f in self.snapshot.findings} if self.snapshot else None
+        self.snapshot = event.snapshot
+        if old is not None:
+            for finding in event.snapshot.findings:
+                if finding.id not in old:
+                    self.notify(
+                        t("interview.new_finding", self.lang, title=finding.title), severity="warning"
+                    )
+        await self.query_one(FindingsPanel).show(self.snapshot)
+        self._render_stages()
+        self._render_status()
+        self._refresh_preview()
+
+    @on(TurnFailed)
+    async def _turn_failed(self, event: TurnFailed) -> None:
+        self.busy = False
+        await self.query_one(ChatLog).end_stream()
+        panel = self.query_one(QuestionPanel)
+        if event.sent is not None and not panel.input.value:
+            panel.input.value = event.sent
+        self._render_status()
+        exc = event.error
+        message = f"{exc.title}: {exc}" if isinstance(exc, CoachError) else f"{type(exc).__name__}: {exc}"
+        await self.query_one(ChatLog).add_notice(f"✘ {message}", error=True)
+        if self.session is None:
+            self.app.show_error(t("interview.open_failed", self.lang), exc)
+        elif event.sent is not None:
+            self.notify(
+                t("interview.turn_failed", self.lang),
+                title=exc.__class__.__name__,
+                severity="error",
+                timeout=8,
+            )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="preview")
+    def _refresh_preview(self) -> None:
+        snapshot = self.snapshot
+        if snapshot is None:
+            return
+        stage = self.turn.stage if self.turn else snapshot.current_stage
+        try:
+            text = self.app.session_factory.preview(snapshot, stage, self.lang) or t(
+                "preview.none", self.lang
+            )
+        except Exception as exc:
+            text = f"✘ {type(exc).__name__}: {exc}"
+        if snapshot.stale_deliverables:
+            text = t("preview.stale", self.lang, ids=", ".join(snapshot.stale_deliverables)) + "\n\n" + text
+        self.app.call_from_thread(self.run_worker, self.query_one("#preview", MarkdownView).set_text(text))
+
+    async def _render_sources(self) -> None:
+        text = sources_markdown(self.last_citations, self.snapshot, self.lang)
+        await self.query_one("#sources", MarkdownView).set_text(text)
+
+    def _render_stages(self) -> None:
+        current = self.turn.stage if self.turn else None
+        for sidebar in self.query(StageSidebar):
+            sidebar.show(self.snapshot, current)
+
+    def _render_status(self) -> None:
+        self.query_one(StatusBar).show(self.snapshot, self.lang, busy=self.busy)
+
+    def relabel(self) -> None:
+        """Re-label everything in the new UI language; the conversation stays as it is."""
+        lang = self.lang
+        self.app.localize_bindings(self)
+        self.title = t("app.title", lang)
+        tabs = self.query_one("#panels", TabbedContent)
+        for pane, key in (
+            ("tab-findings", "tab.findings"),
+            ("tab-preview", "tab.preview"),
+            ("tab-sources", "tab.sources"),
+            ("tab-stages", "tab.stages"),
+        ):
+            tabs.get_tab(pane).label = t(key, lang)
+        self.query_one("#sidebar", StageSidebar).border_title = t("sidebar.title", lang)
+        for sidebar in self.query(StageSidebar):
+            sidebar.lang = lang
+        panel = self.query_one(QuestionPanel)
+        panel.lang = lang
+        panel.show(panel.question)
+        findings = self.query_one(FindingsPanel)
+        findings.lang = lang
+        findings.reset()
+        self.run_worker(findings.show(self.snapshot))
+        self.run_worker(self._render_sources())
+        self._render_stages()
+        self._render_status()
+        self._refresh_preview()
+
+    # --- input ------------------------------------------------------------------------------
+
+    @on(AnswerSubmitted)
+    def _answer(self, event: AnswerSubmitted) -> None:
+        text = event.text.strip()
+        if text.startswith("/"):
+            self.command(text)
+        else:
+            self.submit(text, event.display)
+
+    @on(StageSelected)
+    def _stage(self, event: StageSelected) -> None:
+        self.submit(f"/stage {event.stage}")
+        self.remove_class("-show-panels")
+        self.query_one(QuestionPanel).input.focus()
+
+    def command(self, text: str) -> None:
+        """Run a slash command: UI ones here, interview ones in the session."""
+        cmd = text.split()[0].lower()
+        if cmd == "/help":
+            self.app.action_help()
+        elif cmd == "/export":
+            self.action_export()
+        elif cmd == "/sources":
+            self.action_sources()
+        elif cmd == "/lang":
+            self.app.action_switch_lang()
+        elif cmd in SESSION_COMMANDS:
+            self.submit(text)
+        else:
+            self.notify(t("interview.unknown_command", self.lang, cmd=cmd), severity="warning")
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        """Previous question."""
+        self.submit("/back")
+
+    def action_skip(self) -> None:
+        """Skip the current question."""
+        self.submit("/skip")
+
+    def action_toggle_panels(self) -> None:
+        """Swap the chat for the panels (narrow) or hide/show the panels (wide)."""
+        if self.has_class("-narrow"):
+            self.toggle_class("-show-panels")
+        else:
+            self.toggle_class("-hide-panels")
+
+    def action_sources(self) -> None:
+        """Show the sources tab."""
+        self.query_one("#panels", TabbedContent).active = "tab-sources"
+        if self.has_class("-narrow"):
+            self.add_class("-show-panels")
+        self.remove_class("-hide-panels")
+
+    def action_export(self) -> None:
+        """Open the export dialog."""
+        from tui.screens.export import ExportScreen
+
+        if self.session is not None:
+            self.app.push_screen(ExportScreen(self.session, self.project, self.lang))
+
+    def action_projects(self) -> None:
+        """Close this project and go back to the picker."""
+        self.app.close_project()

@@ -1,0 +1,73 @@
+"""The chat log: the coach's messages rendered as Markdown, the user's answers, streamed tokens."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Markdown, Static
+
+from agent.snapshot import CoachMessage
+from agent.types import Citation
+
+MAX_MESSAGES = 200
+"""Older messages are dropped from the screen (they stay in the session)."""
+
+
+def cite_line(citations: list[Citation]) -> str:
+    """A compact source line under a message: `[1] source · section`."""
+    parts = [
+        f"[{i}] {c.title or c.source}{' · ' + c.section if c.section else ''}"
+        for i, c in enumerate(citations, 1)
+    ]
+    return "  \n".join(f"*{p}*" for p in parts)
+
+
+class ChatLog(VerticalScroll):
+    """Scrolling conversation; keeps the view pinned to the bottom as messages arrive."""
+
+    can_focus = True
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._stream: Markdown | None = None
+        self._stream_text = ""
+
+    async def add_message(self, message: CoachMessage) -> None:
+        """Append one coach message (Markdown, with its citations)."""
+        text = message.text
+        if message.citations:
+            text += "\n\n" + cite_line(message.citations)
+        await self._mount(Markdown(text, classes=f"msg msg-{message.kind}"))
+
+    async def add_user(self, label: str, text: str) -> None:
+        """Echo what the user sent."""
+        await self._mount(Static(Text.assemble((label, "bold"), " › ", text), classes="msg msg-user"))
+
+    async def add_notice(self, text: str, *, error: bool = False) -> None:
+        """A one-line notice (model fallback, failures)."""
+        await self._mount(Static(text, classes="msg msg-error" if error else "msg msg-notice", markup=False))
+
+    async def append_token(self, token: str) -> None:
+        """Add a streamed token to the message being written (started on the first token)."""
+        if self._stream is None:
+            self._stream_text = ""
+            self._stream = Markdown("", classes="msg msg-answer msg-streaming")
+            await self._mount(self._stream)
+        self._stream_text += token
+        await self._stream.append(token)
+        self.scroll_end(animate=False)
+
+    async def end_stream(self) -> bool:
+        """Close the streamed message; True when one was open (its final text replaces it)."""
+        if self._stream is None:
+            return False
+        await self._stream.remove()
+        self._stream = None
+        return True
+
+    async def _mount(self, widget: Static | Markdown) -> None:
+        await self.mount(widget)
+        extra = len(self.children) - MAX_MESSAGES
+        if extra > 0:
+            await self.remove_children(list(self.children)[:extra])
+        self.scroll_end(animate=False)

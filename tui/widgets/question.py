@@ -1,0 +1,203 @@
+"""The question panel: the current question, its options (digits, arrows, click) and free text.
+
+The input keeps the focus: ↑/↓ move the highlighted option, a digit typed alone highlights that
+option, Enter sends it. Anything else typed is sent as free text; `/…` are commands.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Input, OptionList, SelectionList, Static
+from textual.widgets.option_list import Option
+
+from agent.snapshot import QuestionView
+from agent.types import STAGE_TITLES, STAGES
+from tui.i18n import t
+from tui.messages import AnswerSubmitted
+
+_NUMBERS = re.compile(r"^\s*\d+(\s*[,，、 ]\s*\d+)*\s*$")
+
+
+class QuestionPanel(Vertical):
+    """Shows one `QuestionView` and turns what the user does into an `AnswerSubmitted`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "move(-1)", "↑", show=False, id="option_up", tooltip="Previous option"),
+        Binding("down", "move(1)", "↓", show=False, id="option_down", tooltip="Next option"),
+    ]
+
+    def __init__(self, lang: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.lang = lang
+        self.question: QuestionView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="q-head")
+        yield Static("", id="q-text")
+        yield Static("", id="q-help")
+        yield OptionList(id="q-options")
+        yield SelectionList[str](id="q-multi")
+        yield Input(id="q-input", placeholder=t("question.ph.text", self.lang))
+
+    @property
+    def input(self) -> Input:
+        return self.query_one("#q-input", Input)
+
+    def _options(self, q: QuestionView) -> list[tuple[str, str]]:
+        if q.options:
+            return list(q.options)
+        if q.type == "yesno":
+            return [("yes", t("question.yes", self.lang)), ("no", t("question.no", self.lang))]
+        return []
+
+    def show(self, question: QuestionView | None) -> None:
+        """Display `question` (None: the interview is complete)."""
+        self.question = question
+        head = self.query_one("#q-head", Static)
+        text = self.query_one("#q-text", Static)
+        helptext = self.query_one("#q-help", Static)
+        options = self.query_one("#q-options", OptionList)
+        multi = self.query_one("#q-multi", SelectionList)
+        options.clear_options()
+        multi.clear_options()
+        if question is None:
+            head.update("")
+            text.update(t("question.none", self.lang))
+            helptext.update("")
+            options.display = multi.display = helptext.display = False
+            self.input.placeholder = t("question.ph.done", self.lang)
+            return
+        n = STAGES.index(question.stage) + 1
+        stage = t("question.stage", self.lang, n=n, stage=STAGE_TITLES[question.stage][self.lang])
+        progress = t("question.progress", self.lang, index=question.index, total=question.total)
+        head.update(f"{stage} · {progress} · {question.id}")
+        text.update(question.text)
+        helptext.update(question.help)
+        helptext.display = bool(question.help)
+        choices = self._options(question)
+        is_multi = question.type == "multi"
+        options.display = bool(choices) and not is_multi
+        multi.display = bool(choices) and is_multi
+        if is_multi:
+            multi.add_options([(f"{i}. {label}", value) for i, (value, label) in enumerate(choices, 1)])
+        elif choices:
+            options.add_options(
+                [Option(f"{i}. {label}", id=value) for i, (value, label) in enumerate(choices, 1)]
+            )
+            options.highlighted = None
+        self.input.placeholder = t(f"question.ph.{question.type}", self.lang)
+
+    # --- keys -------------------------------------------------------------------------------
+
+    def action_move(self, step: int) -> None:
+        """↑/↓ from the input move the highlight in the visible option list."""
+        target: OptionList | None = None
+        for widget in (self.query_one("#q-options", OptionList), self.query_one("#q-multi", SelectionList)):
+            if widget.display and widget.option_count:
+                target = widget
+        if target is None:
+            return
+        current = target.highlighted
+        if current is None:
+            target.highlighted = 0 if step > 0 else target.option_count - 1
+        else:
+            target.highlighted = max(0, min(target.option_count - 1, current + step))
+
+    @on(Input.Changed, "#q-input")
+    def _digit_highlights(self, event: Input.Changed) -> None:
+        options = self.query_one("#q-options", OptionList)
+        value = event.value.strip()
+        if options.display and value.isdigit() and 1 <= int(value) <= options.option_count:
+            options.highlighted = int(value) - 1
+
+    # --- answers ----------------------------------------------------------------------------
+
+    def _value_label(self, index: int) -> tuple[str, str] | None:
+        q = self.question
+        choices = self._options(q) if q else []
+        return choices[index] if 0 <= index < len(choices) else None
+
+    @on(Input.Submitted, "#q-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        q = self.question
+        if q is not None and not text.startswith("/"):
+            resolved = self._resolve(q, text)
+            if resolved is None:
+                self.app.bell()
+                self.notify(t("question.nothing_selected", self.lang), severity="warning")
+                return
+            value, display = resolved
+            self.input.value = ""
+            self.post_message(AnswerSubmitted(value, display))
+            return
+        if not text:
+            return
+        self.input.value = ""
+        self.post_message(AnswerSubmitted(text))
+
+    def _resolve(self, q: QuestionView, text: str) -> tuple[str, str] | None:
+        """What to send for `text` typed while `q` is asked: (engine text, text to echo)."""
+        if q.type == "multi":
+            multi = self.query_one("#q-multi", SelectionList)
+            if not text:
+                picked = list(multi.selected)
+                if not picked:
+                    return None
+                labels = [label for value, label in self._options(q) if value in picked]
+                return ",".join(picked), "、".join(labels)
+            if _NUMBERS.match(text):
+                idx = [int(n) - 1 for n in re.findall(r"\d+", text)]
+                pairs = [self._value_label(i) for i in idx]
+                if all(pairs):
+                    return ",".join(p[0] for p in pairs if p), "、".join(p[1] for p in pairs if p)
+            return text, text
+        if q.type in ("choice", "yesno"):
+            options = self.query_one("#q-options", OptionList)
+            if not text:
+                if options.highlighted is None:
+                    return None
+                pair = self._value_label(options.highlighted)
+                return pair if pair else None
+            if text.isdigit():
+                pair = self._value_label(int(text) - 1)
+                if pair:
+                    return pair
+            return text, text
+        return (text, text) if text else None
+
+    @on(OptionList.OptionSelected, "#q-options")
+    def _option_clicked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        pair = self._value_label(event.option_index)
+        if pair:
+            self.post_message(AnswerSubmitted(*pair))
+            self.input.focus()
+
+    def on_key(self, event: object) -> None:
+        """Digits on a focused option list choose at once; Enter on the multi list submits it."""
+        from textual.events import Key
+
+        if not isinstance(event, Key) or self.question is None:
+            return
+        focused = self.app.focused
+        if isinstance(focused, OptionList) and not isinstance(focused, SelectionList):
+            if event.character and event.character.isdigit():
+                pair = self._value_label(int(event.character) - 1)
+                if pair:
+                    event.stop()
+                    self.post_message(AnswerSubmitted(*pair))
+                    self.input.focus()
+        elif isinstance(focused, SelectionList) and event.key == "enter":
+            resolved = self._resolve(self.question, "")
+            if resolved:
+                event.stop()
+                self.post_message(AnswerSubmitted(*resolved))
+                self.input.focus()
