@@ -33,9 +33,7 @@ def seed_headings(path: Path) -> list[str]:
     """
     headings: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("##"):
-            headings.append(_clean(line))
-        elif re.match(r"^\d+\.\s+\*\*[^*]+\*\*\s*$", line):
+        if line.startswith("##") or re.match(r"^\d+\.\s+\*\*[^*]+\*\*\s*$", line):
             headings.append(_clean(line))
     return [h for h in headings if h]
 
