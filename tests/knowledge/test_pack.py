@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from agent.types import Phase, Stage
 from knowledge.pack import PACK_DIR, cite, get_passage, load_pack
@@ -147,3 +148,40 @@ def test_key_figures_appear_in_the_seed_as_well() -> None:
     seed = _seed(SOURCES[1]).read_text(encoding="utf-8")
     for figure in ("5%", "6.2倍", "90%", "97%", "50%", "20-30%", "7B"):
         assert figure in seed
+
+
+EVAL_FILE = Path(__file__).resolve().parents[2] / "eval" / "questions.yaml"
+
+
+def test_eval_questions_point_at_real_passages_and_sections() -> None:
+    """The retrieval eval set is only meaningful if its answers exist in the pack and in the seeds."""
+    questions = yaml.safe_load(EVAL_FILE.read_text(encoding="utf-8"))
+    assert len(questions) >= 60
+    assert len({q["q"] for q in questions}) == len(questions), "duplicate questions"
+    pack = {p.id: p for p in load_pack()}
+    problems: list[str] = []
+    for q in questions:
+        if q["lang"] not in ("zh", "en") or q["style"] not in ("direct", "paraphrase"):
+            problems.append(f"{q['q']}: bad lang/style")
+        if q["split"] not in ("dev", "holdout"):
+            problems.append(f"{q['q']}: bad split")
+        unknown = [r for r in q["relevant"] if r not in pack]
+        if not q["relevant"] or unknown:
+            problems.append(f"{q['q']}: unknown relevant ids {unknown}")
+        elif not any((pack[r].source, pack[r].section) == (q["source"], q["section"]) for r in q["relevant"]):
+            problems.append(f"{q['q']}: no relevant passage rests on {q['section']}")
+    assert not problems, "\n".join(problems)
+    holdout = sum(q["split"] == "holdout" for q in questions) / len(questions)
+    english = sum(q["lang"] == "en" for q in questions) / len(questions)
+    assert 0.25 <= holdout <= 0.4
+    assert 0.2 <= english <= 0.4
+
+
+def test_eval_sections_are_seed_headings() -> None:
+    questions = yaml.safe_load(EVAL_FILE.read_text(encoding="utf-8"))
+    headings = {s: set(seed_headings(_seed(s))) for s in SOURCES}
+    wrong = [q["q"] for q in questions if q["section"] not in headings[q["source"]]]
+    assert not wrong, f"questions whose section is not a heading of their seed: {wrong}"
+    asked = {(q["source"], q["section"]) for q in questions}
+    missing = [(s, h) for s, hs in headings.items() for h in hs if (s, h) not in asked]
+    assert not missing, f"seed sections no question asks about: {missing}"
