@@ -48,7 +48,7 @@ class InterviewScreen(Screen[None]):
     """One open project."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+e", "export", "Export", id="export", tooltip="Export the deliverables"),
+        Binding("ctrl+e", "export", "Export", id="export", tooltip="Export the deliverables", priority=True),
         Binding("f2", "toggle_panels", "Panels", id="panels", tooltip="Show or hide the panels"),
         Binding("f3", "sources", "Sources", id="sources", tooltip="The passages behind the last answer"),
         Binding("ctrl+b", "back", "Back", id="back", tooltip="Previous question"),
@@ -108,6 +108,7 @@ class InterviewScreen(Screen[None]):
         self._render_status()
         self.query_one(QuestionPanel).input.focus()
         self.set_interval(0.05, self._flush_tokens)
+        self.run_worker(self.query_one(ChatLog).add_notice(t("interview.welcome", self.lang)))
         self._open()
 
     def on_resize(self) -> None:
@@ -171,9 +172,8 @@ class InterviewScreen(Screen[None]):
         """Send `text` to the session unless a turn is already running."""
         if self.session is None or self.busy:
             self.notify(t("interview.busy", self.lang), severity="warning")
-            self.query_one(QuestionPanel).input.value = text if self.busy else ""
             return
-        self.busy = True
+        self._set_busy(True)
         self._pending = text
         self._render_status()
         self.run_worker(self.query_one(ChatLog).add_user(t("interview.you", self.lang), display or text))
@@ -198,7 +198,7 @@ class InterviewScreen(Screen[None]):
         await chat.end_stream()
         turn = event.turn
         self.turn = turn
-        self.busy = False
+        self._set_busy(False)
         self._pending = None
         cited: list[Citation] = []
         for message in turn.messages:
@@ -233,7 +233,7 @@ class InterviewScreen(Screen[None]):
 
     @on(TurnFailed)
     async def _turn_failed(self, event: TurnFailed) -> None:
-        self.busy = False
+        self._set_busy(False)
         await self.query_one(ChatLog).end_stream()
         panel = self.query_one(QuestionPanel)
         if event.sent is not None and not panel.input.value:
@@ -271,6 +271,11 @@ class InterviewScreen(Screen[None]):
     async def _render_sources(self) -> None:
         text = sources_markdown(self.last_citations, self.snapshot, self.lang)
         await self.query_one("#sources", MarkdownView).set_text(text)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.query_one(QuestionPanel).busy = busy
+        self._render_status()
 
     def _render_stages(self) -> None:
         current = self.turn.stage if self.turn else None

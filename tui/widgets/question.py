@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.events import Key
 from textual.widgets import Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
@@ -22,6 +23,21 @@ from tui.i18n import t
 from tui.messages import AnswerSubmitted
 
 _NUMBERS = re.compile(r"^\s*\d+(\s*[,，、 ]\s*\d+)*\s*$")
+
+
+class AnswerInput(Input):
+    """The answer box. With nothing typed, Space ticks the highlighted option of a multi-choice."""
+
+    async def _on_key(self, event: Key) -> None:
+        panel = self.parent
+        if event.key == "space" and not self.value and isinstance(panel, QuestionPanel):
+            multi = panel.query_one("#q-multi", SelectionList)
+            if multi.display and multi.highlighted is not None:
+                event.stop()
+                event.prevent_default()
+                multi.toggle(multi.get_option_at_index(multi.highlighted))
+                return
+        await super()._on_key(event)
 
 
 class QuestionPanel(Vertical):
@@ -36,6 +52,8 @@ class QuestionPanel(Vertical):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.lang = lang
         self.question: QuestionView | None = None
+        self.busy = False
+        """Set by the screen while a turn runs: Enter then keeps the text and says so."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="q-head")
@@ -43,7 +61,7 @@ class QuestionPanel(Vertical):
         yield Static("", id="q-help")
         yield OptionList(id="q-options")
         yield SelectionList[str](id="q-multi")
-        yield Input(id="q-input", placeholder=t("question.ph.text", self.lang))
+        yield AnswerInput(id="q-input", placeholder=t("question.ph.text", self.lang))
 
     @property
     def input(self) -> Input:
@@ -126,6 +144,9 @@ class QuestionPanel(Vertical):
     @on(Input.Submitted, "#q-input")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if self.busy:
+            self.notify(t("interview.busy", self.lang), severity="warning")
+            return
         text = event.value.strip()
         q = self.question
         if q is not None and not text.startswith("/"):
@@ -181,11 +202,9 @@ class QuestionPanel(Vertical):
             self.post_message(AnswerSubmitted(*pair))
             self.input.focus()
 
-    def on_key(self, event: object) -> None:
+    def on_key(self, event: Key) -> None:
         """Digits on a focused option list choose at once; Enter on the multi list submits it."""
-        from textual.events import Key
-
-        if not isinstance(event, Key) or self.question is None:
+        if self.question is None:
             return
         focused = self.app.focused
         if isinstance(focused, OptionList) and not isinstance(focused, SelectionList):

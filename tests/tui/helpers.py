@@ -1,0 +1,63 @@
+"""Pilot helpers shared by the TUI tests."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from tui.app import CoachApp
+from tui.screens.interview import InterviewScreen
+
+
+async def settle(pilot: Pilot[int]) -> None:
+    """Wait for workers and the messages they post."""
+    app = pilot.app
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def create_project(pilot: Pilot[int], name: str = "客服试点") -> InterviewScreen:
+    """From the picker: n, type the name, Enter; returns the interview screen once it shows a question."""
+    await settle(pilot)
+    await pilot.press("n")
+    await pilot.pause()
+    await pilot.press(*name)
+    await pilot.press("enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, InterviewScreen)
+    return screen
+
+
+async def answer(pilot: Pilot[int], *keys: str) -> None:
+    """Type keys into the answer box and wait for the turn."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+def question_id(app: CoachApp) -> str | None:
+    """The id of the question on screen."""
+    from tui.widgets.question import QuestionPanel
+
+    q = app.screen.query_one(QuestionPanel).question
+    return q.id if q else None
+
+
+def text_of(app: CoachApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def chat_text(app: CoachApp) -> str:
+    """Everything in the chat log, as text."""
+    from textual.widgets import Markdown
+
+    from tui.widgets.chat import ChatLog
+
+    parts = []
+    for child in app.screen.query_one(ChatLog).children:
+        if isinstance(child, Markdown):
+            parts.append(child.source)
+        elif isinstance(child, Static):
+            parts.append(str(child.render()))
+    return "\n".join(parts)

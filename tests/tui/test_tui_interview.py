@@ -1,0 +1,212 @@
+"""Pilot tests of the interview as a project lead goes through it (fake engine at the seam)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fake_session import STORE, FakeFactory
+from helpers import answer, chat_text, create_project, question_id, settle, text_of
+
+from agent.config import Settings
+from tui.screens.export import ExportScreen
+from tui.screens.interview import InterviewScreen
+from tui.widgets.findings import FindingsPanel
+from tui.widgets.question import QuestionPanel
+
+
+async def test_create_project_and_answer_every_type(build, factory: FakeFactory) -> None:
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await create_project(pilot, "pilot-a")
+        assert question_id(app) == "req.target_users"
+        await answer(pilot, "1", "enter")  # choice by digit
+        assert STORE["pilot-a"]["answers"]["req.target_users"].value == "internal"
+        assert question_id(app) == "req.techniques"
+        await answer(pilot, "1", ",", "3", "enter")  # multi by numbers
+        assert STORE["pilot-a"]["answers"]["req.techniques"].value == ["rag", "fine_tuning"]
+        await answer(pilot, *"120", "enter")  # number
+        assert STORE["pilot-a"]["answers"]["req.budget"].value == 120.0
+        # the next stage is shown, and the user's answers were echoed in the chat by label
+        assert question_id(app) == "sel.deployment"
+        assert "阶段 2/7" in text_of(app, "#q-head")
+        assert "内部员工" in chat_text(app)
+        assert "检索增强（RAG）、微调" in chat_text(app)
+        assert screen.snapshot is not None and screen.snapshot.readiness["requirements"] == 100
+
+
+async def test_choice_by_arrow_keys_and_multi_by_space(build) -> None:
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await create_project(pilot, "arrows")
+        await answer(pilot, "down", "down", "enter")
+        assert STORE["arrows"]["answers"]["req.target_users"].value == "external"
+        await answer(pilot, "down", "space", "down", "down", "space", "enter")
+        assert STORE["arrows"]["answers"]["req.techniques"].value == ["rag", "fine_tuning"]
+
+
+async def test_choice_by_click(build) -> None:
+    app = build()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await create_project(pilot, "click")
+        options = app.screen.query_one("#q-options")
+        await pilot.click(options, offset=(3, 2))  # third line: "3. 两者都有"
+        await settle(pilot)
+        assert STORE["click"]["answers"]["req.target_users"].value == "both"
+
+
+async def test_free_text_is_sent_as_typed(build, factory: FakeFactory) -> None:
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await create_project(pilot, "free")
+        await answer(pilot, "/", *"stage data", "enter")
+        await answer(pilot, "2", "enter")
+        await answer(pilot, *"ERP 和工单系统", "enter")
+        assert STORE["free"]["answers"]["data.notes"].raw == "ERP 和工单系统"
+
+
+async def test_finding_appears_in_the_findings_panel(build) -> None:
+    app = build()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await create_project(pilot, "risky")
+        for keys in (["1"], ["1"], ["5"]):
+            await answer(pilot, *keys, "enter")
+        panel = screen.query_one(FindingsPanel)
+        assert panel.finding_ids == []
+        await answer(pilot, "2", "enter")  # public cloud
+        await answer(pilot, "1", "enter")  # personal data: yes
+        assert panel.finding_ids == ["privacy-public-cloud"]
+        finding = panel.query_one("#finding-privacy-public-cloud")
+        assert "敏感数据使用公有云部署" in str(finding.title)
+        # evidence and advice are shown; citations are there, collapsed until asked for
+        body = panel.query("Markdown").first()
+        assert "sel.deployment" in body.source and "私有化部署" in body.source
+        citations = finding.query_one(".citations")
+        assert citations.collapsed is True
+        assert any(
+            "privacy-public-cloud" not in n.message and "敏感数据" in n.message for n in app._notifications
+        )
+
+
+async def test_back_and_revise(build) -> None:
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await create_project(pilot, "revise")
+        await answer(pilot, "1", "enter")
+        await answer(pilot, "2", "enter")
+        assert question_id(app) == "req.budget"
+        await answer(pilot, "ctrl+b")
+        assert question_id(app) == "req.techniques"
+        await answer(pilot, "/", *"revise req.target_users", "enter")
+        assert question_id(app) == "req.target_users"
+        await answer(pilot, "3", "enter")
+        assert STORE["revise"]["answers"]["req.target_users"].value == "both"
+        assert STORE["revise"]["log"][-3:] == ["/back", "/revise req.target_users", "both"]
+
+
+async def test_export_writes_files_and_says_where(build, tmp_path: Path) -> None:
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await create_project(pilot, "exp")
+        await answer(pilot, "1", "enter")
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        out = tmp_path / "out"
+        dialog.query_one("#export-dir").value = str(out)
+        dialog.query_one("#fmt-json").value = True
+        await pilot.click("#go")
+        await settle(pilot)
+        assert sorted(p.name for p in out.iterdir()) == ["snapshot.json", "summary.md"]
+        assert "req.target_users" in (out / "summary.md").read_text()
+        result = str(dialog.query_one("#export-result").render())
+        assert "2" in result and str(out) in result
+        await pilot.press("escape")
+        assert isinstance(app.screen, InterviewScreen)
+
+
+async def test_quit_and_resume_with_state_intact(build, factory: FakeFactory) -> None:
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await create_project(pilot, "resume-me")
+        await answer(pilot, "2", "enter")
+        await answer(pilot, "1", "enter")
+        await pilot.press("ctrl+q")
+    assert factory.opened[-1].closed
+    app2 = build()
+    async with app2.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app2.screen.query_one("DataTable")
+        assert table.row_count == 1
+        assert "resume-me" in str(table.get_row_at(0)[0])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert question_id(app2) == "req.budget"
+        snap = app2.screen.snapshot
+        assert snap.answers["req.target_users"].value == "external"
+
+
+async def test_endpoint_failure_keeps_the_answer(build) -> None:
+    failing = FakeFactory(fail=True)
+    app = build(fake=failing)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await create_project(pilot, "llm")
+        panel = app.screen.query_one(QuestionPanel)
+        panel.input.value = "什么是RAG？"
+        await answer(pilot, "enter")
+        assert panel.input.value == "什么是RAG？"  # given back, not lost
+        assert "endpoint unreachable" in chat_text(app)
+        assert question_id(app) == "req.target_users"
+        # the session goes on: the next answer works, with the one-line fallback notice
+        panel.input.value = ""
+        await answer(pilot, "1", "enter")
+        assert STORE["llm"]["answers"]["req.target_users"].value == "internal"
+        assert "guided mode for this turn" in chat_text(app)
+        assert "fake-model" in str(app.screen.query_one("#status").render())
+
+
+async def test_streamed_tokens_end_in_one_message(build) -> None:
+    app = build(fake=FakeFactory(tokens=["RAG ", "是检索", "增强生成。"], delay=0.2))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await create_project(pilot, "stream")
+        app.screen.query_one(QuestionPanel).input.value = "什么是RAG？"
+        await answer(pilot, "enter")
+        text = chat_text(app)
+        assert text.count("RAG 是检索增强生成。") == 1
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        assert "003_829d98c82b09c91c.txt" in screen.query_one("#sources").text
+
+
+async def test_busy_turn_refuses_a_second_answer(build) -> None:
+    app = build(fake=FakeFactory(delay=0.5))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await create_project(pilot, "busy")
+        await pilot.press("1", "enter")
+        await pilot.pause(0.05)
+        await pilot.press("2", "enter")
+        await settle(pilot)
+        assert STORE["busy"]["log"] == ["internal"]
+        assert app.screen.query_one(QuestionPanel).input.value == "2"
+
+
+async def test_remapped_key_opens_export(build) -> None:
+    app = build(settings=Settings(keys={"export": "f9"}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await create_project(pilot, "keys")
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+
+
+async def test_lang_switch_relabels_the_question(build) -> None:
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await create_project(pilot, "lang")
+        assert "阶段 1/7" in text_of(app, "#q-head")
+        await answer(pilot, "/", *"lang", "enter")
+        assert "Stage 1/7 Requirements" in text_of(app, "#q-head")
+        assert (
+            "Export"
+            in app.screen.query_one("Footer").app.screen._bindings.key_to_bindings["ctrl+e"][0].description
+        )
