@@ -11,10 +11,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fake_session import STORE, FakeFactory  # noqa: E402
+from fake_session import STORE, FakeFactory
 
-from agent.config import Settings  # noqa: E402
-from tui.app import CoachApp, make_app  # noqa: E402
+from agent.config import Settings
+from tui.app import CoachApp, make_app
 
 
 @pytest.fixture(autouse=True)
