@@ -1,0 +1,90 @@
+"""From answer records to the Profile, deterministically.
+
+Explicit answers set their own field. Values inferred from free text (`AnswerRecord.inferred`,
+from signals or the model) fill only fields that no answer set explicitly; among inferences the
+earliest question in bank order wins for scalar fields, and list fields merge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from agent.fieldtypes import field_spec
+from agent.profile import Profile, ProjectInfo
+from agent.questions import QuestionBank, load_bank
+from agent.snapshot import AnswerRecord
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a profile value came from: the answer record, and whether it was inferred."""
+
+    record: AnswerRecord
+    inferred: bool
+
+
+def ordered_records(answers: dict[str, AnswerRecord], bank: QuestionBank) -> list[AnswerRecord]:
+    """Answer records in bank order (unknown question ids last, by id): a deterministic order."""
+    order = {q.id: i for i, q in enumerate(bank)}
+    return sorted(answers.values(), key=lambda r: (order.get(r.question_id, len(order)), r.question_id))
+
+
+def _try_set(profile: Profile, path: str, value: Any) -> bool:
+    try:
+        profile.set(path, value)
+    except (ValidationError, AttributeError, ValueError):
+        return False
+    return True
+
+
+def build_profile_with_provenance(
+    answers: dict[str, AnswerRecord],
+    project: ProjectInfo | None = None,
+    bank: QuestionBank | None = None,
+) -> tuple[Profile, dict[str, Provenance]]:
+    """The profile and, per set field, the answer it came from."""
+    bank = bank or load_bank()
+    profile = Profile()
+    if project is not None:
+        profile.project = project.model_copy()
+    provenance: dict[str, Provenance] = {}
+    records = ordered_records(answers, bank)
+    explicit: set[str] = set()
+    for rec in records:
+        if rec.status == "answered" and rec.value is not None and _try_set(profile, rec.field, rec.value):
+            explicit.add(rec.field)
+            provenance[rec.field] = Provenance(rec, inferred=False)
+    answered_fields = {r.field for r in records if r.status == "answered"}
+    for rec in records:
+        for path, value in sorted(rec.inferred.items()):
+            if path in explicit or path in answered_fields or value is None:
+                continue
+            try:
+                kind = field_spec(path).kind
+            except KeyError:
+                continue
+            current = profile.get(path)
+            if kind in ("multi", "text_list") and isinstance(value, list):
+                merged = list(current or []) + [v for v in value if v not in (current or [])]
+                if _try_set(profile, path, merged) and path not in provenance:
+                    provenance[path] = Provenance(rec, inferred=True)
+            elif current is None and _try_set(profile, path, value):
+                provenance[path] = Provenance(rec, inferred=True)
+    return profile, provenance
+
+
+def build_profile(
+    answers: dict[str, AnswerRecord],
+    project: ProjectInfo | None = None,
+    bank: QuestionBank | None = None,
+) -> Profile:
+    """The project profile derived from the answers (see module doc)."""
+    return build_profile_with_provenance(answers, project, bank)[0]
+
+
+def unknown_fields(answers: dict[str, AnswerRecord]) -> frozenset[str]:
+    """Fields whose question the user answered "don't know"."""
+    return frozenset(r.field for r in answers.values() if r.status == "unknown")

@@ -1,0 +1,353 @@
+"""Forgiving answer parsing for guided mode: typed values from what a person actually types.
+
+Choices by number ("2", "２"), letter ("B"), value, label or alias in either language; several
+choices as "1,3", "1 3", "RAG和Agent"; yes/no as 是/否/有/没有/y/n…; numbers with units ("500万",
+"1.5亿", "2 years", "30%", "2秒"); skip / don't know in both languages. Free text is scanned for
+signals (`agent.signals`) whose values go to `ParseResult.inferred`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from agent.fieldtypes import field_spec
+from agent.numbers import NumberError, parse_number
+from agent.questions import Option, Question
+from agent.signals import inferred_values, normalise
+from agent.types import Lang
+
+ParseStatus = Literal["answered", "skipped", "unknown"]
+
+_SKIP = {"skip", "跳过", "pass", "略过", "下一个", "下一题", "next", "跳", "暂不回答", "不回答"}
+_UNKNOWN = {
+    "不知道",
+    "不确定",
+    "不清楚",
+    "不了解",
+    "没想好",
+    "还没想好",
+    "待定",
+    "未定",
+    "说不好",
+    "不好说",
+    "unknown",
+    "don't know",
+    "dont know",
+    "do not know",
+    "not sure",
+    "unsure",
+    "idk",
+    "tbd",
+    "?",
+    "??",
+    "no idea",
+    "n/a",
+    "na",
+}
+_YES = {
+    "是",
+    "是的",
+    "有",
+    "有的",
+    "对",
+    "对的",
+    "会",
+    "要",
+    "需要",
+    "涉及",
+    "已",
+    "已经",
+    "已有",
+    "可以",
+    "能",
+    "好",
+    "嗯",
+    "当然",
+    "y",
+    "yes",
+    "yeah",
+    "yep",
+    "true",
+    "t",
+    "1",
+    "ok",
+    "sure",
+    "of course",
+    "correct",
+}
+_NO = {
+    "否",
+    "不",
+    "不是",
+    "没有",
+    "没",
+    "无",
+    "不会",
+    "不要",
+    "不需要",
+    "不涉及",
+    "未",
+    "还没有",
+    "还没",
+    "暂无",
+    "不能",
+    "不可以",
+    "n",
+    "no",
+    "nope",
+    "false",
+    "f",
+    "0",
+    "none",
+    "not yet",
+    "never",
+    "2",
+}
+_NONE_WORDS = {
+    "无",
+    "没有",
+    "都没有",
+    "暂无",
+    "还没有",
+    "都不",
+    "none",
+    "nothing",
+    "no",
+    "neither",
+    "not yet",
+}
+_ALL_WORDS = {"全部", "都有", "都要", "所有", "全选", "all", "all of them", "everything"}
+_MULTI_SPLIT = re.compile(r"\s*(?:[,，、;；/|+&]|\band\b|\bor\b|和|与|及|以及|还有|加上|\s)\s*")
+_TRAILING = re.compile(r"[\s。.!！~～]+$")
+
+
+@dataclass
+class ParseResult:
+    """The outcome of parsing one raw answer."""
+
+    ok: bool
+    value: Any = None
+    status: ParseStatus = "answered"
+    error: str | None = None
+    """A bilingual one-line reason with the accepted forms (when not ok)."""
+    inferred: dict[str, Any] = field(default_factory=dict)
+    """Other profile fields implied by the free text (signals)."""
+
+
+def _clean(raw: str) -> str:
+    return _TRAILING.sub("", normalise(raw).strip())
+
+
+def is_skip(raw: str) -> bool:
+    return _clean(raw) in _SKIP
+
+
+def is_unknown(raw: str) -> bool:
+    text = _clean(raw)
+    return text in _UNKNOWN or text.rstrip("?") in _UNKNOWN or (bool(text) and set(text) <= {"?"})
+
+
+def _match_option(question: Question, token: str) -> Option | None:
+    """An option by 1-based number, letter, value, label or alias (exact, normalised)."""
+    t = token.strip().strip("。.)）(（[]【】'\"“”")
+    if not t:
+        return None
+    opts = question.options
+    if t.isdigit() and 1 <= int(t) <= len(opts):
+        return opts[int(t) - 1]
+    if len(t) == 1 and "a" <= t <= "z" and ord(t) - ord("a") < len(opts):
+        return opts[ord(t) - ord("a")]
+    for o in opts:
+        names = [o.value, o.value.replace("_", " "), o.zh, o.en, *o.aliases]
+        if t in {normalise(n) for n in names}:
+            return o
+    return None
+
+
+def _contained_options(question: Question, text: str) -> list[Option]:
+    """Options whose label or alias appears inside `text` (longest names first, no overlaps)."""
+    found: list[tuple[int, Option]] = []
+    taken: list[tuple[int, int]] = []
+    names = [(normalise(n), o) for o in question.options for n in (o.zh, o.en, *o.aliases)]
+    names.sort(key=lambda p: -len(p[0]))
+    for name, opt in names:
+        pat = rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])" if name.isascii() else re.escape(name)
+        for m in re.finditer(pat, text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            if all(o is not opt for _, o in found):
+                found.append((m.start(), opt))
+    found.sort(key=lambda p: p[0])
+    return [o for _, o in found]
+
+
+def _accepted(question: Question, lang: Lang) -> str:
+    if question.type == "yesno":
+        return "是/否, y/n" if lang == "zh" else "yes/no, y/n"
+    sep = "，" if lang == "zh" else ", "
+    return sep.join(f"{i + 1}={o.label(lang)}" for i, o in enumerate(question.options))
+
+
+def _error(question: Question, raw: str, lang: Lang, detail_zh: str, detail_en: str) -> ParseResult:
+    skip = "跳过 / 不知道" if lang == "zh" else "skip / don't know"
+    if lang == "zh":
+        msg = f"无法理解“{raw.strip()}”：{detail_zh}（也可以回答 {skip}）/ {detail_en}"
+    else:
+        msg = f"Could not read '{raw.strip()}': {detail_en} (or answer {skip}) / {detail_zh}"
+    return ParseResult(ok=False, error=msg)
+
+
+def _parse_choice(question: Question, text: str, lang: Lang) -> ParseResult:
+    opt = _match_option(question, text)
+    if opt is None:
+        found = _contained_options(question, text)
+        opt = found[0] if len(found) == 1 else None
+        if len(found) > 1:
+            labels = "、".join(o.zh for o in found)
+            return _error(
+                question,
+                text,
+                lang,
+                f"只能选一项（匹配到：{labels}）",
+                f"choose one option only ({', '.join(o.en for o in found)})",
+            )
+    if opt is None:
+        zh, en = _accepted(question, "zh"), _accepted(question, "en")
+        return _error(
+            question, text, lang, f"请回答选项编号或名称：{zh}", f"answer with an option number or name: {en}"
+        )
+    return ParseResult(ok=True, value=opt.value)
+
+
+def _parse_multi(question: Question, text: str, lang: Lang) -> ParseResult:
+    zh, en = _accepted(question, "zh"), _accepted(question, "en")
+    values = [o.value for o in question.options]
+    if text in _ALL_WORDS:
+        return ParseResult(ok=True, value=[v for v in values if v != "none"])
+    single = _match_option(question, text)
+    if single is not None:
+        return ParseResult(ok=True, value=[single.value])
+    if text in _NONE_WORDS:
+        return ParseResult(ok=True, value=["none"] if "none" in values else [])
+    tokens = [t for t in _MULTI_SPLIT.split(text) if t and t.strip()]
+    picked = [_match_option(question, t) for t in tokens]
+    if tokens and all(picked):
+        chosen = [o.value for o in picked if o is not None]
+    else:
+        chosen = [o.value for o in _contained_options(question, text)]
+    if not chosen:
+        return _error(
+            question,
+            text,
+            lang,
+            f"请回答一个或多个选项，用逗号分隔：{zh}",
+            f"answer one or more options, comma-separated: {en}",
+        )
+    unique = sorted(set(chosen), key=values.index)
+    if "none" in unique and len(unique) > 1:
+        unique.remove("none")
+    return ParseResult(ok=True, value=unique)
+
+
+def _parse_yesno(question: Question, text: str, lang: Lang) -> ParseResult:
+    if text in _YES:
+        return ParseResult(ok=True, value=True)
+    if text in _NO:
+        return ParseResult(ok=True, value=False)
+    # A sentence: judge by how it starts ("没有，我们…", "是的，已经…", "No, we…").
+    head = re.split(r"[\s,，。.!！;；]", text, maxsplit=1)[0]
+    if head in _YES or head in _NO:
+        return ParseResult(ok=True, value=head in _YES)
+    for prefix in ("没有", "没", "不", "无", "未", "还没"):
+        if text.startswith(prefix) and not text.startswith(("不知道", "不确定", "不清楚")):
+            return ParseResult(ok=True, value=False)
+    for prefix in ("有", "是", "已", "会", "需要", "yes", "yeah"):
+        if text.startswith(prefix):
+            return ParseResult(ok=True, value=True)
+    return _error(
+        question, text, lang, f"请回答 {_accepted(question, 'zh')}", f"answer {_accepted(question, 'en')}"
+    )
+
+
+def _parse_number(question: Question, text: str, lang: Lang) -> ParseResult:
+    try:
+        value = parse_number(text, question.unit)
+    except NumberError as exc:
+        return _error(question, text, lang, exc.zh, exc.en)
+    if question.min is not None and value < question.min:
+        return _error(
+            question, text, lang, f"不能小于 {question.min:g}", f"must be at least {question.min:g}"
+        )
+    if question.max is not None and value > question.max:
+        return _error(question, text, lang, f"不能大于 {question.max:g}", f"must be at most {question.max:g}")
+    return ParseResult(ok=True, value=value)
+
+
+def _split_list(raw: str) -> list[str]:
+    parts = re.split(r"\s*(?:[,，、;；\n]|>|→)\s*", raw.strip())
+    return [re.sub(r"^\s*(?:\d+[.)、]|[-*•])\s*", "", p).strip() for p in parts if p.strip()]
+
+
+def parse_answer(question: Question, raw: str, lang: Lang = "zh") -> ParseResult:
+    """Parse a raw answer to `question` into a typed value (or skip/unknown, or an error)."""
+    if is_skip(raw):
+        return ParseResult(ok=True, status="skipped")
+    if is_unknown(raw):
+        return ParseResult(ok=True, status="unknown")
+    text = _clean(raw)
+    if not text:
+        return _error(question, raw, lang, "答案为空", "the answer is empty")
+    if question.type == "choice":
+        return _parse_choice(question, text, lang)
+    if question.type == "multi":
+        return _parse_multi(question, text, lang)
+    if question.type == "yesno":
+        return _parse_yesno(question, text, lang)
+    if question.type == "number":
+        return _parse_number(question, text, lang)
+    # Free text: keep the user's words; lists are split on commas; signals are inferred.
+    inferred = {k: v for k, v in inferred_values(raw).items() if k != question.field}
+    if field_spec(question.field).kind == "text_list":
+        return ParseResult(ok=True, value=_split_list(raw), inferred=inferred)
+    return ParseResult(ok=True, value=raw.strip(), inferred=inferred)
+
+
+_ASK_START = re.compile(
+    r"^(什么是|什么叫|啥是|何为|何谓|请问|请解释|解释一下|能否解释|能不能解释|可以解释|怎么理解|如何理解|为什么|为啥|"
+    r"怎么|如何|是不是|能不能|可不可以|有没有必要)"
+    r"|^(what is|what's|what are|what does|what do you mean|whats|how do|how does|how should|how can|how to|"
+    r"why|explain|could you explain|can you explain|can you tell|could you tell|define|tell me|help me understand|"
+    r"is it|should i|should we|do i|do we need|does it)\b"
+)
+_ASK_END = re.compile(
+    r"(是什么|是啥|什么意思|啥意思|指什么|指的是什么|怎么理解|有什么区别|区别是什么|mean)\s*[?？]?$"
+)
+_ASK_PARTICLE = re.compile(r"(吗|呢|么)\s*[?？]?$")
+
+
+def looks_like_question(raw: str, question: Question) -> bool:
+    """Whether `raw` is the user asking their own question rather than answering `question`.
+
+    A valid typed answer (a choice, yes/no, number) is never a question. For free-text questions
+    only a short, single-sentence message that opens or closes like a question counts, so a long
+    description that happens to contain a question mark stays an answer.
+    """
+    if is_skip(raw) or is_unknown(raw):
+        return False
+    text = normalise(raw).strip()
+    if not text:
+        return False
+    strong = bool(_ASK_START.match(text)) or bool(_ASK_END.search(text))
+    ends_q = text.endswith(("?", "？")) or bool(_ASK_PARTICLE.search(text))
+    if question.type != "text":
+        # "什么是私有化部署？" contains an option name but is a question; "500万?" is an answer.
+        return strong or (ends_q and not parse_answer(question, raw).ok)
+    if not strong and not (ends_q and _ASK_PARTICLE.search(text)):
+        return False
+    # One sentence only, and short: "什么是RAG？" / "what is a PoC?".
+    sentences = [s for s in re.split(r"[。.!！?？;；\n]", text) if s.strip()]
+    short = len(text) <= 30 if not text.isascii() else len(text.split()) <= 12
+    return len(sentences) <= 1 and short

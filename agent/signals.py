@@ -1,0 +1,161 @@
+"""Signals: profile values implied by free text, in Chinese and English (`knowledge/signals.yaml`).
+
+`scan("我们是一家城商行，不涉及个人信息，打算私有化部署")` →
+`{"project.sector": finance, "data.personal_data": False, "selection.deployment": private, …}`.
+Matching is case- and width-insensitive; ASCII phrases match whole words only; a mention negated in
+its own clause ("不涉及个人信息", "no personal data") yields the entry's `negated` value or nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from agent.fieldtypes import field_spec
+
+SIGNALS_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "signals.yaml"
+
+_CLAUSE_BREAK = re.compile(r"[，,。.;；!！?？\n:：、()（）]")
+# Chinese negators that precede the phrase within a few characters; adjectival uses are excluded.
+_ZH_NEG = re.compile(r"(不|没|无|未|非|别|勿|禁止|避免|杜绝|拒绝)")
+_ZH_NOT_NEG = (
+    "不仅",
+    "不但",
+    "不只",
+    "不少",
+    "无论",
+    "不断",
+    "非常",
+    "不同",
+    "不一致",
+    "不及时",
+    "不够",
+    "不足",
+    "不高",
+    "不好",
+    "不满",
+    "不准",
+    "无法及时",
+    "未来",
+)
+_EN_NEG = re.compile(r"\b(no|not|without|never|none|avoid|avoids|exclude|excluding|nor)\b|n't\b")
+_ZH_WINDOW = 6
+_EN_WINDOW_WORDS = 4
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One inferred value, the phrase that implied it and whether it was negated."""
+
+    field: str
+    value: Any
+    phrase: str
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class _Entry:
+    field: str
+    value: Any
+    negated: Any
+    has_negated: bool
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width → ASCII) and lower case."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def _pattern(phrase: str) -> re.Pattern[str]:
+    p = normalise(phrase)
+    body = re.escape(p)
+    if p.isascii():
+        return re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])")
+    return re.compile(body)
+
+
+@cache
+def load_signals(path: Path = SIGNALS_FILE) -> tuple[_Entry, ...]:
+    """The signal table, validated against the Profile (unknown field → ValueError naming it)."""
+    entries: list[_Entry] = []
+    for i, item in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or []):
+        where = f"{path.name} entry {i + 1} ({item.get('field')})"
+        try:
+            spec = field_spec(item["field"])
+        except KeyError:
+            raise ValueError(f"{where}: unknown profile field") from None
+        values = item["value"] if isinstance(item["value"], list) else [item["value"]]
+        if spec.kind in ("choice", "multi") and any(v not in spec.choices for v in values):
+            raise ValueError(f"{where}: value {item['value']!r} not in {list(spec.choices)}")
+        entries.append(
+            _Entry(
+                field=item["field"],
+                value=item["value"],
+                negated=item.get("negated"),
+                has_negated="negated" in item,
+                patterns=tuple((str(ph), _pattern(str(ph))) for ph in item["phrases"]),
+            )
+        )
+    return tuple(entries)
+
+
+def is_negated(text: str, start: int) -> bool:
+    """Whether the mention starting at `start` in normalised `text` is negated within its clause."""
+    clause_start = 0
+    for m in _CLAUSE_BREAK.finditer(text, 0, start):
+        clause_start = m.end()
+    before = text[clause_start:start]
+    window = before[-_ZH_WINDOW - 3 :]
+    for m in _ZH_NEG.finditer(window):
+        if len(window) - m.end() > _ZH_WINDOW:
+            continue
+        tail = window[m.start() :]
+        if not any(tail.startswith(x) for x in _ZH_NOT_NEG):
+            return True
+    words = before.split()[-_EN_WINDOW_WORDS:]
+    return bool(_EN_NEG.search(" ".join(words))) if words else False
+
+
+def scan(text: str) -> dict[str, Signal]:
+    """Every field implied by `text`, keyed by dotted path.
+
+    For a scalar field the earliest non-ignored mention wins; list fields merge all mentions.
+    """
+    norm = normalise(text or "")
+    if not norm.strip():
+        return {}
+    hits: list[tuple[int, int, Signal]] = []
+    for order, entry in enumerate(load_signals()):
+        for phrase, pat in entry.patterns:
+            for m in pat.finditer(norm):
+                neg = is_negated(norm, m.start())
+                if neg and not entry.has_negated:
+                    continue
+                value = entry.negated if neg else entry.value
+                hits.append((m.start(), order, Signal(entry.field, value, phrase, neg)))
+    hits.sort(key=lambda h: (h[0], h[1]))
+    out: dict[str, Signal] = {}
+    for _, _, sig in hits:
+        kind = field_spec(sig.field).kind
+        if kind == "multi":
+            prev = out.get(sig.field)
+            merged = list(prev.value) if prev else []
+            merged += [v for v in sig.value if v not in merged]
+            choices = field_spec(sig.field).choices
+            merged.sort(key=choices.index)
+            out[sig.field] = Signal(sig.field, merged, prev.phrase if prev else sig.phrase)
+        elif sig.field not in out:
+            out[sig.field] = sig
+    return out
+
+
+def inferred_values(text: str) -> dict[str, Any]:
+    """`scan` reduced to field → value (what an AnswerRecord's `inferred` holds)."""
+    return {k: s.value for k, s in scan(text).items()}
