@@ -1,0 +1,187 @@
+"""Per-document rendering context: answers, numbered citations, open questions, model-drafted text.
+
+One `DocContext` lives for the rendering of one deliverable in one language. Templates reach it
+through the helpers it exposes (`t`, `a`, `v`, `has`, `cite`, `cite_list`, `narrative`, …): every
+answer a template prints is recorded as an input the document rests on, every unknown one becomes
+an open question, and every citation gets the next number in the document's source list.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from agent.deliverables.labels import field_label, format_value
+from agent.deliverables.registry import DeliverableSpec
+from agent.snapshot import ProjectSnapshot
+from agent.types import Citation, Finding, Passage
+
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>|])")
+
+
+def md_escape(text: str) -> str:
+    """User text made inert in Markdown: no stray emphasis, links, HTML, table breaks or fake [n]."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+@dataclass
+class Source:
+    """One entry of a document's source list."""
+
+    number: int
+    passage_id: str
+    source: str
+    section: str
+    title: str
+    kb: str = "builtin"
+
+
+@dataclass
+class OpenItem:
+    """An input the document needs but the project has not answered."""
+
+    field: str
+    question: str
+    question_id: str = ""
+    reason: str = "unanswered"
+
+
+@dataclass
+class DocContext:
+    """Mutable state of one document while its template renders."""
+
+    snapshot: ProjectSnapshot
+    spec: DeliverableSpec
+    lang: str
+    sources: list[Source] = field(default_factory=list)
+    open_items: list[OpenItem] = field(default_factory=list)
+    used_fields: list[str] = field(default_factory=list)
+    narratives_used: list[str] = field(default_factory=list)
+
+    # -- language ---------------------------------------------------------------------------
+    def t(self, zh: str, en: str) -> str:
+        """The text in the document's language."""
+        return zh if self.lang == "zh" else en
+
+    def label(self, path: str) -> str:
+        """Display name of a profile field."""
+        return field_label(path, self.lang)
+
+    # -- answers ----------------------------------------------------------------------------
+    def _use(self, path: str) -> Any:
+        if path not in self.used_fields:
+            self.used_fields.append(path)
+        return self.snapshot.profile.get(path)
+
+    def raw(self, path: str) -> Any:
+        """The typed profile value (None when unknown); records the field as an input."""
+        return self._use(path)
+
+    def has(self, path: str) -> bool:
+        """True when the field is known."""
+        return self._use(path) is not None
+
+    def v(self, path: str) -> str | None:
+        """The answer as escaped reader text, or None when unknown (no open question recorded)."""
+        text = format_value(self._use(path), self.lang, path)
+        return None if text is None else md_escape(text)
+
+    def a(self, path: str) -> str:
+        """The answer as reader text; an unknown one prints a marker and becomes an open question."""
+        text = self.v(path)
+        if text is not None:
+            return text
+        self.ask(path)
+        return self.t("*待确认*", "*to be confirmed*")
+
+    def ask(self, path: str) -> str:
+        """Record `path` as an open question of this document (returns '' for use in templates)."""
+        if path not in self.used_fields:
+            self.used_fields.append(path)
+        if any(o.field == path for o in self.open_items):
+            return ""
+        known = next((q for q in self.snapshot.open_questions if q.field == path), None)
+        if known is not None:
+            item = OpenItem(path, known.text, known.question_id, known.reason)
+        else:
+            record = next((r for r in self.snapshot.answers.values() if r.field == path), None)
+            item = OpenItem(
+                path,
+                self.t(f"{self.label(path)}：尚未确认。", f"{self.label(path)}: not yet known."),
+                record.question_id if record else "",
+                record.status if record and record.status != "answered" else "unanswered",
+            )
+        self.open_items.append(item)
+        return ""
+
+    # -- citations --------------------------------------------------------------------------
+    def _passage(self, passage_id: str) -> Passage:
+        from knowledge.pack import get_passage
+
+        passage = self.snapshot.passages.get(passage_id) or get_passage(passage_id)
+        if passage is None:
+            raise KeyError(f"deliverable {self.spec.id}: unknown passage id {passage_id!r}")
+        return passage
+
+    def _number(self, passage_id: str, citation: Citation | None = None) -> int:
+        for s in self.sources:
+            if s.passage_id == passage_id:
+                return s.number
+        try:
+            p = self._passage(passage_id)
+            entry = Source(
+                len(self.sources) + 1,
+                p.id,
+                p.source,
+                p.section,
+                (p.title_en or p.title) if self.lang == "en" else p.title,
+                p.kb,
+            )
+        except KeyError:
+            if citation is None:
+                raise
+            entry = Source(
+                len(self.sources) + 1, passage_id, citation.source, citation.section, citation.title
+            )
+        self.sources.append(entry)
+        return entry.number
+
+    def cite(self, *passage_ids: str) -> str:
+        """Numbered markers like `[1][2]` for pack passages, registering them in the source list."""
+        return "".join(f"[{self._number(pid)}]" for pid in passage_ids)
+
+    def cite_list(self, citations: list[Citation]) -> str:
+        """Numbered markers for a finding's or recommendation's citations."""
+        return "".join(f"[{self._number(c.passage_id, c)}]" for c in citations)
+
+    # -- findings, recommendations, narratives ----------------------------------------------
+    def findings(self, *stages: str) -> list[Finding]:
+        """Findings of the given stages (all findings when none given), most severe first."""
+        from agent.types import SEVERITY_ORDER
+
+        items = [f for f in self.snapshot.findings if not stages or f.stage.value in stages]
+        return sorted(items, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.stage.value))
+
+    def recommendations(self, *stages: str) -> list[Any]:
+        """Recommendations of the given stages (all when none given)."""
+        return [r for r in self.snapshot.recommendations if not stages or r.stage.value in stages]
+
+    def narrative(self, section: str) -> str:
+        """A model-drafted paragraph for `<deliverable>.<section>`, marked as such; '' in guided mode."""
+        key = f"{self.spec.id}.{section}"
+        text = self.snapshot.narratives.get(key, "").strip()
+        if not text:
+            return ""
+        self.narratives_used.append(key)
+        mark = self.t("模型起草，请人工核对", "drafted by the model — review before use")
+        body = " ".join(md_escape(line) for line in text.splitlines() if line.strip())
+        return f"> *{mark}*：{body}" if self.lang == "zh" else f"> *{mark}*: {body}"
+
+    def evidence_text(self, finding: Finding) -> str:
+        """The answers that triggered a finding, as one escaped line."""
+        parts = []
+        for e in finding.evidence:
+            shown = e.text or format_value(e.value, self.lang, e.field) or ""
+            parts.append(f"{self.label(e.field)} = {shown}" if shown else self.label(e.field))
+        return md_escape("；".join(parts) if self.lang == "zh" else "; ".join(parts))

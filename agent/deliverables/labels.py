@@ -1,0 +1,79 @@
+"""Human labels for profile fields and option values (data: `knowledge/templates/labels.yaml`)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "knowledge" / "templates"
+
+
+def load_yaml(path: Path) -> Any:
+    """Parse a trusted data file with libyaml when available (several times faster)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+
+
+@cache
+def _labels() -> dict[str, dict[str, dict[str, str]]]:
+    data = load_yaml(TEMPLATES_DIR / "labels.yaml")
+    return {
+        "fields": data["fields"],
+        "values": {str(k): v for k, v in data["values"].items()},
+        "sources": data.get("sources", {}),
+    }
+
+
+def field_label(path: str, lang: str) -> str:
+    """The display name of a dotted profile path (the path itself when unlabelled)."""
+    entry = _labels()["fields"].get(path)
+    return entry[lang] if entry else path
+
+
+def value_label(value: Any, lang: str) -> str:
+    """The display text of one option value; free text and numbers come back unchanged."""
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    entry = _labels()["values"].get(str(value)) if isinstance(value, str) else None
+    return entry[lang] if entry else str(value)
+
+
+@cache
+def _free_text_fields() -> frozenset[str]:
+    """Profile paths whose values are the user's own words (never translated into labels)."""
+    from agent.profile import Profile
+
+    free: set[str] = set()
+    for path in Profile.field_paths():
+        section, _, name = path.partition(".")
+        sec_type = Profile.model_fields[section].annotation
+        annotation = repr(sec_type.model_fields[name].annotation)  # type: ignore[union-attr]
+        if "Literal" not in annotation and "bool" not in annotation:
+            free.add(path)
+    return frozenset(free)
+
+
+def format_value(value: Any, lang: str, path: str = "") -> str | None:
+    """A profile value as reader-facing text; None when unknown (an open question)."""
+    if value is None:
+        return None
+    free = path in _free_text_fields()
+    sep = "、" if lang == "zh" else ", "
+    if isinstance(value, list):
+        if not value:
+            return "—"
+        return sep.join(str(v) if free else value_label(v, lang) for v in value)
+    if free and isinstance(value, str):
+        return value
+    return value_label(value, lang)
+
+
+def source_label(source: str, lang: str) -> str:
+    """Reader-facing name of a cited source document (the file name when unknown)."""
+    entry = _labels().get("sources", {}).get(source)
+    return f"{entry[lang]} ({source})" if entry else source

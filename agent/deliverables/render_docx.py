@@ -1,0 +1,177 @@
+"""Canonical Markdown → DOCX (python-docx): real headings, tables and lists; Chinese text intact.
+
+The Mermaid diagram becomes a picture when `mmdc` (mermaid-cli) is on PATH; otherwise a short note
+points to the components and connections tables that every architecture document carries.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from agent.deliverables.mdblocks import Run, parse_blocks, plain
+
+EAST_ASIAN_FONT = "Microsoft YaHei"
+LATIN_FONT = "Calibri"
+MONO_FONT = "Consolas"
+
+
+def _set_fonts(element: Any, east_asian: str = EAST_ASIAN_FONT, latin: str = LATIN_FONT) -> None:
+    """Set the fonts of a style or run element, including `w:eastAsia` for Chinese glyphs."""
+    from docx.oxml.ns import qn
+
+    rpr = element.get_or_add_rPr() if hasattr(element, "get_or_add_rPr") else element.find(qn("w:rPr"))
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attr), latin)
+    fonts.set(qn("w:eastAsia"), east_asian)
+    for theme_attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        if fonts.get(qn(theme_attr)) is not None:
+            del fonts.attrib[qn(theme_attr)]
+
+
+_USED_STYLES = (
+    "Normal",
+    "Title",
+    "Heading 1",
+    "Heading 2",
+    "Heading 3",
+    "Heading 4",
+    "Quote",
+    "Intense Quote",
+    "List Bullet",
+    "List Bullet 2",
+    "List Number",
+    "List Number 2",
+)
+
+
+def _prepare_styles(document: Any, lang: str) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    # Document defaults first (every style inherits them), then the styles that name theme fonts.
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
+    if rpr_default is not None and rpr_default.find(qn("w:rPr")) is not None:
+        _set_fonts(rpr_default)
+    by_name = {s.name: s for s in document.styles}
+    for name in _USED_STYLES:
+        if name in by_name:
+            _set_fonts(by_name[name].element)
+    normal = by_name["Normal"]
+    normal.font.size = Pt(10.5)
+    rpr = normal.element.get_or_add_rPr()
+    rpr.append(rpr.makeelement(qn("w:lang"), {qn("w:val"): "en-US", qn("w:eastAsia"): "zh-CN"}))
+    for level in range(1, 5):
+        by_name[f"Heading {level}"].font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
+    document.core_properties.language = "zh-CN" if lang == "zh" else "en-GB"
+
+
+def _add_runs(paragraph: Any, runs: list[Run]) -> None:
+    for r in runs:
+        run = paragraph.add_run(r["text"])
+        run.bold = r["bold"] or None
+        run.italic = r["italic"] or None
+        if r["code"]:
+            _set_fonts(run._element, east_asian=EAST_ASIAN_FONT, latin=MONO_FONT)
+
+
+def _mermaid_png(source: str) -> Path | None:
+    """Render Mermaid to PNG with mermaid-cli when installed; None otherwise or on failure."""
+    mmdc = shutil.which("mmdc")
+    if not mmdc:
+        return None
+    tmp = Path(tempfile.mkdtemp(prefix="coach-mmdc-"))
+    (tmp / "d.mmd").write_text(source, encoding="utf-8")
+    try:
+        subprocess.run(
+            [mmdc, "-i", str(tmp / "d.mmd"), "-o", str(tmp / "d.png"), "-b", "white"],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    out = tmp / "d.png"
+    return out if out.exists() else None
+
+
+def _paragraph(document: Any, style_id: str | None = None) -> Any:
+    """A new paragraph with a style set by id (python-docx's by-name lookup is slow)."""
+    para = document.add_paragraph()
+    if style_id:
+        para._p.style = style_id
+    return para
+
+
+def _add_table(document: Any, block: dict[str, Any]) -> None:
+    header: list[list[Run]] = block["header"]
+    rows: list[list[list[Run]]] = block["rows"]
+    cols = max([len(header), *(len(r) for r in rows)])
+    table = document.add_table(rows=1 + len(rows), cols=cols)
+    table._tbl.tblPr.style = "TableGrid"
+    for ci, cell_runs in enumerate(header):
+        cell = table.rows[0].cells[ci]
+        para = cell.paragraphs[0]
+        _add_runs(para, [{**r, "bold": True} for r in cell_runs])
+    for ri, row in enumerate(rows, start=1):
+        for ci, cell_runs in enumerate(row[:cols]):
+            _add_runs(table.rows[ri].cells[ci].paragraphs[0], cell_runs)
+    _paragraph(document)
+
+
+def markdown_to_docx(markdown: str, path: Path, *, title: str, lang: str) -> None:
+    """Write `markdown` as a Word document at `path`."""
+    import docx
+    from docx.shared import Cm
+
+    document = docx.Document()
+    _prepare_styles(document, lang)
+    document.core_properties.title = title
+    for section in document.sections:
+        section.left_margin = section.right_margin = Cm(2.2)
+    for block in parse_blocks(markdown):
+        kind = block["type"]
+        if kind == "heading":
+            level = min(block["level"] - 1, 4)
+            para = _paragraph(document, f"Heading{level}" if level else "Title")
+            para.add_run(block["text"])
+        elif kind == "paragraph":
+            _add_runs(_paragraph(document), block["runs"])
+        elif kind == "quote":
+            _add_runs(_paragraph(document, "Quote"), block["runs"])
+        elif kind == "list":
+            style = "ListNumber" if block["ordered"] else "ListBullet"
+            if block.get("level"):
+                style += "2"
+            for item in block["items"]:
+                _add_runs(_paragraph(document, style), item)
+        elif kind == "table":
+            _add_table(document, block)
+        elif kind == "code" and block["lang"] == "mermaid":
+            png = _mermaid_png(block["text"])
+            if png is not None:
+                document.add_picture(str(png), width=Cm(16))
+                shutil.rmtree(png.parent, ignore_errors=True)
+            else:
+                note = (
+                    "架构图以结构化表格呈现（见下方“组件”与“连接”两表；Markdown/HTML 版本含 Mermaid 源码）。"
+                    if lang == "zh"
+                    else "The diagram is given as structured tables below (components and connections); "
+                    "the Markdown and HTML versions carry the Mermaid source."
+                )
+                _paragraph(document, "IntenseQuote").add_run(note)
+        elif kind == "code":
+            para = _paragraph(document)
+            _add_runs(para, [{"text": block["text"], "bold": False, "italic": False, "code": True}])
+    document.save(str(path))
+
+
+__all__ = ["markdown_to_docx", "plain"]

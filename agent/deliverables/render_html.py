@@ -1,0 +1,50 @@
+"""Canonical Markdown → one self-contained HTML file: inline CSS, no scripts, no external requests.
+
+The Mermaid source stays in a `<pre class="mermaid">` block (a viewer with Mermaid renders it);
+offline readers have the components and connections tables right below it.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from agent.deliverables.mdblocks import markdown_parser
+
+CSS = """
+body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC","WenQuanYi Micro Hei",
+"Helvetica Neue",Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1.5rem;color:#1f2933;
+line-height:1.65;font-size:15px}
+h1{color:#1f3a5f;border-bottom:3px solid #1f3a5f;padding-bottom:.3rem}
+h2{color:#1f3a5f;border-bottom:1px solid #cbd2d9;padding-bottom:.2rem;margin-top:2rem}
+h3{color:#334e68}
+table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:14px}
+th,td{border:1px solid #9aa5b1;padding:.35rem .55rem;vertical-align:top;text-align:left}
+th{background:#e4e7eb}
+tr:nth-child(even) td{background:#f5f7fa}
+pre{background:#f0f4f8;padding:.8rem;overflow-x:auto;font-size:13px;border-radius:4px}
+pre.mermaid{border-left:4px solid #1f3a5f}
+blockquote{border-left:4px solid #f0b429;margin:1rem 0;padding:.3rem 1rem;background:#fffbea}
+code{font-family:Consolas,"Courier New",monospace;background:#f0f4f8;padding:0 .2rem}
+@media print{body{max-width:none;margin:0}}
+"""
+
+
+def _fence(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    tok = tokens[idx]
+    lang = (tok.info or "").strip()
+    cls = ' class="mermaid"' if lang == "mermaid" else ""
+    return f"<pre{cls}>{html.escape(tok.content)}</pre>\n"
+
+
+def markdown_to_html(markdown: str, *, title: str, lang: str) -> str:
+    """A complete HTML document for `markdown`."""
+    md = markdown_parser()
+    md.add_render_rule("fence", _fence)
+    body = md.render(markdown)
+    html_lang = "zh-CN" if lang == "zh" else "en"
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
+    )

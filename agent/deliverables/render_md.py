@@ -1,0 +1,178 @@
+"""Templates → canonical Markdown, with open questions, the answers relied on, and sources.
+
+The templates (`knowledge/templates/*.md.j2`) hold the structure and the fixed wording; this module
+gives them the project (through `DocContext`) and appends the three closing sections every
+deliverable carries, so no template can forget them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from agent.deliverables.architecture import build_architecture, to_mermaid
+from agent.deliverables.context import DocContext, OpenItem, Source, md_escape
+from agent.deliverables.labels import TEMPLATES_DIR, field_label, format_value, source_label
+from agent.deliverables.registry import DeliverableSpec, load_registry
+from agent.deliverables.scorecard import build_scorecard
+from agent.deliverables.staleness import input_hash
+from agent.snapshot import ProjectSnapshot
+from agent.types import PHASE_TITLES, STAGE_TITLES, Stage
+
+
+@dataclass
+class RenderedDoc:
+    """One deliverable rendered in one language."""
+
+    spec: DeliverableSpec
+    lang: str
+    markdown: str
+    sources: list[Source] = field(default_factory=list)
+    open_items: list[OpenItem] = field(default_factory=list)
+    answers: list[tuple[str, str, str]] = field(default_factory=list)
+    """(field path, label, answer text) for every known answer the document used."""
+    narratives: list[str] = field(default_factory=list)
+    input_hash: str = ""
+
+    @property
+    def title(self) -> str:
+        """The document title in its language."""
+        return self.spec.title_in(self.lang)
+
+
+def _bytecode_cache() -> Any:
+    """Compiled templates cached per user in the temp dir (compiling them dominates start-up)."""
+    import tempfile
+
+    import jinja2
+
+    try:
+        uid = os.getuid() if hasattr(os, "getuid") else 0
+        path = Path(tempfile.gettempdir()) / f"coach-jinja-{uid}"
+        path.mkdir(mode=0o700, exist_ok=True)
+        return jinja2.FileSystemBytecodeCache(str(path))
+    except OSError:
+        return None
+
+
+@cache
+def _environment() -> Any:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        bytecode_cache=_bytecode_cache(),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+
+
+def _globals(ctx: DocContext) -> dict[str, Any]:
+    snap = ctx.snapshot
+    lang = ctx.lang
+    return {
+        "t": ctx.t,
+        "a": ctx.a,
+        "v": ctx.v,
+        "raw": ctx.raw,
+        "has": ctx.has,
+        "ask": ctx.ask,
+        "label": ctx.label,
+        "cite": ctx.cite,
+        "cite_list": ctx.cite_list,
+        "findings": ctx.findings,
+        "recommendations": ctx.recommendations,
+        "narrative": ctx.narrative,
+        "evidence": ctx.evidence_text,
+        "esc": md_escape,
+        "fmt": lambda value, path="": format_value(value, lang, path) or "",
+        "snap": snap,
+        "spec": ctx.spec,
+        "lang": lang,
+        "stage_title": lambda s: STAGE_TITLES[Stage(s)][lang],
+        "phase_title": lambda p: PHASE_TITLES[p][lang],
+        "severity": lambda s: {
+            "high": ctx.t("高", "High"),
+            "medium": ctx.t("中", "Medium"),
+            "low": ctx.t("低", "Low"),
+        }[s],
+        "architecture": lambda: build_architecture(snap.profile, lang),
+        "mermaid": to_mermaid,
+        "scorecard": lambda: build_scorecard(snap.profile, lang),
+        "registry": load_registry,
+    }
+
+
+def _closing(ctx: DocContext) -> tuple[str, list[tuple[str, str, str]]]:
+    t = ctx.t
+    out = [f"\n## {t('待确认问题', 'Open questions')}\n"]
+    if ctx.open_items:
+        out.extend(
+            f"- {md_escape(o.question)}（`{o.field}`）"
+            if ctx.lang == "zh"
+            else f"- {md_escape(o.question)} (`{o.field}`)"
+            for o in ctx.open_items
+        )
+    else:
+        out.append(t("本文所需的输入均已回答。", "Every input this document needs has been answered."))
+    answers: list[tuple[str, str, str]] = []
+    for path in ctx.used_fields:
+        text = format_value(ctx.snapshot.profile.get(path), ctx.lang, path)
+        if text is not None:
+            answers.append((path, field_label(path, ctx.lang), text))
+    out.append(f"\n## {t('本文依据的回答', 'Answers this document rests on')}\n")
+    if answers:
+        out.append(f"| {t('问题/字段', 'Question / field')} | {t('回答', 'Answer')} |")
+        out.append("|---|---|")
+        out.extend(f"| {md_escape(label)} (`{path}`) | {md_escape(text)} |" for path, label, text in answers)
+    else:
+        out.append(t("尚无回答。", "No answers yet."))
+    out.append(f"\n## {t('参考来源', 'Sources')}\n")
+    if ctx.sources:
+        for s in ctx.sources:
+            where = (
+                f"{source_label(s.source, ctx.lang)} § {s.section}"
+                if s.section
+                else source_label(s.source, ctx.lang)
+            )
+            out.append(f"- [{s.number}] {md_escape(where)} — {md_escape(s.title)}")
+    else:
+        out.append(t("本文未引用指南段落。", "This document cites no guidance passage."))
+    return "\n".join(out) + "\n", answers
+
+
+def render_document(snapshot: ProjectSnapshot, spec: DeliverableSpec, lang: str) -> RenderedDoc:
+    """Render one deliverable to Markdown."""
+    ctx = DocContext(snapshot=snapshot, spec=spec, lang=lang)
+    body = _environment().get_template(spec.template).render(**_globals(ctx))
+    closing, answers = _closing(ctx)
+    markdown = re.sub(r"\n{3,}", "\n\n", body.strip() + "\n" + closing)
+    return RenderedDoc(
+        spec=spec,
+        lang=lang,
+        markdown=markdown,
+        sources=ctx.sources,
+        open_items=ctx.open_items,
+        answers=answers,
+        narratives=ctx.narratives_used,
+        input_hash=input_hash(snapshot, spec),
+    )
+
+
+def render_all(snapshot: ProjectSnapshot, lang: str) -> list[RenderedDoc]:
+    """Every deliverable of the registry, rendered in `lang`."""
+    return [render_document(snapshot, spec, lang) for spec in load_registry()]
+
+
+def render_stage_markdown(snapshot: ProjectSnapshot, stage: Stage | str, lang: str = "zh") -> str:
+    """The Markdown of the deliverables of one stage (for previews), separated by rules."""
+    key = stage.value if isinstance(stage, Stage) else str(stage)
+    docs = [render_document(snapshot, s, lang).markdown for s in load_registry() if s.stage == key]
+    return "\n\n---\n\n".join(docs)

@@ -1,0 +1,87 @@
+"""`report.json`: the machine-readable outcome of a run or an export (fields in PRODUCT.md)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from agent.types import PHASE_TITLES, SEVERITY_ORDER, STAGES
+
+if TYPE_CHECKING:
+    from agent.snapshot import ProjectSnapshot
+
+REPORT_NAME = "report.json"
+
+
+def _citation(c: Any) -> dict[str, Any]:
+    return {"passage_id": c.passage_id, "source": c.source, "section": c.section, "title": c.title}
+
+
+def pitfalls(snapshot: ProjectSnapshot) -> list[dict[str, Any]]:
+    """Findings as report entries, most severe first."""
+    items = sorted(
+        snapshot.findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), STAGES.index(f.stage))
+    )
+    return [
+        {
+            "id": f.id,
+            "title": f.title,
+            "severity": f.severity,
+            "stage": f.stage.value,
+            "evidence": [e.model_dump(mode="json") for e in f.evidence],
+            "advice": f.advice,
+            "citations": [_citation(c) for c in f.citations],
+            "origin": f.origin,
+        }
+        for f in items
+    ]
+
+
+def build_report(
+    snapshot: ProjectSnapshot,
+    deliverables: list[dict[str, Any]],
+    *,
+    lang: str,
+    stale: list[str] | None = None,
+) -> dict[str, Any]:
+    """The report of `snapshot`; `deliverables` is a list of `{id, title, stage, files, …}`."""
+    p = snapshot.profile
+    return {
+        "project": p.project.name or snapshot.name,
+        "organisation": p.project.organisation,
+        "sector": p.project.sector,
+        "mode": snapshot.mode,
+        "model": snapshot.model_name,
+        "lang": lang,
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "phase": {
+            "id": snapshot.phase.value,
+            "title": PHASE_TITLES[snapshot.phase][lang],
+            "next_phase_criteria": [c.model_dump(mode="json") for c in snapshot.next_phase_criteria],
+        },
+        "readiness": {s.value: int(snapshot.readiness.get(s, 0)) for s in STAGES},
+        "pitfalls": pitfalls(snapshot),
+        "recommendations": [
+            {
+                "id": r.id,
+                "stage": r.stage.value,
+                "title": r.title,
+                "advice": r.advice,
+                "reasoning": r.reasoning,
+                "based_on": r.based_on,
+                "citations": [_citation(c) for c in r.citations],
+            }
+            for r in snapshot.recommendations
+        ],
+        "open_questions": [q.model_dump(mode="json") for q in snapshot.open_questions],
+        "deliverables": deliverables,
+        "stale_before_export": sorted(set(stale or [])),
+    }
+
+
+def severity_counts(snapshot: ProjectSnapshot) -> dict[str, int]:
+    """Number of findings per severity (high, medium, low)."""
+    counts = {"high": 0, "medium": 0, "low": 0}
+    for f in snapshot.findings:
+        counts[f.severity] = counts.get(f.severity, 0) + 1
+    return counts
