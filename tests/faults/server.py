@@ -10,6 +10,7 @@ Each `FaultServer` answers `POST /v1/chat/completions` (streamed or not) in one 
 - `truncated`     the connection closes in the middle of the body / the stream
 - `bad_tool_call` a 200 reply whose tool call arguments are not valid JSON
 - `empty_choices` a 200 reply with `"choices": []`
+- `unauthorized`  HTTP 401 whose error message quotes the API key it received, as some endpoints do
 
 It counts the requests it received, so tests can check that retries are bounded. It is bounded
 itself: loopback only, request bodies capped, a held reply ends when the server stops.
@@ -35,6 +36,7 @@ Mode = Literal[
     "truncated",
     "bad_tool_call",
     "empty_choices",
+    "unauthorized",
 ]
 FAULT_MODES: tuple[Mode, ...] = (
     "refused",
@@ -97,6 +99,8 @@ class FaultServer:
         self.port = _free_port()
         self.requests: list[dict[str, Any]] = []
         """Bodies of the chat requests received, in order."""
+        self.auth_headers: list[str] = []
+        """The Authorization header of each request."""
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
@@ -140,7 +144,9 @@ class FaultServer:
                 return
 
             def do_GET(self) -> None:
-                if self.path.rstrip("/").endswith("/models"):
+                if server.mode == "unauthorized":
+                    server._respond(self, {})
+                elif self.path.rstrip("/").endswith("/models"):
                     self._json(200, {"object": "list", "data": [{"id": MODEL, "object": "model"}]})
                 else:
                     self._json(404, {"error": {"message": "not found"}})
@@ -153,6 +159,7 @@ class FaultServer:
                     body = {}
                 with server._lock:
                     server.requests.append(body)
+                    server.auth_headers.append(self.headers.get("Authorization", ""))
                 server._respond(self, body)
 
             def _json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
@@ -178,6 +185,13 @@ class FaultServer:
         if mode == "rate_limited":
             err = {"error": {"message": "Rate limit reached", "type": "rate_limit_exceeded"}}
             h._json(429, err, {"Retry-After": str(self.retry_after_s)})
+            return
+        if mode == "unauthorized":
+            key = str(h.headers.get("Authorization", "")).removeprefix("Bearer ")
+            msg = f"Incorrect API key provided: {key}. You can find your API key in your account."
+            h._json(
+                401, {"error": {"message": msg, "type": "invalid_request_error", "code": "invalid_api_key"}}
+            )
             return
         if mode == "server_error":
             h._json(500, {"error": {"message": "internal error", "type": "server_error"}})
