@@ -209,12 +209,12 @@ class FaultServer:
             return
         args = '{"value": "12", "confidence": ' if mode == "bad_tool_call" else '{"value": "12"}'
         if tool and (mode == "bad_tool_call" or mode == "ok"):
-            call = {"id": "call_1", "type": "function", "function": {"name": tool, "arguments": args}}
+            call: dict[str, Any] = {"id": "call_1", "type": "function", "function": {"name": tool, "arguments": args}}
             if stream:
                 delta = {"role": "assistant", "tool_calls": [{"index": 0, **call}]}
                 self._sse(h, [_chunk(delta), _chunk({}, "tool_calls")], done=True)
             else:
-                msg = {"role": "assistant", "content": None, "tool_calls": [call]}
+                msg: dict[str, Any] = {"role": "assistant", "content": None, "tool_calls": [call]}
                 h._json(200, _completion(msg, "tool_calls"))
             return
         text = '{"value": ' if mode == "bad_tool_call" else "Understood. 明白了。"
