@@ -214,8 +214,8 @@ class FaultServer:
                 delta = {"role": "assistant", "tool_calls": [{"index": 0, **call}]}
                 self._sse(h, [_chunk(delta), _chunk({}, "tool_calls")], done=True)
             else:
-                msg: dict[str, Any] = {"role": "assistant", "content": None, "tool_calls": [call]}
-                h._json(200, _completion(msg, "tool_calls"))
+                reply: dict[str, Any] = {"role": "assistant", "content": None, "tool_calls": [call]}
+                h._json(200, _completion(reply, "tool_calls"))
             return
         text = '{"value": ' if mode == "bad_tool_call" else "Understood. 明白了。"
         if stream:
