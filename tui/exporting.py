@@ -67,9 +67,9 @@ def export_snapshot(
 
 
 def render_preview(snapshot: ProjectSnapshot, stage: Stage, lang: str) -> str:
-    """Markdown preview of the deliverable(s) of `stage`."""
-    module = _deliverables()
-    renderer = getattr(module, "render_stage_markdown", None) if module else None
-    if renderer is None:
+    """Markdown preview of the deliverable(s) of `stage` (a summary if the templates are missing)."""
+    try:
+        from agent.deliverables.render_md import render_stage_markdown
+    except ImportError:
         return stage_summary(snapshot, stage, lang)
-    return str(renderer(snapshot, stage, lang=lang))
+    return render_stage_markdown(snapshot, stage, lang) or stage_summary(snapshot, stage, lang)

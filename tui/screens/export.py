@@ -39,11 +39,13 @@ class ExportScreen(ModalScreen[list[Path] | None]):
 
     app: CoachApp
 
-    def __init__(self, session: Session, project: str, lang: str) -> None:
+    def __init__(self, session: Session, project: str, lang: str, doc_lang: str | None = None) -> None:
         super().__init__()
         self.session = session
         self.project = project
         self.lang = lang
+        self.doc_lang = doc_lang or lang
+        """Language of the documents: the project's, not necessarily the UI's."""
         self.files: list[Path] = []
         self.running = False
 
@@ -98,7 +100,7 @@ class ExportScreen(ModalScreen[list[Path] | None]):
             self.app.call_from_thread(self.query_one(ProgressBar).update, total=max(total, 1), progress=done)
 
         try:
-            files = self.app.session_factory.export(self.session, out, formats, self.lang, progress)
+            files = self.app.session_factory.export(self.session, out, formats, self.doc_lang, progress)
         except Exception as exc:
             self.post_message(ExportFinished([], exc))
             return

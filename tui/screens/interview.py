@@ -50,10 +50,19 @@ class InterviewScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+e", "export", "Export", id="export", tooltip="Export the deliverables", priority=True),
         Binding("f2", "toggle_panels", "Panels", id="panels", tooltip="Show or hide the panels"),
-        Binding("f3", "sources", "Sources", id="sources", tooltip="The passages behind the last answer"),
+        Binding(
+            "f3",
+            "sources",
+            "Sources",
+            id="sources",
+            tooltip="The passages behind the last answer",
+            show=False,
+        ),
         Binding("ctrl+b", "back", "Back", id="back", tooltip="Previous question"),
         Binding("ctrl+n", "skip", "Skip", id="skip", tooltip="Skip the question", show=False),
-        Binding("ctrl+o", "projects", "Projects", id="projects", tooltip="Back to the project list"),
+        Binding(
+            "ctrl+o", "projects", "Projects", id="projects", tooltip="Back to the project list", show=False
+        ),
     ]
 
     app: CoachApp
@@ -374,7 +383,8 @@ class InterviewScreen(Screen[None]):
         from tui.screens.export import ExportScreen
 
         if self.session is not None:
-            self.app.push_screen(ExportScreen(self.session, self.project, self.lang))
+            doc_lang = self.snapshot.lang if self.snapshot else self.project_lang
+            self.app.push_screen(ExportScreen(self.session, self.project, self.lang, doc_lang))
 
     def action_projects(self) -> None:
         """Close this project and go back to the picker."""

@@ -32,6 +32,9 @@ class ChatLog(VerticalScroll):
         self._stream: Markdown | None = None
         self._stream_text = ""
 
+    def on_mount(self) -> None:
+        self.anchor()
+
     async def add_message(self, message: CoachMessage) -> None:
         """Append one coach message (Markdown, with its citations)."""
         text = message.text
@@ -55,7 +58,6 @@ class ChatLog(VerticalScroll):
             await self._mount(self._stream)
         self._stream_text += token
         await self._stream.append(token)
-        self.scroll_end(animate=False)
 
     async def end_stream(self) -> bool:
         """Close the streamed message; True when one was open (its final text replaces it)."""
@@ -70,4 +72,5 @@ class ChatLog(VerticalScroll):
         extra = len(self.children) - MAX_MESSAGES
         if extra > 0:
             await self.remove_children(list(self.children)[:extra])
-        self.scroll_end(animate=False)
+        if self.is_anchored:
+            self.scroll_end(animate=False, immediate=False)

@@ -9,7 +9,7 @@ from agent.snapshot import ProjectSnapshot
 from agent.types import SEVERITY_ORDER, Finding
 from tui.i18n import t
 
-ICONS = {"high": "🔴", "medium": "🟠", "low": "🟡"}
+ICONS = {"high": "●", "medium": "◐", "low": "○"}
 
 
 def finding_body(finding: Finding, lang: str) -> str:

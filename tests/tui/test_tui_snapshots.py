@@ -1,0 +1,105 @@
+"""Snapshot tests of the main screens at 80×24 and 120×40, in Chinese and English.
+
+Update with `pytest tests/tui --snapshot-update` after an intended change, and look at the SVGs.
+"""
+
+from __future__ import annotations
+
+import pytest
+from fake_session import FakeFactory
+from helpers import settle
+from textual.pilot import Pilot
+
+from agent.config import Settings
+from tui.app import make_app
+
+SIZES = [(80, 24), (120, 40)]
+LANGS = ["zh", "en"]
+
+
+def _app(lang: str, factory: FakeFactory | None = None, settings: Settings | None = None):
+    return make_app(lang=lang, session_factory=factory or FakeFactory(), settings=settings or Settings())
+
+
+def _seed(factory: FakeFactory, lang: str) -> None:
+    """Two saved projects, one part-way through."""
+    s = factory.open(
+        "客服助手" if lang == "zh" else "Service desk", lang=lang, sector=None, settings=None, create=True
+    )
+    for answer in ("internal", "rag,agent", "80"):
+        s.send(answer)
+    factory.open(
+        "质检试点" if lang == "zh" else "QA pilot", lang=lang, sector=None, settings=None, create=True
+    )
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("lang", LANGS)
+def test_picker(snap_compare, lang: str, size: tuple[int, int]) -> None:
+    factory = FakeFactory()
+    _seed(factory, lang)
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        await settle(pilot)
+
+    assert snap_compare(_app(lang, factory), terminal_size=size, run_before=run_before)
+
+
+async def _to_finding(pilot: Pilot[int]) -> None:
+    """New project, answers up to the privacy finding, then the data question."""
+    await settle(pilot)
+    await pilot.press("n")
+    await pilot.pause()
+    await pilot.press(*"pilot")
+    await pilot.press("enter")
+    await settle(pilot)
+    for key in ("1", "1", "5", "2", "1"):
+        await pilot.press(key, "enter")
+        await settle(pilot)
+    app = pilot.app
+    app.clear_notifications()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("lang", LANGS)
+def test_interview(snap_compare, lang: str, size: tuple[int, int]) -> None:
+    assert snap_compare(_app(lang), terminal_size=size, run_before=_to_finding)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_interview_panels_at_80x24(snap_compare, lang: str) -> None:
+    async def run_before(pilot: Pilot[int]) -> None:
+        await _to_finding(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+
+    assert snap_compare(_app(lang), terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_export_dialog_at_80x24(snap_compare, lang: str) -> None:
+    async def run_before(pilot: Pilot[int]) -> None:
+        await _to_finding(pilot)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        pilot.app.screen.query_one("#export-dir").value = "/tmp/coach-export/pilot"
+        await pilot.pause()
+
+    assert snap_compare(_app(lang), terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_settings_at_80x24(snap_compare, lang: str) -> None:
+    from pydantic import SecretStr
+
+    settings = Settings(
+        base_url="http://localhost:8000/v1", model="qwen-plus", api_key=SecretStr("sk-secret-123456")
+    )
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        await settle(pilot)
+        await pilot.press("f4")
+        await pilot.pause()
+
+    assert snap_compare(_app(lang, settings=settings), terminal_size=(80, 24), run_before=run_before)
