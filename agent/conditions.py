@@ -20,6 +20,7 @@ A leaf names one `field` (a dotted profile path) and exactly one operator:
 | present       | `present: true` → value is not None                                        |
 | empty         | `empty: true` → value is known but an empty list / empty text              |
 | unknown       | `unknown: true` → the user answered "don't know" (needs the answers)       |
+| has_number    | `has_number: false` → known text without any digit (e.g. a vague target)   |
 
 Unknown values (None) make every comparison false: an unanswered question never triggers a rule
 by itself unless the condition asks for `missing` / `unknown` explicitly.
@@ -51,6 +52,7 @@ OPS = (
     "ge",
     "empty",
     "unknown",
+    "has_number",
 )
 _COMBINATORS = ("all", "any", "not")
 
@@ -110,6 +112,8 @@ def _compare(op: str, value: Any, arg: Any) -> bool:
     if op == "lacks":
         wanted = arg if isinstance(arg, list) else [arg]
         return any(a not in value for a in wanted)
+    if op == "has_number":
+        return any(ch.isdigit() for ch in str(value)) == bool(arg)
     if op == "empty":
         return (len(value) == 0) == bool(arg) if isinstance(value, list | str) else not arg
     if op in ("lt", "le", "gt", "ge"):
@@ -176,11 +180,13 @@ def validate(cond: Any, where: str) -> None:
 
 
 def _validate_arg(kind: str, choices: tuple[str, ...], op: str, arg: Any, where: str) -> None:
-    if op in ("missing", "present", "empty", "unknown"):
+    if op in ("missing", "present", "empty", "unknown", "has_number"):
         if not isinstance(arg, bool):
             raise ConditionError(f"{where}: '{op}' takes true or false")
         if op == "empty" and kind not in ("multi", "text_list", "text"):
             raise ConditionError(f"{where}: 'empty' applies to lists and text only")
+        if op == "has_number" and kind != "text":
+            raise ConditionError(f"{where}: 'has_number' applies to text fields only")
         return
     if op in ("lt", "le", "gt", "ge"):
         if kind != "number" or isinstance(arg, bool) or not isinstance(arg, int | float):

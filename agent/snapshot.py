@@ -52,6 +52,8 @@ class Recommendation(BaseModel):
 
     id: str
     stage: Stage
+    kind: Literal["principle", "stage_entry", "phase"] = "principle"
+    """principle: an adaptation principle; stage_entry: said on entering `stage`; phase: phase advice."""
     title: str
     advice: str
     reasoning: str

@@ -1,0 +1,245 @@
+"""Recommendations that follow from the profile (`knowledge/recommendations.yaml` + phase guide).
+
+Each recommendation says what to do, why it applies to *this* project (naming the project's own
+answers), and the guidance behind it. Three kinds: adaptation principles (high privacy → private
+deployment + RAG, complex processes → agents, professional domain → fine-tuning + grounding,
+simple task → small quantised model, deployment choices…), stage-entry advice (one per stage,
+always), and phase advice (the phase the project is in, what it takes to move on, gaps left by
+earlier phases).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from agent import conditions
+from agent.answers import Provenance, build_profile_with_provenance
+from agent.describe import answer_summary, value_text
+from agent.profile import Profile
+from agent.questions import QuestionBank, load_bank
+from agent.readiness import PHASES, current_phase, load_criteria, phase_criteria, phase_gaps
+from agent.rules import citations
+from agent.snapshot import AnswerRecord, Recommendation
+from agent.types import PHASE_TITLES, STAGE_TITLES, STAGES, Lang, Stage
+
+RECS_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "recommendations.yaml"
+_PLACEHOLDER = re.compile(r"\{([a-z_]+\.[a-z_]+)\}")
+
+
+class RecommendationRule(BaseModel):
+    """One recommendation as written in the data file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    kind: Literal["principle", "stage_entry"]
+    stage: Stage
+    when: dict[str, Any]
+    title: dict[str, str]
+    advice: dict[str, str]
+    reasoning: dict[str, str]
+    cites: list[str] = Field(default_factory=list)
+
+
+@cache
+def load_recommendations(path: Path = RECS_FILE) -> tuple[RecommendationRule, ...]:
+    """The recommendation pack, validated (conditions, placeholders, both languages)."""
+    from agent.fieldtypes import field_specs
+
+    out: list[RecommendationRule] = []
+    for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        where = f"{path.name}: recommendation {item.get('id', '?')}"
+        try:
+            rec = RecommendationRule.model_validate(item)
+        except ValidationError as exc:
+            raise ValueError(f"{where}: {exc}") from None
+        conditions.validate(rec.when, where)
+        for lang in ("zh", "en"):
+            for part in (rec.title, rec.advice, rec.reasoning):
+                if not part.get(lang):
+                    raise ValueError(f"{where}: missing {lang} text")
+            bad = [p for p in _PLACEHOLDER.findall(rec.reasoning[lang]) if p not in field_specs()]
+            if bad:
+                raise ValueError(f"{where}: unknown placeholder field(s) {bad}")
+        out.append(rec)
+    return tuple(out)
+
+
+def _render(template: str, profile: Profile, lang: Lang, bank: QuestionBank) -> str:
+    return _PLACEHOLDER.sub(lambda m: value_text(m.group(1), profile.get(m.group(1)), lang, bank), template)
+
+
+def _because(lang: Lang) -> str:
+    return "依据你的回答：" if lang == "zh" else "Based on your answers: "
+
+
+def _principle(
+    rule: RecommendationRule,
+    profile: Profile,
+    provenance: dict[str, Provenance],
+    lang: Lang,
+    bank: QuestionBank,
+) -> Recommendation:
+    paths = conditions.fields(rule.when) + [
+        p for p in _PLACEHOLDER.findall(rule.reasoning[lang]) if p not in conditions.fields(rule.when)
+    ]
+    based_on = [p for p in paths if profile.get(p) is not None]
+    values = {p: profile.get(p) for p in based_on}
+    holes = _PLACEHOLDER.findall(rule.reasoning[lang])
+    if holes and all(profile.get(p) is None for p in holes):
+        stage_name = STAGE_TITLES[rule.stage][lang]
+        reasoning = (
+            f"这是进入“{stage_name}”阶段时的通用建议。"
+            if lang == "zh"
+            else f"General advice on entering '{stage_name}'."
+        )
+    else:
+        reasoning = _render(rule.reasoning[lang], profile, lang, bank)
+    summary = answer_summary(conditions.fields(rule.when), values, provenance, lang, bank)
+    if summary:
+        reasoning = (
+            f"{reasoning} {_because(lang)}{summary}。"
+            if lang == "zh"
+            else f"{reasoning} {_because(lang)}{summary}."
+        )
+    return Recommendation(
+        id=rule.id,
+        stage=rule.stage,
+        kind=rule.kind,
+        title=rule.title[lang],
+        advice=rule.advice[lang],
+        reasoning=reasoning,
+        based_on=based_on,
+        citations=citations(rule.cites),
+    )
+
+
+def phase_recommendations(profile: Profile, lang: Lang = "zh") -> list[Recommendation]:
+    """Where the project stands among the five phases, what moves it on, and earlier gaps."""
+    phase = current_phase(profile)
+    crit = phase_criteria(phase, profile, lang)
+    pack = load_criteria()
+    cites = list(dict.fromkeys(pid for c in pack.phases[phase] for pid in c.cites))
+    declared = profile.requirements.current_phase is not None
+    title_now = PHASE_TITLES[phase][lang]
+    nxt = PHASES[PHASES.index(phase) + 1] if phase != PHASES[-1] else None
+    mark = {True: "✓", False: "✗"}
+    items = (
+        "；".join(f"{mark[c.met]} {c.text}" for c in crit)
+        if lang == "zh"
+        else "; ".join(f"{mark[c.met]} {c.text}" for c in crit)
+    )
+    unmet = [c.text for c in crit if not c.met]
+    if nxt is None:
+        title = "生产阶段：持续达标" if lang == "zh" else "Production: keep meeting the bar"
+        advice = (
+            f"进入生产后需要持续满足：{items}。" if lang == "zh" else f"In production keep meeting: {items}."
+        )
+    else:
+        title_next = PHASE_TITLES[nxt][lang]
+        title = (
+            f"下一步：从{title_now}进入{title_next}"
+            if lang == "zh"
+            else f"Next: from {title_now} to {title_next}"
+        )
+        advice = (
+            f"进入{title_next}前需要满足：{items}。"
+            + (f"优先补齐：{'、'.join(unmet)}。" if unmet else "条件已全部满足，可以推进。")
+            if lang == "zh"
+            else f"Before moving to {title_next}: {items}. "
+            + (f"Close first: {', '.join(unmet)}." if unmet else "All criteria are met: you can move on.")
+        )
+    if lang == "zh":
+        reasoning = (
+            f"你回答项目目前处于{title_now}阶段。"
+            if declared
+            else f"根据你的回答，项目尚未满足{title_now}阶段的全部退出标准。"
+        )
+    else:
+        reasoning = (
+            f"You said the project is in the {title_now} phase."
+            if declared
+            else f"From your answers, the project has not yet met every exit criterion of the {title_now} phase."
+        )
+    based_on = ["requirements.current_phase"] if declared else []
+    based_on += [
+        c for crit_ in pack.phases[phase] for c in conditions.fields(crit_.when) if profile.get(c) is not None
+    ]
+    recs = [
+        Recommendation(
+            id="phase-next",
+            stage=Stage.requirements,
+            kind="phase",
+            title=title,
+            advice=advice,
+            reasoning=reasoning,
+            based_on=list(dict.fromkeys(based_on)),
+            citations=citations(cites),
+        )
+    ]
+    gaps = phase_gaps(profile, lang)
+    if gaps:
+        listed = (
+            [f"{PHASE_TITLES[p][lang]}：{'、'.join(c.text for c in cs)}" for p, cs in gaps.items()]
+            if lang == "zh"
+            else [f"{PHASE_TITLES[p][lang]}: {', '.join(c.text for c in cs)}" for p, cs in gaps.items()]
+        )
+        gap_cites = list(dict.fromkeys(pid for p in gaps for c in pack.phases[p] for pid in c.cites))
+        recs.append(
+            Recommendation(
+                id="phase-gaps",
+                stage=Stage.requirements,
+                kind="phase",
+                title="前期阶段的遗留缺口" if lang == "zh" else "Gaps left by earlier phases",
+                advice=(
+                    "以下前期阶段的完成标志尚未达到，建议补齐后再继续推进：" + "；".join(listed) + "。"
+                    if lang == "zh"
+                    else "These completion marks of earlier phases are not met yet; close them before pushing on: "
+                    + "; ".join(listed)
+                    + "."
+                ),
+                reasoning=(
+                    f"你回答项目处于{title_now}阶段，但前期阶段的部分标准未满足。"
+                    if lang == "zh"
+                    else f"You placed the project in the {title_now} phase, but earlier phases left criteria unmet."
+                ),
+                based_on=["requirements.current_phase"],
+                citations=citations(gap_cites),
+            )
+        )
+    return recs
+
+
+def recommend(
+    profile: Profile,
+    lang: Lang = "zh",
+    *,
+    answers: dict[str, AnswerRecord] | None = None,
+    bank: QuestionBank | None = None,
+) -> list[Recommendation]:
+    """Every recommendation for the project: phase advice first, then by stage (principles before
+    stage-entry advice), in file order. With `answers`, reasoning quotes free-text answers behind
+    inferred values."""
+    bank = bank or load_bank()
+    provenance = build_profile_with_provenance(answers, bank=bank)[1] if answers else {}
+    recs = phase_recommendations(profile, lang)
+    stage_order = {s: i for i, s in enumerate(STAGES)}
+    rules = [r for r in load_recommendations() if conditions.evaluate(r.when, profile)]
+    rules.sort(key=lambda r: (stage_order[r.stage], r.kind != "principle"))
+    recs += [_principle(r, profile, provenance, lang, bank) for r in rules]
+    return recs
+
+
+def stage_entry(stage: Stage, profile: Profile, lang: Lang = "zh") -> Recommendation | None:
+    """The stage-entry advice for `stage` (what the coach says on entering it)."""
+    bank = load_bank()
+    for r in load_recommendations():
+        if r.kind == "stage_entry" and r.stage == stage and conditions.evaluate(r.when, profile):
+            return _principle(r, profile, {}, lang, bank)
+    return None

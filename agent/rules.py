@@ -1,0 +1,161 @@
+"""Pitfall rules: declarative checks over the profile (`knowledge/rules.yaml`), the judge in both modes.
+
+A rule fires when its condition holds; the finding carries the answers behind every field the
+condition reads (question id, field, value, the user's own words) and citations to the pack.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from agent import conditions
+from agent.answers import Provenance, build_profile_with_provenance, unknown_fields
+from agent.profile import Profile
+from agent.questions import QuestionBank, load_bank
+from agent.snapshot import AnswerRecord
+from agent.types import SEVERITY_ORDER, STAGES, Citation, Evidence, Finding, Lang, Severity, Stage
+
+RULES_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "rules.yaml"
+log = logging.getLogger(__name__)
+
+
+class RuleError(ValueError):
+    """The rule pack is malformed (message names the file and rule id)."""
+
+
+class SeverityIf(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    when: dict[str, Any]
+    severity: Severity
+
+
+class Rule(BaseModel):
+    """One pitfall rule."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    title: dict[str, str]
+    severity: Severity
+    severity_if: list[SeverityIf] = Field(default_factory=list)
+    stage: Stage
+    when: dict[str, Any]
+    unknowns: str = ""
+    """How unanswered / "don't know" answers are treated (documentation)."""
+    advice: dict[str, str]
+    cites: list[str] = Field(default_factory=list)
+
+    def severity_for(self, profile: Profile) -> Severity:
+        """The base severity, escalated by the first matching `severity_if`."""
+        for s in self.severity_if:
+            if conditions.evaluate(s.when, profile):
+                return s.severity
+        return self.severity
+
+
+@cache
+def load_rules(path: Path = RULES_FILE) -> tuple[Rule, ...]:
+    """The rule pack, validated (shape, ids, conditions); RuleError names file and rule."""
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        where = f"{path.name}: rule {item.get('id', '?')}"
+        try:
+            rule = Rule.model_validate(item)
+        except ValidationError as exc:
+            raise RuleError(f"{where}: {exc}") from None
+        if rule.id in seen:
+            raise RuleError(f"{where}: duplicate id")
+        seen.add(rule.id)
+        for lang in ("zh", "en"):
+            if not rule.title.get(lang) or not rule.advice.get(lang):
+                raise RuleError(f"{where}: missing {lang} title or advice")
+        try:
+            conditions.validate(rule.when, where)
+            for s in rule.severity_if:
+                conditions.validate(s.when, f"{where} severity_if")
+        except conditions.ConditionError as exc:
+            raise RuleError(str(exc)) from None
+        rules.append(rule)
+    return tuple(rules)
+
+
+def citations(passage_ids: list[str]) -> list[Citation]:
+    """Citations for pack passage ids; ids missing from the pack are skipped (and logged)."""
+    from knowledge.pack import cite
+
+    out: list[Citation] = []
+    for pid in passage_ids:
+        try:
+            out.append(cite(pid))
+        except KeyError:
+            log.warning("cited passage %s is not in the pack", pid)
+    return out
+
+
+def evidence_for(
+    paths: list[str],
+    profile: Profile,
+    provenance: dict[str, Provenance],
+    answers: dict[str, AnswerRecord],
+    bank: QuestionBank,
+) -> list[Evidence]:
+    """The answers behind each field that is set (or answered "don't know")."""
+    by_field = {r.field: r for r in answers.values()}
+    out: list[Evidence] = []
+    for path in paths:
+        value = profile.get(path)
+        prov = provenance.get(path)
+        if value is not None and prov is not None:
+            rec = prov.record
+            out.append(Evidence(question_id=rec.question_id, field=path, value=value, text=rec.raw))
+        elif value is not None:
+            q = bank.by_field(path)
+            out.append(Evidence(question_id=q.id if q else "", field=path, value=value))
+        elif path in by_field and by_field[path].status == "unknown":
+            rec = by_field[path]
+            out.append(Evidence(question_id=rec.question_id, field=path, value=None, text=rec.raw))
+    return out
+
+
+def evaluate_rules(
+    profile: Profile | None,
+    answers: dict[str, AnswerRecord],
+    lang: Lang = "zh",
+    *,
+    bank: QuestionBank | None = None,
+    rules: tuple[Rule, ...] | None = None,
+) -> list[Finding]:
+    """Every rule finding for the project, sorted by severity, stage, then id.
+
+    `profile` may be None: it is then built from `answers`. Evidence always comes from `answers`.
+    """
+    bank = bank or load_bank()
+    built, provenance = build_profile_with_provenance(answers, bank=bank)
+    profile = profile or built
+    unknown = unknown_fields(answers)
+    stage_order = {s: i for i, s in enumerate(STAGES)}
+    findings: list[Finding] = []
+    for rule in rules or load_rules():
+        if not conditions.evaluate(rule.when, profile, unknown):
+            continue
+        findings.append(
+            Finding(
+                id=rule.id,
+                title=rule.title[lang],
+                severity=rule.severity_for(profile),
+                stage=rule.stage,
+                evidence=evidence_for(conditions.fields(rule.when), profile, provenance, answers, bank),
+                advice=rule.advice[lang],
+                citations=citations(rule.cites),
+                origin="rule",
+            )
+        )
+    findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], stage_order[f.stage], f.id))
+    return findings
