@@ -17,6 +17,7 @@ from agent.deliverables.mdblocks import Run, parse_blocks, plain
 EAST_ASIAN_FONT = "Microsoft YaHei"
 LATIN_FONT = "Calibri"
 MONO_FONT = "Consolas"
+TEXT_WIDTH_CM = 16.6
 
 
 def _set_fonts(element: Any, east_asian: str = EAST_ASIAN_FONT, latin: str = LATIN_FONT) -> None:
@@ -124,7 +125,30 @@ def _add_table(document: Any, block: dict[str, Any]) -> None:
     for ri, row in enumerate(rows, start=1):
         for ci, cell_runs in enumerate(row[:cols]):
             _add_runs(table.rows[ri].cells[ci].paragraphs[0], cell_runs)
+    _set_widths(table, [header, *rows], cols)
     _paragraph(document)
+
+
+def _display_width(text: str) -> int:
+    """Rough display width: CJK characters count double."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _set_widths(table: Any, rows: list[list[list[Run]]], cols: int) -> None:
+    """Column widths proportional to their content (short code columns stay narrow)."""
+    from docx.shared import Cm
+
+    need = [8] * cols
+    for row in rows:
+        for ci, cell in enumerate(row[:cols]):
+            need[ci] = max(need[ci], min(_display_width(plain(cell)), 60))
+    total = sum(need)
+    table.autofit = False
+    for ci in range(cols):
+        width = Cm(max(1.8, TEXT_WIDTH_CM * need[ci] / total))
+        table.columns[ci].width = width
+        for row_obj in table.rows:
+            row_obj.cells[ci].width = width
 
 
 def markdown_to_docx(markdown: str, path: Path, *, title: str, lang: str) -> None:

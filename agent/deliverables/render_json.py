@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 def document_json(doc: RenderedDoc, snapshot: ProjectSnapshot) -> dict[str, Any]:
     """The structured content of one deliverable (sections hold the body's blocks)."""
     sections: list[dict[str, Any]] = []
+    preamble: list[dict[str, Any]] = []
     mermaid: str | None = None
     for block in parse_blocks(doc.markdown):
         if block["type"] == "heading" and block["level"] == 1:
@@ -23,9 +24,7 @@ def document_json(doc: RenderedDoc, snapshot: ProjectSnapshot) -> dict[str, Any]
             continue
         if block["type"] == "code" and block["lang"] == "mermaid":
             mermaid = block["text"]
-        if not sections:
-            sections.append({"heading": "", "blocks": []})
-        sections[-1]["blocks"].append(block)
+        (sections[-1]["blocks"] if sections else preamble).append(block)
     return {
         "id": doc.spec.id,
         "title": doc.title,
@@ -35,6 +34,7 @@ def document_json(doc: RenderedDoc, snapshot: ProjectSnapshot) -> dict[str, Any]
         "mode": snapshot.mode,
         "input_hash": doc.input_hash,
         "mermaid": mermaid,
+        "preamble": preamble,
         "sections": sections,
         "answers": [{"field": f, "label": label, "answer": text} for f, label, text in doc.answers],
         "open_questions": [

@@ -79,6 +79,8 @@ def _globals(ctx: DocContext) -> dict[str, Any]:
     lang = ctx.lang
     return {
         "t": ctx.t,
+        "colon": ctx.t("：", ": "),
+        "semi": ctx.t("；", "; "),
         "a": ctx.a,
         "v": ctx.v,
         "raw": ctx.raw,

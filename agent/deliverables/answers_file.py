@@ -1,0 +1,201 @@
+"""Load an answers file (YAML or JSON) safely and validate it, naming file, line and field on error.
+
+YAML is composed first so every key and list item keeps its line (a path → line table); aliases are
+capped (a "billion laughs" file is refused before it can expand), duplicate keys and multiple
+documents are errors, and the top level must be a mapping.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from agent.errors import InputError
+
+MAX_BYTES = 2_000_000
+MAX_ALIASES = 20
+PathKey = tuple[str | int, ...]
+LineTable = dict[PathKey, int]
+
+
+def _fail(file: Path, line: int | None, field: str, problem: str, hint: str = "") -> InputError:
+    where = f"{file}:{line}" if line else str(file)
+    subject = f" field `{field}`:" if field else ""
+    return InputError(f"{where}:{subject} {problem}", hint=hint)
+
+
+def _walk(node: Any, path: PathKey, table: LineTable, file: Path) -> None:
+    import yaml
+
+    table.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                raise _fail(
+                    file,
+                    key_node.start_mark.line + 1,
+                    ".".join(map(str, (*path, key))),
+                    f"duplicate key `{key}` / 重复的字段",
+                    "each field may appear once; remove one of them",
+                )
+            seen.add(key)
+            table[(*path, key)] = key_node.start_mark.line + 1
+            _walk(value_node, (*path, key), table, file)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            table[(*path, i)] = item.start_mark.line + 1
+            _walk(item, (*path, i), table, file)
+
+
+def _load_yaml(text: str, file: Path) -> tuple[Any, LineTable]:
+    import yaml
+
+    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    aliases = 0
+    try:
+        for event in yaml.parse(text, Loader=loader_cls):
+            if isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > MAX_ALIASES:
+                    line = event.start_mark.line + 1 if event.start_mark else None
+                    raise _fail(
+                        file,
+                        line,
+                        "",
+                        f"too many YAML aliases (more than {MAX_ALIASES}) / YAML 别名过多，拒绝展开",
+                        "write the values out instead of using anchors (&) and aliases (*)",
+                    )
+        loader = loader_cls(text)
+        try:
+            node = loader.get_single_node()
+            table: LineTable = {}
+            if node is not None:
+                _walk(node, (), table, file)
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        if mark and exc.context_mark and mark is not exc.context_mark and exc.context_mark.line != mark.line:
+            problem += f" (opened on line {exc.context_mark.line + 1})"
+        raise _fail(
+            file, line, "", f"invalid YAML / YAML 格式错误: {problem}", "fix the syntax on that line"
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise _fail(file, None, "", f"invalid YAML / YAML 格式错误: {exc}", "fix the file's syntax") from exc
+    return data, table
+
+
+def load_answers_file(file: Path) -> tuple[dict[str, Any], LineTable]:
+    """The file's top-level mapping and its path → line table; InputError on anything unusable."""
+    if not file.exists():
+        raise InputError(f"{file}: no such file / 文件不存在", hint="check the path given to --answers")
+    if not file.is_file():
+        raise InputError(f"{file}: not a file / 不是文件", hint="--answers takes a YAML or JSON file")
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            f"{file}: cannot read ({exc.strerror}) / 无法读取", hint="check permissions"
+        ) from exc
+    if len(raw) > MAX_BYTES:
+        raise InputError(
+            f"{file}: file too large ({len(raw)} bytes) / 文件过大", hint=f"limit {MAX_BYTES} bytes"
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{file}: not UTF-8 text / 不是 UTF-8 编码", hint="save the file as UTF-8") from exc
+    if file.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise _fail(
+                file, exc.lineno, "", f"invalid JSON / JSON 格式错误: {exc.msg}", "fix the syntax"
+            ) from exc
+        try:
+            _, table = _load_yaml(text, file)
+        except InputError:
+            table = {}
+    else:
+        data, table = _load_yaml(text, file)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise _fail(
+            file,
+            1,
+            "",
+            f"the top level must be a mapping of fields, not a {type(data).__name__} / 顶层必须是字段映射",
+            "start from `coach answers-template`",
+        )
+    return data, table
+
+
+def _line(table: LineTable, path: PathKey) -> int | None:
+    for n in range(len(path), -1, -1):
+        if path[:n] in table:
+            return table[path[:n]]
+    return None
+
+
+def _dotted(path: PathKey) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _describe(error: Any) -> tuple[PathKey, str, str]:
+    path: PathKey = tuple(error.absolute_path)
+    kind = error.validator
+    if kind == "additionalProperties":
+        allowed = set((error.schema.get("properties") or {}).keys())
+        extra = (
+            sorted(k for k in error.instance if k not in allowed) if isinstance(error.instance, dict) else []
+        )
+        key = extra[0] if extra else ""
+        hint = f"known fields here / 可用字段: {', '.join(sorted(allowed))}" if allowed else ""
+        return (*path, key), f"unknown field `{key}` / 未知字段", hint
+    if kind == "enum":
+        accepted = ", ".join(json.dumps(v, ensure_ascii=False) for v in error.validator_value)
+        return (
+            path,
+            f"invalid option {json.dumps(error.instance, ensure_ascii=False, default=str)} / 无效选项",
+            (f"accepted / 可选: {accepted}"),
+        )
+    if kind == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        got = json.dumps(error.instance, ensure_ascii=False, default=str)
+        return path, f"wrong type: expected {expected}, got {got} / 类型错误", f"give a {expected}"
+    if kind == "required":
+        return path, f"{error.message} / 缺少必填字段", ""
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength"):
+        return path, f"{error.message} / 超出允许范围", ""
+    return path, error.message, ""
+
+
+def validate_answers(data: dict[str, Any], schema: dict[str, Any], file: Path, table: LineTable) -> None:
+    """Validate against the answers JSON Schema; InputError naming line and field of each problem."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(data), key=lambda e: _line(table, tuple(e.absolute_path)) or 0)
+    if not errors:
+        return
+    lines = []
+    hints = []
+    for error in errors[:5]:
+        path, problem, hint = _describe(error)
+        line = _line(table, path)
+        lines.append(f"{file}:{line or '?'}: field `{_dotted(path)}`: {problem}")
+        if hint:
+            hints.append(hint)
+    more = f"\n(+{len(errors) - 5} more)" if len(errors) > 5 else ""
+    raise InputError("\n".join(lines) + more, hint="; ".join(dict.fromkeys(hints)) or "see `coach schema`")
