@@ -102,12 +102,11 @@ class CoachApp(App[int]):
         """Markdown table of the active bindings (after remapping), for the help screen."""
         rows = ["| key | action |", "|---|---|"]
         seen: set[str] = set()
-        for node in (self.screen, self):
-            for key, bindings in node._bindings.key_to_bindings.items():
-                for b in bindings:
-                    if b.id and b.id not in seen and b.id not in ("option_up", "option_down", "close"):
-                        seen.add(b.id)
-                        rows.append(f"| `{self.get_key_display(b) or key}` | {b.description} — {b.tooltip} |")
+        for key, active in self.screen.active_bindings.items():
+            b = active.binding
+            if b.id and b.id not in seen and b.id not in ("option_up", "option_down", "close"):
+                seen.add(b.id)
+                rows.append(f"| `{self.get_key_display(b) or key}` | {b.description} — {b.tooltip} |")
         return "\n".join(rows)
 
     # --- commands ---------------------------------------------------------------------------

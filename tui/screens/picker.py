@@ -75,11 +75,10 @@ class NewProjectScreen(ModalScreen[dict[str, Any] | None]):
         if name in self.existing:
             error.update(t("new.name_exists", self.lang, name=name))
             return
-        sector = self.query_one("#new-sector", Select).value
-        lang = self.query_one("#new-lang", Select).value
-        self.dismiss(
-            {"name": name, "sector": None if sector is Select.BLANK else str(sector), "lang": str(lang)}
-        )
+        sector_select = self.query_one("#new-sector", Select)
+        sector = None if sector_select.is_blank() else str(sector_select.value)
+        lang = str(self.query_one("#new-lang", Select).value)
+        self.dismiss({"name": name, "sector": sector, "lang": lang})
 
 
 class PickerScreen(Screen[None]):
@@ -148,6 +147,7 @@ class PickerScreen(Screen[None]):
         self.app.call_from_thread(self._fill, rows)
 
     def _fill(self, rows: list[ProjectRow]) -> None:
+        selected = self._selected()
         self.rows = rows
         table = self.query_one(DataTable)
         table.clear()
@@ -158,6 +158,9 @@ class PickerScreen(Screen[None]):
             ready = f"{row.readiness}%" if row.readiness is not None else "—"
             updated = row.updated_at.strftime("%Y-%m-%d %H:%M") if row.updated_at else "—"
             table.add_row(row.name, stage, ready, updated, row.lang, key=row.name)
+        names = [r.name for r in rows]
+        if selected and selected.name in names:
+            table.move_cursor(row=names.index(selected.name))
         table.display = bool(rows)
         self.query_one("#picker-empty").display = not rows
         self.query_one("#open").disabled = self.query_one("#delete").disabled = not rows
@@ -211,7 +214,7 @@ class PickerScreen(Screen[None]):
             confirmed,
         )
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="projects")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="delete")
     def _delete(self, name: str) -> None:
         try:
             self.app.session_factory.delete_project(name)

@@ -1,0 +1,207 @@
+"""Picker, settings, help, command palette, strings and the import contract."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from fake_session import STORE, FakeFactory
+from helpers import create_project, settle
+from pydantic import SecretStr
+
+from agent.config import Settings, load_settings
+from tui.i18n import _strings
+from tui.screens.dialogs import ConfirmScreen, HelpScreen
+from tui.screens.picker import NewProjectScreen, PickerScreen
+from tui.screens.settings import SettingsScreen
+
+KEY = "sk-test-abcdefghijklmnop"
+
+
+async def test_new_project_needs_a_name_and_a_unique_one(build, factory: FakeFactory) -> None:
+    factory.open("taken", lang="zh", sector=None, settings=None, create=True)
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("enter")
+        assert isinstance(app.screen, NewProjectScreen)
+        assert "请填写项目名称" in str(app.screen.query_one("#new-error").render())
+        await pilot.press(*"taken", "enter")
+        assert "已有同名项目" in str(app.screen.query_one("#new-error").render())
+        await pilot.press("escape")
+        assert isinstance(app.screen, PickerScreen)
+
+
+async def test_new_project_in_english_with_a_sector(build, factory: FakeFactory) -> None:
+    app = build(lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#new-name").value = "Bank assistant"
+        dialog.query_one("#new-sector").value = "finance"
+        await pilot.click("#create")
+        await settle(pilot)
+        assert STORE["Bank assistant"]["sector"] == "finance"
+        assert "Stage 1/7" in str(app.screen.query_one("#q-head").render())
+
+
+async def test_delete_asks_first(build, factory: FakeFactory) -> None:
+    for name in ("keep", "drop"):
+        factory.open(name, lang="zh", sector=None, settings=None, create=True)
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("DataTable")
+        assert table.row_count == 2
+        table.move_cursor(row=[r.name for r in app.screen.rows].index("drop"))
+        await pilot.press("delete")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")  # focus is on Cancel: nothing deleted
+        await settle(pilot)
+        assert set(STORE) == {"keep", "drop"}
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.click("#yes")
+        await settle(pilot)
+        assert set(STORE) == {"keep"}
+        assert app.screen.query_one("DataTable").row_count == 1
+
+
+async def test_back_to_projects_and_resume_another(build, factory: FakeFactory) -> None:
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await create_project(pilot, "first")
+        await pilot.press("1", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        assert factory.opened[-1].closed
+        row = app.screen.query_one("DataTable").get_row_at(0)
+        assert row[0] == "first" and "1/7" in row[1] and row[2] == "5%"  # 1 of 3 answers in 1 of 7 stages
+        assert STORE["first"]["sector"] is None
+
+
+class _Models(BaseHTTPRequestHandler):
+    seen: list[str] = []
+
+    def do_GET(self) -> None:
+        _Models.seen.append(self.headers.get("Authorization", ""))
+        body = json.dumps({"data": [{"id": "tiny-model"}]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def models_server() -> Iterator[str]:
+    server = HTTPServer(("127.0.0.1", 0), _Models)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/v1"
+    server.shutdown()
+
+
+async def test_settings_never_show_the_key_and_test_the_connection(build, models_server: str) -> None:
+    app = build(settings=Settings(api_key=SecretStr(KEY), base_url=models_server, model="tiny-model"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)
+        key_input = screen.query_one("#set-key")
+        assert key_input.value == "" and key_input.password
+        assert KEY not in key_input.placeholder and "sk-…mnop" in key_input.placeholder
+        await pilot.click("#test")
+        await settle(pilot)
+        result = str(screen.query_one("#set-result").render())
+        assert "tiny-model" in result and KEY not in result
+        assert _Models.seen[-1] == f"Bearer {KEY}"
+        await pilot.click("#save")
+        await settle(pilot)
+    saved = load_settings()
+    assert saved.base_url == models_server and saved.api_key and saved.api_key.get_secret_value() == KEY
+
+
+async def test_failed_connection_is_reported_without_the_key(build) -> None:
+    app = build(settings=Settings(api_key=SecretStr(KEY), base_url="http://127.0.0.1:9/v1"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await pilot.pause()
+        await pilot.click("#test")
+        await settle(pilot)
+        result = str(app.screen.query_one("#set-result").render())
+        assert "连接失败" in result and "127.0.0.1:9" in result and KEY not in result
+
+
+async def test_help_lists_commands_and_remapped_keys(build) -> None:
+    app = build(lang="en", settings=Settings(keys={"export": "f9"}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await create_project(pilot, "help")
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.query_one("Markdown").source
+        assert "/revise <id>" in text and "`f9`" in text and "Export" in text
+
+
+async def test_command_palette_runs_export(build) -> None:
+    from tui.screens.export import ExportScreen
+
+    app = build(lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await create_project(pilot, "palette")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Export")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+
+
+def test_every_string_has_chinese_and_english() -> None:
+    missing = [k for k, v in _strings().items() if not v.get("zh") or not v.get("en")]
+    assert missing == []
+
+
+def test_every_binding_has_an_id_a_tooltip_and_strings() -> None:
+    from tui.app import CoachApp
+    from tui.screens.interview import InterviewScreen
+    from tui.screens.picker import PickerScreen
+
+    for cls in (CoachApp, InterviewScreen, PickerScreen):
+        for binding in cls.BINDINGS:
+            assert binding.id and binding.tooltip, binding
+            assert f"bind.{binding.id}" in _strings() and f"bind.{binding.id}.tip" in _strings()
+
+
+def test_core_never_imports_textual() -> None:
+    code = (
+        "import sys, importlib, pkgutil\n"
+        "for pkg in ('agent', 'graphs', 'knowledge', 'prompts'):\n"
+        "    mod = importlib.import_module(pkg)\n"
+        "    for info in pkgutil.walk_packages(mod.__path__, pkg + '.'):\n"
+        "        if 'cli' in info.name or 'commands' in info.name: continue\n"
+        "        try: importlib.import_module(info.name)\n"
+        "        except Exception: pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'tui')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "[]", out.stderr[-2000:]
