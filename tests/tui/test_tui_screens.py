@@ -8,6 +8,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import ClassVar
 
 import pytest
 from fake_session import STORE, FakeFactory
@@ -93,7 +94,7 @@ async def test_back_to_projects_and_resume_another(build, factory: FakeFactory) 
 
 
 class _Models(BaseHTTPRequestHandler):
-    seen: list[str] = []
+    seen: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         _Models.seen.append(self.headers.get("Authorization", ""))
