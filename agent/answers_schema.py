@@ -1,0 +1,227 @@
+"""The answers-file format of `coach run`: YAML (or JSON) keyed like the profile.
+
+    lang: zh                      # optional: zh | en
+    project: {name: 客服助手, organisation: 某城商行, sector: finance}
+    requirements:
+      pain_points: 高峰排队长，回复不一致
+      target_users: internal      # an option value, or a label/alias: 内部员工, "1"…
+      budget_wan: 500万           # numbers may carry units, as in the interview
+    data:
+      personal_data: true         # or 是 / no / …
+      desensitisation: [masking]  # lists, or "masking, encryption"
+    selection:
+      vendor: unknown             # "unknown"/"不知道" → open question; "skip" → skipped
+
+One key per question's field (`coach schema` prints the JSON Schema). A null value means "not
+answered". Forgiving forms are parsed exactly as in the interview (`agent.parsing`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.errors import InputError
+from agent.fieldtypes import field_spec
+from agent.parsing import parse_answer
+from agent.questions import Question, QuestionBank, load_bank
+from agent.snapshot import AnswerRecord, AnswerStatus
+
+OPEN_WORDS = ["unknown", "skip"]
+TOP_LEVEL_EXTRA = ("lang",)
+
+
+class AnswersFileError(InputError):
+    """An invalid entry in an answers file; `field` is the dotted path (for line lookup), if any."""
+
+    def __init__(self, message: str, *, hint: str = "", field: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.field = field
+
+
+def _value_schema(q: Question) -> dict[str, Any]:
+    spec = field_spec(q.field)
+    base: dict[str, Any]
+    if q.type == "choice":
+        base = {"type": "string", "enum": [o.value for o in q.options]}
+    elif q.type == "multi":
+        base = {"type": "array", "items": {"enum": [o.value for o in q.options]}, "uniqueItems": True}
+    elif q.type == "yesno":
+        base = {"type": "boolean"}
+    elif q.type == "number":
+        base = {"type": "number"}
+        if q.min is not None:
+            base["minimum"] = q.min
+        if q.max is not None:
+            base["maximum"] = q.max
+    elif spec.kind == "text_list":
+        base = {"type": "array", "items": {"type": "string"}}
+    else:
+        base = {"type": "string"}
+    desc = f"{q.label['en']}: {q.text['en']}"
+    if q.unit:
+        desc += f" (unit: {q.unit})"
+    if q.type in ("choice", "multi"):
+        desc += " Options: " + ", ".join(f"{o.value} ({o.en})" for o in q.options) + "."
+    return {
+        "description": desc,
+        "anyOf": [base, {"enum": OPEN_WORDS, "description": "an open question"}, {"type": "null"}],
+    }
+
+
+def answers_json_schema(bank: QuestionBank | None = None) -> dict[str, Any]:
+    """The JSON Schema (2020-12) of the answers file, built from the question bank.
+
+    The schema states the canonical forms (option values, booleans, numbers in the field's unit);
+    `coach run` also accepts the interview's forgiving forms (labels, aliases, "500万").
+    """
+    bank = bank or load_bank()
+    sections: dict[str, dict[str, Any]] = {}
+    for q in bank:
+        section, _, name = q.field.partition(".")
+        sec = sections.setdefault(
+            section, {"type": "object", "additionalProperties": False, "properties": {}}
+        )
+        sec["properties"][name] = _value_schema(q)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://adoption-coach.local/answers.schema.json",
+        "title": "Adoption Coach answers file",
+        "description": "Answers keyed like the project profile: one key per interview question's field.",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"lang": {"enum": ["zh", "en"], "description": "Language of the output"}, **sections},
+    }
+
+
+def _accepted(q: Question) -> str:
+    if q.type in ("choice", "multi"):
+        return ", ".join(f"{o.value} ({o.zh} / {o.en})" for o in q.options)
+    return {
+        "yesno": "true / false (是 / 否)",
+        "number": f"a number{f' in {q.unit}' if q.unit else ''}",
+        "text": "text",
+    }[q.type]
+
+
+def _raw_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _record(q: Question, value: Any) -> AnswerRecord:
+    path = q.field
+    kind = field_spec(path).kind
+    raw = _raw_text(value)
+    if isinstance(value, str) and value.strip().lower() in OPEN_WORDS:
+        status: AnswerStatus = "unknown" if value.strip().lower() == "unknown" else "skipped"
+        return AnswerRecord(
+            question_id=q.id, stage=q.stage, field=path, raw=raw, status=status, source="file"
+        )
+    typed: Any
+    if q.type == "yesno" and isinstance(value, bool):
+        typed = value
+    elif q.type == "number" and isinstance(value, int | float) and not isinstance(value, bool):
+        typed = float(value)
+        if (q.min is not None and typed < q.min) or (q.max is not None and typed > q.max):
+            raise AnswersFileError(
+                f"answers file: {path}: {value} is out of range",
+                hint=f"use a number between {q.min if q.min is not None else '-∞'} and {q.max if q.max is not None else '∞'}",
+                field=path,
+            )
+    elif q.type == "multi" and isinstance(value, list):
+        typed = []
+        for item in value:
+            r = parse_answer(q, str(item), "en")
+            if not r.ok or r.status != "answered":
+                raise AnswersFileError(
+                    f"answers file: {path}: {item!r} is not one of the options",
+                    hint=f"accepted values: {_accepted(q)}",
+                    field=path,
+                )
+            typed += [v for v in r.value if v not in typed]
+    elif kind == "text_list" and isinstance(value, list):
+        if not all(isinstance(v, str | int | float) for v in value):
+            raise AnswersFileError(
+                f"answers file: {path}: expected a list of texts", hint="e.g. [CRM, 工单系统]", field=path
+            )
+        typed = [str(v) for v in value]
+    elif isinstance(value, str | int | float):
+        r = parse_answer(q, _raw_text(value), "en")
+        if not r.ok:
+            raise AnswersFileError(
+                f"answers file: {path}: {value!r} is not valid",
+                hint=f"accepted values: {_accepted(q)}; or unknown / skip",
+                field=path,
+            )
+        if r.status != "answered":
+            return AnswerRecord(
+                question_id=q.id, stage=q.stage, field=path, raw=raw, status=r.status, source="file"
+            )
+        return AnswerRecord(
+            question_id=q.id,
+            stage=q.stage,
+            field=path,
+            raw=raw,
+            value=r.value,
+            source="file",
+            inferred=r.inferred,
+        )
+    else:
+        raise AnswersFileError(
+            f"answers file: {path}: wrong type ({type(value).__name__})",
+            hint=f"expected {_accepted(q)}",
+            field=path,
+        )
+    return AnswerRecord(question_id=q.id, stage=q.stage, field=path, raw=raw, value=typed, source="file")
+
+
+def file_answers_to_records(data: Any, bank: QuestionBank | None = None) -> dict[str, AnswerRecord]:
+    """Answer records (keyed by question id) from a parsed answers file.
+
+    Raises AnswersFileError (an InputError) naming the field and the accepted values for an unknown
+    section or field, a wrong type, or an invalid option. Null values are "not answered".
+    """
+    bank = bank or load_bank()
+    if not isinstance(data, dict):
+        raise AnswersFileError(
+            "answers file: the top level must be a mapping of sections",
+            hint="e.g. `requirements: {pain_points: …}`; see `coach answers-template`",
+        )
+    sections = sorted({q.field.split(".")[0] for q in bank})
+    records: dict[str, AnswerRecord] = {}
+    for section, body in data.items():
+        if section in TOP_LEVEL_EXTRA:
+            if section == "lang" and body not in ("zh", "en", None):
+                raise AnswersFileError("answers file: lang must be zh or en", hint="lang: zh", field="lang")
+            continue
+        if section not in sections:
+            raise AnswersFileError(
+                f"answers file: unknown section {section!r}",
+                hint=f"sections are: {', '.join(sections)} (and lang)",
+                field=str(section),
+            )
+        if body is None:
+            continue
+        if not isinstance(body, dict):
+            raise AnswersFileError(
+                f"answers file: section {section!r} must be a mapping of fields",
+                hint=f"e.g. {section}:\\n  <field>: <answer>",
+                field=str(section),
+            )
+        for name, value in body.items():
+            path = f"{section}.{name}"
+            q = bank.by_field(path)
+            if q is None:
+                names = [qq.field.split(".")[1] for qq in bank if qq.field.startswith(section + ".")]
+                raise AnswersFileError(
+                    f"answers file: unknown field {path!r}",
+                    hint=f"fields of {section}: {', '.join(names)}",
+                    field=path,
+                )
+            if value is None:
+                continue
+            records[q.id] = _record(q, value)
+    return records
