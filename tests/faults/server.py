@@ -209,7 +209,11 @@ class FaultServer:
             return
         args = '{"value": "12", "confidence": ' if mode == "bad_tool_call" else '{"value": "12"}'
         if tool and (mode == "bad_tool_call" or mode == "ok"):
-            call: dict[str, Any] = {"id": "call_1", "type": "function", "function": {"name": tool, "arguments": args}}
+            call: dict[str, Any] = {
+                "id": "call_1",
+                "type": "function",
+                "function": {"name": tool, "arguments": args},
+            }
             if stream:
                 delta = {"role": "assistant", "tool_calls": [{"index": 0, **call}]}
                 self._sse(h, [_chunk(delta), _chunk({}, "tool_calls")], done=True)
