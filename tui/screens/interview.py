@@ -364,6 +364,14 @@ class InterviewScreen(Screen[None]):
         """Skip the current question."""
         self.submit("/skip")
 
+    def action_scroll_chat(self, direction: int) -> None:
+        """Page the chat up or down without leaving the answer box."""
+        chat = self.query_one(ChatLog)
+        if direction < 0:
+            chat.scroll_page_up()
+        else:
+            chat.scroll_page_down()
+
     def action_toggle_panels(self) -> None:
         """Swap the chat for the panels (narrow) or hide/show the panels (wide)."""
         if self.has_class("-narrow"):

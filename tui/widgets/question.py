@@ -61,7 +61,7 @@ class QuestionPanel(Vertical):
         yield Static("", id="q-help")
         yield OptionList(id="q-options")
         yield SelectionList[str](id="q-multi")
-        yield AnswerInput(id="q-input", placeholder=t("question.ph.text", self.lang))
+        yield AnswerInput(id="q-input", placeholder=t("question.ph.text", self.lang), compact=True)
 
     @property
     def input(self) -> Input:
