@@ -5,12 +5,11 @@ Runs inside a worker thread: no textual here.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from agent.snapshot import ProjectSnapshot
 from agent.types import Stage
@@ -18,13 +17,6 @@ from tui.summary import project_summary, stage_summary
 
 if TYPE_CHECKING:
     from tui.backend import Progress, Session
-
-
-def _deliverables() -> Any | None:
-    try:
-        return importlib.import_module("agent.deliverables")
-    except ImportError:
-        return None
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -56,14 +48,28 @@ def summary_export(
 def export_snapshot(
     session: Session, out_dir: Path, formats: Sequence[str], lang: str, progress: Progress
 ) -> list[Path]:
-    """Export the session's deliverables in `formats` to `out_dir`; returns the files written."""
+    """Export the session's deliverables in `formats` to `out_dir`; returns the files written.
+
+    Uses `agent.deliverables.export` (all or nothing, with report.json); the summary export is
+    only a fallback for an install without it. The session is told its deliverables are fresh.
+    """
     snapshot = session.snapshot()
-    module = _deliverables()
-    exporter = getattr(module, "export_deliverables", None) if module else None
-    if exporter is None:
+    try:
+        from agent.deliverables.export import export_deliverables
+    except ImportError:
         return summary_export(snapshot, out_dir, formats, lang, progress)
-    result = exporter(snapshot, out_dir, formats=list(formats), lang=lang, progress=progress)
-    return [Path(p) for p in result]
+    written = export_deliverables(snapshot, out_dir, formats=list(formats), lang=lang, progress=progress)
+    mark = getattr(session, "mark_exported", None)
+    if callable(mark):
+        mark()
+    return [Path(p) for p in written]
+
+
+def pdf_possible() -> bool:
+    """Whether the optional PDF renderer is installed (without importing it)."""
+    import importlib.util
+
+    return importlib.util.find_spec("weasyprint") is not None
 
 
 def render_preview(snapshot: ProjectSnapshot, stage: Stage, lang: str) -> str:

@@ -268,9 +268,9 @@ class FakeFactory:
         lang: str,
         progress: Callable[[int, int, str], None],
     ) -> list[Path]:
-        from tui.exporting import summary_export
+        from tui.exporting import export_snapshot
 
-        files = summary_export(session.snapshot(), out_dir, formats, lang, progress)
+        files = export_snapshot(session, out_dir, formats, lang, progress)
         self.exports.extend(files)
         return files
 

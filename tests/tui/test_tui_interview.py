@@ -103,7 +103,11 @@ async def test_back_and_revise(build) -> None:
         assert STORE["revise"]["log"][-3:] == ["/back", "/revise req.target_users", "both"]
 
 
-async def test_export_writes_files_and_says_where(build, tmp_path: Path) -> None:
+async def test_export_writes_the_deliverables_and_says_where(
+    build, factory: FakeFactory, tmp_path: Path
+) -> None:
+    import docx
+
     app = build()
     async with app.run_test(size=(80, 24)) as pilot:
         await create_project(pilot, "exp")
@@ -117,12 +121,35 @@ async def test_export_writes_files_and_says_where(build, tmp_path: Path) -> None
         dialog.query_one("#fmt-json").value = True
         await pilot.click("#go")
         await settle(pilot)
-        assert sorted(p.name for p in out.iterdir()) == ["snapshot.json", "summary.md"]
-        assert "req.target_users" in (out / "summary.md").read_text()
+        names = sorted(p.name for p in out.iterdir())
+        assert "report.json" in names
+        for ext in ("md", "docx", "json"):
+            assert any(n.endswith("." + ext) and n != "report.json" for n in names), ext
+        assert not any(n.endswith(".html") for n in names)  # not ticked
+        spec = next(out.glob("*需求规格说明书.docx"))
+        assert "需求规格说明书" in "\n".join(p.text for p in docx.Document(str(spec)).paragraphs)
         result = str(dialog.query_one("#export-result").render())
-        assert "2" in result and str(out) in result
+        assert f"{len(names)}" in result and str(out) in result
+        assert dialog.query_one("ProgressBar").progress == 100
         await pilot.press("escape")
         assert isinstance(app.screen, InterviewScreen)
+
+
+async def test_export_failure_is_shown_in_the_dialog(build, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await create_project(pilot, "exp-fail")
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#export-dir").value = str(blocker)
+        await pilot.click("#go")
+        await settle(pilot)
+        result = str(dialog.query_one("#export-result").render())
+        assert "导出失败" in result and "not a directory" in result
+        assert blocker.read_text() == "not a directory"
 
 
 async def test_quit_and_resume_with_state_intact(build, factory: FakeFactory) -> None:

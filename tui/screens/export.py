@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 
+from tui.exporting import pdf_possible
 from tui.i18n import t
 from tui.messages import ExportFinished
 
@@ -20,8 +21,8 @@ if TYPE_CHECKING:
     from tui.app import CoachApp
     from tui.backend import Session
 
-FORMATS = ("md", "docx", "html", "json")
-LABELS = {"md": "Markdown", "docx": "Word (DOCX)", "html": "HTML", "json": "JSON"}
+FORMATS = ("md", "docx", "html", "json", "pdf")
+LABELS = {"md": "Markdown", "docx": "Word", "html": "HTML", "json": "JSON", "pdf": "PDF"}
 
 
 def default_dir(project: str) -> Path:
@@ -56,7 +57,9 @@ class ExportScreen(ModalScreen[list[Path] | None]):
             yield Label(t("export.formats", lang))
             with Horizontal(id="export-formats"):
                 for fmt in FORMATS:
-                    yield Checkbox(LABELS[fmt], value=fmt in ("md", "docx"), id=f"fmt-{fmt}")
+                    box = Checkbox(LABELS[fmt], value=fmt in ("md", "docx"), id=f"fmt-{fmt}")
+                    box.display = fmt != "pdf" or pdf_possible()
+                    yield box
             yield Label(t("export.dir", lang))
             yield Input(str(default_dir(self.project)), id="export-dir")
             yield ProgressBar(total=100, show_eta=False, id="export-progress")
@@ -82,7 +85,11 @@ class ExportScreen(ModalScreen[list[Path] | None]):
         """Validate the choices and start the export worker."""
         if self.running:
             return
-        formats = [fmt for fmt in FORMATS if self.query_one(f"#fmt-{fmt}", Checkbox).value]
+        formats = [
+            fmt
+            for fmt in FORMATS
+            if self.query_one(f"#fmt-{fmt}", Checkbox).value and self.query_one(f"#fmt-{fmt}").display
+        ]
         result = self.query_one("#export-result", Static)
         if not formats:
             result.update(t("export.no_format", self.lang))
