@@ -125,6 +125,8 @@ def _record(q: Question, value: Any) -> AnswerRecord:
         typed = value
     elif q.type == "number" and isinstance(value, int | float) and not isinstance(value, bool):
         typed = float(value)
+        if q.fraction_as_percent and 0 < typed < 1:
+            typed *= 100  # a share written as a fraction, as in the interview
         if (q.min is not None and typed < q.min) or (q.max is not None and typed > q.max):
             raise AnswersFileError(
                 f"answers file: {path}: {value} is out of range",

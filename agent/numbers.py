@@ -1,7 +1,7 @@
 """Numbers as people type them, converted to a question's unit.
 
 "500万" → 500 (万元), "1.5亿" → 15000 (万元), "3 million" → 300 (万元), "2 years" → 24 (months),
-"半年" → 6, "30%" → 30, "0.95" → 95 (percent), "2秒" → 2000 (ms), "7B" → 7 (billion parameters),
+"半年" → 6, "30%" → 30, "0.95" → 95 (for an accuracy-like percent), "2秒" → 2000 (ms), "7B" → 7 (billion parameters),
 "2万" → 20000 (users). Without a unit word the number is taken in the question's unit, except
 latency: a bare number below 50 is read as seconds ("2" → 2000 ms).
 """
@@ -98,8 +98,12 @@ def _arabise(text: str) -> str:
     return text
 
 
-def parse_number(raw: str, unit: str | None) -> float:
-    """The first number in `raw`, converted to `unit` (see module doc); NumberError if none."""
+def parse_number(raw: str, unit: str | None, *, fraction_as_percent: bool = False) -> float:
+    """The first number in `raw`, converted to `unit` (see module doc); NumberError if none.
+
+    With `fraction_as_percent`, a bare fraction in a percent field is read as a share ("0.95" → 95);
+    without it "0.5" stays 0.5 % (e.g. a hallucination ceiling).
+    """
     text = _arabise(unicodedata.normalize("NFKC", raw).strip().lower())
     text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
     text = re.sub(r"(?<![\d.])(千亿|百亿|亿|万)", r"1\1", text)
@@ -121,7 +125,7 @@ def parse_number(raw: str, unit: str | None) -> float:
     if unit == "percent":
         if rest.lstrip().startswith(("%", "percent", "个百分点")):
             return n
-        return round(n * 100, 4) if 0 < n < 1 and "." in m.group(1) else n
+        return round(n * 100, 4) if fraction_as_percent and 0 < n < 1 else n
     if unit == "months":
         for pat, factor in _TIME_UNITS:
             if pat.search(rest):

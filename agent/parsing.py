@@ -274,7 +274,7 @@ def _parse_yesno(question: Question, text: str, lang: Lang) -> ParseResult:
 
 def _parse_number(question: Question, text: str, lang: Lang) -> ParseResult:
     try:
-        value = parse_number(text, question.unit)
+        value = parse_number(text, question.unit, fraction_as_percent=question.fraction_as_percent)
     except NumberError as exc:
         return _error(question, text, lang, exc.zh, exc.en)
     if question.min is not None and value < question.min:

@@ -85,6 +85,8 @@ class Question(_Model):
     unit: Unit | None = None
     min: float | None = None
     max: float | None = None
+    fraction_as_percent: bool = False
+    """For percent numbers: read a bare fraction as a share ("0.95" → 95 %)."""
     intake: bool = False
     """Project identification (name, organisation, sector) asked at the very start."""
 
