@@ -1,0 +1,401 @@
+"""The one place a chat model is created, and the bounded, counted, fail-soft calls made to it.
+
+`make_chat_model(settings)` builds a `ChatOpenAI` for any OpenAI-compatible endpoint (or returns
+None: guided mode). `ModelHelper` wraps a model for one session turn: structured extraction,
+grounded answers with [n] citations, narrative drafting. Every call is retried a bounded number
+of times with back-off (honouring `Retry-After`), counted into `Usage`, refused past the token
+budget, and never raises: a failure returns None and leaves a one-line `notice` so the graph can
+keep the answer and fall back to guided behaviour for that turn. The API key is scrubbed from
+every message that could reach a user, a log or a checkpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError, create_model
+
+from agent.config import Settings
+from agent.snapshot import ProjectSnapshot, Usage
+from agent.types import Citation, Lang, Passage
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+PLACEHOLDER_KEY = "sk-no-key-required"
+"""Sent to local servers (vLLM, Ollama, llama.cpp) that need no key; the client insists on one."""
+BACKOFF_BASE_S = 0.5
+BACKOFF_CAP_S = 4.0
+"""Longest single wait between retries, even when the server asks for more: fall back quickly."""
+LANGUAGE_NAMES: dict[str, str] = {"zh": "Simplified Chinese (简体中文)", "en": "English"}
+_KEY_LIKE = re.compile(r"\b(sk|key|token)-[A-Za-z0-9_\-*]{6,}", re.IGNORECASE)
+
+
+def make_chat_model(settings: Settings) -> BaseChatModel | None:
+    """A chat model for the configured endpoint, or None when no endpoint is configured (guided mode).
+
+    `max_retries=0`: retries are ours (`ModelHelper`), bounded and visible in `Usage.failures`.
+    """
+    if not settings.llm_enabled:
+        return None
+    from langchain_openai import ChatOpenAI
+
+    key = settings.api_key.get_secret_value() if settings.api_key else PLACEHOLDER_KEY
+    kwargs: dict[str, Any] = {
+        "model": settings.chat_model_name,
+        "api_key": key,
+        "timeout": settings.timeout_s,
+        "max_retries": 0,
+        "temperature": 0,
+        "stream_usage": True,
+    }
+    if settings.base_url:
+        kwargs["base_url"] = settings.base_url
+    return ChatOpenAI(**kwargs)
+
+
+def scrub(text: str, settings: Settings | None = None) -> str:
+    """`text` with the configured API key (and anything shaped like a key) masked."""
+    if settings is not None and settings.api_key is not None:
+        secret = settings.api_key.get_secret_value()
+        if secret:
+            text = text.replace(secret, "***")
+    return _KEY_LIKE.sub(lambda m: m.group(1) + "-***", text)
+
+
+def estimate_tokens(text: str) -> int:
+    """Rough token count when the endpoint reports none: ~1 per CJK character, ~1 per 4 other chars."""
+    cjk = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
+    return max(1, cjk + (len(text) - cjk) // 4)
+
+
+class ModelFailure(Exception):
+    """A model call that failed after its retries (internal; never leaves this module)."""
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if not headers:
+        return None
+    value = headers.get("retry-after") or headers.get("Retry-After")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _retryable(exc: BaseException) -> bool:
+    try:
+        import openai
+    except ImportError:  # pragma: no cover - openai ships with langchain-openai
+        return isinstance(exc, ConnectionError | TimeoutError)
+    if isinstance(exc, openai.APIConnectionError | openai.RateLimitError | openai.InternalServerError):
+        return True
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code in (408, 409, 429) or exc.status_code >= 500
+    return isinstance(exc, ConnectionError | TimeoutError)
+
+
+def _describe(exc: BaseException) -> str:
+    status = getattr(exc, "status_code", None)
+    kind = type(exc).__name__
+    text = str(exc).splitlines()[0][:120] if str(exc) else ""
+    return f"{kind} {status}: {text}" if status else f"{kind}: {text}"
+
+
+class Extraction(BaseModel):
+    """What the model understood from one answer (after validation against the profile)."""
+
+    value: Any = None
+    status: Literal["answered", "unknown"] = "answered"
+    fields: dict[str, Any] = Field(default_factory=dict)
+    """Other profile fields (dotted paths) the answer stated, validated."""
+    understood: str = ""
+    follow_up: str | None = None
+    risk: str | None = None
+    """A pitfall the model sees in the answer (becomes a finding marked as the model's)."""
+
+
+@dataclass
+class ModelHelper:
+    """A chat model wrapped for the graph: bounded retries, usage counting, budget, fail-soft."""
+
+    model: BaseChatModel
+    settings: Settings
+    usage: Usage = field(default_factory=Usage)
+    sleep: Callable[[float], None] = time.sleep
+    notice: str | None = None
+    """One line for the user about the last failure (None when every call succeeded)."""
+
+    # ---- plumbing ---------------------------------------------------------------------------
+    @property
+    def model_name(self) -> str:
+        for attr in ("model_name", "model"):
+            value = getattr(self.model, attr, None)
+            if isinstance(value, str) and value:
+                return value
+        return self.settings.chat_model_name
+
+    def budget_left(self) -> bool:
+        """False once the session has spent its token budget (the coach stops calling the model)."""
+        return self.usage.total_tokens < self.settings.token_budget
+
+    def _fail(self, reason: str) -> None:
+        self.usage.failures += 1
+        self.notice = scrub(reason, self.settings)
+
+    def _count(self, message: Any, prompt_text: str) -> None:
+        self.usage.calls += 1
+        meta = getattr(message, "usage_metadata", None) or {}
+        prompt = int(meta.get("input_tokens") or 0)
+        completion = int(meta.get("output_tokens") or 0)
+        if not prompt and not completion:
+            prompt = estimate_tokens(prompt_text)
+            completion = estimate_tokens(str(getattr(message, "content", "") or ""))
+        self.usage.prompt_tokens += prompt
+        self.usage.completion_tokens += completion
+
+    def _call(self, runnable: Any, messages: list[Any], prompt_text: str) -> Any:
+        """Invoke with bounded retries; raises ModelFailure (scrubbed) when all attempts fail."""
+        if not self.budget_left():
+            raise ModelFailure("token budget spent / 已用完令牌预算")
+        attempts = max(0, self.settings.max_retries) + 1
+        last: BaseException | None = None
+        for attempt in range(attempts):
+            try:
+                result = runnable.invoke(messages)
+            except Exception as exc:
+                last = exc
+                if attempt + 1 < attempts and _retryable(exc):
+                    wait = _retry_after(exc)
+                    backoff = BACKOFF_BASE_S * (2**attempt)
+                    self.sleep(min(BACKOFF_CAP_S, wait if wait is not None else backoff))
+                    continue
+                break
+            raw = result.get("raw") if isinstance(result, dict) else result
+            self._count(raw, prompt_text)
+            return result
+        self.usage.calls += 1
+        raise ModelFailure(_describe(last) if last else "no reply")
+
+    def _messages(self, lang: Lang, user: str) -> list[Any]:
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        from prompts import render_prompt
+
+        system = render_prompt("system", language=LANGUAGE_NAMES[lang])
+        return [SystemMessage(content=system), HumanMessage(content=user)]
+
+    # ---- extraction -------------------------------------------------------------------------
+    def extract(
+        self,
+        *,
+        prompt: str,
+        lang: Lang,
+        main_field: str,
+        main_annotation: Any,
+        other_fields: dict[str, Any],
+        validate: Callable[[str, Any], bool],
+    ) -> Extraction | None:
+        """Structured extraction of one answer; None (and `notice`) when the model fails or babbles.
+
+        `prompt` is the filled `extract`/`follow_up` prompt; `other_fields` maps dotted paths to
+        their profile annotations; `validate(path, value)` says whether a value fits the profile.
+        """
+        schema = _answer_schema(main_annotation, other_fields)
+        messages = self._messages(lang, prompt)
+        try:
+            raw_obj = self._structured(schema, messages, prompt)
+        except ModelFailure as exc:
+            self._fail(f"model unavailable ({exc}) / 模型不可用")
+            return None
+        if raw_obj is None:
+            self._fail("model reply unusable / 模型回复无法解析")
+            return None
+        try:
+            parsed = schema.model_validate(raw_obj)
+        except ValidationError:
+            self._fail("model reply did not fit the question / 模型回复与问题不符")
+            return None
+        data = parsed.model_dump()
+        value = data.pop("value", None)
+        if value is not None and not validate(main_field, value):
+            value = None
+        extracted: dict[str, Any] = {}
+        for name, path in _field_names(other_fields).items():
+            v = data.get(name)
+            if v is not None and v != [] and validate(path, v):
+                extracted[path] = v
+        follow = (data.get("follow_up") or "").strip() or None
+        risk = (data.get("risk") or "").strip() or None
+        return Extraction(
+            risk=risk,
+            value=value,
+            status=data.get("answer_status") or "answered",
+            fields=extracted,
+            understood=str(data.get("understood") or "").strip(),
+            follow_up=follow,
+        )
+
+    def _structured(self, schema: type[BaseModel], messages: list[Any], prompt: str) -> dict[str, Any] | None:
+        """Function calling first; a model without tools or a reply without a tool call → JSON in text."""
+        runnable: Any = None
+        for kwargs in ({"method": "function_calling"}, {}):
+            try:
+                runnable = self.model.with_structured_output(schema, include_raw=True, **kwargs)
+                break
+            except (NotImplementedError, AttributeError, TypeError, ValueError):
+                continue
+        if runnable is not None:
+            result = self._call(runnable, messages, prompt)
+            raw = result.get("raw")
+            for call in getattr(raw, "tool_calls", None) or []:
+                if isinstance(call.get("args"), dict):
+                    return dict(call["args"])
+            return _json_object(str(getattr(raw, "content", "") or ""))
+        reply = self._call(self.model, messages, prompt)
+        return _json_object(str(getattr(reply, "content", "") or ""))
+
+    # ---- grounded answers and narratives --------------------------------------------------
+    def answer(
+        self, *, prompt: str, lang: Lang, passages: Sequence[Passage], on_token: Callable[[str], None] | None
+    ) -> tuple[str, list[Citation]] | None:
+        """A grounded answer streamed through `on_token`; its [n] markers mapped to citations."""
+        messages = self._messages(lang, prompt)
+        text = self._text(messages, prompt, on_token)
+        if text is None:
+            return None
+        return text, cited(text, passages)
+
+    def draft(self, *, prompt: str, lang: Lang) -> str | None:
+        """A drafted paragraph, or None on failure."""
+        return self._text(self._messages(lang, prompt), prompt, None)
+
+    def draft_narrative(
+        self, section_id: str, snapshot: ProjectSnapshot, passages: Sequence[Passage], max_words: int = 120
+    ) -> str | None:
+        """One paragraph for `<deliverable>.<section>`, from the profile, findings and passages only."""
+        from prompts import fence, fence_passages, render_prompt
+
+        deliverable, _, section = section_id.partition(".")
+        profile = snapshot.profile.model_dump(mode="json", exclude_none=True)
+        findings = [{"title": f.title, "severity": f.severity, "advice": f.advice} for f in snapshot.findings]
+        prompt = render_prompt(
+            "draft_narrative",
+            section=section,
+            deliverable=deliverable,
+            language=LANGUAGE_NAMES[snapshot.lang],
+            max_words=max_words,
+            profile=fence("profile", json.dumps(profile, ensure_ascii=False)),
+            findings=fence("findings", json.dumps(findings, ensure_ascii=False)),
+            passages=fence_passages(passages),
+        )
+        return self.draft(prompt=prompt, lang=snapshot.lang)
+
+    def _text(self, messages: list[Any], prompt: str, on_token: Callable[[str], None] | None) -> str | None:
+        try:
+            if on_token is None:
+                reply = self._call(self.model, messages, prompt)
+                text = str(reply.content or "")
+            else:
+                text = self._stream(messages, prompt, on_token)
+        except ModelFailure as exc:
+            self._fail(f"model unavailable ({exc}) / 模型不可用")
+            return None
+        text = text.strip()
+        if not text:
+            self._fail("model returned an empty reply / 模型返回空回复")
+            return None
+        return text
+
+    def _stream(self, messages: list[Any], prompt: str, on_token: Callable[[str], None]) -> str:
+        """Stream tokens to `on_token`; retries only before the first token arrived."""
+        if not self.budget_left():
+            raise ModelFailure("token budget spent / 已用完令牌预算")
+        attempts = max(0, self.settings.max_retries) + 1
+        for attempt in range(attempts):
+            parts: list[str] = []
+            final: Any = None
+            try:
+                for chunk in self.model.stream(messages):
+                    piece = chunk.content if isinstance(chunk.content, str) else ""
+                    final = chunk if final is None else final + chunk
+                    if piece:
+                        parts.append(piece)
+                        on_token(piece)
+            except Exception as exc:
+                if not parts and attempt + 1 < attempts and _retryable(exc):
+                    wait = _retry_after(exc)
+                    self.sleep(min(BACKOFF_CAP_S, wait if wait is not None else BACKOFF_BASE_S * 2**attempt))
+                    continue
+                self.usage.calls += 1
+                raise ModelFailure(_describe(exc)) from None
+            self._count(final, prompt)
+            return "".join(parts)
+        raise ModelFailure("no reply")  # pragma: no cover - loop always returns or raises
+
+
+def _field_names(other_fields: dict[str, Any]) -> dict[str, str]:
+    return {path.replace(".", "__"): path for path in other_fields}
+
+
+def _answer_schema(main_annotation: Any, other_fields: dict[str, Any]) -> type[BaseModel]:
+    """The tool the model fills: the question's value, other stated fields, status, confirmation."""
+    defs: dict[str, Any] = {
+        "value": (main_annotation | None, Field(default=None, description="answer to the question")),
+        "answer_status": (Literal["answered", "unknown"], "answered"),
+        "understood": (str, Field(default="", description="one-sentence confirmation")),
+        "follow_up": (str | None, Field(default=None, description="at most one follow-up question")),
+        "risk": (str | None, Field(default=None, description="a pitfall the answer reveals, or null")),
+    }
+    for name, path in _field_names(other_fields).items():
+        defs[name] = (other_fields[path] | None, Field(default=None, description=f"profile field {path}"))
+    model: type[BaseModel] = create_model("record_answer", **defs)
+    model.__doc__ = "Record what the user's answer says about the project."
+    return model
+
+
+def _json_object(text: str) -> dict[str, Any] | None:
+    """The first JSON object in `text` (fenced or bare), or None."""
+    text = text.strip()
+    if text.startswith("```"):
+        text = text.strip("`")
+        text = text.split("\n", 1)[1] if "\n" in text else text
+    start, end = text.find("{"), text.rfind("}")
+    if start < 0 or end <= start:
+        return None
+    try:
+        obj = json.loads(text[start : end + 1])
+    except json.JSONDecodeError:
+        return None
+    return obj if isinstance(obj, dict) else None
+
+
+_MARK = re.compile(r"\[(\d{1,2})\]")
+
+
+def cited(text: str, passages: Sequence[Passage]) -> list[Citation]:
+    """Citations for the [n] markers in `text`, in order of first use; unknown numbers ignored."""
+    out: list[Citation] = []
+    seen: set[int] = set()
+    for m in _MARK.finditer(text):
+        n = int(m.group(1))
+        if n in seen or not 1 <= n <= len(passages):
+            continue
+        seen.add(n)
+        out.append(citation_for(passages[n - 1]))
+    return out
+
+
+def citation_for(p: Passage, quote_chars: int = 80) -> Citation:
+    """A citation to any passage (built-in or the user's), with a short quote."""
+    quote = " ".join(p.text.split())
+    if len(quote) > quote_chars:
+        quote = quote[:quote_chars] + "…"
+    return Citation(passage_id=p.id, source=p.source, section=p.section, title=p.title, quote=quote)

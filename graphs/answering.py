@@ -1,0 +1,196 @@
+"""From what the user typed to an answer record: guided parsing, and in LLM mode the model's
+structured extraction on top (never instead: a failing model leaves the guided result).
+
+The model is asked only when it can add something: free-text questions (other fields the answer
+mentions) and answers the guided parser could not read. Typed answers that parse ("2", "是",
+"500万") cost no call.
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from agent.llm import Extraction, ModelHelper
+from agent.profile import Profile
+from agent.questions import Question
+from agent.snapshot import AnswerRecord
+from agent.types import Evidence, Finding, Lang
+from prompts import fence, render_prompt
+
+CROSS_STAGE_FIELDS = ("project.sector", "data.personal_data", "selection.deployment")
+"""Fields worth catching from any stage's free text (they drive the privacy and deployment advice)."""
+
+
+@dataclass
+class Outcome:
+    """What one answer turned into."""
+
+    record: AnswerRecord | None = None
+    """The answer to record (None: the input was not usable, re-ask)."""
+    error: str | None = None
+    understood: str | None = None
+    follow_up: str | None = None
+    model_finding: Finding | None = None
+    inferred_labels: list[str] = field(default_factory=list)
+
+
+def annotation(path: str) -> Any:
+    """The profile type annotation of a dotted path."""
+    section, _, name = path.partition(".")
+    section_type = Profile.model_fields[section].annotation
+    return typing.get_type_hints(section_type)[name]
+
+
+def fits(question: Question | None, path: str, value: Any) -> bool:
+    """Whether `value` is valid for the profile field (and among the question's options)."""
+    try:
+        Profile().set(path, value)
+    except (ValidationError, ValueError, TypeError, AttributeError):
+        return False
+    if question is not None and question.field == path and question.type in ("choice", "multi"):
+        allowed = {o.value for o in question.options}
+        values = value if isinstance(value, list) else [value]
+        return all(str(v) in allowed for v in values)
+    return True
+
+
+def _record(
+    q: Question, raw: str, value: Any, status: str, source: str, inferred: dict[str, Any]
+) -> AnswerRecord:
+    return AnswerRecord(
+        question_id=q.id,
+        stage=q.stage,
+        field=q.field,
+        raw=raw,
+        value=value if status == "answered" else None,
+        status=status,  # type: ignore[arg-type]
+        source=source,  # type: ignore[arg-type]
+        inferred=inferred,
+        at=datetime.now(UTC),
+    )
+
+
+def guided(q: Question, raw: str, lang: Lang, source: str = "user") -> Outcome:
+    """The guided parser's reading of `raw` (a record, or the error to show)."""
+    from agent.parsing import parse_answer
+
+    res = parse_answer(q, raw, lang)
+    if not res.ok:
+        return Outcome(error=res.error)
+    return Outcome(record=_record(q, raw, res.value, res.status, source, dict(res.inferred)))
+
+
+def wants_model(q: Question, outcome: Outcome) -> bool:
+    """Free text, or an answer the guided parser could not read: the model may help."""
+    if outcome.record is None:
+        return True
+    return outcome.record.status == "answered" and q.type == "text"
+
+
+def other_fields(q: Question, stage_questions: list[Question]) -> dict[str, Any]:
+    """Fields the model may fill besides the question's own: the stage's, plus a few cross-stage ones."""
+    paths = [x.field for x in stage_questions if x.field != q.field]
+    paths += [p for p in CROSS_STAGE_FIELDS if p != q.field and p not in paths]
+    return {p: annotation(p) for p in paths}
+
+
+def extract_prompt(
+    q: Question,
+    raw: str,
+    lang: Lang,
+    profile: Profile,
+    *,
+    follow_up: str | None = None,
+    tool: str = "record_answer",
+) -> str:
+    """The filled `extract` (or `follow_up`) prompt for this answer."""
+    text, _help = q.wording(lang, profile)
+    options = ", ".join(f"{o.value} ({o.zh}/{o.en})" for o in q.options)
+    known = {k: v for k, v in profile.model_dump(mode="json").items()}
+    values: dict[str, Any] = {
+        "stage": q.stage.value,
+        "field": q.field,
+        "qtype": q.type,
+        "options_note": f", options: {options}" if options else "",
+        "question": fence("question", text),
+        "profile": fence("profile", json.dumps(known, ensure_ascii=False)),
+        "answer": fence("answer", raw),
+        "language": "Simplified Chinese" if lang == "zh" else "English",
+        "tool": tool,
+    }
+    if follow_up is not None:
+        values["follow_up"] = fence("follow_up", follow_up)
+        return render_prompt("follow_up", **values)
+    return render_prompt("extract", **values)
+
+
+def with_model(
+    q: Question,
+    raw: str,
+    lang: Lang,
+    profile: Profile,
+    base: Outcome,
+    helper: ModelHelper,
+    stage_questions: list[Question],
+    *,
+    follow_up: str | None = None,
+) -> Outcome:
+    """Improve the guided outcome with the model's extraction; the guided outcome when it fails."""
+    prompt = extract_prompt(q, raw, lang, profile, follow_up=follow_up)
+    ex = helper.extract(
+        prompt=prompt,
+        lang=lang,
+        main_field=q.field,
+        main_annotation=annotation(q.field),
+        other_fields=other_fields(q, stage_questions),
+        validate=lambda path, value: fits(q if path == q.field else None, path, value),
+    )
+    if ex is None:
+        return base
+    return merge(q, raw, base, ex, follow_up=follow_up is not None)
+
+
+def merge(q: Question, raw: str, base: Outcome, ex: Extraction, *, follow_up: bool) -> Outcome:
+    """Combine the guided outcome and the model's extraction into one record."""
+    rec = base.record
+    inferred = dict(rec.inferred) if rec else {}
+    inferred.update({k: v for k, v in ex.fields.items() if k != q.field})
+    if rec is not None and rec.status == "answered" and q.type == "text":
+        value, status = rec.value, "answered"  # the user's own words stay the answer
+    elif ex.value is not None:
+        value, status = ex.value, "answered"
+    elif ex.status == "unknown":
+        value, status = None, "unknown"
+    elif rec is not None:
+        value, status = rec.value, rec.status
+    else:
+        return Outcome(error=base.error, understood=ex.understood or None)
+    new = _record(q, raw, value, status, "llm", inferred)
+    finding = None
+    if ex.risk:
+        finding = Finding(
+            id=f"model.{q.id}",
+            title=ex.risk[:80],
+            severity="medium",
+            stage=q.stage,
+            evidence=[Evidence(question_id=q.id, field=q.field, value=value, text=raw)],
+            advice=ex.risk,
+            origin="model",
+        )
+    return Outcome(
+        record=new,
+        understood=ex.understood or None,
+        follow_up=None if follow_up else ex.follow_up,
+        model_finding=finding,
+    )
+
+
+def skipped_record(q: Question, raw: str) -> AnswerRecord:
+    """The record of a skipped question (an open question)."""
+    return _record(q, raw, None, "skipped", "user", {})

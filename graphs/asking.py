@@ -1,0 +1,107 @@
+"""The user's own questions ("什么是RAG？", `/ask …`): grounded answers with citations.
+
+Guided mode quotes the best passages and cites them. LLM mode has the model answer from the same
+passages only, fenced as data, with [n] markers mapped back to citations; a failing model falls
+back to the guided answer with a one-line notice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from agent.errors import CoachError
+from agent.llm import ModelHelper, citation_for
+from agent.snapshot import CoachMessage
+from agent.types import Lang, Passage, Stage
+from graphs.context import Retriever
+from graphs.text import t
+from prompts import fence, fence_passages, render_prompt
+
+TOP_K = 4
+QUOTED = 2
+"""Passages quoted in a guided answer."""
+QUOTE_CHARS = 220
+MAX_WORDS = 180
+
+
+def search(retriever: Retriever | None, query: str, stage: Stage) -> tuple[list[Passage], str | None]:
+    """Passages for `query` (the built-in pack's words when no retriever), and an error to show."""
+    if retriever is None:
+        return pack_search(query, k=TOP_K), None
+    try:
+        return list(retriever.search(query, k=TOP_K)), None
+    except CoachError as exc:
+        return pack_search(query, k=TOP_K), exc.message
+    except Exception as exc:  # the store is a seam: any failure degrades to the pack
+        return pack_search(query, k=TOP_K), f"{type(exc).__name__}: {str(exc)[:100]}"
+
+
+def pack_search(query: str, *, k: int) -> list[Passage]:
+    """Character-bigram overlap over the built-in pack: a small offline retriever of last resort."""
+    from knowledge.pack import load_pack
+
+    def grams(text: str) -> set[str]:
+        text = "".join(text.lower().split())
+        return {text[i : i + 2] for i in range(len(text) - 1)}
+
+    q = grams(query)
+    if not q:
+        return []
+    scored = []
+    for p in load_pack():
+        g = grams(f"{p.title} {p.title_en} {p.text}")
+        score = len(q & g) / len(q)
+        if score > 0:
+            scored.append((score, p.id, p))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    return [p.model_copy(update={"score": s}) for s, _, p in scored[:k]]
+
+
+def guided_answer(passages: Sequence[Passage], lang: Lang) -> CoachMessage:
+    """The best passages, quoted and cited."""
+    if not passages:
+        return CoachMessage(kind="answer", text=t("ask_none", lang))
+    lines = [t("ask_intro", lang)]
+    shown = list(passages[:QUOTED])
+    for n, p in enumerate(shown, 1):
+        quote = " ".join(p.text.split())
+        if len(quote) > QUOTE_CHARS:
+            quote = quote[:QUOTE_CHARS] + "…"
+        title = (p.title_en if lang == "en" and p.title_en else p.title) or p.section
+        lines.append(
+            f"> {quote} [{n}]\n— {title}（{p.source}）"
+            if lang == "zh"
+            else f"> {quote} [{n}]\n— {title} ({p.source})"
+        )
+    return CoachMessage(kind="answer", text="\n\n".join(lines), citations=[citation_for(p) for p in shown])
+
+
+def answer(
+    query: str,
+    *,
+    lang: Lang,
+    stage: Stage,
+    retriever: Retriever | None,
+    helper: ModelHelper | None,
+    on_token: object = None,
+) -> tuple[list[CoachMessage], str | None]:
+    """Messages answering the user's question, and a notice (retrieval or model fallback) or None."""
+    passages, error = search(retriever, query, stage)
+    notice = t("kb_unavailable", lang, error=error) if error else None
+    if helper is not None and passages and helper.budget_left():
+        prompt = render_prompt(
+            "answer_question",
+            stage=stage.value,
+            question=fence("question", query),
+            passages=fence_passages(passages),
+            max_words=MAX_WORDS,
+            language="Simplified Chinese" if lang == "zh" else "English",
+        )
+        result = helper.answer(prompt=prompt, lang=lang, passages=passages, on_token=on_token)  # type: ignore[arg-type]
+        if result is not None:
+            text, citations = result
+            if not citations:
+                citations = [citation_for(p) for p in passages[:QUOTED]]
+            return [CoachMessage(kind="answer", text=text, citations=citations)], notice
+        notice = t("model_fallback", lang, reason=helper.notice or "")
+    return [guided_answer(passages, lang)], notice

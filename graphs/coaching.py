@@ -1,0 +1,147 @@
+"""What the coach says: the project snapshot from the graph state, and advice, findings and the
+phase turned into short cited messages.
+
+The judgement (rules, readiness, recommendations) is the domain layer's (`agent.evaluate`); this
+module only decides what is news to the user and words it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from agent.snapshot import AnswerRecord, CoachMessage, ProjectSnapshot, Recommendation
+from agent.types import PHASE_TITLES, STAGES, Finding, Lang, Stage
+from graphs.context import Context
+from graphs.state import CoachState
+from graphs.text import join, severity, stage_title, t
+
+MAX_ADVICE = 3
+"""Recommendations told at once: brief, the rest are in the deliverables."""
+
+
+def evaluate(
+    state: CoachState, ctx: Context, *, answers: Mapping[str, AnswerRecord] | None = None, **changes: Any
+) -> ProjectSnapshot:
+    """The project snapshot for `state` (optionally with other answers or state fields)."""
+    from agent.evaluate import evaluate_project
+
+    get = lambda name: changes.get(name, getattr(state, name))  # noqa: E731
+    model_name = None
+    if ctx.model is not None:
+        model_name = getattr(ctx.model, "model_name", None) or getattr(ctx.model, "model", None)
+    snapshot = evaluate_project(
+        name=state.project.name or "",
+        lang=state.lang,
+        answers=dict(answers if answers is not None else state.answers),
+        project=state.project,
+        overrides=tuple(get("overrides")),
+        mode="llm" if ctx.model is not None else "guided",
+        model_name=model_name if isinstance(model_name, str) else None,
+        usage=get("usage"),
+        model_findings=tuple(get("model_findings")),
+        narratives=dict(get("narratives")),
+        current_stage=get("stage"),
+        done=get("done"),
+        bank=ctx.bank,
+    )
+    return snapshot.model_copy(
+        update={"stale_deliverables": list(get("stale_deliverables")), "updated_at": datetime.now(UTC)}
+    )
+
+
+def mean_readiness(snapshot: ProjectSnapshot) -> int:
+    """Mean readiness over the seven stages (0–100)."""
+    values = [snapshot.readiness.get(s, 0) for s in STAGES]
+    return round(sum(values) / len(values))
+
+
+def finding_message(f: Finding, lang: Lang) -> CoachMessage:
+    """A flagged pitfall, with its citations."""
+    text = t("finding_new", lang, title=f.title, severity=severity(f.severity, lang), advice=f.advice)
+    if f.origin == "model":
+        text += " _(model)_" if lang == "en" else " _（模型提出）_"
+    return CoachMessage(kind="finding", text=text, citations=list(f.citations))
+
+
+def advice_message(recs: Iterable[Recommendation], lang: Lang) -> CoachMessage | None:
+    """Recommendations as one short cited message (None when there are none)."""
+    recs = list(recs)[:MAX_ADVICE]
+    if not recs:
+        return None
+    lines = [t("advice_intro", lang)]
+    for r in recs:
+        lines.append("- " + t("advice_item", lang, title=r.title, advice=r.advice, reasoning=r.reasoning))
+    citations = []
+    seen: set[str] = set()
+    for r in recs:
+        for c in r.citations:
+            if c.passage_id not in seen:
+                seen.add(c.passage_id)
+                citations.append(c)
+    return CoachMessage(kind="advice", text="\n".join(lines), citations=citations)
+
+
+def phase_message(snapshot: ProjectSnapshot, lang: Lang) -> CoachMessage:
+    """The adoption phase the project is in and what the next phase needs."""
+    unmet = [c.text for c in snapshot.next_phase_criteria if not c.met] or [
+        c.text for c in snapshot.next_phase_criteria
+    ]
+    criteria = join(unmet, lang) if unmet else "—"
+    phase = PHASE_TITLES[snapshot.phase][lang]
+    return CoachMessage(kind="advice", text=t("phase_note", lang, phase=phase, criteria=criteria))
+
+
+def entry_messages(
+    stage: Stage, snapshot: ProjectSnapshot, state: CoachState
+) -> tuple[list[CoachMessage], list[str], dict[str, str]]:
+    """On entering a stage: its title, advice for this project, and its findings not yet told.
+
+    Returns (messages, recommendation ids told, the findings told by id → title).
+    """
+    lang = state.lang
+    msgs = [
+        CoachMessage(
+            kind="notice",
+            text=t("stage_enter", lang, n=STAGES.index(stage) + 1, title=stage_title(stage, lang)),
+        )
+    ]
+    recs = [
+        r for r in snapshot.recommendations if r.stage == stage and r.id not in state.seen_recommendations
+    ]
+    advice = advice_message(recs, lang)
+    told = [r.id for r in recs[:MAX_ADVICE]]
+    if advice is not None:
+        msgs.append(advice)
+    new = [f for f in snapshot.findings if f.stage == stage and f.id not in state.seen_findings]
+    msgs.extend(finding_message(f, lang) for f in new)
+    return msgs, told, {f.id: f.title for f in new}
+
+
+def change_messages(
+    snapshot: ProjectSnapshot, state: CoachState, *, stage: Stage
+) -> tuple[list[CoachMessage], list[str], dict[str, str]]:
+    """After an answer: pitfalls newly flagged or resolved, and new advice for `stage`.
+
+    Returns (messages, recommendation ids told, the findings now active by id → title).
+    """
+    lang = state.lang
+    msgs: list[CoachMessage] = []
+    active = {f.id: f.title for f in snapshot.findings}
+    seen = set(state.seen_findings)
+    msgs.extend(finding_message(f, lang) for f in snapshot.findings if f.id not in seen)
+    by_id = {f.id: f for f in snapshot.findings}
+    for fid in state.seen_findings:
+        if fid not in by_id:
+            title = state.seen_findings[fid]
+            msgs.append(CoachMessage(kind="notice", text=t("finding_resolved", lang, title=title)))
+    recs = [
+        r
+        for r in snapshot.recommendations
+        if r.stage == stage and r.id not in state.seen_recommendations and stage in state.entered
+    ]
+    advice = advice_message(recs, lang)
+    if advice is not None:
+        msgs.append(advice)
+    return msgs, [r.id for r in recs[:MAX_ADVICE]], active

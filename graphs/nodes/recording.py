@@ -1,0 +1,117 @@
+"""Recording an answer: the record, what the coach says about it, and what it changes.
+
+After each answer the project is re-evaluated: newly flagged or resolved pitfalls and new advice
+are told at once, with citations. Revising an earlier answer also marks the deliverables whose
+inputs changed as stale.
+"""
+
+from __future__ import annotations
+
+from agent.questions import Question
+from agent.snapshot import AnswerRecord, ProjectSnapshot
+from agent.types import Finding
+from graphs.answering import Outcome
+from graphs.coaching import change_messages, evaluate, mean_readiness
+from graphs.nodes.turn import TurnBuilder
+from graphs.text import join, t
+
+
+def record(tb: TurnBuilder, q: Question, outcome: Outcome, *, quiet: bool = False) -> None:
+    """Record `outcome.record` for `q` and tell the user what it changed."""
+    state, lang = tb.state, tb.lang
+    rec = outcome.record
+    assert rec is not None
+    old = state.answers.get(q.id)
+    answers = {**state.answers, q.id: rec}
+    model_findings = _model_findings(state.model_findings, q, rec, outcome.model_finding)
+    if not quiet:
+        _echo(tb, q, rec, old)
+        if outcome.understood:
+            tb.say("echo", t("understood", lang, text=outcome.understood))
+    _also_noted(tb, rec, old)
+    after = evaluate(state, tb.ctx, answers=answers, model_findings=model_findings)
+    msgs, told, active = change_messages(after, state, stage=q.stage)
+    tb.msgs.extend(msgs)
+    if old is not None and state.revising == q.id and _changed(old, rec):
+        stale = _stale(evaluate(state, tb.ctx), after)
+        if stale:
+            merged = list(dict.fromkeys([*state.stale_deliverables, *stale]))
+            tb.update["stale_deliverables"] = merged
+            tb.say("notice", t("stale", lang, ids=", ".join(stale)))
+    tb.update.update(
+        answers={q.id: rec},
+        history=[q.id],
+        revising=None,
+        question_id=None,
+        advance=True,
+        seen_findings=active,
+        seen_recommendations=list(dict.fromkeys([*state.seen_recommendations, *told])),
+        readiness=mean_readiness(after),
+        model_findings=model_findings,
+    )
+    if outcome.follow_up and q.id not in state.followed_up and rec.status == "answered":
+        tb.update.update(follow_up=outcome.follow_up, followed_up=[q.id], question_id=q.id, advance=False)
+
+
+def _echo(tb: TurnBuilder, q: Question, rec: AnswerRecord, old: AnswerRecord | None) -> None:
+    lang = tb.lang
+    label = q.label[lang]
+    if rec.status == "skipped":
+        tb.say("echo", t("skipped", lang, label=label))
+    elif rec.status == "unknown":
+        tb.say("echo", t("unknown", lang, label=label))
+    elif old is not None and _changed(old, rec):
+        tb.say(
+            "echo",
+            t("revised", lang, label=label, old=_show(q, old, lang), new=q.value_label(rec.value, lang)),
+        )
+    else:
+        tb.say("echo", t("recorded", lang, label=label, value=q.value_label(rec.value, lang)))
+
+
+def _show(q: Question, rec: AnswerRecord, lang: str) -> str:
+    if rec.status != "answered":
+        return "—"
+    return q.value_label(rec.value, lang)  # type: ignore[arg-type]
+
+
+def _changed(old: AnswerRecord, new: AnswerRecord) -> bool:
+    return (old.value, old.status, old.inferred) != (new.value, new.status, new.inferred)
+
+
+def _also_noted(tb: TurnBuilder, rec: AnswerRecord, old: AnswerRecord | None) -> None:
+    """Name the other fields the answer's free text filled (signals or the model)."""
+    before = old.inferred if old is not None else {}
+    items = []
+    for path, value in rec.inferred.items():
+        if before.get(path) == value or value is None:
+            continue
+        other = tb.ctx.bank.by_field(path)
+        if other is not None:
+            items.append(f"{other.label[tb.lang]}={other.value_label(value, tb.lang)}")
+        else:
+            items.append(f"{path}={value}")
+    if items:
+        tb.say("echo", t("also_noted", tb.lang, items=join(items, tb.lang)))
+
+
+def _model_findings(
+    current: list[Finding], q: Question, rec: AnswerRecord, new: Finding | None
+) -> list[Finding]:
+    """The model's findings after this answer: its finding on `q` replaced (or dropped on revision)."""
+    kept = [f for f in current if f.id != f"model.{q.id}"]
+    if new is not None:
+        return [*kept, new]
+    if rec.source == "llm":
+        return kept
+    return list(current)
+
+
+def _stale(before: ProjectSnapshot, after: ProjectSnapshot) -> list[str]:
+    """Deliverables whose inputs differ between two snapshots."""
+    try:
+        from agent.deliverables.staleness import input_hashes
+    except ImportError:  # deliverables not installed: nothing to mark
+        return []
+    old, new = input_hashes(before), input_hashes(after)
+    return [did for did, h in new.items() if old.get(did) != h]

@@ -1,0 +1,206 @@
+"""Where sessions live: one SQLite file, `COACH_HOME/sessions.sqlite`, holding LangGraph's
+checkpoints (one thread per project) and a small `coach_projects` table naming them.
+
+The file is opened in WAL mode (a killed process loses at most the step in flight, never a
+committed answer). A file that is not SQLite, or SQLite that is not ours, is refused with a
+`StorageError` naming the file and what to do, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from agent.config import coach_home, ensure_home
+from agent.errors import InputError, StorageError
+
+SESSIONS_FILE = "sessions.sqlite"
+APP_ID = "adoption-coach"
+SCHEMA_VERSION = "1"
+MAX_NAME = 200
+_TYPES: tuple[tuple[str, str], ...] = (
+    ("agent.types", "Stage"),
+    ("agent.types", "Phase"),
+    ("agent.types", "Finding"),
+    ("agent.types", "Evidence"),
+    ("agent.types", "Citation"),
+    ("agent.types", "Passage"),
+    ("agent.snapshot", "AnswerRecord"),
+    ("agent.snapshot", "CoachMessage"),
+    ("agent.snapshot", "StageOverride"),
+    ("agent.snapshot", "Usage"),
+    ("agent.profile", "ProjectInfo"),
+    ("graphs.state", "NewTurn"),
+)
+"""The only types a checkpoint may hold besides plain data (LangGraph's msgpack allow-list)."""
+
+
+def sessions_path() -> Path:
+    return coach_home() / SESSIONS_FILE
+
+
+def normalise_name(name: str) -> str:
+    """A project name as stored: NFC, trimmed; any script is fine, empty or control chars are not."""
+    clean = unicodedata.normalize("NFC", str(name)).strip()
+    if not clean:
+        raise InputError("The project name is empty / 项目名称为空", hint="Type a name, e.g. 智能客服试点")
+    if len(clean) > MAX_NAME:
+        raise InputError(f"The project name is longer than {MAX_NAME} characters / 项目名称过长")
+    if any(unicodedata.category(ch) == "Cc" for ch in clean):
+        raise InputError("The project name contains control characters / 项目名称含控制字符")
+    return clean
+
+
+def _corrupt(path: Path, exc: BaseException) -> StorageError:
+    return StorageError(
+        f"{path} is not a readable session database ({exc}) / 会话数据库损坏或不是本程序的文件",
+        hint="Move the file away (your saved sessions are in it) or point COACH_HOME elsewhere "
+        "/ 请移走该文件或设置其他 COACH_HOME",
+    )
+
+
+@contextmanager
+def storage_errors(path: Path) -> Iterator[None]:
+    """Turn SQLite failures into StorageErrors that name the file."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StorageError(
+                f"{path} is busy (another coach process is writing) / 会话数据库正被占用",
+                hint="Close the other coach window and try again / 请关闭另一个 coach 后重试",
+            ) from exc
+        raise _corrupt(path, exc) from exc
+    except sqlite3.DatabaseError as exc:
+        raise _corrupt(path, exc) from exc
+
+
+class SessionStore:
+    """The sessions database: the LangGraph checkpointer plus the project list."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+        from langgraph.checkpoint.sqlite import SqliteSaver
+
+        self.conn = conn
+        self.path = path
+        self.saver = SqliteSaver(conn, serde=JsonPlusSerializer(allowed_msgpack_modules=list(_TYPES)))
+        with storage_errors(path):
+            self.saver.setup()
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> SessionStore:
+        """Open (creating if needed) the sessions database; StorageError if it is corrupt or foreign."""
+        if path is None:
+            ensure_home()
+            path = sessions_path()
+        try:
+            conn = sqlite3.connect(str(path), check_same_thread=False, timeout=5.0)
+        except sqlite3.Error as exc:
+            raise _corrupt(path, exc) from exc
+        try:
+            with storage_errors(path):
+                tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+                if tables and "coach_meta" not in tables:
+                    raise StorageError(
+                        f"{path} is an SQLite file of another program, not Adoption Coach sessions "
+                        "/ 该文件不是本程序的会话数据库",
+                        hint="Move the file away or point COACH_HOME elsewhere / 请移走该文件或设置其他 COACH_HOME",
+                    )
+                if tables:
+                    app = conn.execute("SELECT value FROM coach_meta WHERE key='app'").fetchone()
+                    if not app or app[0] != APP_ID:
+                        raise _corrupt(path, ValueError("unknown application id"))
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                if not tables:
+                    conn.execute("CREATE TABLE IF NOT EXISTS coach_meta (key TEXT PRIMARY KEY, value TEXT)")
+                    conn.execute(
+                        "INSERT OR REPLACE INTO coach_meta VALUES ('app', ?), ('schema', ?)",
+                        (APP_ID, SCHEMA_VERSION),
+                    )
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS coach_projects (name TEXT PRIMARY KEY, thread_id TEXT NOT NULL, "
+                    "lang TEXT, stage TEXT, readiness INTEGER, done INTEGER DEFAULT 0, "
+                    "created_at TEXT, updated_at TEXT)"
+                )
+                conn.commit()
+            return cls(conn, path)
+        except BaseException:
+            conn.close()
+            raise
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # ---- projects -------------------------------------------------------------------------
+    def get(self, name: str) -> dict[str, Any] | None:
+        with storage_errors(self.path):
+            row = self.conn.execute(
+                "SELECT name, thread_id, lang, stage, readiness, done, created_at, updated_at "
+                "FROM coach_projects WHERE name = ?",
+                (name,),
+            ).fetchone()
+        return _row(row) if row else None
+
+    def create(self, name: str, lang: str) -> dict[str, Any]:
+        now = datetime.now(UTC).isoformat()
+        thread_id = uuid.uuid4().hex
+        with storage_errors(self.path):
+            self.conn.execute(
+                "INSERT INTO coach_projects VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
+                (name, thread_id, lang, "requirements", 0, now, now),
+            )
+            self.conn.commit()
+        return {
+            "name": name,
+            "thread_id": thread_id,
+            "lang": lang,
+            "stage": "requirements",
+            "readiness": 0,
+            "done": False,
+            "created_at": now,
+            "updated_at": now,
+        }
+
+    def touch(self, name: str, *, stage: str, readiness: int, done: bool) -> None:
+        with storage_errors(self.path):
+            self.conn.execute(
+                "UPDATE coach_projects SET stage = ?, readiness = ?, done = ?, updated_at = ? WHERE name = ?",
+                (stage, readiness, int(done), datetime.now(UTC).isoformat(), name),
+            )
+            self.conn.commit()
+
+    def all(self) -> list[dict[str, Any]]:
+        with storage_errors(self.path):
+            rows = self.conn.execute(
+                "SELECT name, thread_id, lang, stage, readiness, done, created_at, updated_at "
+                "FROM coach_projects ORDER BY updated_at DESC, name"
+            ).fetchall()
+        return [_row(r) for r in rows]
+
+    def delete(self, name: str) -> None:
+        row = self.get(name)
+        if row is None:
+            raise InputError(
+                f"No project named “{name}” / 没有名为「{name}」的项目", hint="`coach projects` lists them"
+            )
+        with storage_errors(self.path):
+            self.saver.delete_thread(row["thread_id"])
+            self.conn.execute("DELETE FROM coach_projects WHERE name = ?", (name,))
+            self.conn.commit()
+
+
+def _row(row: tuple[Any, ...]) -> dict[str, Any]:
+    keys = ("name", "thread_id", "lang", "stage", "readiness", "done", "created_at", "updated_at")
+    out = dict(zip(keys, row, strict=True))
+    out["done"] = bool(out["done"])
+    for k in ("created_at", "updated_at"):
+        out[k] = datetime.fromisoformat(out[k]) if out[k] else None
+    return out

@@ -1,0 +1,41 @@
+"""The graph's user-facing strings (`graphs/strings.yaml`), in the session's language."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from agent.types import STAGE_TITLES, Lang, Stage
+
+STRINGS_FILE = Path(__file__).parent / "strings.yaml"
+
+
+@cache
+def _strings() -> dict[str, dict[str, Any]]:
+    data: dict[str, dict[str, Any]] = yaml.safe_load(STRINGS_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+def t(key: str, lang: Lang, **values: Any) -> str:
+    """The string `key` in `lang`, with its placeholders filled."""
+    text = _strings()[key][lang]
+    return str(text).format(**values) if values else str(text)
+
+
+def severity(level: str, lang: Lang) -> str:
+    """'high' → '高' in Chinese."""
+    labels: dict[str, str] = _strings()["severity"][lang]
+    return labels.get(level, level)
+
+
+def stage_title(stage: Stage, lang: Lang) -> str:
+    """The stage's display title."""
+    return STAGE_TITLES[stage][lang]
+
+
+def join(items: list[str], lang: Lang) -> str:
+    """Items joined the way the language lists them."""
+    return ("；" if lang == "zh" else "; ").join(items)
