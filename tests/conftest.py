@@ -29,3 +29,26 @@ def coach_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for var in _LLM_ENV:
         monkeypatch.delenv(var, raising=False)
     return home
+
+
+@pytest.fixture(autouse=True)
+def _no_real_chat_models(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail a test that creates a real chat model through `agent.llm.make_chat_model`, unless it is
+    marked `allow_model_calls`. Tests inject fakes (`tests/fakes.py`) at the seam instead."""
+    if request.node.get_closest_marker("allow_model_calls"):
+        return
+    import agent.llm
+
+    real = agent.llm.make_chat_model
+
+    def guarded(settings):  # type: ignore[no-untyped-def]
+        model = real(settings)
+        if model is not None:
+            pytest.fail(
+                "this test created a real chat model (agent.llm.make_chat_model); pass a fake from "
+                "tests/fakes.py or mark the test allow_model_calls",
+                pytrace=False,
+            )
+        return model
+
+    monkeypatch.setattr(agent.llm, "make_chat_model", guarded)
