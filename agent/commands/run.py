@@ -37,11 +37,13 @@ def _records(data: dict[str, Any], file: Path, table: dict[Any, int]) -> dict[st
     except InputError as exc:
         field = getattr(exc, "field", None)
         if not field:
-            match = re.search(r"`?([a-z_]+\.[a-z_]+)`?", exc.message)
+            match = re.search(r"([a-z_]+\.[a-z_]+)", exc.message)
             field = match.group(1) if match else None
         line = table.get(tuple(field.split("."))) if field else None
-        where = f"{file}:{line}" if line else str(file)
-        raise InputError(f"{where}: {exc.message}", hint=exc.hint) from exc
+        message = exc.message.removeprefix("answers file: ")
+        if field and f"`{field}`" not in message:
+            message = f"field `{field}`: {message.removeprefix(field + ': ')}"
+        raise InputError(f"{file}:{line or '?'}: {message}", hint=exc.hint) from exc
 
 
 def evaluate(name: str, records: dict[str, AnswerRecord], lang: str) -> ProjectSnapshot:
@@ -94,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     from agent.errors import InputError
 
     formats = parse_formats(args.format)
-    lang = args.lang or default_lang()
+    lang = default_lang()
     file = Path(args.answers)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
@@ -102,8 +104,10 @@ def run(args: argparse.Namespace) -> int:
             f"{out}: exists and is not a directory / 输出路径不是目录", hint="choose another --out"
         )
     data, table = load_answers_file(file)
-    validate_answers(data, answers_json_schema(), file, table)
+    validate_answers(data, answers_json_schema(), file, table, value_depth=2)
     records = _records(data, file, table)
+    file_lang = data.get("lang")
+    lang = args.lang or (file_lang if file_lang in ("zh", "en") else None) or lang
     project = data.get("project") if isinstance(data.get("project"), dict) else {}
     name = str((project or {}).get("name") or file.stem)
     snapshot = evaluate(name, records, lang)

@@ -174,6 +174,11 @@ def _describe(error: Any) -> tuple[PathKey, str, str]:
         expected = " or ".join(expected) if isinstance(expected, list) else expected
         got = json.dumps(error.instance, ensure_ascii=False, default=str)
         return path, f"wrong type: expected {expected}, got {got} / 类型错误", f"give a {expected}"
+    if kind in ("anyOf", "oneOf") and error.context:
+        first = min(error.context, key=lambda e: e.schema_path[0] if e.schema_path else 0)
+        first_kind = first.validator
+        if first_kind in ("enum", "type"):
+            return _describe(first)
     if kind == "required":
         return path, f"{error.message} / 缺少必填字段", ""
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength"):
@@ -181,12 +186,29 @@ def _describe(error: Any) -> tuple[PathKey, str, str]:
     return path, error.message, ""
 
 
-def validate_answers(data: dict[str, Any], schema: dict[str, Any], file: Path, table: LineTable) -> None:
-    """Validate against the answers JSON Schema; InputError naming line and field of each problem."""
+def validate_answers(
+    data: dict[str, Any],
+    schema: dict[str, Any],
+    file: Path,
+    table: LineTable,
+    *,
+    value_depth: int | None = None,
+) -> None:
+    """Validate against the answers JSON Schema; InputError naming line and field of each problem.
+
+    With `value_depth`, errors about a field's *value* at that depth (e.g. 2 for `section.field`)
+    are left to the caller: `coach run` hands values to the interview's forgiving parser, which
+    accepts labels and units the schema's canonical forms don't, and names field and options itself.
+    """
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(data), key=lambda e: _line(table, tuple(e.absolute_path)) or 0)
+    found: Any = validator.iter_errors(data)
+    if value_depth is not None:
+        found = [
+            e for e in found if len(e.absolute_path) < value_depth or e.validator == "additionalProperties"
+        ]
+    errors = sorted(found, key=lambda e: _line(table, tuple(e.absolute_path)) or 0)
     if not errors:
         return
     lines = []
