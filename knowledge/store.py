@@ -134,6 +134,8 @@ class KnowledgeBase:
         self.root = root
         self.mode: RetrievalMode = DEFAULT_MODE
         self.tokenizer = DEFAULT_TOKENIZER
+        self.expand_queries = True
+        """Add the glossary's guidance terms to queries (`knowledge.expansion`); the eval turns it off."""
         self._checked: set[str] = set()
         self._corpora: dict[str, tuple[str, _Corpus]] = {}
 
@@ -345,6 +347,10 @@ class KnowledgeBase:
         stage_value = Stage(stage).value if stage else None
         vector: list[tuple[float, str, str]] = []
         lexical: list[tuple[float, str, str]] = []
+        if self.expand_queries:
+            from knowledge.expansion import expand
+
+            query = expand(query)
         qvec = self.embedder.embed_queries([query])[0] if self.mode != "lexical" else None
         for name, col in cols:
             corpus = self._corpus(name, col)

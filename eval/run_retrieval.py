@@ -1,0 +1,245 @@
+"""Retrieval eval: recall@1/@3/@5 of several retrieval configurations over `eval/questions.yaml`.
+
+Two targets are scored: (a) the built-in pack (a hit is one of the question's relevant pack ids) and
+(b) the two raw seed documents ingested with the same code path as `coach kb add` into a temporary
+COACH_HOME (scope `org`; a hit is a chunk of the right source document under the right section).
+
+    python -m eval.run_retrieval [--split dev|holdout|all] [--configs hybrid,vector,...] [--misses]
+
+Tune on `dev` only; `holdout` is there to keep us honest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+QUESTIONS = REPO / "eval" / "questions.yaml"
+SEED_CANDIDATES = (Path("/work/shared/seeds"), REPO.parent / "shared" / "seeds")
+KS = (1, 3, 5)
+
+CONFIGS: dict[str, tuple[str, str, bool]] = {
+    "vector-raw": ("vector", "char", False),
+    "lexical-char-raw": ("lexical", "char", False),
+    "hybrid-char-raw": ("hybrid", "char", False),
+    "vector": ("vector", "char", True),
+    "lexical-char": ("lexical", "char", True),
+    "lexical-jieba": ("lexical", "jieba", True),
+    "hybrid-jieba": ("hybrid", "jieba", True),
+    "hybrid": ("hybrid", "char", True),
+}
+"""name -> (store mode, lexical tokenizer, glossary query expansion). `hybrid` is the shipped default;
+`-raw` configurations search the user's words as typed (no glossary)."""
+
+
+@dataclass
+class Question:
+    q: str
+    lang: str
+    split: str
+    style: str = ""
+    relevant: list[str] = field(default_factory=list)
+    targets: list[tuple[str, str]] = field(default_factory=list)
+    """(source, section) pairs a seed chunk must match."""
+
+
+def find_seeds() -> Path | None:
+    """The seeds folder, if present."""
+    env = os.environ.get("COACH_SEEDS")
+    for cand in ((Path(env),) if env else ()) + SEED_CANDIDATES:
+        if cand.is_dir() and any(cand.glob("*.txt")):
+            return cand
+    return None
+
+
+def norm(text: str) -> str:
+    """Section text normalised for matching: no markdown marks, numbering, quotes or spaces."""
+    text = re.sub(r"[*`#\s\"'“”‘’「」]", "", text)
+    return re.sub(r"^(?:\d{1,2}[.、)]|[一二三四五六七八九十]+、)", "", text).lower()
+
+
+def load_questions(path: Path = QUESTIONS) -> list[Question]:
+    """Questions with their relevant pack ids and (source, section) targets in the raw documents."""
+    from knowledge.pack import pack_index
+
+    items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    if isinstance(items, dict):
+        items = items.get("questions", [])
+    index = pack_index()
+    out: list[Question] = []
+    for item in items:
+        rel = item.get("relevant") or item.get("relevant_ids") or []
+        rel = [rel] if isinstance(rel, str) else list(rel)
+        targets: list[tuple[str, str]] = []
+        sections = item.get("section") or []
+        sections = [sections] if isinstance(sections, str) else list(sections)
+        if item.get("source") and sections:
+            targets = [(str(item["source"]), str(s)) for s in sections]
+        for pid in rel:
+            p = index.get(pid)
+            if p is not None and (p.source, p.section) not in targets:
+                targets.append((p.source, p.section))
+        out.append(
+            Question(
+                q=str(item["q"]),
+                lang=str(item.get("lang", "zh")),
+                split=str(item.get("split", "dev")),
+                style=str(item.get("style", "")),
+                relevant=rel,
+                targets=targets,
+            )
+        )
+    return out
+
+
+def seed_hit(source: str, section: str, targets: list[tuple[str, str]]) -> bool:
+    """A chunk (its source and heading path) answers a question whose targets are (source, section)."""
+    path = [norm(s) for s in section.split(" > ") if s.strip()]
+    joined = "".join(path)
+    for t_source, t_section in targets:
+        if Path(t_source).name != Path(source).name:
+            continue
+        want = norm(t_section.split(" > ")[-1])
+        if want and (want in joined or (path and path[-1] == want)):
+            return True
+    return False
+
+
+@contextmanager
+def temp_home() -> Iterator[Path]:
+    """A temporary COACH_HOME for the duration of the block."""
+    old = os.environ.get("COACH_HOME")
+    with tempfile.TemporaryDirectory(prefix="coach-eval-") as tmp:
+        os.environ["COACH_HOME"] = tmp
+        try:
+            yield Path(tmp)
+        finally:
+            if old is None:
+                os.environ.pop("COACH_HOME", None)
+            else:
+                os.environ["COACH_HOME"] = old
+
+
+def _recalls(ranks: list[int | None]) -> dict[str, float]:
+    n = len(ranks) or 1
+    return {f"r@{k}": sum(1 for r in ranks if r is not None and r <= k) / n for k in KS}
+
+
+def evaluate(
+    questions: list[Question],
+    configs: list[str],
+    seeds: Path | None,
+    misses: bool = False,
+    k: int = max(KS),
+) -> dict[str, Any]:
+    """Score every configuration on the pack (and the seeds when given); nested dict of recalls."""
+    from agent.config import Settings
+    from knowledge import store as store_mod
+    from knowledge.store import KnowledgeBase
+
+    results: dict[str, Any] = {}
+    store_mod.notice = lambda message: None
+    with temp_home():
+        kb = KnowledgeBase.open(Settings())
+        kb.ensure_builtin()
+        targets = ["pack"]
+        if seeds is not None:
+            report = kb.add_paths(sorted(seeds.glob("*.txt")))
+            if report.failed:
+                raise SystemExit(f"seed ingest failed: {report.failed}")
+            targets.append("seeds")
+        for target in targets:
+            for name in configs:
+                kb.mode, kb.tokenizer, kb.expand_queries = CONFIGS[name]  # type: ignore[assignment]
+                started = time.perf_counter()
+                ranks: list[int | None] = []
+                for question in questions:
+                    hits = kb.search(question.q, k=k, scope="builtin" if target == "pack" else "org")
+                    rank = None
+                    for i, hit in enumerate(hits, start=1):
+                        ok = (
+                            hit.id in question.relevant
+                            if target == "pack"
+                            else seed_hit(hit.source, hit.section, question.targets)
+                        )
+                        if ok:
+                            rank = i
+                            break
+                    ranks.append(rank)
+                    if misses and (rank is None or rank > 3) and question.split == "dev":
+                        got = ", ".join(h.id if target == "pack" else h.section[-24:] for h in hits[:3])
+                        print(f"  miss [{target}/{name}] {question.q}  want {question.relevant}  got {got}")
+                ms = (time.perf_counter() - started) * 1000 / max(len(questions), 1)
+                row: dict[str, Any] = {"all": _recalls(ranks), "ms_per_query": round(ms, 1), "n": len(ranks)}
+                for key in ("dev", "holdout"):
+                    sub = [r for r, q in zip(ranks, questions, strict=True) if q.split == key]
+                    if sub:
+                        row[key] = _recalls(sub)
+                for lang in ("zh", "en"):
+                    sub = [r for r, q in zip(ranks, questions, strict=True) if q.lang == lang]
+                    if sub:
+                        row[lang] = _recalls(sub)
+                for style in ("direct", "paraphrase"):
+                    sub = [r for r, q in zip(ranks, questions, strict=True) if q.style == style]
+                    if sub:
+                        row[style] = _recalls(sub)
+                results.setdefault(target, {})[name] = row
+    return results
+
+
+def print_table(results: dict[str, Any]) -> None:
+    """One line per target and configuration."""
+    cols = ["r@1", "r@3", "r@5", "dev r@3", "hold r@3", "zh r@3", "en r@3", "dir r@3", "para r@3", "ms/q"]
+    print(f"{'target':7} {'config':17} " + " ".join(f"{c:>8}" for c in cols))
+    for target, rows in results.items():
+        for name, row in rows.items():
+            vals = [row["all"]["r@1"], row["all"]["r@3"], row["all"]["r@5"]]
+            keys = ("dev", "holdout", "zh", "en", "direct", "paraphrase")
+            vals += [row.get(key, {}).get("r@3", float("nan")) for key in keys]
+            cells = " ".join(f"{v:8.3f}" for v in vals) + f" {row['ms_per_query']:8.1f}"
+            print(f"{target:7} {name:17} {cells}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `python -m eval.run_retrieval`."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=["dev", "holdout", "all"], default="all")
+    parser.add_argument("--configs", default=",".join(CONFIGS), help="comma-separated: " + ",".join(CONFIGS))
+    parser.add_argument("--questions", type=Path, default=QUESTIONS)
+    parser.add_argument("--misses", action="store_true", help="print dev questions not found in the top 3")
+    args = parser.parse_args(argv)
+    if not args.questions.exists():
+        print(f"No question set at {args.questions}", file=sys.stderr)
+        return 2
+    questions = load_questions(args.questions)
+    if args.split != "all":
+        questions = [q for q in questions if q.split == args.split]
+    configs = [c.strip() for c in args.configs.split(",") if c.strip()]
+    unknown = [c for c in configs if c not in CONFIGS]
+    if unknown:
+        parser.error(f"unknown config(s): {', '.join(unknown)}")
+    seeds = find_seeds()
+    if seeds is None:
+        print("Seeds folder not found (../shared/seeds): scoring the built-in pack only.")
+    langs = {lang: sum(1 for q in questions if q.lang == lang) for lang in ("zh", "en")}
+    splits = {s: sum(1 for q in questions if q.split == s) for s in ("dev", "holdout")}
+    print(f"{len(questions)} questions: {splits}, {langs}; seeds: {seeds or 'missing'}")
+    results = evaluate(questions, configs, seeds, misses=args.misses)
+    print_table(results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
