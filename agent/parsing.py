@@ -120,6 +120,8 @@ _NONE_WORDS = {
 }
 _ALL_WORDS = {"全部", "都有", "都要", "所有", "全选", "all", "all of them", "everything"}
 _MULTI_SPLIT = re.compile(r"\s*(?:[,，、;；/|+&]|\band\b|\bor\b|和|与|及|以及|还有|加上|\s)\s*")
+_SENTENCE_CHARS = 8
+"""Typed answers longer than this are also scanned for signals."""
 _TRAILING = re.compile(r"[\s。.!！~～]+$")
 
 
@@ -300,16 +302,20 @@ def parse_answer(question: Question, raw: str, lang: Lang = "zh") -> ParseResult
     text = _clean(raw)
     if not text:
         return _error(question, raw, lang, "答案为空", "the answer is empty")
-    if question.type == "choice":
-        return _parse_choice(question, text, lang)
-    if question.type == "multi":
-        return _parse_multi(question, text, lang)
-    if question.type == "yesno":
-        return _parse_yesno(question, text, lang)
-    if question.type == "number":
-        return _parse_number(question, text, lang)
-    # Free text: keep the user's words; lists are split on commas; signals are inferred.
     inferred = {k: v for k, v in inferred_values(raw).items() if k != question.field}
+    if question.type != "text":
+        parse = {
+            "choice": _parse_choice,
+            "multi": _parse_multi,
+            "yesno": _parse_yesno,
+            "number": _parse_number,
+        }[question.type]
+        result = parse(question, text, lang)
+        # A typed answer with a reason ("私有化，因为有客户信息") also carries signals.
+        if result.ok and len(text) > _SENTENCE_CHARS:
+            result.inferred = inferred
+        return result
+    # Free text: keep the user's words; lists are split on commas; signals are inferred.
     if field_spec(question.field).kind == "text_list":
         return ParseResult(ok=True, value=_split_list(raw), inferred=inferred)
     return ParseResult(ok=True, value=raw.strip(), inferred=inferred)

@@ -51,12 +51,13 @@ class Rule(BaseModel):
     advice: dict[str, str]
     cites: list[str] = Field(default_factory=list)
 
-    def severity_for(self, profile: Profile) -> Severity:
-        """The base severity, escalated by the first matching `severity_if`."""
+    def severity_for(self, profile: Profile) -> tuple[Severity, list[str]]:
+        """The base severity, escalated by the first matching `severity_if`, and the fields that
+        escalated it (part of the evidence)."""
         for s in self.severity_if:
             if conditions.evaluate(s.when, profile):
-                return s.severity
-        return self.severity
+                return s.severity, conditions.fields(s.when)
+        return self.severity, []
 
 
 @cache
@@ -145,13 +146,15 @@ def evaluate_rules(
     for rule in rules or load_rules():
         if not conditions.evaluate(rule.when, profile, unknown):
             continue
+        severity, escalated_by = rule.severity_for(profile)
+        paths = list(dict.fromkeys(conditions.fields(rule.when) + escalated_by))
         findings.append(
             Finding(
                 id=rule.id,
                 title=rule.title[lang],
-                severity=rule.severity_for(profile),
+                severity=severity,
                 stage=rule.stage,
-                evidence=evidence_for(conditions.fields(rule.when), profile, provenance, answers, bank),
+                evidence=evidence_for(paths, profile, provenance, answers, bank),
                 advice=rule.advice[lang],
                 citations=citations(rule.cites),
                 origin="rule",

@@ -207,3 +207,10 @@ def test_looks_like_question_true(qid: str, raw: str) -> None:
 )
 def test_looks_like_question_false(qid: str, raw: str) -> None:
     assert not looks_like_question(raw, BANK.get(qid))
+
+
+def test_typed_answer_with_a_reason_carries_signals() -> None:
+    r = parse("sel.deployment", "私有化，因为涉及大量客户信息")
+    assert r.value == "private" and r.inferred["data.personal_data"] is True
+    assert "selection.deployment" not in r.inferred
+    assert parse("sel.deployment", "私有化").inferred == {}

@@ -232,6 +232,14 @@ def test_explicit_answer_beats_signal() -> None:
     assert "privacy-sensitive-data-public-cloud" not in fired(raw)
 
 
+def test_light_weighting_matters_only_when_self_hosting() -> None:
+    cloud = {"sel.deployment": "公有云", "sel.model_size": "72B", "dev.optimisation": "不做"}
+    assert "cost-no-light-weighting" not in fired(cloud)
+    big = fired({**cloud, "sel.deployment": "私有化"})["cost-no-light-weighting"]
+    assert big.severity == "high"
+    assert {e.field for e in big.evidence} >= {"selection.model_size_b", "selection.deployment"}
+
+
 def test_findings_in_english_and_sorted_by_severity() -> None:
     raw = {"ops.user_training": "no", "int.rollback": "no", "sel.has_cost_estimate": "no"}
     found = evaluate_rules(None, answers(raw, "en"), "en")
