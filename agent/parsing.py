@@ -15,7 +15,7 @@ from typing import Any, Literal
 from agent.fieldtypes import field_spec
 from agent.numbers import NumberError, parse_number
 from agent.questions import Option, Question
-from agent.signals import inferred_values, normalise
+from agent.signals import inferred_values, normalise, scan
 from agent.types import Lang
 
 ParseStatus = Literal["answered", "skipped", "unknown"]
@@ -202,6 +202,12 @@ def _error(question: Question, raw: str, lang: Lang, detail_zh: str, detail_en: 
     return ParseResult(ok=False, error=msg)
 
 
+def _signal_value(question: Question, text: str) -> Any:
+    """The value the signal table reads for the question's own field ("城商行" → finance), or None."""
+    signal = scan(text).get(question.field)
+    return signal.value if signal is not None else None
+
+
 def _parse_choice(question: Question, text: str, lang: Lang) -> ParseResult:
     opt = _match_option(question, text)
     if opt is None:
@@ -216,6 +222,8 @@ def _parse_choice(question: Question, text: str, lang: Lang) -> ParseResult:
                 f"只能选一项（匹配到：{labels}）",
                 f"choose one option only ({', '.join(o.en for o in found)})",
             )
+    if opt is None:
+        opt = question.option(str(_signal_value(question, text)))
     if opt is None:
         zh, en = _accepted(question, "zh"), _accepted(question, "en")
         return _error(
@@ -240,6 +248,9 @@ def _parse_multi(question: Question, text: str, lang: Lang) -> ParseResult:
         chosen = [o.value for o in picked if o is not None]
     else:
         chosen = [o.value for o in _contained_options(question, text)]
+    if not chosen:
+        signal = _signal_value(question, text)
+        chosen = [v for v in signal or [] if question.option(v) is not None]
     if not chosen:
         return _error(
             question,
@@ -266,9 +277,12 @@ def _parse_yesno(question: Question, text: str, lang: Lang) -> ParseResult:
     for prefix in ("没有", "没", "不", "无", "未", "还没"):
         if text.startswith(prefix) and not text.startswith(("不知道", "不确定", "不清楚")):
             return ParseResult(ok=True, value=False)
-    for prefix in ("有", "是", "已", "会", "需要", "yes", "yeah"):
+    for prefix in ("有", "是", "已", "会", "需要", "涉及", "包含", "yes", "yeah"):
         if text.startswith(prefix):
             return ParseResult(ok=True, value=True)
+    signal = _signal_value(question, text)  # "we handle patient records" → personal data: yes
+    if isinstance(signal, bool):
+        return ParseResult(ok=True, value=signal)
     return _error(
         question, text, lang, f"请回答 {_accepted(question, 'zh')}", f"answer {_accepted(question, 'en')}"
     )
@@ -322,7 +336,7 @@ def parse_answer(question: Question, raw: str, lang: Lang = "zh") -> ParseResult
 
 
 _ASK_START = re.compile(
-    r"^(什么是|什么叫|啥是|何为|何谓|请问|请解释|解释一下|能否解释|能不能解释|可以解释|怎么理解|如何理解|为什么|为啥|"
+    r"^(什么是|什么叫|什么算|什么样|哪些算|哪些属于|啥是|何为|何谓|请问|请解释|解释一下|能否解释|能不能解释|可以解释|怎么理解|如何理解|为什么|为啥|"
     r"怎么|如何|是不是|能不能|可不可以|有没有必要)"
     r"|^(what is|what's|what are|what does|what do you mean|whats|how do|how does|how should|how can|how to|"
     r"why|explain|could you explain|can you explain|can you tell|could you tell|define|tell me|help me understand|"
@@ -331,6 +345,7 @@ _ASK_START = re.compile(
 _ASK_END = re.compile(
     r"(是什么|是啥|什么意思|啥意思|指什么|指的是什么|怎么理解|有什么区别|区别是什么|mean)\s*[?？]?$"
 )
+_Q_WORD = re.compile(r"什么|哪些|哪个|怎么|如何|为什么|吗|呢|\b(what|which|how|why)\b")
 _ASK_PARTICLE = re.compile(r"(吗|呢|么)\s*[?？]?$")
 
 
@@ -350,7 +365,7 @@ def looks_like_question(raw: str, question: Question) -> bool:
     ends_q = text.endswith(("?", "？")) or bool(_ASK_PARTICLE.search(text))
     if question.type != "text":
         # "什么是私有化部署？" contains an option name but is a question; "500万?" is an answer.
-        return strong or (ends_q and not parse_answer(question, raw).ok)
+        return strong or (ends_q and (bool(_Q_WORD.search(text)) or not parse_answer(question, raw).ok))
     if not strong and not (ends_q and _ASK_PARTICLE.search(text)):
         return False
     # One sentence only, and short: "什么是RAG？" / "what is a PoC?".

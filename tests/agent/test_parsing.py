@@ -184,6 +184,8 @@ def test_text_list_is_split() -> None:
         ("dat.personal_data", "什么算个人信息？"),
         ("req.budget", "预算怎么估算？"),
         ("dat.desensitisation", "What does differential privacy mean?"),
+        ("dat.personal_data", "Which data counts as personal?"),
+        ("req.sector", "哪些算金融行业？"),
     ],
 )
 def test_looks_like_question_true(qid: str, raw: str) -> None:
@@ -201,6 +203,8 @@ def test_looks_like_question_true(qid: str, raw: str) -> None:
         ("sel.deployment", "private?"),
         ("req.budget", "500万?"),
         ("dat.personal_data", "有"),
+        ("dat.personal_data", "yes, customer records"),
+        ("req.sector", "城商行"),
         ("req.pain_points", "不知道？"),
         ("req.pain_points", "?"),
     ],
@@ -214,3 +218,11 @@ def test_typed_answer_with_a_reason_carries_signals() -> None:
     assert r.value == "private" and r.inferred["data.personal_data"] is True
     assert "selection.deployment" not in r.inferred
     assert parse("sel.deployment", "私有化").inferred == {}
+
+
+def test_signal_table_backs_up_the_options() -> None:
+    assert parse("req.sector", "城商行").value == "finance"
+    assert parse("req.sector", "a regional hospital", "en").value == "healthcare"
+    assert parse("dat.personal_data", "We handle patient records", "en").value is True
+    assert parse("dat.personal_data", "we keep no personal data", "en").value is False
+    assert parse("sel.techniques", "检索增强生成").value == ["rag"]
