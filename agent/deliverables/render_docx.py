@@ -78,8 +78,10 @@ def _prepare_styles(document: Any, lang: str) -> None:
 def _add_runs(paragraph: Any, runs: list[Run]) -> None:
     for r in runs:
         run = paragraph.add_run(r["text"])
-        run.bold = r["bold"] or None
-        run.italic = r["italic"] or None
+        if r["bold"]:
+            run.bold = True
+        if r["italic"]:
+            run.italic = True
         if r["code"]:
             _set_fonts(run._element, east_asian=EAST_ASIAN_FONT, latin=MONO_FONT)
 
@@ -118,14 +120,13 @@ def _add_table(document: Any, block: dict[str, Any]) -> None:
     cols = max([len(header), *(len(r) for r in rows)])
     table = document.add_table(rows=1 + len(rows), cols=cols)
     table._tbl.tblPr.style = "TableGrid"
+    grid = [row.cells for row in table.rows]  # python-docx rebuilds `cells` on every access
     for ci, cell_runs in enumerate(header):
-        cell = table.rows[0].cells[ci]
-        para = cell.paragraphs[0]
-        _add_runs(para, [{**r, "bold": True} for r in cell_runs])
+        _add_runs(grid[0][ci].paragraphs[0], [{**r, "bold": True} for r in cell_runs])
     for ri, row in enumerate(rows, start=1):
         for ci, cell_runs in enumerate(row[:cols]):
-            _add_runs(table.rows[ri].cells[ci].paragraphs[0], cell_runs)
-    _set_widths(table, [header, *rows], cols)
+            _add_runs(grid[ri][ci].paragraphs[0], cell_runs)
+    _set_widths(table, grid, [header, *rows], cols)
     _paragraph(document)
 
 
@@ -134,7 +135,7 @@ def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def _set_widths(table: Any, rows: list[list[list[Run]]], cols: int) -> None:
+def _set_widths(table: Any, grid: list[Any], rows: list[list[list[Run]]], cols: int) -> None:
     """Column widths proportional to their content (short code columns stay narrow)."""
     from docx.shared import Cm
 
@@ -147,8 +148,8 @@ def _set_widths(table: Any, rows: list[list[list[Run]]], cols: int) -> None:
     for ci in range(cols):
         width = Cm(max(1.8, TEXT_WIDTH_CM * need[ci] / total))
         table.columns[ci].width = width
-        for row_obj in table.rows:
-            row_obj.cells[ci].width = width
+        for cells in grid:
+            cells[ci].width = width
 
 
 def markdown_to_docx(markdown: str, path: Path, *, title: str, lang: str) -> None:
