@@ -153,3 +153,16 @@ def phase_gaps(profile: Profile, lang: Lang = "zh") -> dict[Phase, list[ExitCrit
         if unmet:
             gaps[earlier] = unmet
     return gaps
+
+
+def missing_required(
+    stage: Stage, profile: Profile, answers: dict[str, AnswerRecord], bank: QuestionBank | None = None
+) -> list[str]:
+    """Ids of the stage's applicable `exit_required` questions without a real answer
+    (skipped, "don't know" or not asked yet): what a stage-exit warning should name."""
+    bank = bank or load_bank()
+    return [
+        q.id
+        for q in bank.applicable(stage, profile)
+        if q.exit_required and (q.id not in answers or answers[q.id].status != "answered")
+    ]

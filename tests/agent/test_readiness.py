@@ -91,3 +91,12 @@ def test_value_validation_needs_metrics_beyond_roi() -> None:
     richer = {**base, "ops.value_metrics": "ROI, 满意度"}
     crit = {c.id: c.met for c in next_phase_criteria(build_profile(answers(richer)), "zh")}
     assert crit["value-beyond-roi"]
+
+
+def test_missing_required_names_unanswered_key_questions() -> None:
+    from agent.readiness import missing_required
+
+    recs = answers({"int.rollback": "不知道", "int.monitoring": "是"})
+    missing = missing_required(Stage.integration, build_profile(recs), recs)
+    assert "int.rollback" in missing and "int.monitoring" not in missing
+    assert "int.scale_users" not in missing  # not required to leave the stage
