@@ -115,8 +115,9 @@ def _record(q: Question, value: Any) -> AnswerRecord:
     path = q.field
     kind = field_spec(path).kind
     raw = _raw_text(value)
-    if isinstance(value, str) and value.strip().lower() in OPEN_WORDS:
-        status: AnswerStatus = "unknown" if value.strip().lower() == "unknown" else "skipped"
+    word = value.strip().lower() if isinstance(value, str) else None
+    if word in OPEN_WORDS and q.option(word) is None:
+        status: AnswerStatus = "unknown" if word == "unknown" else "skipped"
         return AnswerRecord(
             question_id=q.id, stage=q.stage, field=path, raw=raw, status=status, source="file"
         )

@@ -311,7 +311,9 @@ def parse_answer(question: Question, raw: str, lang: Lang = "zh") -> ParseResult
     """Parse a raw answer to `question` into a typed value (or skip/unknown, or an error)."""
     if is_skip(raw):
         return ParseResult(ok=True, status="skipped")
-    if is_unknown(raw):
+    if is_unknown(raw) or _clean(raw) == "unknown":
+        if question.option("unknown") is not None:  # e.g. precedents: "not researched yet"
+            return ParseResult(ok=True, value="unknown")
         return ParseResult(ok=True, status="unknown")
     text = _clean(raw)
     if not text:

@@ -83,6 +83,12 @@ def test_top_level_must_be_a_mapping() -> None:
         file_answers_to_records(["not", "a", "mapping"])
 
 
+def test_unknown_is_an_option_where_the_question_has_one() -> None:
+    recs = file_answers_to_records({"requirements": {"precedents": "unknown", "risk_tolerance": "unknown"}})
+    assert recs["req.precedents"].value == "unknown" and recs["req.precedents"].status == "answered"
+    assert recs["req.risk_tolerance"].status == "unknown"
+
+
 def test_null_means_not_answered() -> None:
     assert file_answers_to_records({"data": {"personal_data": None}, "testing": None}) == {}
 

@@ -226,3 +226,8 @@ def test_signal_table_backs_up_the_options() -> None:
     assert parse("dat.personal_data", "We handle patient records", "en").value is True
     assert parse("dat.personal_data", "we keep no personal data", "en").value is False
     assert parse("sel.techniques", "检索增强生成").value == ["rag"]
+
+
+def test_dont_know_selects_an_explicit_unknown_option() -> None:
+    assert parse("req.precedents", "不知道").value == "unknown"
+    assert parse("req.precedents", "unknown", "en").status == "answered"
