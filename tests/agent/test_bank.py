@@ -63,6 +63,14 @@ def test_precedents_are_worded_for_government_and_retail() -> None:
     assert "shopping" in q.view("en", retail).text
 
 
+def test_personal_data_is_asked_in_the_sectors_terms() -> None:
+    q = BANK.get("dat.personal_data")
+    hospital = Profile()
+    hospital.project.sector = "healthcare"
+    assert "病历" in q.view("zh", hospital).text
+    assert "patients" in q.view("en", hospital).text
+
+
 def test_view_shows_options_in_language_and_position() -> None:
     view = BANK.get("sel.deployment").view("en", Profile(), index=3, total=9)
     assert view.options[0] == ("private", "Private (on-premises)")
