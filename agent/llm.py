@@ -61,11 +61,16 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
 
 def scrub(text: str, settings: Settings | None = None) -> str:
     """`text` with the configured API key (and anything shaped like a key) masked."""
+    return _KEY_LIKE.sub(lambda m: m.group(1) + "-***", scrub_key(text, settings))
+
+
+def scrub_key(text: str, settings: Settings | None) -> str:
+    """`text` with the configured API key (only that) masked: safe for the user's own words."""
     if settings is not None and settings.api_key is not None:
         secret = settings.api_key.get_secret_value()
         if secret:
-            text = text.replace(secret, "***")
-    return _KEY_LIKE.sub(lambda m: m.group(1) + "-***", text)
+            return text.replace(secret, "***")
+    return text
 
 
 def estimate_tokens(text: str) -> int:

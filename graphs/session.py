@@ -219,7 +219,10 @@ class CoachSession:
 
     def send(self, text: str, *, on_token: Callable[[str], None] | None = None) -> Turn:
         """Feed one input (answer, command or question); returns what to show next."""
-        return self._resume(text, on_token)
+        from agent.llm import scrub_key
+
+        # the input is checkpointed as the resume value: a pasted API key must not get there
+        return self._resume(scrub_key(text, self.ctx.settings), on_token)
 
     def _resume(self, value: Any, on_token: Callable[[str], None] | None = None) -> Turn:
         from langgraph.types import Command

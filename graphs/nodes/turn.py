@@ -14,7 +14,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
-from agent.llm import ModelHelper
+from agent.llm import ModelHelper, scrub_key
 from agent.questions import Question
 from agent.snapshot import CoachMessage
 from agent.types import Citation
@@ -91,5 +91,6 @@ def turn(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
 
         file_record(tb, raw["record"])
     else:
-        handle(tb, str(raw if raw is not None else ""))
+        # a key pasted into an answer must not reach the checkpoint either
+        handle(tb, scrub_key(str(raw if raw is not None else ""), ctx.settings))
     return tb.result()

@@ -28,7 +28,8 @@ BANK_CASE: dict[str, str] = {
     "req.sector": "银行",
     "req.decision_maker": "否",
     "sel.deployment": "公有云",
-    "data.personal_data": "是",
+    "dat.personal_data": "是",
+    "dat.leaves_org": "否",
 }
 """A bank that would send customer data to a public cloud without its sponsor in the PoC."""
 
