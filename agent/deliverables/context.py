@@ -179,9 +179,14 @@ class DocContext:
         return f"> *{mark}*：{body}" if self.lang == "zh" else f"> *{mark}*: {body}"
 
     def evidence_text(self, finding: Finding) -> str:
-        """The answers that triggered a finding, as one escaped line."""
+        """The answers that triggered a finding, as one escaped line (option labels, not codes)."""
+        from agent.deliverables.labels import is_free_text
+
         parts = []
         for e in finding.evidence:
-            shown = e.text or format_value(e.value, self.lang, e.field) or ""
-            parts.append(f"{self.label(e.field)} = {shown}" if shown else self.label(e.field))
+            if e.value is not None and not (is_free_text(e.field) and e.text):
+                shown = format_value(e.value, self.lang, e.field) or ""
+            else:
+                shown = e.text or self.t("未回答", "not answered")
+            parts.append(f"{self.label(e.field)} = {shown}")
         return md_escape("；".join(parts) if self.lang == "zh" else "; ".join(parts))

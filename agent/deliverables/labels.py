@@ -58,6 +58,11 @@ def _free_text_fields() -> frozenset[str]:
     return frozenset(free)
 
 
+def is_free_text(path: str) -> bool:
+    """Whether the field holds the user's own words (text or numbers) rather than options."""
+    return path in _free_text_fields()
+
+
 def format_value(value: Any, lang: str, path: str = "") -> str | None:
     """A profile value as reader-facing text; None when unknown (an open question)."""
     if value is None:

@@ -17,7 +17,7 @@ from agent.deliverables.mdblocks import Run, parse_blocks, plain
 EAST_ASIAN_FONT = "Microsoft YaHei"
 LATIN_FONT = "Calibri"
 MONO_FONT = "Consolas"
-TEXT_WIDTH_CM = 16.6
+WIDE_TABLE_COLUMNS = 7
 
 
 def _set_fonts(element: Any, east_asian: str = EAST_ASIAN_FONT, latin: str = LATIN_FONT) -> None:
@@ -114,7 +114,7 @@ def _paragraph(document: Any, style_id: str | None = None) -> Any:
     return para
 
 
-def _add_table(document: Any, block: dict[str, Any]) -> None:
+def _add_table(document: Any, block: dict[str, Any], text_width: float) -> None:
     header: list[list[Run]] = block["header"]
     rows: list[list[list[Run]]] = block["rows"]
     cols = max([len(header), *(len(r) for r in rows)])
@@ -126,7 +126,7 @@ def _add_table(document: Any, block: dict[str, Any]) -> None:
     for ri, row in enumerate(rows, start=1):
         for ci, cell_runs in enumerate(row[:cols]):
             _add_runs(grid[ri][ci].paragraphs[0], cell_runs)
-    _set_widths(table, grid, [header, *rows], cols)
+    _set_widths(table, grid, [header, *rows], cols, text_width)
     _paragraph(document)
 
 
@@ -135,18 +135,23 @@ def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def _set_widths(table: Any, grid: list[Any], rows: list[list[list[Run]]], cols: int) -> None:
+def _set_widths(
+    table: Any, grid: list[Any], rows: list[list[list[Run]]], cols: int, text_width: float
+) -> None:
     """Column widths proportional to their content (short code columns stay narrow)."""
     from docx.shared import Cm
 
-    need = [8] * cols
+    need = [6] * cols
     for row in rows:
         for ci, cell in enumerate(row[:cols]):
-            need[ci] = max(need[ci], min(_display_width(plain(cell)), 60))
+            need[ci] = max(need[ci], min(_display_width(plain(cell)), 120))
+    # Every column gets a floor, the rest of the text width is shared in proportion to content.
+    floor = min(1.3, text_width / cols)
+    spare = text_width - floor * cols
     total = sum(need)
     table.autofit = False
     for ci in range(cols):
-        width = Cm(max(1.8, TEXT_WIDTH_CM * need[ci] / total))
+        width = Cm(floor + spare * need[ci] / total)
         table.columns[ci].width = width
         for cells in grid:
             cells[ci].width = width
@@ -160,9 +165,20 @@ def markdown_to_docx(markdown: str, path: Path, *, title: str, lang: str) -> Non
     document = docx.Document()
     _prepare_styles(document, lang)
     document.core_properties.title = title
-    for section in document.sections:
-        section.left_margin = section.right_margin = Cm(2.2)
-    for block in parse_blocks(markdown):
+    blocks = parse_blocks(markdown)
+    widest = max((len(b["header"]) for b in blocks if b["type"] == "table"), default=0)
+    section = document.sections[0]
+    if widest >= WIDE_TABLE_COLUMNS:
+        # Registers with many columns read better on a landscape page.
+        from docx.enum.section import WD_ORIENT
+
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    else:
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.2)
+    text_width = section.page_width.cm - 4.4
+    for block in blocks:
         kind = block["type"]
         if kind == "heading":
             level = min(block["level"] - 1, 4)
@@ -179,11 +195,11 @@ def markdown_to_docx(markdown: str, path: Path, *, title: str, lang: str) -> Non
             for item in block["items"]:
                 _add_runs(_paragraph(document, style), item)
         elif kind == "table":
-            _add_table(document, block)
+            _add_table(document, block, text_width)
         elif kind == "code" and block["lang"] == "mermaid":
             png = _mermaid_png(block["text"])
             if png is not None:
-                document.add_picture(str(png), width=Cm(16))
+                document.add_picture(str(png), width=Cm(min(16.0, text_width)))
                 shutil.rmtree(png.parent, ignore_errors=True)
             else:
                 note = (

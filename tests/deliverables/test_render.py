@@ -178,3 +178,17 @@ def test_a_deliverable_goes_stale_only_when_its_inputs_change() -> None:
     assert {"test_plan", "operations_runbook", "dev_eval_plan"} <= stale
     assert "scenario_priority" not in stale and "value_scorecard" not in stale
     assert set(stale_deliverables(snap, {})) == {s.id for s in load_registry()}
+
+
+def test_bilingual_data_entries_have_exactly_zh_and_en() -> None:
+    from agent.deliverables.labels import TEMPLATES_DIR, load_yaml
+
+    labels = load_yaml(TEMPLATES_DIR / "labels.yaml")
+    scorecard = load_yaml(TEMPLATES_DIR / "scorecard.yaml")
+    entries = [*labels["fields"].values(), *labels["values"].values(), *labels["sources"].values()]
+    entries += [d[k] for d in scorecard["dimensions"].values() for k in ("title", "measure")]
+    entries += [s.title for s in load_registry()]
+    for entry in entries:
+        assert set(entry) == {"zh", "en"} and all(isinstance(v, str) and v for v in entry.values()), entry
+    for weights in scorecard["weights"].values():
+        assert sum(weights.values()) == 100 and set(weights) <= set(scorecard["dimensions"])
