@@ -35,6 +35,12 @@ class DeliverableSpec(BaseModel):
     """Stages whose findings the document reports; `all` for every finding."""
     cites: list[str] = Field(default_factory=list)
     """Pack passage ids the template cites."""
+    narratives: list[str] = Field(default_factory=list)
+    """Sections where LLM mode may insert a drafted paragraph (`snapshot.narratives["<id>.<section>"]`)."""
+
+    def narrative_keys(self) -> list[str]:
+        """The `snapshot.narratives` keys this deliverable reads."""
+        return [f"{self.id}.{section}" for section in self.narratives]
 
     def title_in(self, lang: str) -> str:
         """The title in `lang` (Chinese when missing)."""

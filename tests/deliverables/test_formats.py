@@ -156,3 +156,12 @@ def test_report_marks_deliverables_stale_against_the_previous_export(tmp_path: P
     assert "test_plan" in stale and "scenario_priority" not in stale
     md = json.loads(next(out.glob("*_08_*.json")).read_text(encoding="utf-8"))
     assert "90" in json.dumps(md, ensure_ascii=False)
+
+
+def test_pdf_is_an_optional_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(export_module, "pdf_available", lambda: False)
+    with pytest.raises(InputError) as info:
+        parse_formats("md,pdf")
+    assert "WeasyPrint" in str(info.value) and "[pdf]" in str(info.value)
+    monkeypatch.setattr(export_module, "pdf_available", lambda: True)
+    assert parse_formats("md,pdf,md") == ["md", "pdf"]

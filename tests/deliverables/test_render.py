@@ -192,3 +192,13 @@ def test_bilingual_data_entries_have_exactly_zh_and_en() -> None:
         assert set(entry) == {"zh", "en"} and all(isinstance(v, str) and v for v in entry.values()), entry
     for weights in scorecard["weights"].values():
         assert sum(weights.values()) == 100 and set(weights) <= set(scorecard["dimensions"])
+
+
+def test_every_declared_narrative_section_is_used_by_its_template() -> None:
+    keys = [k for spec in load_registry() for k in spec.narrative_keys()]
+    assert len(keys) == 14
+    snap = bank_snapshot(mode="llm", narratives={k: f"段落 {k}" for k in keys})
+    for doc in render_all(snap, "zh"):
+        assert doc.narratives == doc.spec.narrative_keys(), doc.spec.id
+        for key in doc.narratives:
+            assert f"段落 {key}" in doc.markdown
