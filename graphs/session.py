@@ -266,6 +266,10 @@ class CoachSession:
 
 def list_projects() -> list[ProjectSummary]:
     """Saved projects, most recently used first."""
+    from graphs.storage import sessions_path
+
+    if not sessions_path().exists():
+        return []
     store = SessionStore.open()
     try:
         return [
