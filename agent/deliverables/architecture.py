@@ -174,7 +174,7 @@ def _q(text: str) -> str:
 
 def to_mermaid(arch: Architecture) -> str:
     """A Mermaid flowchart of the architecture (components inside the deployment boundary grouped)."""
-    lines = ["flowchart LR"]
+    lines = ["flowchart TB"]
     outside = [c for c in arch.components if c.layer != "deployment"]
     inside = [c for c in arch.components if c.layer == "deployment"]
     for c in outside:

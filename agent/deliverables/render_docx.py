@@ -87,23 +87,45 @@ def _add_runs(paragraph: Any, runs: list[Run]) -> None:
 
 
 def _mermaid_png(source: str) -> Path | None:
-    """Render Mermaid to PNG with mermaid-cli when installed; None otherwise or on failure."""
+    """Render Mermaid to PNG with mermaid-cli (`mmdc`) when installed; None otherwise or on failure.
+
+    Images are cached by content hash in the temp dir (a Chromium start costs seconds). When
+    puppeteer has no browser of its own, a system Chromium is used through a puppeteer config.
+    """
+    import hashlib
+    import json
+    import os
+
     mmdc = shutil.which("mmdc")
     if not mmdc:
         return None
-    tmp = Path(tempfile.mkdtemp(prefix="coach-mmdc-"))
-    (tmp / "d.mmd").write_text(source, encoding="utf-8")
+    cache = Path(tempfile.gettempdir()) / f"coach-mermaid-{os.getuid() if hasattr(os, 'getuid') else 0}"
     try:
-        subprocess.run(
-            [mmdc, "-i", str(tmp / "d.mmd"), "-o", str(tmp / "d.png"), "-b", "white"],
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
+        cache.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:20]
+    png = cache / f"{digest}.png"
+    if png.exists():
+        return png
+    work = Path(tempfile.mkdtemp(prefix="mmdc-", dir=cache))
+    (work / "d.mmd").write_text(source, encoding="utf-8")
+    argv = [mmdc, "-i", str(work / "d.mmd"), "-o", str(work / "d.png"), "-b", "white", "-s", "2"]
+    browser = os.environ.get("PUPPETEER_EXECUTABLE_PATH") or next(
+        (shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None
+    )
+    if browser:
+        config = {"executablePath": browser, "args": ["--no-sandbox", "--disable-gpu"]}
+        (work / "puppeteer.json").write_text(json.dumps(config), encoding="utf-8")
+        argv += ["-p", str(work / "puppeteer.json")]
+    try:
+        subprocess.run(argv, check=True, capture_output=True, timeout=60)
+        os.replace(work / "d.png", png)
     except (OSError, subprocess.SubprocessError):
         return None
-    out = tmp / "d.png"
-    return out if out.exists() else None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return png if png.exists() else None
 
 
 def _paragraph(document: Any, style_id: str | None = None) -> Any:
@@ -200,7 +222,6 @@ def markdown_to_docx(markdown: str, path: Path, *, title: str, lang: str) -> Non
             png = _mermaid_png(block["text"])
             if png is not None:
                 document.add_picture(str(png), width=Cm(min(16.0, text_width)))
-                shutil.rmtree(png.parent, ignore_errors=True)
             else:
                 note = (
                     "架构图以结构化表格呈现（见下方“组件”与“连接”两表；Markdown/HTML 版本含 Mermaid 源码）。"

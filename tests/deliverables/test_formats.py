@@ -4,6 +4,7 @@ JSON is structured; file names are safe; a failed export leaves the directory as
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import docx
@@ -60,7 +61,7 @@ def test_html_is_one_self_contained_file(exported: Path) -> None:
     assert parsed.urls == []
     assert "script" not in parsed.tags and "link" not in parsed.tags and "img" not in parsed.tags
     text = path.read_text(encoding="utf-8")
-    assert '<pre class="mermaid">' in text and "flowchart LR" in text
+    assert '<pre class="mermaid">' in text and "flowchart TB" in text
     assert "<table>" in text and "<style>" in text and 'lang="zh-CN"' in text
     assert parsed.tags.count("h2") >= 5
 
@@ -68,7 +69,7 @@ def test_html_is_one_self_contained_file(exported: Path) -> None:
 def test_json_is_structured_and_sources_are_pack_passages(exported: Path) -> None:
     data = json.loads(next(exported.glob("*_03_技术架构说明.json")).read_text(encoding="utf-8"))
     assert data["id"] == "architecture_notes" and data["stage"] == "selection"
-    assert data["mermaid"].startswith("flowchart LR")
+    assert data["mermaid"].startswith("flowchart TB")
     assert [s["heading"] for s in data["sections"]][:2] == ["1. 架构总览", "2. 关键选择"]
     assert any(b["type"] == "table" for s in data["sections"] for b in s["blocks"])
     passage_titles_resolve(data["sources"])
@@ -165,3 +166,12 @@ def test_pdf_is_an_optional_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "WeasyPrint" in str(info.value) and "[pdf]" in str(info.value)
     monkeypatch.setattr(export_module, "pdf_available", lambda: True)
     assert parse_formats("md,pdf,md") == ["md", "pdf"]
+
+
+@pytest.mark.skipif(shutil.which("mmdc") is None, reason="mermaid-cli (mmdc) not installed")
+def test_docx_embeds_the_diagram_as_an_image_when_mmdc_is_installed(tmp_path: Path) -> None:
+    written = export_deliverables(bank_snapshot(), tmp_path, formats=["docx"], lang="zh")
+    path = next(p for p in written if "_03_" in p.name)
+    document = docx.Document(str(path))
+    assert len(document.inline_shapes) == 1
+    assert any(row.cells[0].text == "组件" for t in document.tables for row in t.rows)
