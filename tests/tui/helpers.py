@@ -56,7 +56,7 @@ def chat_text(app: CoachApp) -> str:
 
     parts = []
     for child in app.screen.query_one(ChatLog).children:
-        if isinstance(child, Markdown):
+        if isinstance(child, Markdown) or hasattr(child, "source"):
             parts.append(child.source)
         elif isinstance(child, Static):
             parts.append(str(child.render()))

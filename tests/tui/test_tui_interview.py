@@ -78,7 +78,7 @@ async def test_finding_appears_in_the_findings_panel(build) -> None:
         finding = panel.query_one("#finding-privacy-public-cloud")
         assert "敏感数据使用公有云部署" in str(finding.title)
         # evidence and advice are shown; citations are there, collapsed until asked for
-        body = panel.query("Markdown").first()
+        body = finding.query_one(".body")
         assert "sel.deployment" in body.source and "私有化部署" in body.source
         citations = finding.query_one(".citations")
         assert citations.collapsed is True

@@ -80,6 +80,7 @@ class InterviewScreen(Screen[None]):
         self.last_citations: list[Citation] = []
         self._pending: str | None = None
         self._token_buffer: list[str] = []
+        self._preview_dirty = False
 
     @property
     def lang(self) -> str:
@@ -261,8 +262,27 @@ class InterviewScreen(Screen[None]):
                 timeout=8,
             )
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="preview")
+    def _preview_visible(self) -> bool:
+        if self.has_class("-hide-panels") or (
+            self.has_class("-narrow") and not self.has_class("-show-panels")
+        ):
+            return False
+        return self.query_one("#panels", TabbedContent).active == "tab-preview"
+
     def _refresh_preview(self) -> None:
+        """Render the deliverable preview now if it is on screen, else when it is next shown."""
+        self._preview_dirty = True
+        if self._preview_visible():
+            self._preview_dirty = False
+            self._render_preview()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self) -> None:
+        if self._preview_dirty:
+            self._refresh_preview()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="preview")
+    def _render_preview(self) -> None:
         snapshot = self.snapshot
         if snapshot is None:
             return
@@ -378,6 +398,8 @@ class InterviewScreen(Screen[None]):
             self.toggle_class("-show-panels")
         else:
             self.toggle_class("-hide-panels")
+        if self._preview_dirty:
+            self._refresh_preview()
 
     def action_sources(self) -> None:
         """Show the sources tab."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
@@ -22,6 +25,14 @@ def cite_line(citations: list[Citation]) -> str:
     return "  \n".join(f"*{p}*" for p in parts)
 
 
+class MarkdownStatic(Static):
+    """Markdown drawn by Rich in a single widget; `source` keeps the text."""
+
+    def __init__(self, source: str, **kwargs: Any) -> None:
+        super().__init__(RichMarkdown(source), **kwargs)
+        self.source = source
+
+
 class ChatLog(VerticalScroll):
     """Scrolling conversation; keeps the view pinned to the bottom as messages arrive."""
 
@@ -40,7 +51,9 @@ class ChatLog(VerticalScroll):
         text = message.text
         if message.citations:
             text += "\n\n" + cite_line(message.citations)
-        await self._mount(Markdown(text, classes=f"msg msg-{message.kind}"))
+        # One Static with a Rich Markdown renderable: far cheaper to mount than a Markdown
+        # widget (one child per block), which matters once the conversation is long.
+        await self._mount(MarkdownStatic(text, classes=f"msg msg-{message.kind}"))
 
     async def add_user(self, label: str, text: str) -> None:
         """Echo what the user sent."""

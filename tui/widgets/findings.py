@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from textual.containers import VerticalScroll
-from textual.widgets import Collapsible, Markdown, Static
+from textual.widgets import Collapsible, Static
 
 from agent.snapshot import ProjectSnapshot
 from agent.types import SEVERITY_ORDER, Finding
 from tui.i18n import t
+from tui.widgets.chat import MarkdownStatic
 
 ICONS = {"high": "●", "medium": "◐", "low": "○"}
 
@@ -61,11 +62,11 @@ class FindingsPanel(VerticalScroll):
             title = f"{ICONS[f.severity]} [{t('severity.' + f.severity, self.lang)}] {f.title}"
             if f.origin == "model":
                 title += " " + t("findings.by_model", self.lang)
-            parts: list[Markdown | Collapsible] = [Markdown(finding_body(f, self.lang))]
+            parts: list[Static | Collapsible] = [MarkdownStatic(finding_body(f, self.lang), classes="body")]
             if f.citations:
                 parts.append(
                     Collapsible(
-                        Markdown(citations_body(f)),
+                        MarkdownStatic(citations_body(f)),
                         title=t("findings.citations", self.lang, n=len(f.citations)),
                         collapsed=True,
                         classes="citations",
