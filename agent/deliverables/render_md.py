@@ -23,6 +23,8 @@ from agent.deliverables.staleness import input_hash
 from agent.snapshot import ProjectSnapshot
 from agent.types import PHASE_TITLES, STAGE_TITLES, Stage
 
+_CJK_LINE_JOIN = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef\]])\n(?=[\u4e00-\u9fff])")
+
 
 @dataclass
 class RenderedDoc:
@@ -156,6 +158,8 @@ def render_document(snapshot: ProjectSnapshot, spec: DeliverableSpec, lang: str)
     body = _environment().get_template(spec.template).render(**_globals(ctx))
     closing, answers = _closing(ctx)
     markdown = re.sub(r"\n{3,}", "\n\n", body.strip() + "\n" + closing)
+    # Chinese sentences on consecutive template lines join without the space a line break renders as.
+    markdown = _CJK_LINE_JOIN.sub("", markdown)
     return RenderedDoc(
         spec=spec,
         lang=lang,
