@@ -4,8 +4,9 @@ Chinese has no spaces, so the default tokeniser emits character unigrams and big
 lower-cased words for Latin text (no dictionary, no model, robust to domain terms). `jieba` word
 segmentation is available as an alternative (`tokenizer="jieba"`); the retrieval eval compares both.
 
-An index is built from a collection's documents and cached in memory and on disk, keyed by the
-collection's content hash, so a query costs a few dictionary look-ups and one numpy accumulation.
+The store builds an index over the collections it searches (one IDF over all of them, so scores of the
+built-in pack and of the user's documents compare) and caches it in memory and on disk by content hash,
+so a query costs a few dictionary look-ups and one numpy accumulation.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 
 Tokenizer = Literal["char", "jieba"]
+T = TypeVar("T")
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN_RE = re.compile(rf"[{_CJK}]+|[a-zA-Z][a-zA-Z0-9\-+]*|\d+(?:\.\d+)?[a-zA-Z%]*")
@@ -164,9 +166,27 @@ class BM25Index:
                 np.add.at(out, hit[0], hit[1])
         return out
 
-    def search(self, query: str, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
-        """The best `k` (id, score) pairs with a positive score, optionally restricted to `allowed` ids."""
+    def search(
+        self,
+        query: str,
+        k: int,
+        allowed: set[str] | None = None,
+        *,
+        extra: str = "",
+        extra_weight: float = 0.5,
+    ) -> list[tuple[str, float]]:
+        """The best `k` (id, score) pairs with a positive score, optionally restricted to `allowed` ids.
+
+        `extra` (expansion terms) adds its tokens' scores times `extra_weight`, skipping tokens of `query`.
+        """
         scores = self.scores(query)
+        if extra:
+            tokenize = TOKENIZERS[self.tokenizer]
+            own = set(tokenize(query))
+            for tok in set(tokenize(extra)) - own:
+                hit = self.postings.get(tok)
+                if hit is not None:
+                    np.add.at(scores, hit[0], extra_weight * hit[1])
         order = np.argsort(-scores, kind="stable")
         out: list[tuple[str, float]] = []
         for pos in order:
@@ -181,47 +201,38 @@ class BM25Index:
         return out
 
 
-_MEMORY: dict[tuple[str, str, str], BM25Index] = {}
+_MEMORY: dict[tuple[str, str], object] = {}
 
 
-def cached_index(
-    cache_dir: Path,
-    name: str,
-    content_hash: str,
-    tokenizer: str,
-    load: Callable[[], tuple[list[str], list[str]]],
-) -> BM25Index:
-    """The BM25 index of a collection at `content_hash`: from memory, else disk, else built via `load()`."""
-    key = (name, content_hash, tokenizer)
+def cached(cache_dir: Path, name: str, content_hash: str, build: Callable[[], T]) -> T:
+    """`build()`'s result for `(name, content_hash)`: from memory, else the disk cache, else built and saved."""
+    key = (name, content_hash)
     if key in _MEMORY:
-        return _MEMORY[key]
-    path = cache_dir / f"{name}-{tokenizer}-{content_hash[:16]}-v{_CACHE_VERSION}.pkl"
-    index: BM25Index | None = None
+        return _MEMORY[key]  # type: ignore[return-value]
+    path = cache_dir / f"{name}-{content_hash[:24]}-v{_CACHE_VERSION}.pkl"
+    value: T | None = None
     if path.exists():
         try:
             with path.open("rb") as fh:
-                loaded = pickle.load(fh)
-            if isinstance(loaded, BM25Index):
-                index = loaded
-        except Exception:  # a corrupt cache is rebuilt, never fatal
-            index = None
-    if index is None:
-        ids, texts = load()
-        index = BM25Index.build(ids, texts, tokenizer)
-        _write_cache(cache_dir, name, path, index)
-    _MEMORY[key] = index
-    return index
+                value = pickle.load(fh)
+        except Exception:  # a corrupt or stale cache is rebuilt, never fatal
+            value = None
+    if value is None:
+        value = build()
+        _write_cache(cache_dir, name, path, value)
+    _MEMORY[key] = value
+    return value
 
 
-def _write_cache(cache_dir: Path, name: str, path: Path, index: BM25Index) -> None:
+def _write_cache(cache_dir: Path, name: str, path: Path, value: object) -> None:
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        for old in cache_dir.glob(f"{name}-{index.tokenizer}-*.pkl"):
+        for old in cache_dir.glob(f"{name}-*.pkl"):
             with contextlib.suppress(OSError):
                 old.unlink()
         fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except OSError:
         pass  # the cache is an optimisation; a read-only disk just means rebuilding per process

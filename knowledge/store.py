@@ -26,9 +26,15 @@ from agent.config import Settings, coach_home, ensure_home, load_settings
 from agent.errors import InputError, StorageError
 from agent.types import Passage, Stage
 from knowledge.embeddings import Embedder, get_embedder
-from knowledge.lexical import BM25Index, cached_index
+from knowledge.lexical import BM25Index, cached
 from knowledge.models import DocumentInfo, IngestFailure, IngestReport
-from knowledge.ranking import LEXICAL_WEIGHT, VECTOR_WEIGHT, RetrievalMode, rrf
+from knowledge.ranking import (
+    EXPANSION_WEIGHT,
+    LEXICAL_WEIGHT,
+    VECTOR_WEIGHT,
+    RetrievalMode,
+    relative_score_fusion,
+)
 
 if TYPE_CHECKING:
     from knowledge.ingest import ParsedDocument
@@ -118,11 +124,15 @@ def _to_passage(pid: str, text: str, meta: dict[str, Any], score: float) -> Pass
 
 
 class _Corpus:
-    """A collection's documents and metadata in memory, with its BM25 index (cached by content hash)."""
+    """The searched collections' chunks in memory with one BM25 index over them (cached by content hash)."""
 
-    def __init__(self, ids: list[str], docs: list[str], metas: list[dict[str, Any]], bm25: BM25Index):
-        self.ids, self.docs, self.metas, self.bm25 = ids, docs, metas, bm25
-        self.pos = {d: i for i, d in enumerate(ids)}
+    def __init__(
+        self, keys: list[tuple[str, str]], docs: list[str], metas: list[dict[str, Any]], tokenizer: str
+    ):
+        self.keys, self.docs, self.metas = keys, docs, metas
+        texts = [embed_text(m, d) for d, m in zip(docs, metas, strict=True)]
+        self.bm25 = BM25Index.build([f"{n}\x00{p}" for n, p in keys], texts, tokenizer)
+        self.pos = {key: i for i, key in enumerate(keys)}
 
 
 class KnowledgeBase:
@@ -137,7 +147,6 @@ class KnowledgeBase:
         self.expand_queries = True
         """Add the glossary's guidance terms to queries (`knowledge.expansion`); the eval turns it off."""
         self._checked: set[str] = set()
-        self._corpora: dict[str, tuple[str, _Corpus]] = {}
 
     @classmethod
     def open(cls, settings: Settings | None = None) -> KnowledgeBase:
@@ -206,7 +215,6 @@ class KnowledgeBase:
         with contextlib.suppress(Exception):
             self._client.delete_collection(name)
         col.modify(name=name)
-        self._corpora.pop(name, None)
         return self._client.get_collection(name, embedding_function=None)
 
     def _embed_records(
@@ -299,28 +307,24 @@ class KnowledgeBase:
         self._checked.add("org")
         return col
 
-    def _corpus(self, name: str, col: Any) -> _Corpus:
-        content_hash = str(self._meta(col).get("content_hash") or "empty")
-        cached = self._corpora.get(name)
-        if cached and cached[0] == content_hash and cached[1].bm25.tokenizer == self.tokenizer:
-            return cached[1]
-        got = col.get(include=["documents", "metadatas"])
-        ids, docs = list(got["ids"]), list(got["documents"])
-        metas = [dict(m) for m in got["metadatas"]]
-        bm25 = cached_index(
-            self.root / "lexical",
-            name,
-            f"{content_hash}-{len(ids)}",
-            self.tokenizer,
-            lambda: (ids, [embed_text(m, d) for d, m in zip(docs, metas, strict=True)]),
-        )
-        if bm25.ids != ids:  # Chroma returned another order: rebuild rather than misattribute
-            from knowledge.lexical import BM25Index as _B
+    def _corpus(self, cols: list[tuple[str, Any]]) -> _Corpus:
+        """Chunks and BM25 index of the collections searched together (memory, then disk, then built)."""
+        hashes = [f"{n}:{self._meta(c).get('content_hash') or 'empty'}:{c.count()}" for n, c in cols]
+        key = _hash([*hashes, self.tokenizer, INDEX_SCHEMA])
+        name = "+".join(n for n, _ in cols) + f"-{self.tokenizer}"
 
-            bm25 = _B.build(ids, [embed_text(m, d) for d, m in zip(docs, metas, strict=True)], self.tokenizer)
-        corpus = _Corpus(ids, docs, metas, bm25)
-        self._corpora[name] = (content_hash, corpus)
-        return corpus
+        def build() -> _Corpus:
+            keys: list[tuple[str, str]] = []
+            docs: list[str] = []
+            metas: list[dict[str, Any]] = []
+            for n, col in cols:
+                got = col.get(include=["documents", "metadatas"])
+                keys += [(n, pid) for pid in got["ids"]]
+                docs += list(got["documents"])
+                metas += [dict(m) for m in got["metadatas"]]
+            return _Corpus(keys, docs, metas, self.tokenizer)
+
+        return cached(self.root / "lexical", name, key, build)
 
     # ---- search ------------------------------------------------------------------------------
     def search(
@@ -332,7 +336,11 @@ class KnowledgeBase:
         kind: str | None = None,
         scope: Literal["all", "builtin", "org"] = "all",
     ) -> list[Passage]:
-        """The `k` passages best matching `query`, best first, score in `Passage.score` (0..1)."""
+        """The `k` passages best matching `query`, best first, score in `Passage.score` (0..1).
+
+        Hybrid by default: the query (and its glossary-expanded form) is embedded and searched in Chroma,
+        and scored with BM25; the rankings are fused by reciprocal rank (`knowledge.ranking`).
+        """
         query = query.strip()
         if not query:
             raise InputError("Empty search query / 查询内容为空", hint="Type a question or keywords")
@@ -345,53 +353,61 @@ class KnowledgeBase:
             return []
         depth = max(4 * k, 20)
         stage_value = Stage(stage).value if stage else None
-        vector: list[tuple[float, str, str]] = []
-        lexical: list[tuple[float, str, str]] = []
+        terms: list[str] = []
         if self.expand_queries:
-            from knowledge.expansion import expand
+            from knowledge.expansion import expansion_terms
 
-            query = expand(query)
-        qvec = self.embedder.embed_queries([query])[0] if self.mode != "lexical" else None
-        for name, col in cols:
-            corpus = self._corpus(name, col)
-            allowed = {
-                d
-                for d, m in zip(corpus.ids, corpus.metas, strict=True)
-                if (kind is None or m.get("kind", "guidance") == kind)
-                and (stage_value is None or name != "builtin" or m.get(f"stage_{stage_value}"))
-            }
-            if not allowed:
+            terms = expansion_terms(query)
+        queries = [query, f"{query} {' '.join(terms)}"] if terms else [query]
+        qvecs = self.embedder.embed_queries(queries) if self.mode != "lexical" else None
+        vectors: list[list[tuple[float, str, str]]] = [[] for _ in queries]
+        corpus = self._corpus(cols)
+        allowed = {
+            f"{n}\x00{p}"
+            for (n, p), m in zip(corpus.keys, corpus.metas, strict=True)
+            if (kind is None or m.get("kind", "guidance") == kind)
+            and (stage_value is None or n != "builtin" or m.get(f"stage_{stage_value}"))
+        }
+        if not allowed:
+            return []
+        for name, col in cols if qvecs is not None else []:
+            n_allowed = sum(1 for key in allowed if key.startswith(name + "\x00"))
+            if not n_allowed:
                 continue
-            if qvec is not None:
-                res = col.query(
-                    query_embeddings=[qvec.tolist()],
-                    n_results=min(depth, len(allowed)),
-                    where=self._where(name, stage_value, kind),
-                    include=["distances"],
-                )
-                vector.extend(
-                    (1.0 - float(dist), name, pid)
-                    for pid, dist in zip(res["ids"][0], res["distances"][0], strict=True)
-                )
-            if self.mode != "vector":
-                lexical.extend((s, name, pid) for pid, s in corpus.bm25.search(query, depth, allowed))
-        vector.sort(key=lambda t: -t[0])
-        lexical.sort(key=lambda t: -t[0])
-        if self.mode == "vector":
-            ranked = [((n, p), s) for s, n, p in vector]
-        elif self.mode == "lexical":
-            top = lexical[0][0] if lexical else 1.0
-            ranked = [((n, p), s / top) for s, n, p in lexical]
-        else:
-            fused = rrf(
-                [[f"{n}\x00{p}" for _, n, p in vector], [f"{n}\x00{p}" for _, n, p in lexical]],
-                [VECTOR_WEIGHT, LEXICAL_WEIGHT],
+            res = col.query(
+                query_embeddings=[v.tolist() for v in qvecs],  # type: ignore[union-attr]
+                n_results=min(depth, n_allowed),
+                where=self._where(name, stage_value, kind),
+                include=["distances"],
             )
+            for i, (ids, dists) in enumerate(zip(res["ids"], res["distances"], strict=True)):
+                vectors[i].extend((1.0 - float(d), name, pid) for pid, d in zip(ids, dists, strict=True))
+        lexical: list[tuple[float, str, str]] = []
+        if self.mode != "vector":
+            hits = corpus.bm25.search(
+                query, depth, allowed, extra=" ".join(terms), extra_weight=EXPANSION_WEIGHT
+            )
+            for key, score in hits:
+                n, p = key.split("\x00", 1)
+                lexical.append((score, n, p))
+        rankings: list[list[tuple[float, str, str]]] = []
+        weights: list[float] = []
+        if self.mode != "lexical":
+            rankings += [sorted(v, key=lambda t: -t[0]) for v in vectors]
+            weights += [VECTOR_WEIGHT / len(vectors)] * len(vectors)
+        if self.mode != "vector":
+            rankings.append(sorted(lexical, key=lambda t: -t[0]))
+            weights.append(LEXICAL_WEIGHT)
+        if len(rankings) == 1:
+            top = max((t[0] for t in rankings[0]), default=1.0) if self.mode == "lexical" else 1.0
+            ranked = [((n, p), s / top) for s, n, p in rankings[0]]
+        else:
+            keyed = [[(f"{n}\x00{p}", s) for s, n, p in r] for r in rankings]
+            fused = relative_score_fusion(keyed, weights)
             ranked = [(tuple(key.split("\x00", 1)), s) for key, s in fused]  # type: ignore[misc]
         out: list[Passage] = []
         for (name, pid), score in ranked[:k]:
-            corpus = self._corpus(name, dict(cols)[name])
-            i = corpus.pos[pid]
+            i = corpus.pos[(name, pid)]
             out.append(_to_passage(pid, corpus.docs[i], corpus.metas[i], score))
         return out
 
@@ -446,7 +462,6 @@ class KnowledgeBase:
             fingerprint=self.embedder.fingerprint,
             content_hash=_hash(sorted(f"{d}:{ms[0].get('content_hash')}" for d, ms in docs.items())),
         )
-        self._corpora.pop("org", None)
 
     def remove(self, doc: str) -> DocumentInfo:
         """Remove a document by id, file name or path; `InputError` if none or several match."""

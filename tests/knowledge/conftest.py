@@ -1,0 +1,60 @@
+"""Knowledge-store fixtures: one real Chroma index of the built-in pack per session, copied per test.
+
+Indexing the pack with the bundled embedding model costs seconds; every test that needs it gets its own
+copy of that index under its own COACH_HOME, so tests stay isolated and the suite stays fast.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from agent.config import Settings
+from knowledge import store as store_mod
+from knowledge.store import KnowledgeBase
+
+
+def _release_chroma() -> None:
+    """Close Chroma's cached clients so their files can be copied or removed."""
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+
+
+@pytest.fixture(scope="session")
+def pack_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A COACH_HOME/kb folder holding the indexed built-in pack (built once per session)."""
+    home = tmp_path_factory.mktemp("pack-home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COACH_HOME", str(home))
+        mp.setattr(store_mod, "notice", lambda message: None)
+        kb = KnowledgeBase.open(Settings())
+        assert kb.ensure_builtin() > 0
+        del kb
+        _release_chroma()
+    yield home / "kb"
+
+
+@pytest.fixture
+def notices(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """One-line notices of the store (first indexing, re-indexing), captured."""
+    seen: list[str] = []
+    monkeypatch.setattr(store_mod, "notice", seen.append)
+    return seen
+
+
+@pytest.fixture
+def kb_home(coach_home: Path, pack_index_dir: Path, notices: list[str]) -> Path:
+    """This test's COACH_HOME, with a copy of the indexed pack in it."""
+    _release_chroma()
+    shutil.copytree(pack_index_dir, coach_home / "kb")
+    return coach_home
+
+
+@pytest.fixture
+def kb(kb_home: Path) -> KnowledgeBase:
+    """A knowledge base over this test's copy of the indexed pack (bundled embedding model)."""
+    return KnowledgeBase.open(Settings())
