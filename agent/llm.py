@@ -250,13 +250,7 @@ class ModelHelper:
 
     def _structured(self, schema: type[BaseModel], messages: list[Any], prompt: str) -> dict[str, Any] | None:
         """Function calling first; a model without tools or a reply without a tool call → JSON in text."""
-        runnable: Any = None
-        for kwargs in ({"method": "function_calling"}, {}):
-            try:
-                runnable = self.model.with_structured_output(schema, include_raw=True, **kwargs)
-                break
-            except (NotImplementedError, AttributeError, TypeError, ValueError):
-                continue
+        runnable = _structured_runnable(self.model, schema)
         if runnable is not None:
             result = self._call(runnable, messages, prompt)
             raw = result.get("raw")
@@ -346,12 +340,41 @@ class ModelHelper:
         raise ModelFailure("no reply")  # pragma: no cover - loop always returns or raises
 
 
+_RUNNABLES: dict[tuple[int, type[BaseModel]], tuple[Any, Any]] = {}
+_SCHEMAS: dict[tuple[str, tuple[tuple[str, str], ...]], type[BaseModel]] = {}
+
+
+def _structured_runnable(model: Any, schema: type[BaseModel]) -> Any:
+    """`model.with_structured_output(schema)` (function calling), built once per model and schema;
+    None when the model cannot call tools."""
+    key = (id(model), schema)
+    cached = _RUNNABLES.get(key)
+    if cached is not None and cached[0] is model:
+        return cached[1]
+    runnable: Any = None
+    for kwargs in ({"method": "function_calling"}, {}):
+        try:
+            runnable = model.with_structured_output(schema, include_raw=True, **kwargs)
+            break
+        except (NotImplementedError, AttributeError, TypeError, ValueError):
+            continue
+    _RUNNABLES[key] = (model, runnable)
+    return runnable
+
+
 def _field_names(other_fields: dict[str, Any]) -> dict[str, str]:
     return {path.replace(".", "__"): path for path in other_fields}
 
 
 def _answer_schema(main_annotation: Any, other_fields: dict[str, Any]) -> type[BaseModel]:
     """The tool the model fills: the question's value, other stated fields, status, confirmation."""
+    key = (repr(main_annotation), tuple((p, repr(a)) for p, a in other_fields.items()))
+    if key not in _SCHEMAS:
+        _SCHEMAS[key] = _build_schema(main_annotation, other_fields)
+    return _SCHEMAS[key]
+
+
+def _build_schema(main_annotation: Any, other_fields: dict[str, Any]) -> type[BaseModel]:
     defs: dict[str, Any] = {
         "value": (main_annotation | None, Field(default=None, description="answer to the question")),
         "answer_status": (Literal["answered", "unknown"], "answered"),

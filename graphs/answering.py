@@ -12,6 +12,7 @@ import json
 import typing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -40,6 +41,7 @@ class Outcome:
     inferred_labels: list[str] = field(default_factory=list)
 
 
+@cache
 def annotation(path: str) -> Any:
     """The profile type annotation of a dotted path."""
     section, _, name = path.partition(".")

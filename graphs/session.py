@@ -207,7 +207,9 @@ class CoachSession:
     def current(self) -> Turn:
         """The pending question and the messages since the last input, without advancing."""
         self._check_open()
-        state = self._state()
+        return self._turn(self._state())
+
+    def _turn(self, state: CoachState) -> Turn:
         view = question_view(state, self.ctx)
         return Turn(
             messages=list(state.outbox),
@@ -231,8 +233,9 @@ class CoachSession:
         ctx = replace(self.ctx, on_token=on_token) if on_token is not None else self.ctx
         with self._lock, self._storage():
             self.graph.invoke(Command(resume=value), self.config, context=ctx, durability=_DURABILITY)
-        self._touch()
-        return self.current()
+        state = self._state()
+        self._touch(state)
+        return self._turn(state)
 
     def record(self, record: AnswerRecord) -> Turn:
         """Answer the pending question with a ready-made record (answers files); not a TUI path."""
@@ -251,10 +254,10 @@ class CoachSession:
         with self._lock, self._storage():
             self.graph.update_state(self.config, {"stale_deliverables": []}, as_node="turn")
 
-    def _touch(self) -> None:
+    def _touch(self, state: CoachState | None = None) -> None:
         if self.store is None:
             return
-        state = self._state()
+        state = state or self._state()
         self.store.touch(self.name, stage=state.stage.value, readiness=state.readiness, done=state.done)
 
     def close(self) -> None:

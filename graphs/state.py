@@ -13,7 +13,7 @@ from agent.profile import ProjectInfo
 from agent.snapshot import AnswerRecord, CoachMessage, StageOverride, Usage
 from agent.types import Finding, Lang, Stage
 
-TRANSCRIPT_CAP = 400
+TRANSCRIPT_CAP = 80
 """Messages kept in the transcript (older ones drop off; the answers never do)."""
 
 
