@@ -22,7 +22,7 @@ from graphs.routing import RoutingError, after_stage
 from graphs.state import CoachState
 from graphs.text import join, stage_title, t
 
-EntryHook = Callable[[ProjectSnapshot, Lang], list[CoachMessage]]
+EntryHook = Callable[[Stage, ProjectSnapshot, Lang], list[CoachMessage]]
 StageNodeFn = Callable[[CoachState, Runtime[Context]], Command[Any]]
 
 
@@ -41,7 +41,7 @@ def make_stage_node(stage: Stage, on_enter: EntryHook | None = None) -> StageNod
             entry, told, new_findings = entry_messages(stage, snapshot, state)
             msgs.extend(entry)
             if on_enter is not None:
-                msgs.extend(on_enter(snapshot, state.lang))
+                msgs.extend(on_enter(stage, snapshot, state.lang))
             update.update(
                 entered=[stage],
                 seen_recommendations=list(dict.fromkeys([*state.seen_recommendations, *told])),
@@ -88,8 +88,11 @@ def make_stage_node(stage: Stage, on_enter: EntryHook | None = None) -> StageNod
     return node
 
 
-def phase_hook(snapshot: ProjectSnapshot, lang: Lang) -> list[CoachMessage]:
-    """Coaching hook: the adoption phase the project is in and what the next one needs."""
+def phase_hook(stage: Stage, snapshot: ProjectSnapshot, lang: Lang) -> list[CoachMessage]:
+    """Coaching hook: the adoption phase the project is in and what the next one needs (unless the
+    stage's own advice already says so)."""
     from graphs.coaching import phase_message
 
+    if any(r.id.startswith("phase") and r.stage == stage for r in snapshot.recommendations):
+        return []
     return [phase_message(snapshot, lang)]

@@ -147,3 +147,19 @@ def test_jump_to_a_completed_stage_says_how_to_revise(open_session: Callable[...
     turn = session.send("/stage selection")
     assert turn.question == q
     assert "/revise" in turn.messages[0].text and "sel." in turn.messages[0].text
+
+
+def test_export_clears_stale_deliverables_and_the_interview_goes_on(
+    open_session: Callable[..., CoachSession],
+) -> None:
+    session = open_session(sector="银行")
+    drive(session, BANK_CASE, until=_at(Stage.data))
+    session.send("/revise sel.deployment")
+    turn = session.send("私有化部署")
+    assert session.snapshot().stale_deliverables
+    session.mark_exported()
+    assert session.snapshot().stale_deliverables == []
+    assert session.current().question == turn.question
+    assert turn.question is not None
+    session.send(answer_for(turn.question, BANK_CASE))
+    assert turn.question.id in session.snapshot().answers
