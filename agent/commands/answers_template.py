@@ -43,6 +43,12 @@ TYPE_NAMES = {
 }
 
 
+SECTION_TITLES = {"project": {"zh": "项目信息", "en": "Project"}}
+TOP_LEVEL_TEXT = {
+    "lang": {"zh": "输出语言（可选；命令行 --lang 优先）", "en": "Output language (optional; --lang wins)"}
+}
+
+
 def _leaf_options(schema: dict[str, Any]) -> list[Any]:
     for key in ("enum",):
         if key in schema:
@@ -76,8 +82,8 @@ def _question_lines(path: list[str], schema: dict[str, Any], lang: str, bank: An
             opts = " | ".join(f"{value} = {label}" for value, label in q.choices(lang))  # type: ignore[arg-type]
             lines.append(f"#{indent}#   {'选项' if lang == 'zh' else 'options'}: {opts}")
     else:
-        desc = schema.get("description", "")
-        lines.append(f"#{indent}# {desc or field}")
+        desc = TOP_LEVEL_TEXT.get(field, {}).get(lang) or schema.get("description", "") or field
+        lines.append(f"#{indent}# {desc}")
         options = _leaf_options(schema)
         if options:
             lines.append(
@@ -98,7 +104,9 @@ def render_template(schema: dict[str, Any], lang: str) -> str:
         sub_props = sub.get("properties") if isinstance(sub, dict) else None
         if sub_props:
             title = (
-                STAGE_TITLES[Stage(key)][lang] if key in Stage.__members__ else sub.get("description", key)
+                STAGE_TITLES[Stage(key)][lang]
+                if key in Stage.__members__
+                else SECTION_TITLES.get(key, {}).get(lang, key)
             )
             out += ["", f"# ── {key}: {title} " + "─" * 20, f"# {key}:"]
             for name, leaf in sub_props.items():
