@@ -82,6 +82,15 @@ def estimate_tokens(text: str) -> int:
 class ModelFailure(Exception):
     """A model call that failed after its retries (internal; never leaves this module)."""
 
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+    @property
+    def tools_unsupported(self) -> bool:
+        """The endpoint refused the request itself (e.g. a server without tool calling)."""
+        return self.status in (400, 404, 422, 501) or "tool" in str(self).lower()
+
 
 def _retry_after(exc: BaseException) -> float | None:
     response = getattr(exc, "response", None)
@@ -187,7 +196,10 @@ class ModelHelper:
             self._count(raw, prompt_text)
             return result
         self.usage.calls += 1
-        raise ModelFailure(_describe(last) if last else "no reply")
+        status = getattr(last, "status_code", None)
+        raise ModelFailure(
+            _describe(last) if last else "no reply", status=status if isinstance(status, int) else None
+        )
 
     def _messages(self, lang: Lang, user: str) -> list[Any]:
         from langchain_core.messages import HumanMessage, SystemMessage
@@ -250,14 +262,23 @@ class ModelHelper:
 
     def _structured(self, schema: type[BaseModel], messages: list[Any], prompt: str) -> dict[str, Any] | None:
         """Function calling first; a model without tools or a reply without a tool call → JSON in text."""
-        runnable = _structured_runnable(self.model, schema)
+        no_tools = _NO_TOOLS.get(id(self.model)) is self.model
+        runnable = None if no_tools else _structured_runnable(self.model, schema)
         if runnable is not None:
-            result = self._call(runnable, messages, prompt)
-            raw = result.get("raw")
-            for call in getattr(raw, "tool_calls", None) or []:
-                if isinstance(call.get("args"), dict):
-                    return dict(call["args"])
-            return _json_object(str(getattr(raw, "content", "") or ""))
+            try:
+                result = self._call(runnable, messages, prompt)
+            except ModelFailure as exc:
+                if not exc.tools_unsupported:
+                    raise
+                _NO_TOOLS[id(self.model)] = (
+                    self.model
+                )  # this endpoint can't call tools: JSON in text from now on
+            else:
+                raw = result.get("raw")
+                for call in getattr(raw, "tool_calls", None) or []:
+                    if isinstance(call.get("args"), dict):
+                        return dict(call["args"])
+                return _json_object(str(getattr(raw, "content", "") or ""))
         reply = self._call(self.model, messages, prompt)
         return _json_object(str(getattr(reply, "content", "") or ""))
 
@@ -342,6 +363,8 @@ class ModelHelper:
 
 _RUNNABLES: dict[tuple[int, type[BaseModel]], tuple[Any, Any]] = {}
 _SCHEMAS: dict[tuple[str, tuple[tuple[str, str], ...]], type[BaseModel]] = {}
+_NO_TOOLS: dict[int, Any] = {}
+"""Models (by id) whose endpoint rejected tool calling: extraction asks for JSON in the text."""
 
 
 def _structured_runnable(model: Any, schema: type[BaseModel]) -> Any:

@@ -249,10 +249,16 @@ class CoachSession:
         return evaluate(self._state(), self.ctx)
 
     def mark_exported(self) -> None:
-        """The deliverables were just written: nothing is stale any more."""
+        """The deliverables were just written: nothing is stale, and later changes are measured
+        against what was exported."""
+        from agent.deliverables.staleness import input_hashes
+
         self._check_open()
+        hashes = input_hashes(self.snapshot())
         with self._lock, self._storage():
-            self.graph.update_state(self.config, {"stale_deliverables": []}, as_node="turn")
+            self.graph.update_state(
+                self.config, {"stale_deliverables": [], "deliverable_hashes": hashes}, as_node="turn"
+            )
 
     def _touch(self, state: CoachState | None = None) -> None:
         if self.store is None:

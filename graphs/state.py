@@ -97,9 +97,9 @@ class CoachState:
     seen_recommendations: list[str] = field(default_factory=list)
     """Recommendation ids the user has already been told about."""
     deliverable_hashes: dict[str, str] = field(default_factory=dict)
-    """Input hash per deliverable when the answers last changed (for staleness)."""
+    """Input hash per deliverable at the last export (empty before the first export)."""
     stale_deliverables: list[str] = field(default_factory=list)
-    """Deliverables whose inputs changed by a revision since they were last exported."""
+    """Deliverables whose inputs changed since the last export (or, before one, by a revision)."""
     readiness: int = 0
     """Mean readiness over the seven stages (for the project list)."""
     done: bool = False

@@ -32,12 +32,7 @@ def record(tb: TurnBuilder, q: Question, outcome: Outcome, *, quiet: bool = Fals
     after = evaluate(state, tb.ctx, answers=answers, model_findings=model_findings)
     msgs, told, active = change_messages(after, state, stage=q.stage)
     tb.msgs.extend(msgs)
-    if old is not None and state.revising == q.id and _changed(old, rec):
-        stale = _stale(evaluate(state, tb.ctx), after)
-        if stale:
-            merged = list(dict.fromkeys([*state.stale_deliverables, *stale]))
-            tb.update["stale_deliverables"] = merged
-            tb.say("notice", t("stale", lang, ids=", ".join(stale)))
+    _mark_stale(tb, after, revised=old is not None and state.revising == q.id and _changed(old, rec))
     tb.update.update(
         answers={q.id: rec},
         history=[q.id],
@@ -107,11 +102,24 @@ def _model_findings(
     return list(current)
 
 
-def _stale(before: ProjectSnapshot, after: ProjectSnapshot) -> list[str]:
-    """Deliverables whose inputs differ between two snapshots."""
-    try:
-        from agent.deliverables.staleness import input_hashes
-    except ImportError:  # deliverables not installed: nothing to mark
-        return []
-    old, new = input_hashes(before), input_hashes(after)
-    return [did for did, h in new.items() if old.get(did) != h]
+def _mark_stale(tb: TurnBuilder, after: ProjectSnapshot, *, revised: bool) -> None:
+    """Deliverables whose inputs changed: since the last export when there was one (any answer
+    counts), else since before this revision. Newly stale ones are announced."""
+    state = tb.state
+    if not state.deliverable_hashes and not revised:
+        return
+    from agent.deliverables.staleness import input_hashes
+
+    new = input_hashes(after)
+    if state.deliverable_hashes:
+        stale = [did for did, h in new.items() if state.deliverable_hashes.get(did) != h]
+    else:
+        old = input_hashes(evaluate(state, tb.ctx))
+        stale = list(
+            dict.fromkeys([*state.stale_deliverables, *(d for d, h in new.items() if old.get(d) != h)])
+        )
+    fresh = [d for d in stale if d not in state.stale_deliverables]
+    if stale != state.stale_deliverables:
+        tb.update["stale_deliverables"] = stale
+    if fresh:
+        tb.say("notice", t("stale", tb.lang, ids=", ".join(fresh)))

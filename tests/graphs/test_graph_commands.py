@@ -163,3 +163,16 @@ def test_export_clears_stale_deliverables_and_the_interview_goes_on(
     assert turn.question is not None
     session.send(answer_for(turn.question, BANK_CASE))
     assert turn.question.id in session.snapshot().answers
+
+
+def test_after_an_export_changes_are_measured_against_it(open_session: Callable[..., CoachSession]) -> None:
+    session = open_session(sector="银行")
+    drive(session, BANK_CASE, until=_at(Stage.data))
+    session.mark_exported()
+    session.send("/revise sel.deployment")
+    turn = session.send("私有化部署")
+    assert "architecture_notes" in session.snapshot().stale_deliverables
+    assert any("architecture_notes" in m.text for m in turn.messages)
+    session.send("/revise sel.deployment")
+    session.send("公有云")
+    assert "architecture_notes" not in session.snapshot().stale_deliverables, "back to what was exported"

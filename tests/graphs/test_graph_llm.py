@@ -240,3 +240,32 @@ def test_narratives_are_drafted_at_wrap_up(open_session: Callable[..., CoachSess
     narratives = session.snapshot().narratives
     assert set(narratives) >= {"requirement_spec.overview", "model_selection.conclusion"}
     assert all(v == "草稿段落 [1]。" for v in narratives.values())
+
+
+def test_endpoint_without_tool_calling_falls_back_to_json_in_text(
+    open_session: Callable[..., CoachSession],
+) -> None:
+    """A server that rejects `tools` (HTTP 400) is asked for plain JSON instead, once and for all."""
+    import httpx
+    import openai
+
+    class NoTools(ScriptedChatModel):
+        def _generate(
+            self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any
+        ) -> Any:
+            if kw.get("tools"):
+                self.calls.append("rejected")
+                response = httpx.Response(400, request=httpx.Request("POST", "http://x/v1"))
+                raise openai.BadRequestError("tools are not supported", response=response, body=None)
+            return super()._generate(messages, stop, run_manager, **kw)
+
+    reply = '```json\n{"understood": "坐席压力大", "data__personal_data": true}\n```'
+    model = NoTools(responder=lambda m, k: reply if field_of(m) else "ok [1]")
+    session = open_session(model=model)
+    _to_text_question(session, "req.pain_points")
+    turn = session.send(PAIN)
+    assert turn.notice is None
+    assert session.snapshot().answers["req.pain_points"].inferred["data.personal_data"] is True
+    assert model.calls.count("rejected") == 1
+    session.send("坐席在通话中查看建议答案")
+    assert model.calls.count("rejected") == 1, "tools are not tried again"
