@@ -194,3 +194,18 @@ def test_schema_is_a_json_schema_and_every_example_satisfies_it(capsys: pytest.C
     jsonschema.Draft202012Validator.check_schema(schema)
     for example in EXAMPLE_FILES:
         jsonschema.validate(yaml.safe_load(example.read_text(encoding="utf-8")), schema)
+
+
+def test_the_answers_file_may_choose_the_language_and_the_command_line_wins(tmp_path: Path) -> None:
+    answers = tmp_path / "a.yaml"
+    answers.write_text("lang: en\nproject:\n  name: 语言测试\n  sector: education\n", encoding="utf-8")
+    assert run_cli("run", "--answers", str(answers), "--out", str(tmp_path / "en"), "--format", "md") == 0
+    report = json.loads((tmp_path / "en" / "report.json").read_text(encoding="utf-8"))
+    assert report["lang"] == "en" and report["deliverables"][0]["title"] == "Requirement specification"
+    argv = ["run", "--answers", str(answers), "--out", str(tmp_path / "zh"), "--format", "md", "--lang", "zh"]
+    assert run_cli(*argv) == 0
+    report = json.loads((tmp_path / "zh" / "report.json").read_text(encoding="utf-8"))
+    assert report["lang"] == "zh" and report["deliverables"][0]["title"] == "需求规格说明书"
+    scorecard = next(d for d in report["deliverables"] if d["id"] == "value_scorecard")
+    md = (tmp_path / "zh" / scorecard["files"][0]).read_text(encoding="utf-8")
+    assert "教育领域的关键是公平性与多样性" in md
