@@ -21,7 +21,7 @@ from agent.errors import InputError, StorageError
 from agent.profile import ProjectInfo
 from agent.snapshot import AnswerRecord, ProjectSnapshot, QuestionView, Turn
 from agent.types import Lang, Passage, Stage
-from graphs.storage import SessionStore, normalise_name, storage_errors
+from graphs.storage import SessionStore, normalise_name, serializer, storage_errors
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -325,7 +325,7 @@ def run_answers(
     settings = settings or load_settings()
     chat = model if model is not None else make_chat_model(settings)
     ctx = make_context(settings=settings, model=chat, retriever=retriever)
-    graph = build_graph(checkpointer=InMemorySaver())
+    graph = build_graph(checkpointer=InMemorySaver(serde=serializer()))
     session = CoachSession(name=name, thread_id="run", store=None, graph=graph, ctx=ctx)
     session._start(ProjectInfo(name=name), lang, None)
     limit = 4 * len(ctx.bank) + 20

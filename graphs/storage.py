@@ -41,6 +41,13 @@ _TYPES: tuple[tuple[str, str], ...] = (
 """The only types a checkpoint may hold besides plain data (LangGraph's msgpack allow-list)."""
 
 
+def serializer() -> Any:
+    """LangGraph's serializer allowing exactly our checkpointed types (for any checkpointer)."""
+    from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+
+    return JsonPlusSerializer(allowed_msgpack_modules=list(_TYPES))
+
+
 def sessions_path() -> Path:
     return coach_home() / SESSIONS_FILE
 
@@ -85,12 +92,11 @@ class SessionStore:
     """The sessions database: the LangGraph checkpointer plus the project list."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
-        from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
         from langgraph.checkpoint.sqlite import SqliteSaver
 
         self.conn = conn
         self.path = path
-        self.saver = SqliteSaver(conn, serde=JsonPlusSerializer(allowed_msgpack_modules=list(_TYPES)))
+        self.saver = SqliteSaver(conn, serde=serializer())
         with storage_errors(path):
             self.saver.setup()
 
