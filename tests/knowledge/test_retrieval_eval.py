@@ -1,0 +1,35 @@
+"""Regression guard on retrieval quality: the shipped hybrid configuration over the whole question set."""
+
+from __future__ import annotations
+
+import pytest
+
+from eval.run_retrieval import QUESTIONS, evaluate, find_seeds, load_questions, seed_hit
+from knowledge.expansion import expansion_terms
+
+pytestmark = pytest.mark.slow
+
+
+def test_hybrid_recall_at_3_on_pack_and_raw_seeds() -> None:
+    questions = load_questions(QUESTIONS)
+    assert len(questions) >= 40
+    seeds = find_seeds()
+    results = evaluate(questions, ["hybrid"], seeds)
+    assert results["pack"]["hybrid"]["all"]["r@3"] >= 0.9
+    if seeds is not None:
+        assert results["seeds"]["hybrid"]["all"]["r@3"] >= 0.9
+
+
+def test_seed_hit_matches_the_heading_path() -> None:
+    targets = [("003_829d98c82b09c91c.txt", "需求分析与场景定位")]
+    path = "总结 > 一、大模型落地通用实施步骤 > 需求分析与场景定位"
+    assert seed_hit("003_829d98c82b09c91c.txt", path, targets)
+    assert not seed_hit("000_62eaabb10f8e390a.txt", path, targets)
+    assert not seed_hit("003_829d98c82b09c91c.txt", "总结 > 二、共通的落地避坑要点", targets)
+
+
+def test_glossary_bridges_words_without_false_friends() -> None:
+    assert "幻觉" in expansion_terms("模型老是胡编乱造怎么办")
+    assert "概念验证" in expansion_terms("What should a proof of concept include?")
+    assert "系统集成" not in expansion_terms("enterprise adoption")  # "erp" is a whole word only
+    assert expansion_terms("如何降低大模型幻觉") == []  # already the guidance's own words
