@@ -129,6 +129,7 @@ class CoachSession:
         self.config: dict[str, Any] = {"configurable": {"thread_id": thread_id}, "recursion_limit": 60}
         self._lock = threading.Lock()
         self._closed = False
+        self._unfinished = False
 
     @classmethod
     def open(
@@ -232,7 +233,15 @@ class CoachSession:
         self._check_open()
         ctx = replace(self.ctx, on_token=on_token) if on_token is not None else self.ctx
         with self._lock, self._storage():
+            if self._unfinished:
+                # the last input failed after its answer was saved: finish that step first, so
+                # this input answers the question it was typed for
+                pending = self.graph.get_state(self.config)
+                if pending.next and not pending.interrupts:
+                    self.graph.invoke(None, self.config, context=ctx, durability=_DURABILITY)
+            self._unfinished = True
             self.graph.invoke(Command(resume=value), self.config, context=ctx, durability=_DURABILITY)
+            self._unfinished = False
         state = self._state()
         self._touch(state)
         return self._turn(state)

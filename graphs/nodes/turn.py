@@ -11,10 +11,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from langgraph.errors import GraphBubbleUp
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
-from agent.llm import ModelHelper, scrub_key
+from agent.llm import ModelHelper, scrub, scrub_key
 from agent.questions import Question
 from agent.snapshot import CoachMessage
 from agent.types import Citation
@@ -86,11 +87,20 @@ def turn(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
 
     ctx = runtime.context
     tb = TurnBuilder(state=state, ctx=ctx, helper=make_helper(state, ctx))
-    if isinstance(raw, dict) and "record" in raw:
-        from graphs.nodes.handle import file_record
+    try:
+        if isinstance(raw, dict) and "record" in raw:
+            from graphs.nodes.handle import file_record
 
-        file_record(tb, raw["record"])
-    else:
-        # a key pasted into an answer must not reach the checkpoint either
-        handle(tb, scrub_key(str(raw if raw is not None else ""), ctx.settings))
+            file_record(tb, raw["record"])
+        else:
+            # a key pasted into an answer must not reach the checkpoint either
+            handle(tb, scrub_key(str(raw if raw is not None else ""), ctx.settings))
+    except GraphBubbleUp:
+        raise
+    except Exception as exc:
+        # A bug must not wedge the session: a failed node keeps its resume value and would
+        # replay this input forever. Say so, record nothing, and ask the same question again.
+        tb = TurnBuilder(state=state, ctx=ctx, helper=None)
+        error = scrub(f"{type(exc).__name__}: {exc}", ctx.settings)[:200]
+        tb.say("error", t("internal_error", state.lang, error=error))
     return tb.result()
