@@ -99,6 +99,21 @@ class EngineFactory:
         )
         return session
 
+    def warm_up(self) -> None:
+        """Import what the first LLM-mode turn needs, in the worker that opened the session.
+
+        The first structured-output call imports LangChain's function-calling helpers and builds
+        pydantic JSON schemas, holding the GIL long enough to stall the UI for a few hundred ms;
+        done here, it happens while the project is still opening.
+        """
+        from langchain_core.utils.function_calling import convert_to_openai_tool
+        from pydantic import BaseModel
+
+        class _Warm(BaseModel):
+            value: str | None = None
+
+        convert_to_openai_tool(_Warm)
+
     def list_projects(self) -> list[Any]:
         return list(self._session_module().list_projects())
 

@@ -12,10 +12,11 @@ from agent.snapshot import ProjectSnapshot, Turn
 class TurnReady(Message):
     """The session answered: new messages and the next question."""
 
-    def __init__(self, turn: Turn, sent: str | None = None) -> None:
+    def __init__(self, turn: Turn, sent: str | None = None, snapshot: ProjectSnapshot | None = None) -> None:
         super().__init__()
         self.turn = turn
         self.sent = sent
+        self.snapshot = snapshot
 
 
 class SnapshotReady(Message):

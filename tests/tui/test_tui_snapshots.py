@@ -17,6 +17,16 @@ SIZES = [(80, 24), (120, 40)]
 LANGS = ["zh", "en"]
 
 
+async def steady(pilot: Pilot[int]) -> None:
+    """No blinking cursor, so a screenshot is the same every time."""
+    from textual.widgets import Input
+
+    for screen in pilot.app.screen_stack:
+        for widget in screen.query(Input):
+            widget.cursor_blink = False
+    await pilot.pause()
+
+
 def _app(lang: str, factory: FakeFactory | None = None, settings: Settings | None = None):
     return make_app(lang=lang, session_factory=factory or FakeFactory(), settings=settings or Settings())
 
@@ -41,6 +51,7 @@ def test_picker(snap_compare, lang: str, size: tuple[int, int]) -> None:
 
     async def run_before(pilot: Pilot[int]) -> None:
         await settle(pilot)
+        await steady(pilot)
 
     assert snap_compare(_app(lang, factory), terminal_size=size, run_before=run_before)
 
@@ -58,7 +69,7 @@ async def _to_finding(pilot: Pilot[int]) -> None:
         await settle(pilot)
     app = pilot.app
     app.clear_notifications()
-    await pilot.pause()
+    await steady(pilot)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -72,7 +83,7 @@ def test_interview_panels_at_80x24(snap_compare, lang: str) -> None:
     async def run_before(pilot: Pilot[int]) -> None:
         await _to_finding(pilot)
         await pilot.press("f2")
-        await pilot.pause()
+        await steady(pilot)
 
     assert snap_compare(_app(lang), terminal_size=(80, 24), run_before=run_before)
 
@@ -84,7 +95,7 @@ def test_export_dialog_at_80x24(snap_compare, lang: str) -> None:
         await pilot.press("ctrl+e")
         await pilot.pause()
         pilot.app.screen.query_one("#export-dir").value = "/tmp/coach-export/pilot"
-        await pilot.pause()
+        await steady(pilot)
 
     assert snap_compare(_app(lang), terminal_size=(80, 24), run_before=run_before)
 
@@ -100,6 +111,6 @@ def test_settings_at_80x24(snap_compare, lang: str) -> None:
     async def run_before(pilot: Pilot[int]) -> None:
         await settle(pilot)
         await pilot.press("f4")
-        await pilot.pause()
+        await steady(pilot)
 
     assert snap_compare(_app(lang, settings=settings), terminal_size=(80, 24), run_before=run_before)

@@ -6,6 +6,7 @@ columns the sidebar and panels collapse: F2 swaps the chat for the tabbed panels
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -37,6 +38,19 @@ from tui.widgets.status import StatusBar
 if TYPE_CHECKING:
     from tui.app import CoachApp
     from tui.backend import Session
+
+
+def settle_heap() -> None:
+    """Collect once, then freeze the heap out of the cyclic GC's sight.
+
+    With LangGraph, LangChain, pydantic and Textual loaded, a full (gen 2) collection walks
+    hundreds of thousands of objects while holding the GIL: a stop-the-world pause of a few
+    hundred ms that lands on the UI at random during a turn. Done here, while the project is
+    opening, later collections only look at objects created since.
+    """
+    gc.collect()
+    gc.freeze()
+
 
 NARROW = 110
 """Below this width the sidebar and panels collapse into a toggled tab view."""
@@ -81,6 +95,8 @@ class InterviewScreen(Screen[None]):
         self._pending: str | None = None
         self._token_buffer: list[str] = []
         self._preview_dirty = False
+        self._findings_dirty = False
+        self._stages_key: tuple[object, ...] | None = None
 
     @property
     def lang(self) -> str:
@@ -123,6 +139,8 @@ class InterviewScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self._layout(self.size.width)
+        if self._findings_dirty or self._preview_dirty:
+            self.run_worker(self._catch_up())
 
     def _layout(self, width: int) -> None:
         narrow = width < NARROW
@@ -153,11 +171,15 @@ class InterviewScreen(Screen[None]):
             self.session = session
             turn = session.current()
             snapshot = session.snapshot()
+            if snapshot.mode == "llm":
+                warm_up = getattr(self.app.session_factory, "warm_up", None)
+                if callable(warm_up):
+                    warm_up()
+            settle_heap()
         except Exception as exc:
             self.post_message(TurnFailed(exc, None))
             return
-        self.post_message(TurnReady(turn))
-        self.post_message(SnapshotReady(snapshot))
+        self.post_message(TurnReady(turn, snapshot=snapshot))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="session")
     def _send(self, text: str) -> None:
@@ -175,8 +197,7 @@ class InterviewScreen(Screen[None]):
         except Exception as exc:
             self.post_message(TurnFailed(exc, text))
             return
-        self.post_message(TurnReady(turn, sent=text))
-        self.post_message(SnapshotReady(snapshot))
+        self.post_message(TurnReady(turn, sent=text, snapshot=snapshot))
 
     def submit(self, text: str, display: str | None = None) -> None:
         """Send `text` to the session unless a turn is already running."""
@@ -223,23 +244,27 @@ class InterviewScreen(Screen[None]):
         self.query_one(QuestionPanel).show(turn.question)
         if turn.done and turn.question is None:
             await chat.add_notice(t("interview.done", self.lang))
+        if event.snapshot is not None:
+            await self._apply_snapshot(event.snapshot)
         self._render_stages()
         self._render_status()
 
     @on(SnapshotReady)
     async def _snapshot_ready(self, event: SnapshotReady) -> None:
+        await self._apply_snapshot(event.snapshot)
+        self._render_stages()
+        self._render_status()
+
+    async def _apply_snapshot(self, snapshot: ProjectSnapshot) -> None:
         old = {f.id for f in self.snapshot.findings} if self.snapshot else None
-        self.snapshot = event.snapshot
+        self.snapshot = snapshot
         if old is not None:
-            for finding in event.snapshot.findings:
+            for finding in snapshot.findings:
                 if finding.id not in old:
                     self.notify(
                         t("interview.new_finding", self.lang, title=finding.title), severity="warning"
                     )
-        await self.query_one(FindingsPanel).show(self.snapshot)
-        self._render_stages()
-        self._render_status()
-        self._refresh_preview()
+        await self._refresh_panels()
 
     @on(TurnFailed)
     async def _turn_failed(self, event: TurnFailed) -> None:
@@ -262,24 +287,30 @@ class InterviewScreen(Screen[None]):
                 timeout=8,
             )
 
-    def _preview_visible(self) -> bool:
-        if self.has_class("-hide-panels") or (
-            self.has_class("-narrow") and not self.has_class("-show-panels")
-        ):
-            return False
-        return self.query_one("#panels", TabbedContent).active == "tab-preview"
+    def _visible_tab(self) -> str | None:
+        """The panel tab on screen now, None when the panels are hidden."""
+        hidden = self.has_class("-narrow") and not self.has_class("-show-panels")
+        if hidden or self.has_class("-hide-panels"):
+            return None
+        return self.query_one("#panels", TabbedContent).active
 
-    def _refresh_preview(self) -> None:
-        """Render the deliverable preview now if it is on screen, else when it is next shown."""
-        self._preview_dirty = True
-        if self._preview_visible():
+    async def _refresh_panels(self) -> None:
+        """Bring the visible panel up to date; hidden ones catch up when next shown."""
+        self._findings_dirty = self._preview_dirty = True
+        await self._catch_up()
+
+    async def _catch_up(self) -> None:
+        tab = self._visible_tab()
+        if tab == "tab-findings" and self._findings_dirty:
+            self._findings_dirty = False
+            await self.query_one(FindingsPanel).show(self.snapshot)
+        elif tab == "tab-preview" and self._preview_dirty:
             self._preview_dirty = False
             self._render_preview()
 
     @on(TabbedContent.TabActivated)
-    def _tab_shown(self) -> None:
-        if self._preview_dirty:
-            self._refresh_preview()
+    async def _tab_shown(self) -> None:
+        await self._catch_up()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="preview")
     def _render_preview(self) -> None:
@@ -288,7 +319,7 @@ class InterviewScreen(Screen[None]):
             return
         stage = self.turn.stage if self.turn else snapshot.current_stage
         try:
-            text = self.app.session_factory.preview(snapshot, stage, self.lang) or t(
+            text = self.app.session_factory.preview(snapshot, stage, snapshot.lang) or t(
                 "preview.none", self.lang
             )
         except Exception as exc:
@@ -308,6 +339,16 @@ class InterviewScreen(Screen[None]):
 
     def _render_stages(self) -> None:
         current = self.turn.stage if self.turn else None
+        snap = self.snapshot
+        key = (
+            current,
+            self.lang,
+            tuple(sorted(snap.readiness.items())) if snap else (),
+            snap.phase if snap else None,
+        )
+        if key == self._stages_key:
+            return
+        self._stages_key = key
         for sidebar in self.query(StageSidebar):
             sidebar.show(self.snapshot, current)
 
@@ -336,11 +377,11 @@ class InterviewScreen(Screen[None]):
         findings = self.query_one(FindingsPanel)
         findings.lang = lang
         findings.reset()
-        self.run_worker(findings.show(self.snapshot))
+        self._stages_key = None
+        self.run_worker(self._refresh_panels())
         self.run_worker(self._render_sources())
         self._render_stages()
         self._render_status()
-        self._refresh_preview()
 
     # --- input ------------------------------------------------------------------------------
 
@@ -398,8 +439,7 @@ class InterviewScreen(Screen[None]):
             self.toggle_class("-show-panels")
         else:
             self.toggle_class("-hide-panels")
-        if self._preview_dirty:
-            self._refresh_preview()
+        self.run_worker(self._catch_up())
 
     def action_sources(self) -> None:
         """Show the sources tab."""

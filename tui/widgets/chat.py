@@ -7,7 +7,7 @@ from typing import Any
 from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from agent.snapshot import CoachMessage
 from agent.types import Citation
@@ -40,7 +40,7 @@ class ChatLog(VerticalScroll):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self._stream: Markdown | None = None
+        self._stream: Static | None = None
         self._stream_text = ""
 
     def on_mount(self) -> None:
@@ -65,12 +65,14 @@ class ChatLog(VerticalScroll):
 
     async def append_token(self, token: str) -> None:
         """Add a streamed token to the message being written (started on the first token)."""
-        if self._stream is None:
-            self._stream_text = ""
-            self._stream = Markdown("", classes="msg msg-answer msg-streaming")
-            await self._mount(self._stream)
         self._stream_text += token
-        await self._stream.append(token)
+        if self._stream is None:
+            # A Static redrawn from the whole text (Rich Markdown): cheaper per update than a
+            # Markdown widget, and the final message replaces it when the turn ends.
+            self._stream = Static(RichMarkdown(self._stream_text), classes="msg msg-answer msg-streaming")
+            await self._mount(self._stream)
+        else:
+            self._stream.update(RichMarkdown(self._stream_text))
 
     async def end_stream(self) -> bool:
         """Close the streamed message; True when one was open (its final text replaces it)."""
@@ -78,9 +80,10 @@ class ChatLog(VerticalScroll):
             return False
         await self._stream.remove()
         self._stream = None
+        self._stream_text = ""
         return True
 
-    async def _mount(self, widget: Static | Markdown) -> None:
+    async def _mount(self, widget: Static) -> None:
         await self.mount(widget)
         extra = len(self.children) - MAX_MESSAGES
         if extra > 0:

@@ -33,55 +33,72 @@ def citations_body(finding: Finding) -> str:
 
 
 class FindingsPanel(VerticalScroll):
-    """Rebuilt only when the findings change."""
+    """Updated in place: only new or changed findings are mounted, the rest keep their state."""
 
     def __init__(self, lang: str, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.lang = lang
-        self._key: str | None = None
+        self._shown: dict[str, tuple[str, Collapsible]] = {}
         self.finding_ids: list[str] = []
 
     def reset(self) -> None:
         """Forget what is shown so the next `show` rebuilds (e.g. after a language switch)."""
-        self._key = None
+        self._shown = {fid: ("", widget) for fid, (_, widget) in self._shown.items()}
+
+    def _widget(self, f: Finding) -> Collapsible:
+        title = f"{ICONS[f.severity]} [{t('severity.' + f.severity, self.lang)}] {f.title}"
+        if f.origin == "model":
+            title += " " + t("findings.by_model", self.lang)
+        parts: list[Static | Collapsible] = [MarkdownStatic(finding_body(f, self.lang), classes="body")]
+        if f.citations:
+            parts.append(
+                Collapsible(
+                    MarkdownStatic(citations_body(f)),
+                    title=t("findings.citations", self.lang, n=len(f.citations)),
+                    collapsed=True,
+                    classes="citations",
+                )
+            )
+        return Collapsible(
+            *parts,
+            title=title,
+            collapsed=False,
+            classes=f"finding sev-{f.severity}",
+            id=f"finding-{_safe(f.id)}",
+        )
 
     async def show(self, snapshot: ProjectSnapshot | None) -> None:
         """Display the findings of `snapshot`, highest severity first."""
         findings = sorted(snapshot.findings if snapshot else [], key=lambda f: SEVERITY_ORDER[f.severity])
-        key = "|".join(f.model_dump_json() for f in findings)
-        if key == self._key:
+        wanted = {f.id: f.model_dump_json() for f in findings}
+        order = [f.id for f in findings]
+        unchanged = order == self.finding_ids and all(self._shown[i][0] == wanted[i] for i in order)
+        if unchanged and (order or self.query(".empty")):
             return
-        self._key = key
-        self.finding_ids = [f.id for f in findings]
-        await self.remove_children()
+        stale = [w for fid, (key, w) in self._shown.items() if wanted.get(fid) != key]
+        kept = [fid for fid in order if fid in self._shown and self._shown[fid][0] == wanted[fid]]
+        if kept != [fid for fid in self.finding_ids if fid in kept]:
+            stale = [w for _, w in self._shown.values()]  # the order changed: rebuild
+            kept = []
+        await self.remove_children([*stale, *self.query(".empty")])
+        self._shown = {fid: self._shown[fid] for fid in kept}
+        previous: Collapsible | None = None
+        for f in findings:
+            if f.id in self._shown:
+                previous = self._shown[f.id][1]
+                continue
+            widget = self._widget(f)
+            if previous is not None:
+                await self.mount(widget, after=previous)
+            elif self.children:
+                await self.mount(widget, before=self.children[0])
+            else:
+                await self.mount(widget)
+            self._shown[f.id] = (wanted[f.id], widget)
+            previous = widget
+        self.finding_ids = order
         if not findings:
             await self.mount(Static(t("findings.none", self.lang), classes="empty"))
-            return
-        widgets = []
-        for f in findings:
-            title = f"{ICONS[f.severity]} [{t('severity.' + f.severity, self.lang)}] {f.title}"
-            if f.origin == "model":
-                title += " " + t("findings.by_model", self.lang)
-            parts: list[Static | Collapsible] = [MarkdownStatic(finding_body(f, self.lang), classes="body")]
-            if f.citations:
-                parts.append(
-                    Collapsible(
-                        MarkdownStatic(citations_body(f)),
-                        title=t("findings.citations", self.lang, n=len(f.citations)),
-                        collapsed=True,
-                        classes="citations",
-                    )
-                )
-            widgets.append(
-                Collapsible(
-                    *parts,
-                    title=title,
-                    collapsed=False,
-                    classes=f"finding sev-{f.severity}",
-                    id=f"finding-{_safe(f.id)}",
-                )
-            )
-        await self.mount_all(widgets)
 
 
 def _safe(text: str) -> str:
