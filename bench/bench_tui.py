@@ -112,14 +112,13 @@ async def _stall_run(latency: float, engine: str = "real") -> dict[str, float]:
     sys.path.insert(0, str(ROOT / "tests"))
     sys.path.insert(0, str(ROOT / "tests" / "tui"))
     from fakes import ScriptedChatModel  # the test fakes: a real BaseChatModel with latency
+    from textual.widgets import Input
 
     from agent.config import Settings
     from graphs.asking import pack_search
     from graphs.session import CoachSession
     from tui.app import make_app
     from tui.backend import EngineFactory
-    from textual.widgets import Input
-
     from tui.screens.interview import InterviewScreen
 
     answer = "RAG（检索增强生成）先检索相关资料，再让模型据此作答，可降低幻觉并给出出处 [1]。" * 3
