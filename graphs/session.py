@@ -240,9 +240,12 @@ class CoachSession:
                 if pending.next and not pending.interrupts:
                     self.graph.invoke(None, self.config, context=ctx, durability=_DURABILITY)
             self._unfinished = True
-            self.graph.invoke(Command(resume=value), self.config, context=ctx, durability=_DURABILITY)
+            values = self.graph.invoke(
+                Command(resume=value), self.config, context=ctx, durability=_DURABILITY
+            )
             self._unfinished = False
-        state = self._state()
+        # the values at the pause are what was just saved: no need to read them back
+        state = state_of(values) if isinstance(values, dict) and values else self._state()
         self._touch(state)
         return self._turn(state)
 
