@@ -98,6 +98,7 @@ def _synthetic_base(kb: Any, n: int, seeds: Path | None) -> None:
 
     from knowledge.chunking import Chunk
     from knowledge.ingest import ParsedDocument
+    from knowledge.records import document_records
 
     base = kb._org().get(include=["documents", "embeddings"])
     texts, vecs = list(base["documents"]), np.asarray(base["embeddings"], dtype=np.float32)
@@ -113,7 +114,7 @@ def _synthetic_base(kb: Any, n: int, seeds: Path | None) -> None:
         parsed = ParsedDocument(
             f"synth{d:04d}", f"synth{d}.md", Path(f"/synthetic/{d}.md"), f"合成 {d}", f"h{d}", chunks
         )
-        ids, docs, metas = kb._records(parsed, "2026-01-01T00:00:00+00:00")
+        ids, docs, metas = document_records(parsed, "2026-01-01T00:00:00+00:00")
         noise = rng.normal(0, 0.05, (per_doc, vecs.shape[1])).astype(np.float32)
         v = vecs[picks] + noise
         v /= np.linalg.norm(v, axis=1, keepdims=True)

@@ -13,11 +13,9 @@ compete under any stage filter); `kind` applies to both (user chunks are `guidan
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -35,6 +33,15 @@ from knowledge.ranking import (
     RetrievalMode,
     relative_score_fusion,
 )
+from knowledge.records import (
+    INDEX_SCHEMA,
+    digest,
+    document_info,
+    document_records,
+    embed_text,
+    pack_records,
+    to_passage,
+)
 
 if TYPE_CHECKING:
     from knowledge.ingest import ParsedDocument
@@ -43,8 +50,6 @@ Scope = Literal["all", "builtin", "org"]
 Progress = Callable[[int, int, str], None]
 """progress(done_chunks, total_chunks, label)"""
 
-INDEX_SCHEMA = "3"
-"""Bump when the text given to the embedder or the metadata layout changes: forces a re-index."""
 DEFAULT_MODE: RetrievalMode = "hybrid"
 DEFAULT_TOKENIZER = "char"
 _BATCH = 32
@@ -56,77 +61,6 @@ def _notice_stderr(message: str) -> None:
 
 notice: Callable[[str], None] = _notice_stderr
 """Where one-line notices (first indexing, re-indexing) go; a front may replace it."""
-
-
-def embed_text(meta: dict[str, Any], text: str) -> str:
-    """The text the embedder (and BM25) sees: titles and section give a chunk its context.
-
-    Built-in passages: Chinese and English titles and the source section. User chunks: the last two
-    headings of the section path (a prefix shared by every chunk of a document only blurs the vectors:
-    dev recall@1 0.88 with the whole path, 0.93 with the last two headings), else the document title.
-    """
-    if meta.get("kb") == "builtin":
-        head = " / ".join(str(x) for x in (meta.get("title"), meta.get("title_en")) if x)
-        section = str(meta.get("section") or "")
-        if section and section not in head:
-            head = f"{head}\n{section}" if head else section
-    else:
-        path = [p for p in str(meta.get("section") or "").split(" > ") if p]
-        head = " > ".join(path[-2:]) if path else str(meta.get("doc_title") or "")
-    return f"{head}\n{text}" if head else text
-
-
-def _hash(items: Sequence[str]) -> str:
-    h = hashlib.sha256()
-    for item in items:
-        h.update(item.encode("utf-8"))
-        h.update(b"\x00")
-    return h.hexdigest()
-
-
-def _pack_records() -> tuple[list[str], list[str], list[dict[str, Any]], str]:
-    from knowledge.pack import load_pack
-
-    ids, docs, metas = [], [], []
-    for p in load_pack():
-        meta: dict[str, Any] = {
-            "kb": "builtin",
-            "title": p.title,
-            "title_en": p.title_en,
-            "source": p.source,
-            "section": p.section,
-            "kind": p.kind,
-            "phase": p.phase.value if p.phase else "",
-            "stages": ",".join(s.value for s in p.stages),
-        }
-        meta.update({f"stage_{s.value}": True for s in p.stages})
-        ids.append(p.id)
-        docs.append(p.text.strip())
-        metas.append(meta)
-    digest = _hash(
-        [
-            INDEX_SCHEMA,
-            *(json.dumps([i, d, m], sort_keys=True) for i, d, m in zip(ids, docs, metas, strict=True)),
-        ]
-    )
-    return ids, docs, metas, digest
-
-
-def _to_passage(pid: str, text: str, meta: dict[str, Any], score: float) -> Passage:
-    stages = [Stage(s) for s in str(meta.get("stages") or "").split(",") if s]
-    return Passage(
-        id=pid,
-        text=text,
-        title=str(meta.get("title") or ""),
-        title_en=str(meta.get("title_en") or ""),
-        source=str(meta.get("source") or ""),
-        section=str(meta.get("section") or ""),
-        stages=stages,
-        phase=meta.get("phase") or None,
-        kind=meta.get("kind") or "guidance",
-        kb=str(meta.get("kb") or "org"),
-        score=round(float(score), 4),
-    )
 
 
 class _Corpus:
@@ -241,7 +175,7 @@ class KnowledgeBase:
         col = self._collection("builtin")
         if "builtin" in self._checked:
             return col
-        ids, docs, metas, digest = _pack_records()
+        ids, docs, metas, digest = pack_records()
         meta = self._meta(col)
         fingerprint = self.embedder.fingerprint
         if (
@@ -323,7 +257,7 @@ class KnowledgeBase:
     def _corpus(self, cols: list[tuple[str, Any]]) -> _Corpus:
         """Chunks and BM25 index of the collections searched together (memory, then disk, then built)."""
         hashes = [f"{n}:{self._meta(c).get('content_hash') or 'empty'}:{c.count()}" for n, c in cols]
-        key = _hash([*hashes, self.tokenizer, INDEX_SCHEMA])
+        key = digest([*hashes, self.tokenizer, INDEX_SCHEMA])
         name = "+".join(n for n, _ in cols) + f"-{self.tokenizer}"
 
         def build() -> _Corpus:
@@ -421,7 +355,7 @@ class KnowledgeBase:
         out: list[Passage] = []
         for (name, pid), score in ranked[:k]:
             i = corpus.pos[(name, pid)]
-            out.append(_to_passage(pid, corpus.docs[i], corpus.metas[i], score))
+            out.append(to_passage(pid, corpus.docs[i], corpus.metas[i], score))
         return out
 
     @staticmethod
@@ -446,34 +380,20 @@ class KnowledgeBase:
             docs.setdefault(str(m.get("doc_id")), []).append(dict(m))
         return docs
 
-    @staticmethod
-    def _info(doc_id: str, metas: list[dict[str, Any]], chars: int = 0) -> DocumentInfo:
-        m = metas[0]
-        return DocumentInfo(
-            id=doc_id,
-            name=str(m.get("source", "")),
-            path=str(m.get("path", "")),
-            title=str(m.get("doc_title", "")),
-            chunks=len(metas),
-            chars=chars or sum(int(x.get("chars", 0)) for x in metas),
-            content_hash=str(m.get("content_hash", "")),
-            added_at=str(m.get("added_at", "")),
-        )
-
     def list_documents(self) -> list[DocumentInfo]:
         """The user's ingested documents, by name."""
         return sorted(
-            (self._info(d, ms) for d, ms in self._doc_chunks(self._org()).items()),
+            (document_info(d, ms) for d, ms in self._doc_chunks(self._org()).items()),
             key=lambda d: (d.name, d.path),
         )
 
-    def _refresh_content_hash(self, col: Any) -> None:
+    def _refresh_contentdigest(self, col: Any) -> None:
         docs = self._doc_chunks(col)
         self._set_meta(
             col,
             schema=INDEX_SCHEMA,
             fingerprint=self.embedder.fingerprint,
-            content_hash=_hash(sorted(f"{d}:{ms[0].get('content_hash')}" for d, ms in docs.items())),
+            content_hash=digest(sorted(f"{d}:{ms[0].get('content_hash')}" for d, ms in docs.items())),
         )
 
     def remove(self, doc: str) -> DocumentInfo:
@@ -497,9 +417,9 @@ class KnowledgeBase:
                 f"'{doc}' matches {len(matches)} documents / 匹配到多个文档",
                 hint="Use the id or full path shown by `coach kb list`",
             )
-        info = self._info(matches[0], docs[matches[0]])
+        info = document_info(matches[0], docs[matches[0]])
         col.delete(where={"doc_id": matches[0]})
-        self._refresh_content_hash(col)
+        self._refresh_contentdigest(col)
         return info
 
     def add_paths(self, paths: list[Path], progress: Callable | None = None) -> IngestReport:
@@ -521,14 +441,14 @@ class KnowledgeBase:
                 continue
             old = existing.get(parsed.doc_id)
             if old and old[0].get("content_hash") == parsed.content_hash:
-                report.unchanged.append(self._info(parsed.doc_id, old))
+                report.unchanged.append(document_info(parsed.doc_id, old))
             else:
                 todo.append(parsed)
         total = sum(len(d.chunks) for d in todo)
         done = 0
         now = datetime.now(UTC).isoformat(timespec="seconds")
         for parsed in todo:
-            ids, docs, metas = self._records(parsed, now)
+            ids, docs, metas = document_records(parsed, now)
 
             def step(n: int, _total: int, label: str, base: int = done) -> None:
                 if progress:
@@ -546,36 +466,10 @@ class KnowledgeBase:
                     hint="Check free disk space and that COACH_HOME is writable",
                 ) from exc
             done += len(ids)
-            info = self._info(parsed.doc_id, metas, parsed.chars)
+            info = document_info(parsed.doc_id, metas, parsed.chars)
             (report.replaced if parsed.doc_id in existing else report.added).append(info)
             report.chunks_added += len(ids)
         if todo:
-            self._refresh_content_hash(col)
+            self._refresh_contentdigest(col)
         report.seconds = round(time.perf_counter() - started, 3)
         return report
-
-    @staticmethod
-    def _records(parsed: ParsedDocument, now: str) -> tuple[list[str], list[str], list[dict[str, Any]]]:
-        ids, docs, metas = [], [], []
-        for n, chunk in enumerate(parsed.chunks):
-            cid = f"{parsed.doc_id}#{n}"
-            ids.append(cid)
-            docs.append(chunk.text)
-            metas.append(
-                {
-                    "kb": "org",
-                    "id": cid,
-                    "doc_id": parsed.doc_id,
-                    "source": parsed.name,
-                    "path": str(parsed.path),
-                    "doc_title": parsed.title,
-                    "title": chunk.title,
-                    "section": chunk.section,
-                    "kind": "guidance",
-                    "chunk": n,
-                    "chars": len(chunk.text),
-                    "content_hash": parsed.content_hash,
-                    "added_at": now,
-                }
-            )
-        return ids, docs, metas
