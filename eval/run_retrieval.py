@@ -143,15 +143,23 @@ def evaluate(
     seeds: Path | None,
     misses: bool = False,
     k: int = max(KS),
+    prebuilt: Path | None = None,
 ) -> dict[str, Any]:
-    """Score every configuration on the pack (and the seeds when given); nested dict of recalls."""
+    """Score every configuration on the pack (and the seeds when given); nested dict of recalls.
+
+    `prebuilt`: a `COACH_HOME/kb` folder holding an indexed pack to start from (tests reuse theirs).
+    """
     from agent.config import Settings
     from knowledge import store as store_mod
     from knowledge.store import KnowledgeBase
 
     results: dict[str, Any] = {}
     store_mod.notice = lambda message: None
-    with temp_home():
+    with temp_home() as home:
+        if prebuilt is not None:
+            import shutil
+
+            shutil.copytree(prebuilt, home / "kb")
         kb = KnowledgeBase.open(Settings())
         kb.ensure_builtin()
         targets = ["pack"]

@@ -6,7 +6,10 @@ copy of that index under its own COACH_HOME, so tests stay isolated and the suit
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,25 +19,24 @@ from agent.config import Settings
 from knowledge import store as store_mod
 from knowledge.store import KnowledgeBase
 
-
-def _release_chroma() -> None:
-    """Close Chroma's cached clients so their files can be copied or removed."""
-    from chromadb.api.client import SharedSystemClient
-
-    SharedSystemClient.clear_system_cache()
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
 def pack_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A COACH_HOME/kb folder holding the indexed built-in pack (built once per session)."""
+    """A COACH_HOME/kb folder holding the indexed built-in pack (built once per session).
+
+    Built in a child process, so no Chroma client of this process holds the files being copied.
+    """
     home = tmp_path_factory.mktemp("pack-home")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("COACH_HOME", str(home))
-        mp.setattr(store_mod, "notice", lambda message: None)
-        kb = KnowledgeBase.open(Settings())
-        assert kb.ensure_builtin() > 0
-        del kb
-        _release_chroma()
+    script = "from knowledge.store import KnowledgeBase; print(KnowledgeBase.open().ensure_builtin())"
+    env = {**os.environ, "COACH_HOME": str(home)}
+    for var in ("COACH_EMBEDDING_MODEL", "COACH_EMBEDDING_BASE_URL"):
+        env.pop(var, None)
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0 and int(done.stdout.strip()) > 0, done.stderr
     yield home / "kb"
 
 
@@ -49,7 +51,6 @@ def notices(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 @pytest.fixture
 def kb_home(coach_home: Path, pack_index_dir: Path, notices: list[str]) -> Path:
     """This test's COACH_HOME, with a copy of the indexed pack in it."""
-    _release_chroma()
     shutil.copytree(pack_index_dir, coach_home / "kb")
     return coach_home
 

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from eval.run_retrieval import QUESTIONS, evaluate, find_seeds, load_questions, seed_hit
 from knowledge.expansion import expansion_terms
 
-pytestmark = pytest.mark.slow
 
-
-def test_hybrid_recall_at_3_on_pack_and_raw_seeds() -> None:
+@pytest.mark.slow
+def test_hybrid_recall_at_3_on_pack_and_raw_seeds(pack_index_dir: Path) -> None:
     questions = load_questions(QUESTIONS)
     assert len(questions) >= 40
     seeds = find_seeds()
-    results = evaluate(questions, ["hybrid"], seeds)
+    results = evaluate(questions, ["hybrid"], seeds, prebuilt=pack_index_dir)
     assert results["pack"]["hybrid"]["all"]["r@3"] >= 0.9
     if seeds is not None:
         assert results["seeds"]["hybrid"]["all"]["r@3"] >= 0.9
