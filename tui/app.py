@@ -63,7 +63,7 @@ class CoachApp(App[int]):
         self.push_screen(PickerScreen())
         if self._config_error is not None:
             self.show_error(t("settings.load_failed", self.lang), self._config_error)
-        unknown = sorted(set(self.settings.keys) - self.binding_ids())
+        unknown = sorted(set(self.settings.keys) - self.binding_ids()) if self.settings.keys else []
         if unknown:
             self.notify(t("settings.bad_keys", self.lang, ids=", ".join(unknown)), severity="warning")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -11,9 +13,13 @@ from tui.screens.interview import InterviewScreen
 
 async def settle(pilot: Pilot[int]) -> None:
     """Wait for workers and the messages they post."""
+    from textual.worker import WorkerCancelled
+
     app = pilot.app
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        # an exclusive worker replaced by a newer one is cancelled: expected
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
         await pilot.pause()
 
 

@@ -122,6 +122,7 @@ class PickerScreen(Screen[None]):
         async def rebuild() -> None:
             await self.recompose()
             self._setup()
+            self.refresh_projects()
 
         self.run_worker(rebuild())
 
@@ -130,10 +131,10 @@ class PickerScreen(Screen[None]):
         table = self.query_one(DataTable)
         for key in ("name", "stage", "readiness", "updated", "lang"):
             table.add_column(t(f"picker.col.{key}", self.lang), key=key)
-        self.refresh_projects()
 
     def on_screen_resume(self) -> None:
-        self.refresh_projects()
+        # On first show and on every return; after the paint, since listing imports the engine.
+        self.call_after_refresh(self.refresh_projects)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="projects")
     def refresh_projects(self) -> None:
