@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 PLACEHOLDER_KEY = "sk-no-key-required"
 """Sent to local servers (vLLM, Ollama, llama.cpp) that need no key; the client insists on one."""
+MAX_OUTPUT_TOKENS = 800
+"""Cap on one reply: an extraction, an answer or a paragraph never needs more, and a small local
+model that rambles would otherwise hold the turn (and the budget) for minutes."""
 BACKOFF_BASE_S = 0.5
 BACKOFF_CAP_S = 4.0
 """Longest single wait between retries, even when the server asks for more: fall back quickly."""
@@ -52,6 +55,7 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
         "timeout": settings.timeout_s,
         "max_retries": 0,
         "temperature": 0,
+        "max_tokens": MAX_OUTPUT_TOKENS,
         "stream_usage": True,
     }
     if settings.base_url:

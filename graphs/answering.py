@@ -114,7 +114,7 @@ def extract_prompt(
     """The filled `extract` (or `follow_up`) prompt for this answer."""
     text, _help = q.wording(lang, profile)
     options = ", ".join(f"{o.value} ({o.zh}/{o.en})" for o in q.options)
-    known = {k: v for k, v in profile.model_dump(mode="json").items()}
+    known = {k: v for k, v in profile.model_dump(mode="json", exclude_none=True).items() if v}
     values: dict[str, Any] = {
         "stage": q.stage.value,
         "field": q.field,

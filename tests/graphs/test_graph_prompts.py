@@ -62,6 +62,7 @@ def test_make_chat_model_builds_a_client_with_our_retry_policy() -> None:
     model = make_chat_model(Settings(base_url="http://127.0.0.1:1/v1", model="qwen2.5", timeout_s=7))
     assert model is not None
     assert model.max_retries == 0 and model.request_timeout == 7 and model.model_name == "qwen2.5"  # type: ignore[attr-defined]
+    assert model.max_tokens == 800  # type: ignore[attr-defined]
     assert model.openai_api_key.get_secret_value() == PLACEHOLDER_KEY  # type: ignore[attr-defined]
     assert PLACEHOLDER_KEY not in repr(model)
 
