@@ -237,3 +237,23 @@ async def test_lang_switch_relabels_the_question(build) -> None:
             "Export"
             in app.screen.query_one("Footer").app.screen._bindings.key_to_bindings["ctrl+e"][0].description
         )
+
+
+async def test_panels_at_80x24_open_with_f2_switch_with_arrows_and_close_with_escape(build) -> None:
+    app = build(lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await create_project(pilot, "narrow")
+        chat = screen.query_one("#chat")
+        assert chat.region.area and not screen.query_one("#panels").region.area  # chat only
+        await pilot.press("f2")
+        await pilot.pause()
+        assert screen.query_one("#panels").region.area and not screen.query_one("#main").region.area
+        await pilot.press("right")
+        await pilot.pause()
+        assert screen.query_one("#panels").active == "tab-preview"
+        await settle(pilot)
+        assert "## Requirements & scenario" in screen.query_one("#preview").text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not screen.has_class("-show-panels")
+        assert app.focused is screen.query_one(QuestionPanel).input

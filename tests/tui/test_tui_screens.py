@@ -206,3 +206,28 @@ def test_core_never_imports_textual() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.strip() == "[]", out.stderr[-2000:]
+
+
+async def test_a_project_that_cannot_open_returns_to_the_picker_with_the_reason(build) -> None:
+    from agent.errors import StorageError
+    from tui.screens.dialogs import ErrorScreen
+
+    class Broken(FakeFactory):
+        def open(self, name, **kwargs):  # type: ignore[no-untyped-def,override]
+            raise StorageError("sessions.sqlite is not a database / 会话库已损坏", hint="move it away")
+
+    app = build(fake=Broken())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await create_project_no_wait(pilot, "broken")
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorScreen)
+        assert "not a database" in str(app.screen.query("Static")[1].render())
+        await pilot.press("enter")
+        assert isinstance(app.screen, PickerScreen)
+
+
+async def create_project_no_wait(pilot, name: str) -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    await pilot.press("n")
+    await pilot.pause()
+    await pilot.press(*name, "enter")

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import Footer, Header, TabbedContent, TabPane, Tabs
 
 from agent.errors import CoachError
 from agent.snapshot import ProjectSnapshot, Turn
@@ -74,6 +74,11 @@ class InterviewScreen(Screen[None]):
         ),
         Binding("ctrl+b", "back", "Back", id="back", tooltip="Previous question"),
         Binding("ctrl+n", "skip", "Skip", id="skip", tooltip="Skip the question", show=False),
+        Binding("pageup", "scroll_chat(-1)", "PgUp", id="chat_up", tooltip="Scroll the chat up", show=False),
+        Binding(
+            "pagedown", "scroll_chat(1)", "PgDn", id="chat_down", tooltip="Scroll the chat down", show=False
+        ),
+        Binding("escape", "close_panels", "Chat", id="close_panels", tooltip="Back to the chat", show=False),
         Binding(
             "ctrl+o", "projects", "Projects", id="projects", tooltip="Back to the project list", show=False
         ),
@@ -131,7 +136,7 @@ class InterviewScreen(Screen[None]):
         self.query_one(ChatLog).border_title = self.project
         self.query_one("#sidebar", StageSidebar).border_title = t("sidebar.title", self.lang)
         self._layout(self.size.width)
-        self._render_status()
+        self._set_busy(True)  # until the project is open
         self.query_one(QuestionPanel).input.focus()
         self.set_interval(0.05, self._flush_tokens)
         self.run_worker(self.query_one(ChatLog).add_notice(t("interview.welcome", self.lang)))
@@ -158,9 +163,6 @@ class InterviewScreen(Screen[None]):
     def _open(self) -> None:
         """Open the project (imports the engine on first use) and fetch the current question."""
         try:
-            self.app.call_from_thread(
-                self.query_one(StatusBar).update, t("interview.opening", self.lang, name=self.project)
-            )
             session = self.app.session_factory.open(
                 self.project,
                 lang=self.project_lang,
@@ -278,6 +280,9 @@ class InterviewScreen(Screen[None]):
         message = f"{exc.title}: {exc}" if isinstance(exc, CoachError) else f"{type(exc).__name__}: {exc}"
         await self.query_one(ChatLog).add_notice(f"✘ {message}", error=True)
         if self.session is None:
+            # Nothing to show without a session: back to the picker, with the reason.
+            if self.app.screen is self:
+                self.app.pop_screen()
             self.app.show_error(t("interview.open_failed", self.lang), exc)
         elif event.sent is not None:
             self.notify(
@@ -353,7 +358,13 @@ class InterviewScreen(Screen[None]):
             sidebar.show(self.snapshot, current)
 
     def _render_status(self) -> None:
-        self.query_one(StatusBar).show(self.snapshot, self.lang, busy=self.busy)
+        status = self.query_one(StatusBar)
+        if self.snapshot is None and self.busy:
+            status.update(
+                t("status.busy", self.lang) + " │ " + t("interview.opening", self.lang, name=self.project)
+            )
+        else:
+            status.show(self.snapshot, self.lang, busy=self.busy)
 
     def relabel(self) -> None:
         """Re-label everything in the new UI language; the conversation stays as it is."""
@@ -397,7 +408,7 @@ class InterviewScreen(Screen[None]):
     def _stage(self, event: StageSelected) -> None:
         self.submit(f"/stage {event.stage}")
         self.remove_class("-show-panels")
-        self.query_one(QuestionPanel).input.focus()
+        self._focus_for_layout()
 
     def command(self, text: str) -> None:
         """Run a slash command: UI ones here, interview ones in the session."""
@@ -439,7 +450,21 @@ class InterviewScreen(Screen[None]):
             self.toggle_class("-show-panels")
         else:
             self.toggle_class("-hide-panels")
+        self._focus_for_layout()
         self.run_worker(self._catch_up())
+
+    def action_close_panels(self) -> None:
+        """Back from the panels to the chat (narrow terminals)."""
+        if self.has_class("-show-panels"):
+            self.remove_class("-show-panels")
+            self._focus_for_layout()
+
+    def _focus_for_layout(self) -> None:
+        """Tabs get the keys (←/→) when the panels replace the chat; the answer box otherwise."""
+        if self.has_class("-narrow") and self.has_class("-show-panels"):
+            self.query_one("#panels", TabbedContent).query_one(Tabs).focus()
+        else:
+            self.query_one(QuestionPanel).input.focus()
 
     def action_sources(self) -> None:
         """Show the sources tab."""
@@ -447,6 +472,7 @@ class InterviewScreen(Screen[None]):
         if self.has_class("-narrow"):
             self.add_class("-show-panels")
         self.remove_class("-hide-panels")
+        self._focus_for_layout()
 
     def action_export(self) -> None:
         """Open the export dialog."""

@@ -157,7 +157,7 @@ class PickerScreen(Screen[None]):
                 f"{STAGES.index(row.stage) + 1}/7 {STAGE_TITLES[row.stage][self.lang]}" if row.stage else "—"
             )
             ready = f"{row.readiness}%" if row.readiness is not None else "—"
-            updated = row.updated_at.strftime("%Y-%m-%d %H:%M") if row.updated_at else "—"
+            updated = row.updated_at.strftime("%m-%d %H:%M") if row.updated_at else "—"
             table.add_row(row.name, stage, ready, updated, row.lang, key=row.name)
         names = [r.name for r in rows]
         if selected and selected.name in names:

@@ -18,7 +18,7 @@ def finding_body(finding: Finding, lang: str) -> str:
     lines = [f"**{t('findings.evidence', lang)}**", ""]
     for ev in finding.evidence:
         shown = ev.text or (", ".join(map(str, ev.value)) if isinstance(ev.value, list) else ev.value)
-        lines.append(f"- `{ev.question_id}` {ev.field} = {shown}")
+        lines.append(f"- {shown}  (`{ev.question_id}`)")
     lines += ["", f"**{t('findings.advice', lang)}**: {finding.advice}"]
     return "\n".join(lines)
 
