@@ -127,9 +127,9 @@ class ExportScreen(ModalScreen[list[Path] | None]):
         bar.update(total=100, progress=100)
         folder = self.files[0].parent if self.files else ""
         lines = [t("export.done", self.lang, n=len(self.files), dir=folder)]
-        lines += [f"  • {f.name}" for f in self.files[:8]]
-        if len(self.files) > 8:
-            lines.append(f"  … +{len(self.files) - 8}")
+        lines += [f"  • {f.name}" for f in self.files[:3]]
+        if len(self.files) > 3:
+            lines.append(f"  … +{len(self.files) - 3}")
         result.remove_class("error-text")
         result.update("\n".join(lines))
         self.query_one("#close", Button).focus()

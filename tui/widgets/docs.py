@@ -46,7 +46,7 @@ def sources_markdown(citations: list[Citation], snapshot: ProjectSnapshot | None
         passage = passages.get(c.passage_id)
         title = c.title or (passage.title if passage else "") or c.passage_id
         where = " · ".join(x for x in (c.source, c.section) if x)
-        lines += [f"**[{i}] {title}**", f"*{where}*", ""]
+        lines += [f"**[{i}] {title}**  ", f"*{where}*", ""]
         body = passage.text if passage else c.quote
         if body:
             lines += ["> " + body.replace("\n", "\n> "), ""]

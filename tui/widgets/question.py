@@ -32,9 +32,11 @@ class AnswerInput(Input):
         panel = self.parent
         if event.key == "space" and not self.value and isinstance(panel, QuestionPanel):
             multi = panel.query_one("#q-multi", SelectionList)
-            if multi.display and multi.highlighted is not None:
+            if multi.display and multi.option_count:
                 event.stop()
                 event.prevent_default()
+                if multi.highlighted is None:
+                    multi.highlighted = 0
                 multi.toggle(multi.get_option_at_index(multi.highlighted))
                 return
         await super()._on_key(event)
