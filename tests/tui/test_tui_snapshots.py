@@ -114,3 +114,9 @@ def test_settings_at_80x24(snap_compare, lang: str) -> None:
         await steady(pilot)
 
     assert snap_compare(_app(lang, settings=settings), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_interview_light_theme_at_80x24(snap_compare) -> None:
+    assert snap_compare(
+        _app("zh", settings=Settings(theme="light")), terminal_size=(80, 24), run_before=_to_finding
+    )
