@@ -30,6 +30,15 @@ class CoachApp(App[int]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Quit", priority=True),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            id="command_palette",
+            tooltip="Commands",
+            show=False,
+            priority=True,
+        ),
         Binding("f1", "help", "Help", id="help", tooltip="Help"),
         Binding("f4", "settings", "Settings", id="settings", tooltip="Settings"),
         Binding("ctrl+t", "toggle_theme", "Theme", id="theme", tooltip="Theme", show=False),

@@ -169,6 +169,7 @@ async def test_quit_and_resume_with_state_intact(build, factory: FakeFactory) ->
         await pilot.press("enter")
         await settle(pilot)
         assert question_id(app2) == "req.budget"
+        assert "已恢复项目：已回答 2 题" in chat_text(app2)
         snap = app2.screen.snapshot
         assert snap.answers["req.target_users"].value == "external"
 

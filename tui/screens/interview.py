@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header, TabbedContent, TabPane, Tabs
 
 from agent.errors import CoachError
 from agent.snapshot import ProjectSnapshot, Turn
-from agent.types import Citation
+from agent.types import STAGE_TITLES, Citation
 from tui.i18n import t
 from tui.messages import (
     AnswerSubmitted,
@@ -247,6 +247,11 @@ class InterviewScreen(Screen[None]):
         if turn.done and turn.question is None:
             await chat.add_notice(t("interview.done", self.lang))
         if event.snapshot is not None:
+            if self.snapshot is None and not self.create and event.snapshot.answers:
+                stage = STAGE_TITLES[turn.stage][self.lang]
+                await chat.add_notice(
+                    t("interview.resumed", self.lang, n=len(event.snapshot.answers), stage=stage)
+                )
             await self._apply_snapshot(event.snapshot)
         self._render_stages()
         self._render_status()
