@@ -1,0 +1,136 @@
+"""The side panels of the interview screen: pitfalls, deliverable preview, sources, stages.
+
+Below 110 columns the sidebar and panels collapse: F2 swaps the chat for the tabbed panels
+(←/→ between tabs, Escape back). Only the panel on screen is rendered; the others are marked
+dirty and catch up when shown, so a turn never pays for what nobody sees.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.screen import Screen
+from textual.widgets import TabbedContent, Tabs
+
+from agent.snapshot import ProjectSnapshot, Turn
+from agent.types import Citation
+from tui.i18n import t
+from tui.widgets.chat import ChatLog
+from tui.widgets.docs import MarkdownView, sources_markdown
+from tui.widgets.findings import FindingsPanel
+from tui.widgets.question import QuestionPanel
+
+if TYPE_CHECKING:
+    from tui.app import CoachApp
+
+NARROW = 110
+"""Below this width the sidebar and panels collapse into a toggled tab view."""
+
+
+class PanelsScreen(Screen[None]):
+    """Base of the interview screen: layout switching and the panels' lazy rendering."""
+
+    app: CoachApp
+    snapshot: ProjectSnapshot | None
+    turn: Turn | None
+    last_citations: list[Citation]
+    _findings_dirty: bool
+    _preview_dirty: bool
+
+    @property
+    def lang(self) -> str:
+        return self.app.lang
+
+    def _layout(self, width: int) -> None:
+        narrow = width < NARROW
+        self.set_class(narrow, "-narrow")
+        tabs = self.query_one("#panels", TabbedContent)
+        if narrow:
+            tabs.show_tab("tab-stages")
+        else:
+            tabs.hide_tab("tab-stages")
+            self.remove_class("-show-panels")
+
+    def _visible_tab(self) -> str | None:
+        """The panel tab on screen now, None when the panels are hidden."""
+        hidden = self.has_class("-narrow") and not self.has_class("-show-panels")
+        if hidden or self.has_class("-hide-panels"):
+            return None
+        return self.query_one("#panels", TabbedContent).active
+
+    async def _refresh_panels(self) -> None:
+        """Bring the visible panel up to date; hidden ones catch up when next shown."""
+        self._findings_dirty = self._preview_dirty = True
+        await self._catch_up()
+
+    async def _catch_up(self) -> None:
+        tab = self._visible_tab()
+        if tab == "tab-findings" and self._findings_dirty:
+            self._findings_dirty = False
+            await self.query_one(FindingsPanel).show(self.snapshot)
+        elif tab == "tab-preview" and self._preview_dirty:
+            self._preview_dirty = False
+            self._render_preview()
+
+    @on(TabbedContent.TabActivated)
+    async def _tab_shown(self) -> None:
+        await self._catch_up()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="preview")
+    def _render_preview(self) -> None:
+        snapshot = self.snapshot
+        if snapshot is None:
+            return
+        stage = self.turn.stage if self.turn else snapshot.current_stage
+        try:
+            text = self.app.session_factory.preview(snapshot, stage, snapshot.lang) or t(
+                "preview.none", self.lang
+            )
+        except Exception as exc:
+            text = f"✘ {type(exc).__name__}: {exc}"
+        if snapshot.stale_deliverables:
+            text = t("preview.stale", self.lang, ids=", ".join(snapshot.stale_deliverables)) + "\n\n" + text
+        self.app.call_from_thread(self.run_worker, self.query_one("#preview", MarkdownView).set_text(text))
+
+    async def _render_sources(self) -> None:
+        text = sources_markdown(self.last_citations, self.snapshot, self.lang)
+        await self.query_one("#sources", MarkdownView).set_text(text)
+
+    def action_scroll_chat(self, direction: int) -> None:
+        """Page the chat up or down without leaving the answer box."""
+        chat = self.query_one(ChatLog)
+        if direction < 0:
+            chat.scroll_page_up()
+        else:
+            chat.scroll_page_down()
+
+    def action_toggle_panels(self) -> None:
+        """Swap the chat for the panels (narrow) or hide/show the panels (wide)."""
+        if self.has_class("-narrow"):
+            self.toggle_class("-show-panels")
+        else:
+            self.toggle_class("-hide-panels")
+        self._focus_for_layout()
+        self.run_worker(self._catch_up())
+
+    def action_close_panels(self) -> None:
+        """Back from the panels to the chat (narrow terminals)."""
+        if self.has_class("-show-panels"):
+            self.remove_class("-show-panels")
+            self._focus_for_layout()
+
+    def _focus_for_layout(self) -> None:
+        """Tabs get the keys (←/→) when the panels replace the chat; the answer box otherwise."""
+        if self.has_class("-narrow") and self.has_class("-show-panels"):
+            self.query_one("#panels", TabbedContent).query_one(Tabs).focus()
+        else:
+            self.query_one(QuestionPanel).input.focus()
+
+    def action_sources(self) -> None:
+        """Show the sources tab."""
+        self.query_one("#panels", TabbedContent).active = "tab-sources"
+        if self.has_class("-narrow"):
+            self.add_class("-show-panels")
+        self.remove_class("-hide-panels")
+        self._focus_for_layout()
