@@ -238,6 +238,12 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [c for c in configs if c not in CONFIGS]
     if unknown:
         parser.error(f"unknown config(s): {', '.join(unknown)}")
+    if any(CONFIGS[c][1] == "jieba" for c in configs):
+        import importlib.util
+
+        if importlib.util.find_spec("jieba") is None:
+            print("jieba is not installed: skipping the jieba configurations (pip install jieba).")
+            configs = [c for c in configs if CONFIGS[c][1] != "jieba"]
     seeds = find_seeds()
     if seeds is None:
         print("Seeds folder not found (../shared/seeds): scoring the built-in pack only.")

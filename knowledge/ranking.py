@@ -18,7 +18,7 @@ RRF_K = 60
 """The usual RRF damping constant: a rank-1 hit is worth 1/61, a rank-10 hit 1/70."""
 
 VECTOR_WEIGHT = 1.0
-"""Weight of the vector signal, shared by its rankings (query as typed, and glossary-expanded)."""
+"""Weight of the vector signal (one ranking: the query embedded with its glossary terms)."""
 LEXICAL_WEIGHT = 1.0
 EXPANSION_WEIGHT = 0.5
 """BM25 weight of glossary terms relative to the user's own words: a user's own words still lead."""

@@ -305,7 +305,8 @@ class KnowledgeBase:
             from knowledge.expansion import expansion_terms
 
             terms = expansion_terms(query)
-        queries = [query, f"{query} {' '.join(terms)}"] if terms else [query]
+        # One embedding per query (the latency budget): the expanded text keeps the user's words first.
+        queries = [f"{query} {' '.join(terms)}"] if terms else [query]
         qvecs = self.embedder.embed_queries(queries) if self.mode != "lexical" else None
         vectors: list[list[tuple[float, str, str]]] = [[] for _ in queries]
         corpus = self._corpus(cols)
@@ -387,7 +388,7 @@ class KnowledgeBase:
             key=lambda d: (d.name, d.path),
         )
 
-    def _refresh_contentdigest(self, col: Any) -> None:
+    def _refresh_content_hash(self, col: Any) -> None:
         docs = self._doc_chunks(col)
         self._set_meta(
             col,
@@ -419,7 +420,7 @@ class KnowledgeBase:
             )
         info = document_info(matches[0], docs[matches[0]])
         col.delete(where={"doc_id": matches[0]})
-        self._refresh_contentdigest(col)
+        self._refresh_content_hash(col)
         return info
 
     def add_paths(self, paths: list[Path], progress: Callable | None = None) -> IngestReport:
@@ -470,6 +471,6 @@ class KnowledgeBase:
             (report.replaced if parsed.doc_id in existing else report.added).append(info)
             report.chunks_added += len(ids)
         if todo:
-            self._refresh_contentdigest(col)
+            self._refresh_content_hash(col)
         report.seconds = round(time.perf_counter() - started, 3)
         return report

@@ -32,8 +32,9 @@ def test_switching_embedder_reindexes_both_bases_and_says_so(
 
     _use(monkeypatch, HashEmbedder(dim=16, name="other-model"))
     switched = KnowledgeBase.open(Settings())
-    hits = switched.search("值班 告警", k=3)
+    hits = switched.search("值班 告警", k=3, scope="org")
     assert hits and hits[0].source == "rules.md"
+    assert switched.search("幻觉", k=1, scope="builtin")
     assert _dims(switched, "builtin") == {16} and _dims(switched, "org") == {16}
     assert {d.id: d.chunks for d in switched.list_documents()} == before
     changed = [n for n in notices if "Embedding model changed" in n]
