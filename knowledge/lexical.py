@@ -163,7 +163,7 @@ class BM25Index:
         for tok in set(TOKENIZERS[self.tokenizer](query)):
             hit = self.postings.get(tok)
             if hit is not None:
-                np.add.at(out, hit[0], hit[1])
+                out[hit[0]] += hit[1]  # positions within one posting list are unique
         return out
 
     def search(
@@ -186,7 +186,7 @@ class BM25Index:
             for tok in set(tokenize(extra)) - own:
                 hit = self.postings.get(tok)
                 if hit is not None:
-                    np.add.at(scores, hit[0], extra_weight * hit[1])
+                    scores[hit[0]] += extra_weight * hit[1]
         order = np.argsort(-scores, kind="stable")
         out: list[tuple[str, float]] = []
         for pos in order:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -310,16 +311,20 @@ class KnowledgeBase:
         qvecs = self.embedder.embed_queries(queries) if self.mode != "lexical" else None
         vectors: list[list[tuple[float, str, str]]] = [[] for _ in queries]
         corpus = self._corpus(cols)
-        allowed = {
-            f"{n}\x00{p}"
-            for (n, p), m in zip(corpus.keys, corpus.metas, strict=True)
-            if (kind is None or m.get("kind", "guidance") == kind)
-            and (stage_value is None or n != "builtin" or m.get(f"stage_{stage_value}"))
-        }
-        if not allowed:
-            return []
+        allowed: set[str] | None = None  # None: no filter, every chunk competes
+        per_base = Counter(n for n, _ in corpus.keys)
+        if kind is not None or stage_value is not None:
+            allowed = {
+                f"{n}\x00{p}"
+                for (n, p), m in zip(corpus.keys, corpus.metas, strict=True)
+                if (kind is None or m.get("kind", "guidance") == kind)
+                and (stage_value is None or n != "builtin" or m.get(f"stage_{stage_value}"))
+            }
+            per_base = Counter(key.split("\x00", 1)[0] for key in allowed)
+            if not allowed:
+                return []
         for name, col in cols if qvecs is not None else []:
-            n_allowed = sum(1 for key in allowed if key.startswith(name + "\x00"))
+            n_allowed = per_base[name]
             if not n_allowed:
                 continue
             res = col.query(
