@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +18,12 @@ from .llama_server import LlamaServer, ServerUnavailable
 
 API_KEY = "sk-integration-not-a-secret"
 """llama.cpp ignores the key, but langchain-openai wants one."""
+N_CTX = 8192
+"""The coach's prompts are 3,400-7,000 SmolLM2 tokens (Chinese text, the tool schema, the profile):
+2,048 rejects every call with HTTP 400, so the tier uses the model's full 8,192 context."""
+MAX_TOKENS = 48
+"""Replies are capped so a rambling tiny model cannot spend minutes per call: the coach sets no
+`max_tokens` itself (settings have none), so the tier caps it at the one place models are made."""
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -32,7 +39,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def llama(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
     """The running server (base URL ending in /v1 and the model id); stopped at the end, always."""
     log = tmp_path_factory.mktemp("llama") / "server.log"
-    n_ctx = int(os.environ.get("COACH_TEST_N_CTX", "2048"))
+    n_ctx = int(os.environ.get("COACH_TEST_N_CTX", str(N_CTX)))
     try:
         server = llama_server.start(log, n_ctx=n_ctx)
     except ServerUnavailable as exc:
@@ -48,10 +55,31 @@ def llama(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
 
 @pytest.fixture
 def llm_env(llama: LlamaServer, coach_home: Path, monkeypatch: pytest.MonkeyPatch) -> LlamaServer:
-    """LLM mode pointed at the real server, with a short timeout and at most one retry."""
+    """LLM mode pointed at the real server (env, as a user sets it), at most one retry, and
+    `max_tokens` capped on the model `agent.llm.make_chat_model` builds."""
+    import agent.llm
+
     monkeypatch.setenv("OPENAI_BASE_URL", llama.base_url)
     monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
     monkeypatch.setenv("COACH_MODEL", llama.model)
-    coach_home.mkdir(parents=True, exist_ok=True)
-    (coach_home / "config.toml").write_text("timeout_s = 120.0\nmax_retries = 1\n", encoding="utf-8")
+    write_config(coach_home, token_budget=200_000)
+    real = agent.llm.make_chat_model
+
+    def capped(settings: Any) -> Any:
+        model: Any = real(settings)
+        if model is not None and getattr(model, "max_tokens", None) is None:
+            # `max_tokens=` goes out as `max_completion_tokens`, which llama.cpp ignores
+            extra = {**(model.extra_body or {}), "max_tokens": MAX_TOKENS}
+            model = model.model_copy(update={"extra_body": extra})
+        return model
+
+    monkeypatch.setattr(agent.llm, "make_chat_model", capped)
     return llama
+
+
+def write_config(coach_home: Path, *, token_budget: int) -> None:
+    """config.toml: a generous timeout (2 shared cores), one retry, the given token budget."""
+    coach_home.mkdir(parents=True, exist_ok=True)
+    (coach_home / "config.toml").write_text(
+        f"timeout_s = 180.0\nmax_retries = 1\ntoken_budget = {token_budget}\n", encoding="utf-8"
+    )
