@@ -55,11 +55,16 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
         "timeout": settings.timeout_s,
         "max_retries": 0,
         "temperature": 0,
-        "max_tokens": MAX_OUTPUT_TOKENS,
         "stream_usage": True,
     }
     if settings.base_url:
         kwargs["base_url"] = settings.base_url
+    if settings.base_url and "api.openai.com" not in settings.base_url:
+        # langchain-openai sends `max_tokens` as `max_completion_tokens`, which llama.cpp and older
+        # vLLM / Ollama servers ignore (a tiny model then rambles for minutes): send the classic field.
+        kwargs["extra_body"] = {"max_tokens": MAX_OUTPUT_TOKENS}
+    else:
+        kwargs["max_tokens"] = MAX_OUTPUT_TOKENS
     return ChatOpenAI(**kwargs)
 
 
@@ -71,10 +76,15 @@ def scrub(text: str, settings: Settings | None = None) -> str:
 def scrub_key(text: str, settings: Settings | None) -> str:
     """`text` with the configured API key (only that) masked: safe for the user's own words."""
     if settings is not None and settings.api_key is not None:
-        secret = settings.api_key.get_secret_value()
-        if secret:
-            return text.replace(secret, "***")
+        return mask_secret(text, settings.api_key.get_secret_value())
     return text
+
+
+def mask_secret(text: str, secret: str | None) -> str:
+    """`text` with `secret` masked, and anything else shaped like a key."""
+    if secret:
+        text = text.replace(secret, "***")
+    return _KEY_LIKE.sub(lambda m: m.group(1) + "-***", text)
 
 
 def estimate_tokens(text: str) -> int:

@@ -157,7 +157,7 @@ def _match_option(question: Question, token: str) -> Option | None:
     if not t:
         return None
     opts = question.options
-    if t.isdigit() and 1 <= int(t) <= len(opts):
+    if t.isdecimal() and len(t) <= 3 and 1 <= int(t) <= len(opts):
         return opts[int(t) - 1]
     if len(t) == 1 and "a" <= t <= "z" and ord(t) - ord("a") < len(opts):
         return opts[ord(t) - ord("a")]

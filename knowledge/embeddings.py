@@ -133,9 +133,13 @@ class OpenAIEmbedder:
                 resp = client.embeddings.create(model=self.model, input=texts[i : i + _BATCH])  # type: ignore[attr-defined]
                 rows.extend(item.embedding for item in sorted(resp.data, key=lambda d: d.index))
         except Exception as exc:
+            from agent.llm import mask_secret
+
+            # Endpoints echo the key they rejected: never let it reach a message or a log.
+            reason = mask_secret(f"{type(exc).__name__}: {exc}", self._api_key)
             raise ModelError(
                 f"Embedding endpoint {self.base_url or 'default'} failed for model '{self.model}': "
-                f"{type(exc).__name__}: {exc} / 向量模型调用失败",
+                f"{reason} / 向量模型调用失败",
                 hint="Check COACH_EMBEDDING_MODEL / OPENAI_BASE_URL, or unset COACH_EMBEDDING_MODEL "
                 "to use the bundled offline model; `coach doctor` checks it",
             ) from exc

@@ -15,6 +15,8 @@ from agent.errors import InputError
 
 MAX_BYTES = 2_000_000
 MAX_ALIASES = 20
+MAX_DEPTH = 32
+"""An answers file is two levels deep (section, field) plus a list; anything far deeper is refused."""
 PathKey = tuple[str | int, ...]
 LineTable = dict[PathKey, int]
 
@@ -55,9 +57,16 @@ def _load_yaml(text: str, file: Path) -> tuple[Any, LineTable]:
 
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     aliases = 0
+    depth = 0
     try:
         for event in yaml.parse(text, Loader=loader_cls):
-            if isinstance(event, yaml.AliasEvent):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _too_deep(file, event.start_mark.line + 1 if event.start_mark else None)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
                 aliases += 1
                 if aliases > MAX_ALIASES:
                     line = event.start_mark.line + 1 if event.start_mark else None
@@ -88,7 +97,42 @@ def _load_yaml(text: str, file: Path) -> tuple[Any, LineTable]:
         ) from exc
     except yaml.YAMLError as exc:
         raise _fail(file, None, "", f"invalid YAML / YAML 格式错误: {exc}", "fix the file's syntax") from exc
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise _bad_value(file, exc) from exc
     return data, table
+
+
+def _too_deep(file: Path, line: int | None) -> InputError:
+    return _fail(
+        file,
+        line,
+        "",
+        f"nested more than {MAX_DEPTH} levels deep / 嵌套层级过深",
+        "an answers file is `section: {field: value}`; start from `coach answers-template`",
+    )
+
+
+def _bad_value(file: Path, exc: ValueError) -> InputError:
+    return _fail(
+        file,
+        None,
+        "",
+        f"a value cannot be read / 无法读取的值: {str(exc)[:160]}",
+        "numbers must be ordinary numbers (e.g. 50 or 1.5); put long text in quotes",
+    )
+
+
+def _depth(data: Any) -> int:
+    """Nesting depth of lists and mappings, without recursion."""
+    deepest = 0
+    stack = [(data, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, level)
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def load_answers_file(file: Path) -> tuple[dict[str, Any], LineTable]:
@@ -118,6 +162,12 @@ def load_answers_file(file: Path) -> tuple[dict[str, Any], LineTable]:
             raise _fail(
                 file, exc.lineno, "", f"invalid JSON / JSON 格式错误: {exc.msg}", "fix the syntax"
             ) from exc
+        except RecursionError as exc:
+            raise _too_deep(file, None) from exc
+        except ValueError as exc:
+            raise _bad_value(file, exc) from exc
+        if _depth(data) > MAX_DEPTH:
+            raise _too_deep(file, None)
         try:
             _, table = _load_yaml(text, file)
         except InputError:

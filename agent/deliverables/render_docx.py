@@ -6,6 +6,7 @@ points to the components and connections tables that every architecture document
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -18,6 +19,8 @@ EAST_ASIAN_FONT = "Microsoft YaHei"
 LATIN_FONT = "Calibri"
 MONO_FONT = "Consolas"
 WIDE_TABLE_COLUMNS = 7
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 cannot hold: a control character typed into an answer must not break Word."""
 
 
 def _set_fonts(element: Any, east_asian: str = EAST_ASIAN_FONT, latin: str = LATIN_FONT) -> None:
@@ -186,8 +189,8 @@ def markdown_to_docx(markdown: str, path: Path, *, title: str, lang: str) -> Non
 
     document = docx.Document()
     _prepare_styles(document, lang)
-    document.core_properties.title = title
-    blocks = parse_blocks(markdown)
+    document.core_properties.title = _NOT_XML.sub("", title)
+    blocks = parse_blocks(_NOT_XML.sub("", markdown))
     widest = max((len(b["header"]) for b in blocks if b["type"] == "table"), default=0)
     section = document.sections[0]
     if widest >= WIDE_TABLE_COLUMNS:

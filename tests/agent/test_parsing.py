@@ -231,3 +231,9 @@ def test_signal_table_backs_up_the_options() -> None:
 def test_dont_know_selects_an_explicit_unknown_option() -> None:
     assert parse("req.precedents", "不知道").value == "unknown"
     assert parse("req.precedents", "unknown", "en").status == "answered"
+
+
+@pytest.mark.parametrize("raw", ["9" * 5000, "1" * 4, "0"])
+def test_a_digit_string_that_is_no_option_number_is_told_not_a_crash(raw: str) -> None:
+    r = parse("sel.deployment", raw)
+    assert not r.ok and r.error

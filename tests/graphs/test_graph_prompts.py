@@ -62,9 +62,26 @@ def test_make_chat_model_builds_a_client_with_our_retry_policy() -> None:
     model = make_chat_model(Settings(base_url="http://127.0.0.1:1/v1", model="qwen2.5", timeout_s=7))
     assert model is not None
     assert model.max_retries == 0 and model.request_timeout == 7 and model.model_name == "qwen2.5"  # type: ignore[attr-defined]
-    assert model.max_tokens == 800  # type: ignore[attr-defined]
+    # a private server (llama.cpp, older vLLM / Ollama) ignores `max_completion_tokens`: the cap
+    # must go out as the classic `max_tokens` field or a small model rambles for minutes
+    from langchain_core.messages import HumanMessage
+
+    payload = model._get_request_payload([HumanMessage("hi")])  # type: ignore[attr-defined]
+    assert payload["extra_body"]["max_tokens"] == 800 and "max_completion_tokens" not in payload
     assert model.openai_api_key.get_secret_value() == PLACEHOLDER_KEY  # type: ignore[attr-defined]
     assert PLACEHOLDER_KEY not in repr(model)
+
+
+@pytest.mark.allow_model_calls
+def test_make_chat_model_caps_replies_on_openai_itself() -> None:
+    from langchain_core.messages import HumanMessage
+
+    from agent.llm import make_chat_model
+
+    model = make_chat_model(Settings(model="gpt-4o-mini", api_key="sk-test-0123456789abcdef"))
+    assert model is not None
+    payload = model._get_request_payload([HumanMessage("hi")])  # type: ignore[attr-defined]
+    assert payload["max_completion_tokens"] == 800 and "extra_body" not in payload
 
 
 def test_the_conftest_guard_fails_a_test_that_creates_a_real_model() -> None:

@@ -127,8 +127,18 @@ def mutated_answers(draw: st.DrawFn) -> dict[str, Any]:
 @st.composite
 def valid_text_answers(draw: st.DrawFn) -> dict[str, Any]:
     """A real example with its free-text fields (strings) replaced by hostile text: should still run."""
+    from agent.questions import load_bank
+
+    bank = load_bank()
     data = example_data(draw(st.sampled_from(EXAMPLES)))
-    text_paths = [p for p in leaf_paths(data) if isinstance(_get(data, p), str) and len(_get(data, p)) > 12]
+
+    def free_text(path: tuple[Any, ...]) -> bool:
+        question = bank.by_field(".".join(map(str, path)))
+        return question is not None and question.type == "text" and isinstance(_get(data, path), str)
+
+    # only free-text fields: a choice's value (e.g. `internal_optimisation`) replaced by noise is
+    # rightly refused as an invalid option
+    text_paths = [p for p in leaf_paths(data) if free_text(p)]
     for path in draw(st.lists(st.sampled_from(text_paths), min_size=1, max_size=4, unique=True)):
         _set(data, path, draw(hostile_text()) or "?")
     return data
