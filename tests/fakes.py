@@ -10,7 +10,9 @@ All are real `BaseChatModel`s, so they go through LangChain's own `with_structur
   or an empty reply);
 - `slow_model(latency)` and `streaming_model(text)`: conveniences over `ScriptedChatModel`.
 
-Each records the prompts it received in `.calls` (a shared list, so bound copies count too).
+Each records the prompts it received in `.calls` (a shared list, so bound copies count too);
+`ScriptedChatModel` also records each request's prompt and tool schemas in `.requests`, and
+`prompt_kind` names what a prompt is for (extract, follow-up, ask, narrative).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
@@ -43,6 +46,37 @@ def field_of(messages: Sequence[BaseMessage]) -> str | None:
     return m.group(1) if m else None
 
 
+def prompt_kind(text: str) -> str:
+    """What a prompt asks for: `extract`, `follow-up` (the reply to a follow-up), `ask` (the user's
+    own question) or `narrative` (a wrap-up paragraph); `other` for anything else."""
+    if "Draft the section" in text:
+        return "narrative"
+    if "asked a question during the interview" in text:
+        return "ask"
+    if "the coach asked a follow-up question" in text:
+        return "follow-up"
+    if "profile field `" in text:
+        return "extract"
+    return "other"
+
+
+@dataclass
+class Request:
+    """One request a fake received: the messages' text and the tool schemas sent with them."""
+
+    text: str
+    tools: list[dict[str, Any]]
+
+    @property
+    def kind(self) -> str:
+        return prompt_kind(self.text)
+
+    @property
+    def payload(self) -> str:
+        """Everything that takes room in the model's context: the messages and the tool schemas."""
+        return self.text + ("\n" + json.dumps(self.tools, ensure_ascii=False) if self.tools else "")
+
+
 def _tokens(text: str) -> int:
     return max(1, len(text) // 3)
 
@@ -54,6 +88,8 @@ class _FakeBase(BaseChatModel):
     latency_s: float = 0.0
     calls: list[str] = Field(default_factory=list)
     """Prompt text of every call (shared by bound copies)."""
+    requests: list[Request] = Field(default_factory=list)
+    """Prompt text and tool schemas of every call (`ScriptedChatModel`; shared by bound copies)."""
 
     @property
     def _llm_type(self) -> str:
@@ -88,6 +124,7 @@ class ScriptedChatModel(_FakeBase):
 
     def _reply(self, messages: list[BaseMessage], kwargs: dict[str, Any]) -> AIMessage:
         self.calls.append(prompt_text(messages))
+        self.requests.append(Request(prompt_text(messages), list(kwargs.get("tools") or [])))
         self._wait()
         if self.script:
             reply: Reply = self.script.pop(0)
