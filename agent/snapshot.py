@@ -136,7 +136,8 @@ class QuestionView(BaseModel):
     total: int = 0
 
 
-MessageKind = Literal["question", "advice", "finding", "notice", "answer", "summary", "echo", "error"]
+MessageKind = Literal["question", "advice", "finding", "notice", "answer", "summary", "echo", "error", "user"]
+"""`question` and `user` (what the user typed) appear only in the transcript a resumed project replays."""
 
 
 class CoachMessage(BaseModel):

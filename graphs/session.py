@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from agent.config import Settings, load_settings
 from agent.errors import InputError, StorageError
 from agent.profile import ProjectInfo
-from agent.snapshot import AnswerRecord, ProjectSnapshot, QuestionView, Turn
+from agent.snapshot import AnswerRecord, CoachMessage, ProjectSnapshot, QuestionView, Turn
 from agent.types import Lang, Passage, Stage
 from graphs.storage import SessionStore, normalise_name, serializer, storage_errors
 
@@ -219,6 +219,12 @@ class CoachSession:
             done=state.done and view is None,
             notice=state.notice,
         )
+
+    def transcript(self) -> list[CoachMessage]:
+        """The conversation so far, oldest first (the last `TRANSCRIPT_CAP` messages): what the
+        coach said, the questions answered and what the user typed. A resumed front replays it."""
+        self._check_open()
+        return list(self._state().transcript)
 
     def send(self, text: str, *, on_token: Callable[[str], None] | None = None) -> Turn:
         """Feed one input (answer, command or question); returns what to show next."""

@@ -34,6 +34,9 @@ class TurnBuilder:
     msgs: list[CoachMessage] = field(default_factory=list)
     update: dict[str, Any] = field(default_factory=dict)
     notice: str | None = None
+    said: list[CoachMessage] = field(default_factory=list)
+    """The question asked and the user's input, for the transcript only (the front shows them
+    already); a resumed project replays them."""
 
     @property
     def lang(self) -> Any:
@@ -54,7 +57,7 @@ class TurnBuilder:
     def result(self) -> dict[str, Any]:
         out = dict(self.update)
         out["outbox"] = NewTurn(self.msgs)
-        out["transcript"] = list(self.msgs)
+        out["transcript"] = [*self.said, *self.msgs]
         out["notice"] = self.notice
         out.setdefault("advance", False)
         if self.helper is not None and self.helper.usage != self.state.usage:
@@ -103,4 +106,33 @@ def turn(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         tb = TurnBuilder(state=state, ctx=ctx, helper=None)
         error = scrub(f"{type(exc).__name__}: {exc}", ctx.settings)[:200]
         tb.say("error", t("internal_error", state.lang, error=error))
+    if not (isinstance(raw, dict) and "record" in raw):
+        tb.said = said(state, ctx, scrub_key(str(raw if raw is not None else ""), ctx.settings))
     return tb.result()
+
+
+def said(state: CoachState, ctx: Context, text: str) -> list[CoachMessage]:
+    """The question that was pending (for an answer, not a command) and what the user typed, as
+    the transcript keeps them: a choice sent as its value is kept as its label, as it was shown."""
+    text = text.strip()
+    if not text:
+        return []
+    q = ctx.bank.find(state.question_id) if state.question_id else None
+    out: list[CoachMessage] = []
+    if q is not None and not text.startswith("/"):
+        if state.follow_up is not None:
+            asked = state.follow_up
+        else:
+            profile = None
+            if q.variants:
+                from agent.answers import build_profile
+
+                profile = build_profile(state.answers, state.project, ctx.bank)
+            asked = q.wording(state.lang, profile)[0]
+        out.append(CoachMessage(kind="question", text=asked))
+        labels = dict(q.choices(state.lang))
+        parts = [p.strip() for p in text.split(",")] if q.type == "multi" else [text]
+        if labels and parts and all(p in labels for p in parts):
+            text = ("、" if state.lang == "zh" else ", ").join(labels[p] for p in parts)
+    out.append(CoachMessage(kind="user", text=text[:2000]))
+    return out

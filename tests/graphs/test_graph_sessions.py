@@ -195,3 +195,30 @@ def test_a_failing_stage_step_is_finished_before_the_next_input(
     snap = session.snapshot()
     skipped = [r for r in snap.answers.values() if r.status == "skipped"]
     assert len(skipped) == 1 and skipped[0].question_id != q.id, "the input answered the next question"
+
+
+def test_reopened_project_keeps_the_conversation_in_order(
+    open_session: Callable[..., CoachSession],
+) -> None:
+    session = open_session("续谈")
+    asked = session.current().question
+    assert asked is not None
+    session.send("某城市商业银行信用卡中心")
+    sector = session.current().question
+    assert sector is not None and sector.options
+    session.send(sector.options[0][0])  # the TUI sends a choice's value…
+    session.send("/back")
+    session.close()
+    again = open_session("续谈", create=False)
+    kinds = [(m.kind, m.text) for m in again.transcript()]
+    said = [(k, text) for k, text in kinds if k in ("question", "user")]
+    assert said == [
+        ("question", asked.text),
+        ("user", "某城市商业银行信用卡中心"),
+        ("question", sector.text),
+        ("user", sector.options[0][1]),  # …and the transcript keeps the label shown
+        ("user", "/back"),
+    ]
+    first_user = kinds.index(("user", "某城市商业银行信用卡中心"))
+    assert any(k == "echo" and "某城市商业银行信用卡中心" in text for k, text in kinds[first_user:])
+    assert kinds[0][0] == "notice", "the welcome comes first"
