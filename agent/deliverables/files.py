@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import unicodedata
 from pathlib import Path
 from types import TracebackType
@@ -40,11 +41,64 @@ def safe_filename(name: str, *, fallback: str = "project", max_bytes: int = MAX_
     return text or fallback
 
 
+STAGING_PREFIX = ".coach-staging-"
+"""Hidden staging directories in an output directory: `.coach-staging-<pid>-<random>`."""
+_STALE_AFTER_S = 3600.0
+"""Where a process cannot be checked (Windows), a staging directory this old is abandoned."""
+_LIVE: set[str] = set()
+"""Staging directories of exports running in this process (the TUI may export while another runs)."""
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether process `pid` still runs (True when it cannot be told: keep its files)."""
+    if pid == os.getpid():
+        return False  # a directory of ours not in _LIVE: a dead process's, whose pid we reuse
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _abandoned(stage: Path) -> bool:
+    """A staging directory left by a process that was killed mid-export."""
+    if os.path.realpath(stage) in _LIVE:
+        return False
+    pid_text = stage.name[len(STAGING_PREFIX) :].split("-", 1)[0]
+    if os.name == "posix" and pid_text.isdigit():
+        return not _pid_alive(int(pid_text))
+    try:
+        age = time.time() - stage.stat().st_mtime
+    except OSError:
+        return False
+    # an older version's name (no pid), or no way to check the process: go by age
+    return not pid_text.isdigit() or age > _STALE_AFTER_S
+
+
+def remove_abandoned_staging(out_dir: Path) -> list[Path]:
+    """Remove the staging directories killed exports left in `out_dir`; returns them."""
+    removed = []
+    try:
+        candidates = [p for p in out_dir.iterdir() if p.name.startswith(STAGING_PREFIX) and p.is_dir()]
+    except OSError:
+        return []
+    for stage in candidates:
+        if _abandoned(stage):
+            shutil.rmtree(stage, ignore_errors=True)
+            removed.append(stage)
+    return removed
+
+
 class StagedOutput:
     """Write files into a hidden staging directory inside `out_dir`; move them into place on success.
 
     Used as a context manager: on an exception the staging directory is removed (and `out_dir` too,
-    when this run created it), so a failed run leaves the output directory as it was.
+    when this run created it), so a failed run leaves the output directory as it was. Each file is
+    moved into place with an atomic rename, so a process killed at any point leaves every file in
+    `out_dir` complete (the previous or the new version); what a kill leaves in the hidden staging
+    directory is removed by the next export into the same directory.
     """
 
     def __init__(self, out_dir: Path) -> None:
@@ -57,7 +111,10 @@ class StagedOutput:
         if not self.out_dir.exists():
             self.out_dir.mkdir(parents=True)
             self.created = True
-        self.stage = Path(tempfile.mkdtemp(prefix=".coach-staging-", dir=self.out_dir))
+        else:
+            remove_abandoned_staging(self.out_dir)
+        self.stage = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=self.out_dir))
+        _LIVE.add(os.path.realpath(self.stage))
         return self
 
     def path(self, name: str) -> Path:
@@ -85,5 +142,6 @@ class StagedOutput:
     ) -> None:
         if self.stage is not None:
             shutil.rmtree(self.stage, ignore_errors=True)
+            _LIVE.discard(os.path.realpath(self.stage))
         if exc_type is not None and self.created:
             shutil.rmtree(self.out_dir, ignore_errors=True)
