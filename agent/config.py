@@ -1,14 +1,15 @@
 """Where state lives (COACH_HOME) and the user's settings.
 
 Settings come from, highest first: environment variables, then `COACH_HOME/config.toml`,
-then defaults. No endpoint configured means guided mode. The API key is a `SecretStr` and is
-never written back by `save_settings` unless the user typed it into the settings screen.
+then defaults. No endpoint configured means guided mode. `save_settings` writes only what the user
+changed; the API key (a `SecretStr`) only when they typed it into the settings screen and agreed.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -124,17 +125,47 @@ def load_settings() -> Settings:
         ) from exc
 
 
-def save_settings(settings: Settings) -> Path:
-    """Write settings to config.toml atomically (key included only if set in the file before or by the UI)."""
+def save_settings(settings: Settings, changed: Iterable[str], *, store_key: bool = False) -> Path:
+    """Write the fields named in `changed` into config.toml atomically, keeping the rest of the file.
+
+    Only what the user set or changed is written: defaults and values that came from the
+    environment never reach the file. The API key is written only with `store_key` (the user
+    typed it into the settings screen and agreed to keep it); otherwise a key already in the file
+    stays as it is. A field set to None is removed; one set back to its default is written only
+    when the file already names it. A file that is not valid TOML is never overwritten.
+    """
     import tomli_w
 
     path = config_path()
     ensure_home()
-    data = settings.model_dump(exclude_none=True, mode="json")
-    if settings.api_key is not None:
-        data["api_key"] = settings.api_key.get_secret_value()
+    data: dict[str, Any] = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(
+                f"{path}: not valid TOML, not overwritten / 配置文件格式错误，未覆盖",
+                hint="Fix or delete the file, then save again",
+            ) from exc
+    current = settings.model_dump(mode="json")
+    defaults = Settings().model_dump(mode="json")
+    for name in changed:
+        if name not in Settings.model_fields:
+            raise KeyError(f"no setting named {name!r}")
+        if name == "api_key":
+            if not store_key:
+                continue
+            value: Any = settings.api_key.get_secret_value() if settings.api_key else None
+        else:
+            value = current[name]
+        if value is None:
+            data.pop(name, None)
+        elif value != defaults[name] or name in data:
+            data[name] = value
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(tomli_w.dumps(data))
     os.chmod(tmp, 0o600)
     tmp.replace(path)
     return path

@@ -160,9 +160,18 @@ class CoachApp(App[int]):
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 
     def action_switch_lang(self) -> None:
-        """中文 ↔ English for the UI (the project's own language does not change)."""
-        self.set_lang("en" if self.lang == "zh" else "zh")
-        self.notify(t("interview.lang_switched", self.lang))
+        """中文 ↔ English for the UI (the project's own language does not change); kept in
+        config.toml, so the next start is in the same language."""
+        from agent.config import save_settings
+
+        lang = "en" if self.lang == "zh" else "zh"
+        self.set_lang(lang)
+        self.notify(t("interview.lang_switched", lang))
+        self.settings = self.settings.model_copy(update={"lang": lang})
+        try:
+            save_settings(self.settings, ["lang"])
+        except Exception as exc:  # the switch itself worked: say why it won't last
+            self.notify(t("settings.lang_not_saved", lang, error=str(exc)), severity="warning")
 
     def set_lang(self, lang: str) -> None:
         """Re-label the app and its screens in `lang`."""

@@ -6,17 +6,25 @@ from typing import Any
 
 from textual.message import Message
 
-from agent.snapshot import ProjectSnapshot, Turn
+from agent.snapshot import CoachMessage, ProjectSnapshot, Turn
 
 
 class TurnReady(Message):
     """The session answered: new messages and the next question."""
 
-    def __init__(self, turn: Turn, sent: str | None = None, snapshot: ProjectSnapshot | None = None) -> None:
+    def __init__(
+        self,
+        turn: Turn,
+        sent: str | None = None,
+        snapshot: ProjectSnapshot | None = None,
+        history: list[CoachMessage] | None = None,
+    ) -> None:
         super().__init__()
         self.turn = turn
         self.sent = sent
         self.snapshot = snapshot
+        self.history = history
+        """A resumed project's conversation so far (its tail is `turn.messages`)."""
 
 
 class SnapshotReady(Message):

@@ -103,8 +103,28 @@ class FakeSession:
         """The question waiting for an answer."""
         return self._turn([])
 
+    def transcript(self) -> list[CoachMessage]:
+        """The conversation so far, as the engine keeps it."""
+        return list(self.state.setdefault("transcript", []))
+
     def send(self, text: str, *, on_token: Callable[[str], None] | None = None) -> Turn:
-        """Interpret an answer or a command, like the engine."""
+        """Interpret an answer or a command, like the engine; the transcript keeps the question
+        answered, the input and the reply."""
+        q = self._question()
+        turn = self._send(text, on_token)
+        shown = text.strip()
+        if q is not None and q.options:
+            labels = dict(q.options)
+            parts = [p.strip() for p in shown.split(",")]
+            if all(p in labels for p in parts):
+                shown = "、".join(labels[p] for p in parts)
+        said = [CoachMessage(kind="user", text=shown)]
+        if q is not None and not text.strip().startswith("/"):
+            said.insert(0, CoachMessage(kind="question", text=q.text))
+        self.state.setdefault("transcript", []).extend([*said, *turn.messages])
+        return turn
+
+    def _send(self, text: str, on_token: Callable[[str], None] | None) -> Turn:
         self.state["log"].append(text)
         text = text.strip()
         if self.delay:
@@ -229,7 +249,14 @@ class FakeFactory:
         if name not in STORE:
             if not create:
                 raise InputError(f"no project named {name}")
-            STORE[name] = {"pos": 0, "answers": {}, "log": [], "lang": lang, "sector": sector}
+            STORE[name] = {
+                "pos": 0,
+                "answers": {},
+                "log": [],
+                "lang": lang,
+                "sector": sector,
+                "transcript": [CoachMessage(kind="notice", text=f"欢迎，{name}")],
+            }
         session = FakeSession(
             name=name,
             lang=STORE[name]["lang"],

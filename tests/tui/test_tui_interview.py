@@ -258,3 +258,89 @@ async def test_panels_at_80x24_open_with_f2_switch_with_arrows_and_close_with_es
         await pilot.pause()
         assert not screen.has_class("-show-panels")
         assert app.focused is screen.query_one(QuestionPanel).input
+
+
+async def test_resume_replays_the_conversation_up_to_the_current_question(
+    build, factory: FakeFactory
+) -> None:
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await create_project(pilot, "replay")
+        await answer(pilot, "2", "enter")  # choice
+        await answer(pilot, "1", " ", "2", "enter")  # multi: 1 2
+        await answer(pilot, *"80", "enter")  # number
+        await answer(pilot, "2", "enter")  # public cloud
+        await answer(pilot, "1", "enter")  # personal data: the finding
+        live = chat_text(app)
+        await pilot.press("ctrl+q")
+    app2 = build()
+    async with app2.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        replay = chat_text(app2)
+        assert question_id(app2) == "data.notes"
+        # what the lead saw before quitting, in the same order, then where they are now
+        for line in (
+            "◇ 谁会使用这个系统？",
+            "您 › 外部客户",
+            "已记录：external",
+            "您 › 检索增强（RAG）、智能体",
+            "◇ 预算（万元）是多少？",
+            "您 › 80",
+            "您 › 公有云",
+            "⚠ 敏感数据使用公有云",
+            "已恢复项目：已回答 5 题",
+        ):
+            assert line in replay, line
+        order = [replay.index(x) for x in ("外部客户", "80", "⚠ 敏感数据", "已恢复项目")]
+        assert order == sorted(order)
+        assert "更早的对话未显示" not in replay
+        # the replay reads like the live chat did
+        assert replay.count("您 ›") == live.count("您 ›") == 5
+        assert replay.count("◇ ") == live.count("◇ ") == 5
+
+
+async def test_a_long_conversation_replays_only_its_last_messages(build, factory: FakeFactory) -> None:
+    from agent.snapshot import CoachMessage
+    from tui.widgets.chat import HISTORY_SHOWN, ChatLog
+
+    session = factory.open("long", lang="zh", sector=None, settings=None, create=True)
+    session.send("1")
+    STORE["long"]["transcript"] = [
+        CoachMessage(kind="user" if i % 2 else "echo", text=f"消息 {i}") for i in range(100)
+    ]
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        replay = chat_text(app)
+        assert f"以下是最近 {HISTORY_SHOWN} 条消息" in replay
+        assert "消息 99" in replay and f"消息 {100 - HISTORY_SHOWN}" in replay
+        assert f"消息 {99 - HISTORY_SHOWN}" not in replay
+        # the hidden line, the kept messages, the resumed notice (and the welcome before them)
+        assert len(app.screen.query_one(ChatLog).children) <= HISTORY_SHOWN + 4
+
+
+async def test_lang_switch_survives_a_restart(build, factory: FakeFactory) -> None:
+    from agent.config import config_path, load_settings
+    from tui.app import make_app
+
+    app = make_app(session_factory=factory)  # settings from COACH_HOME, as `coach` starts
+    async with app.run_test(size=(80, 24)) as pilot:
+        await create_project(pilot, "lang")
+        await answer(pilot, "/", *"lang", "enter")
+        assert "Stage 1/7" in text_of(app, "#q-head")
+        await pilot.press("ctrl+q")
+    assert config_path().read_text(encoding="utf-8").strip() == 'lang = "en"'  # nothing else
+    assert load_settings().lang == "en"
+    app2 = make_app(session_factory=factory)
+    async with app2.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app2.lang == "en"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Stage 1/7" in text_of(app2, "#q-head")
+        await answer(pilot, "/", *"lang", "enter")
+    assert load_settings().lang == "zh"

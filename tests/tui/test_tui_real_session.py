@@ -114,6 +114,7 @@ async def test_real_session_quit_and_resume_with_state_intact() -> None:
         asked = question_id(app)
         answers = dict(app.screen.snapshot.answers)
         assert answers["req.sector"].value == "finance"
+        live = chat_text(app)
         await pilot.press("ctrl+q")
     app2 = _app(Engine())
     async with app2.run_test(size=(80, 24)) as pilot:
@@ -126,6 +127,12 @@ async def test_real_session_quit_and_resume_with_state_intact() -> None:
         snap = app2.screen.snapshot
         assert snap.answers.keys() == answers.keys()
         assert snap.answers["req.organisation"].raw == "某城市商业银行信用卡中心"
+        # the conversation so far is replayed as it was shown, the choice by its label
+        replay = chat_text(app2)
+        said = [line for line in live.splitlines() if line.startswith(("◇ ", "您 › ", "已记录"))]
+        assert len(said) == 6 and "您 › 金融（银行、证券、保险）" in said
+        assert [line for line in replay.splitlines() if line in said] == said
+        assert replay.index(said[-1]) < replay.index("已恢复项目")
 
 
 async def test_real_session_finding_back_and_revise() -> None:

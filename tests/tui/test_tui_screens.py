@@ -15,7 +15,7 @@ from fake_session import STORE, FakeFactory
 from helpers import create_project, settle
 from pydantic import SecretStr
 
-from agent.config import Settings, load_settings
+from agent.config import Settings, config_path, load_settings
 from tui.i18n import _strings
 from tui.screens.dialogs import ConfirmScreen, HelpScreen
 from tui.screens.picker import NewProjectScreen, PickerScreen
@@ -118,7 +118,9 @@ def models_server() -> Iterator[str]:
 
 
 async def test_settings_never_show_the_key_and_test_the_connection(build, models_server: str) -> None:
-    app = build(settings=Settings(api_key=SecretStr(KEY), base_url=models_server, model="tiny-model"))
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text(f'api_key = "{KEY}"\nbase_url = "{models_server}"\nmodel = "tiny-model"\n')
+    app = build(settings=load_settings())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("f4")
@@ -137,6 +139,67 @@ async def test_settings_never_show_the_key_and_test_the_connection(build, models
         await settle(pilot)
     saved = load_settings()
     assert saved.base_url == models_server and saved.api_key and saved.api_key.get_secret_value() == KEY
+
+
+async def test_settings_save_only_what_was_changed(
+    build, models_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", models_server)  # from the environment: stays there
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text('model = "tiny-model"\ntoken_budget = 5000\n')
+    app = build(settings=load_settings())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await pilot.pause()
+        app.screen.query_one("#set-theme").value = "light"
+        await pilot.click("#save")
+        await settle(pilot)
+    text = config_path().read_text()
+    assert text.splitlines() == ['model = "tiny-model"', "token_budget = 5000", 'theme = "light"']
+
+
+async def test_a_typed_key_is_saved_only_when_the_lead_agrees(build) -> None:
+    import stat
+
+    for agree in (False, True):
+        app = build(settings=load_settings())
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("f4")
+            await pilot.pause()
+            screen = app.screen
+            screen.query_one("#set-key").value = KEY
+            screen.query_one("#set-model").value = "tiny-model"
+            if agree:
+                screen.query_one("#set-store-key").value = True
+            await pilot.click("#save")
+            await settle(pilot)
+            # either way the key works for this run
+            assert app.settings.api_key and app.settings.api_key.get_secret_value() == KEY
+        saved = load_settings()
+        assert saved.model == "tiny-model"
+        if agree:
+            assert saved.api_key and saved.api_key.get_secret_value() == KEY
+            assert stat.S_IMODE(config_path().stat().st_mode) == 0o600
+        else:
+            assert saved.api_key is None and KEY not in config_path().read_text()
+
+
+async def test_lang_switch_never_overwrites_a_broken_config(build) -> None:
+    from tui.app import make_app
+
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text("model = [unclosed\n")
+    app = make_app(session_factory=FakeFactory())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")  # the 'settings could not be read' dialog
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert app.lang == "en"
+        assert any("not saved" in n.message for n in app._notifications)
+    assert config_path().read_text() == "model = [unclosed\n"
 
 
 async def test_failed_connection_is_reported_without_the_key(build) -> None:

@@ -28,7 +28,7 @@ from tui.messages import (
     TurnReady,
 )
 from tui.screens.panels import PanelsScreen
-from tui.widgets.chat import ChatLog
+from tui.widgets.chat import HISTORY_SHOWN, ChatLog
 from tui.widgets.docs import MarkdownView
 from tui.widgets.findings import FindingsPanel
 from tui.widgets.question import QuestionPanel
@@ -156,6 +156,10 @@ class InterviewScreen(PanelsScreen):
             self.session = session
             turn = session.current()
             snapshot = session.snapshot()
+            history = None
+            transcript = getattr(session, "transcript", None)
+            if not self.create and callable(transcript):
+                history = list(transcript())
             if snapshot.mode == "llm":
                 warm_up = getattr(self.app.session_factory, "warm_up", None)
                 if callable(warm_up):
@@ -164,7 +168,7 @@ class InterviewScreen(PanelsScreen):
         except Exception as exc:
             self.post_message(TurnFailed(exc, None))
             return
-        self.post_message(TurnReady(turn, snapshot=snapshot))
+        self.post_message(TurnReady(turn, snapshot=snapshot, history=history))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="session")
     def _send(self, text: str) -> None:
@@ -192,7 +196,11 @@ class InterviewScreen(PanelsScreen):
         self._set_busy(True)
         self._pending = text
         self._render_status()
-        self.run_worker(self.query_one(ChatLog).add_user(t("interview.you", self.lang), display or text))
+        question = self.turn.question if self.turn is not None else None
+        asked = question.text if question is not None and not text.startswith("/") else None
+        self.run_worker(
+            self.query_one(ChatLog).add_user(t("interview.you", self.lang), display or text, asked)
+        )
         self._send(text)
 
     # --- results ----------------------------------------------------------------------------
@@ -217,9 +225,17 @@ class InterviewScreen(PanelsScreen):
         self._set_busy(False)
         self._pending = None
         cited: list[Citation] = []
-        for message in turn.messages:
-            await chat.add_message(message)
-            cited += message.citations
+        if event.history:
+            # the turn's messages are the tail of the conversation: replayed with it
+            shown = event.history[-HISTORY_SHOWN:]
+            hidden = None
+            if len(shown) < len(event.history):
+                hidden = t("interview.history_hidden", self.lang, n=len(shown))
+            await chat.add_history(shown, t("interview.you", self.lang), hidden)
+        else:
+            for message in turn.messages:
+                await chat.add_message(message)
+                cited += message.citations
         if event.sent is not None:
             self.last_citations = cited
             await self._render_sources()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import SecretStr
@@ -11,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from agent.config import Settings
 from tui.i18n import t
@@ -82,6 +81,7 @@ class SettingsScreen(ModalScreen[Settings | None]):
                     else t("settings.key_unset", lang),
                     id="set-key",
                 )
+                yield Checkbox(t("settings.store_key", lang), False, id="set-store-key")
                 with Horizontal(classes="row"):
                     with Vertical():
                         yield Label(t("settings.lang", lang))
@@ -150,15 +150,23 @@ class SettingsScreen(ModalScreen[Settings | None]):
         from agent.config import save_settings
 
         settings = self.edited()
-        to_save = settings
-        env_key = os.environ.get("OPENAI_API_KEY")
-        if settings.api_key and env_key and settings.api_key.get_secret_value() == env_key:
-            # A key from the environment stays there: never copy it into the config file.
-            to_save = settings.model_copy(update={"api_key": None})
+        # only what was changed on this screen is written: not the defaults, not values that
+        # came from the environment; the key only when typed here and the box is ticked
+        changed = [
+            name
+            for name in ("base_url", "model", "lang", "theme")
+            if getattr(settings, name) != getattr(self.settings, name)
+        ]
+        typed_key = bool(self.query_one("#set-key", Input).value.strip())
+        store_key = typed_key and self.query_one("#set-store-key", Checkbox).value
+        if store_key:
+            changed.append("api_key")
         try:
-            save_settings(to_save)
+            save_settings(settings, changed, store_key=store_key)
         except Exception as exc:
             self.app.show_error(t("settings.save_failed", self.lang), exc)
             return
         self.notify(t("settings.saved", settings.lang))
+        if typed_key and not store_key:
+            self.notify(t("settings.key_session_only", settings.lang))
         self.dismiss(settings)

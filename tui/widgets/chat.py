@@ -15,6 +15,9 @@ from agent.types import Citation
 MAX_MESSAGES = 200
 """Older messages are dropped from the screen (they stay in the session)."""
 
+HISTORY_SHOWN = 40
+"""Messages of a resumed project's conversation replayed on opening (the most recent ones)."""
+
 
 def cite_line(citations: list[Citation]) -> str:
     """A compact source line under a message: `[1] source · section`."""
@@ -48,16 +51,45 @@ class ChatLog(VerticalScroll):
 
     async def add_message(self, message: CoachMessage) -> None:
         """Append one coach message (Markdown, with its citations)."""
+        await self._mount(self._message_widget(message))
+
+    def _message_widget(self, message: CoachMessage) -> Static:
         text = message.text
         if message.citations:
             text += "\n\n" + cite_line(message.citations)
         # One Static with a Rich Markdown renderable: far cheaper to mount than a Markdown
         # widget (one child per block), which matters once the conversation is long.
-        await self._mount(MarkdownStatic(text, classes=f"msg msg-{message.kind}"))
+        return MarkdownStatic(text, classes=f"msg msg-{message.kind}")
 
-    async def add_user(self, label: str, text: str) -> None:
-        """Echo what the user sent."""
-        await self._mount(Static(Text.assemble((label, "bold"), " › ", text), classes="msg msg-user"))
+    async def add_user(self, label: str, text: str, question: str | None = None) -> None:
+        """Echo what the user sent, after the question it answers (when there is one)."""
+        widgets = [self._question_widget(question)] if question else []
+        widgets.append(self._user_widget(label, text))
+        await self._mount(*widgets)
+
+    @staticmethod
+    def _user_widget(label: str, text: str) -> Static:
+        return Static(Text.assemble((label, "bold"), " › ", text), classes="msg msg-user")
+
+    @staticmethod
+    def _question_widget(text: str) -> Static:
+        return Static(Text.assemble("◇ ", text), classes="msg msg-question")
+
+    async def add_history(self, messages: list[CoachMessage], you: str, hidden: str | None) -> None:
+        """Replay a resumed project's conversation in one mount: `hidden` heads it when older
+        messages are left out."""
+        widgets: list[Static] = []
+        if hidden:
+            widgets.append(Static(hidden, classes="msg msg-hidden", markup=False))
+        for message in messages:
+            if message.kind == "user":
+                widgets.append(self._user_widget(you, message.text))
+            elif message.kind == "question":
+                widgets.append(self._question_widget(message.text))
+            else:
+                widgets.append(self._message_widget(message))
+        if widgets:
+            await self._mount(*widgets)
 
     async def add_notice(self, text: str, *, error: bool = False) -> None:
         """A one-line notice (model fallback, failures)."""
@@ -83,8 +115,8 @@ class ChatLog(VerticalScroll):
         self._stream_text = ""
         return True
 
-    async def _mount(self, widget: Static) -> None:
-        await self.mount(widget)
+    async def _mount(self, *widgets: Static) -> None:
+        await self.mount_all(widgets)
         extra = len(self.children) - MAX_MESSAGES
         if extra > 0:
             await self.remove_children(list(self.children)[:extra])
