@@ -12,10 +12,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agent import conditions
+from agent.datafiles import load_yaml
 from agent.fieldtypes import field_spec
 from agent.profile import Profile
 from agent.snapshot import AnswerRecord, QuestionView
@@ -245,7 +245,7 @@ def load_bank(directory: Path = QUESTIONS_DIR) -> QuestionBank:
         if not path.exists():
             continue
         where = f"{path.parent.name}/{path.name}"
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        for item in load_yaml(path) or []:
             try:
                 q = Question.model_validate({"stage": stage.value, **item})
             except ValidationError as exc:

@@ -20,10 +20,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent import conditions
+from agent.datafiles import load_yaml
 from agent.profile import Profile
 from agent.questions import QuestionBank, load_bank
 from agent.snapshot import AnswerRecord, ExitCriterion
@@ -59,7 +59,7 @@ class CriteriaPack(BaseModel):
 @cache
 def load_criteria(path: Path = CRITERIA_FILE) -> CriteriaPack:
     """The exit-criteria pack, validated (every condition; every stage and phase present)."""
-    pack = CriteriaPack.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    pack = CriteriaPack.model_validate(load_yaml(path))
     for group in (pack.stages, pack.phases):
         for key, items in group.items():
             for c in items:

@@ -15,11 +15,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agent import conditions
 from agent.answers import Provenance, build_profile_with_provenance
+from agent.datafiles import load_yaml
 from agent.describe import answer_summary, value_text
 from agent.profile import Profile
 from agent.questions import QuestionBank, load_bank
@@ -53,7 +53,7 @@ def load_recommendations(path: Path = RECS_FILE) -> tuple[RecommendationRule, ..
     from agent.fieldtypes import field_specs
 
     out: list[RecommendationRule] = []
-    for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+    for item in load_yaml(path) or []:
         where = f"{path.name}: recommendation {item.get('id', '?')}"
         try:
             rec = RecommendationRule.model_validate(item)

@@ -11,11 +11,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agent import conditions
 from agent.answers import Provenance, build_profile_with_provenance, unknown_fields
+from agent.datafiles import load_yaml
 from agent.profile import Profile
 from agent.questions import QuestionBank, load_bank
 from agent.snapshot import AnswerRecord
@@ -65,7 +65,7 @@ def load_rules(path: Path = RULES_FILE) -> tuple[Rule, ...]:
     """The rule pack, validated (shape, ids, conditions); RuleError names file and rule."""
     rules: list[Rule] = []
     seen: set[str] = set()
-    for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+    for item in load_yaml(path) or []:
         where = f"{path.name}: rule {item.get('id', '?')}"
         try:
             rule = Rule.model_validate(item)

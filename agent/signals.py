@@ -15,8 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from agent.datafiles import load_yaml
 from agent.fieldtypes import field_spec
 
 SIGNALS_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "signals.yaml"
@@ -85,7 +84,7 @@ def _pattern(phrase: str) -> re.Pattern[str]:
 def load_signals(path: Path = SIGNALS_FILE) -> tuple[_Entry, ...]:
     """The signal table, validated against the Profile (unknown field → ValueError naming it)."""
     entries: list[_Entry] = []
-    for i, item in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or []):
+    for i, item in enumerate(load_yaml(path) or []):
         where = f"{path.name} entry {i + 1} ({item.get('field')})"
         try:
             spec = field_spec(item["field"])

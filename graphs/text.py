@@ -6,8 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from agent.datafiles import load_yaml
 from agent.types import STAGE_TITLES, Lang, Stage
 
 STRINGS_FILE = Path(__file__).parent / "strings.yaml"
@@ -15,7 +14,7 @@ STRINGS_FILE = Path(__file__).parent / "strings.yaml"
 
 @cache
 def _strings() -> dict[str, dict[str, Any]]:
-    data: dict[str, dict[str, Any]] = yaml.safe_load(STRINGS_FILE.read_text(encoding="utf-8"))
+    data: dict[str, dict[str, Any]] = load_yaml(STRINGS_FILE)
     return data
 
 

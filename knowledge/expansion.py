@@ -11,7 +11,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-import yaml
+from agent.datafiles import load_yaml
 
 GLOSSARY = Path(__file__).parent / "glossary.yaml"
 
@@ -19,7 +19,7 @@ GLOSSARY = Path(__file__).parent / "glossary.yaml"
 @cache
 def _entries() -> tuple[tuple[tuple[str, ...], tuple[str, ...], re.Pattern[str] | None], ...]:
     out = []
-    for item in yaml.safe_load(GLOSSARY.read_text(encoding="utf-8")) or []:
+    for item in load_yaml(GLOSSARY) or []:
         terms = tuple(str(t) for t in item.get("terms", []))
         variants = [str(v).lower() for v in (item.get("zh") or []) + (item.get("en") or [])]
         # Chinese variants match as substrings; ASCII ones as whole words ("erp" not in "enterprise")

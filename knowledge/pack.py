@@ -9,8 +9,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from agent.datafiles import load_yaml
 from agent.types import Citation, Passage
 
 PACK_DIR = Path(__file__).parent / "pack"
@@ -21,7 +20,7 @@ def load_pack() -> tuple[Passage, ...]:
     """Every passage of the built-in pack, in file then list order."""
     passages: list[Passage] = []
     for path in sorted(PACK_DIR.glob("*.yaml")):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        for item in load_yaml(path) or []:
             passages.append(Passage.model_validate({**item, "kb": "builtin"}))
     return tuple(passages)
 

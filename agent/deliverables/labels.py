@@ -6,15 +6,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from agent.datafiles import load_yaml as load_yaml  # re-exported: registry, scorecard
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "knowledge" / "templates"
-
-
-def load_yaml(path: Path) -> Any:
-    """Parse a trusted data file with libyaml when available (several times faster)."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
 
 
 @cache

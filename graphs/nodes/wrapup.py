@@ -7,10 +7,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from langgraph.runtime import Runtime
 from langgraph.types import Command
 
+from agent.datafiles import load_yaml
 from agent.llm import ModelHelper
 from agent.snapshot import CoachMessage, ProjectSnapshot
 from agent.types import PHASE_TITLES, Stage
@@ -26,7 +26,7 @@ NARRATIVES_FILE = Path(__file__).resolve().parent.parent.parent / "prompts" / "n
 @cache
 def narrative_sections() -> tuple[tuple[str, tuple[Stage, ...]], ...]:
     """(section id, stages) of the narratives drafted at wrap-up."""
-    items = yaml.safe_load(NARRATIVES_FILE.read_text(encoding="utf-8")) or []
+    items = load_yaml(NARRATIVES_FILE) or []
     return tuple((str(i["id"]), tuple(Stage(s) for s in i["stages"])) for i in items)
 
 
@@ -70,7 +70,7 @@ def draft_narratives(helper: ModelHelper, snapshot: ProjectSnapshot, state: Coac
         if not helper.budget_left():
             break
         passages = [p for p in snapshot.passages.values() if set(p.stages) & set(stages)][:4]
-        text = helper.draft_narrative(section_id, snapshot, passages)
+        text = helper.draft_narrative(section_id, snapshot, passages, stages=stages)
         if text is None:
             break  # the endpoint is failing: don't try every section
         out[section_id] = text
