@@ -75,6 +75,10 @@ class Settings(BaseModel):
     """Retries (with back-off) of a failed model call before falling back to guided behaviour."""
     token_budget: int = 200_000
     """Tokens a session may spend in LLM mode before the coach stops calling the model."""
+    context_tokens: int = Field(default=4096, ge=2048, le=1_048_576)
+    """Context window of the chat model, in tokens (env COACH_CONTEXT_TOKENS): every prompt is cut
+    to fit it with room for the reply. 4096 suits Ollama and llama.cpp defaults; raise it for a
+    server with a larger context (more passages and fields are then sent)."""
     keys: dict[str, str] = Field(default_factory=dict)
     """Key remapping for the TUI: binding id -> key (e.g. {"export": "ctrl+e"})."""
 
@@ -95,6 +99,7 @@ _ENV = {
     "embedding_model": "COACH_EMBEDDING_MODEL",
     "embedding_base_url": "COACH_EMBEDDING_BASE_URL",
     "lang": "COACH_LANG",
+    "context_tokens": "COACH_CONTEXT_TOKENS",
 }
 
 

@@ -22,14 +22,24 @@ from pydantic import BaseModel, Field, ValidationError, create_model
 
 from agent.config import Settings
 from agent.snapshot import ProjectSnapshot, Usage
-from agent.types import Citation, Lang, Passage
+from agent.types import Citation, Lang, Passage, Stage
+from prompts.fit import (
+    REPLY_TOKENS,
+    clip,
+    clip_value,
+    fit_tokens,
+    joined,
+    prompt_budget,
+    scaled,
+    trim_passages,
+)
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
 PLACEHOLDER_KEY = "sk-no-key-required"
 """Sent to local servers (vLLM, Ollama, llama.cpp) that need no key; the client insists on one."""
-MAX_OUTPUT_TOKENS = 800
+MAX_OUTPUT_TOKENS = REPLY_TOKENS
 """Cap on one reply: an extraction, an answer or a paragraph never needs more, and a small local
 model that rambles would otherwise hold the turn (and the budget) for minutes."""
 BACKOFF_BASE_S = 0.5
@@ -101,9 +111,19 @@ class ModelFailure(Exception):
         self.status = status
 
     @property
+    def context_overflow(self) -> bool:
+        """The server refused a prompt longer than its context (llama.cpp, vLLM, Ollama wording)."""
+        return self.status in (400, 413, 422) and bool(_OVERFLOW.search(str(self)))
+
+    @property
     def tools_unsupported(self) -> bool:
         """The endpoint refused the request itself (e.g. a server without tool calling)."""
+        if self.context_overflow:
+            return False
         return self.status in (400, 404, 422, 501) or "tool" in str(self).lower()
+
+
+_OVERFLOW = re.compile(r"context|too long|too many tokens|exceed", re.IGNORECASE)
 
 
 def _retry_after(exc: BaseException) -> float | None:
@@ -178,6 +198,37 @@ class ModelHelper:
         self.usage.failures += 1
         self.notice = scrub(reason, self.settings)
 
+    def _unavailable(self, exc: ModelFailure) -> None:
+        if exc.context_overflow:
+            self._fail(
+                f"the prompt exceeds the server's context ({exc}); set context_tokens to the "
+                f"server's context size (now {self.settings.context_tokens}) / 提示超出服务器上下文，"
+                "请将 context_tokens 设为服务器的上下文大小"
+            )
+        else:
+            self._fail(f"model unavailable ({exc}) / 模型不可用")
+
+    # ---- prompt size ------------------------------------------------------------------------
+    @property
+    def prompt_budget(self) -> int:
+        """Tokens (by `fit_tokens`) one request may take: the context minus room for the reply."""
+        return prompt_budget(self.settings.context_tokens)
+
+    def request_tokens(self, prompt: str, lang: Lang, schema: type[BaseModel] | None = None) -> int:
+        """`fit_tokens` of everything a request puts in the context: system prompt, prompt, tool."""
+        from prompts import render_prompt
+
+        total = fit_tokens(render_prompt("system", language=LANGUAGE_NAMES[lang]) + "\n" + prompt)
+        if schema is not None:
+            total += _tool_tokens(schema)
+        return total
+
+    def extraction_tokens(
+        self, prompt: str, lang: Lang, main_annotation: Any, other_fields: dict[str, Any]
+    ) -> int:
+        """`request_tokens` of an extraction, with the tool schema it would send."""
+        return self.request_tokens(prompt, lang, _answer_schema(main_annotation, other_fields))
+
     def _count(self, message: Any, prompt_text: str) -> None:
         self.usage.calls += 1
         meta = getattr(message, "usage_metadata", None) or {}
@@ -244,7 +295,7 @@ class ModelHelper:
         try:
             raw_obj = self._structured(schema, messages, prompt)
         except ModelFailure as exc:
-            self._fail(f"model unavailable ({exc}) / 模型不可用")
+            self._unavailable(exc)
             return None
         if raw_obj is None:
             self._fail("model reply unusable / 模型回复无法解析")
@@ -312,23 +363,24 @@ class ModelHelper:
         return self._text(self._messages(lang, prompt), prompt, None)
 
     def draft_narrative(
-        self, section_id: str, snapshot: ProjectSnapshot, passages: Sequence[Passage], max_words: int = 120
+        self,
+        section_id: str,
+        snapshot: ProjectSnapshot,
+        passages: Sequence[Passage],
+        max_words: int = 120,
+        stages: Sequence[Stage] = (),
     ) -> str | None:
-        """One paragraph for `<deliverable>.<section>`, from the profile, findings and passages only."""
-        from prompts import fence, fence_passages, render_prompt
+        """One paragraph for `<deliverable>.<section>`, from the profile, findings and passages only.
 
-        deliverable, _, section = section_id.partition(".")
-        profile = snapshot.profile.model_dump(mode="json", exclude_none=True)
-        findings = [{"title": f.title, "severity": f.severity, "advice": f.advice} for f in snapshot.findings]
-        prompt = render_prompt(
-            "draft_narrative",
-            section=section,
-            deliverable=deliverable,
-            language=LANGUAGE_NAMES[snapshot.lang],
+        Only the section's inputs are sent (`narrative_prompt`), cut to the prompt budget."""
+        prompt = narrative_prompt(
+            section_id,
+            snapshot,
+            passages,
             max_words=max_words,
-            profile=fence("profile", json.dumps(profile, ensure_ascii=False)),
-            findings=fence("findings", json.dumps(findings, ensure_ascii=False)),
-            passages=fence_passages(passages),
+            stages=stages,
+            context_tokens=self.settings.context_tokens,
+            fits=lambda text: self.request_tokens(text, snapshot.lang) <= self.prompt_budget,
         )
         return self.draft(prompt=prompt, lang=snapshot.lang)
 
@@ -340,7 +392,7 @@ class ModelHelper:
             else:
                 text = self._stream(messages, prompt, on_token)
         except ModelFailure as exc:
-            self._fail(f"model unavailable ({exc}) / 模型不可用")
+            self._unavailable(exc)
             return None
         text = text.strip()
         if not text:
@@ -375,6 +427,94 @@ class ModelHelper:
         raise ModelFailure("no reply")  # pragma: no cover - loop always returns or raises
 
 
+NARRATIVE_PASSAGES = 3
+NARRATIVE_PASSAGE_TOKENS = 160
+NARRATIVE_FINDINGS = 5
+NARRATIVE_PROFILE_TOKENS = 700
+NARRATIVE_VALUE_TOKENS = 60
+"""Sizes of a narrative prompt's inputs at a 4,096-token context (scaled up for larger ones)."""
+
+
+def narrative_prompt(
+    section_id: str,
+    snapshot: ProjectSnapshot,
+    passages: Sequence[Passage],
+    *,
+    max_words: int = 120,
+    stages: Sequence[Stage] = (),
+    context_tokens: int = 4096,
+    fits: Callable[[str], bool] = lambda _text: True,
+) -> str:
+    """The `draft_narrative` prompt for one section: the project and the profile sections of its
+    `stages` (every section when none given), their findings (the most severe first, plus any
+    high-severity one), and at most a few passages trimmed to their most relevant sentences;
+    everything halved until `fits(prompt)`."""
+    from prompts import fence, fence_passages, render_prompt
+
+    deliverable, _, section = section_id.partition(".")
+    wanted = {"project", *(s.value for s in stages)}
+    dumped = snapshot.profile.model_dump(mode="json", exclude_none=True)
+    profile = {k: v for k, v in dumped.items() if not stages or k in wanted}
+    severity = {"high": 0, "medium": 1, "low": 2}
+    findings = sorted(
+        (f for f in snapshot.findings if not stages or f.stage in stages or f.severity == "high"),
+        key=lambda f: (severity.get(f.severity, 9), f.stage.value),
+    )
+    query = f"{section} {deliverable} " + joined(
+        v for part in profile.values() if isinstance(part, dict) for v in part.values()
+    )
+    scale = 1.0
+    prompt = ""
+    for _ in range(6):
+        value_tokens = max(12, int(scaled(NARRATIVE_VALUE_TOKENS, context_tokens) * scale))
+        compact = {
+            part: {k: clip_value(v, value_tokens) for k, v in fields.items() if v not in ([], "")}
+            for part, fields in profile.items()
+            if isinstance(fields, dict)
+        }
+        profile_text = clip(
+            json.dumps(compact, ensure_ascii=False),
+            max(100, int(scaled(NARRATIVE_PROFILE_TOKENS, context_tokens) * scale)),
+        )
+        n_findings = max(1, int(scaled(NARRATIVE_FINDINGS, context_tokens) * scale))
+        items = [
+            {"title": f.title, "severity": f.severity, "advice": clip(f.advice, value_tokens * 2)}
+            for f in findings[:n_findings]
+        ]
+        sent = trim_passages(
+            passages,
+            query,
+            k=max(1, int(scaled(NARRATIVE_PASSAGES, context_tokens) * min(1.0, scale * 1.5))),
+            tokens_each=max(40, int(scaled(NARRATIVE_PASSAGE_TOKENS, context_tokens) * scale)),
+        )
+        prompt = render_prompt(
+            "draft_narrative",
+            section=section,
+            deliverable=deliverable,
+            language=LANGUAGE_NAMES[snapshot.lang],
+            max_words=max_words,
+            profile=fence("profile", profile_text),
+            findings=fence("findings", json.dumps(items, ensure_ascii=False)),
+            passages=fence_passages(sent),
+        )
+        if fits(prompt):
+            break
+        scale /= 2
+    return prompt
+
+
+def _tool_tokens(schema: type[BaseModel]) -> int:
+    """`fit_tokens` of the tool definition sent for `schema` (cached per schema)."""
+    cached = _TOOL_TOKENS.get(schema)
+    if cached is None:
+        from langchain_core.utils.function_calling import convert_to_openai_tool
+
+        cached = fit_tokens("\n" + json.dumps([convert_to_openai_tool(schema)], ensure_ascii=False))
+        _TOOL_TOKENS[schema] = cached
+    return cached
+
+
+_TOOL_TOKENS: dict[type[BaseModel], int] = {}
 _RUNNABLES: dict[tuple[int, type[BaseModel]], tuple[Any, Any]] = {}
 _SCHEMAS: dict[tuple[str, tuple[tuple[str, str], ...]], type[BaseModel]] = {}
 _NO_TOOLS: dict[int, Any] = {}
