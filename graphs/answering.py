@@ -23,9 +23,18 @@ from agent.questions import Question
 from agent.snapshot import AnswerRecord
 from agent.types import Evidence, Finding, Lang
 from prompts import fence, render_prompt
+from prompts.fit import clip, clip_value, fit_tokens, scaled
 
 CROSS_STAGE_FIELDS = ("project.sector", "data.personal_data", "selection.deployment")
 """Fields worth catching from any stage's free text (they drive the privacy and deployment advice)."""
+EXTRACT_FIELDS = 6
+"""Other fields an extraction may fill at a 4,096-token context (scaled up for larger ones): each
+adds its JSON schema to the tool, the largest part of an extraction prompt."""
+KNOWN_VALUE_TOKENS = 40
+KNOWN_TOKENS = 300
+ANSWER_TOKENS = 600
+"""At a 4,096-token context: each known value shown to the model, all of them, and the user's
+answer (scaled up for larger contexts)."""
 
 
 @dataclass
@@ -95,11 +104,56 @@ def wants_model(q: Question, outcome: Outcome) -> bool:
     return outcome.record.status == "answered" and q.type == "text"
 
 
-def other_fields(q: Question, stage_questions: list[Question]) -> dict[str, Any]:
-    """Fields the model may fill besides the question's own: the stage's, plus a few cross-stage ones."""
-    paths = [x.field for x in stage_questions if x.field != q.field]
-    paths += [p for p in CROSS_STAGE_FIELDS if p != q.field and p not in paths]
+def other_fields(
+    q: Question,
+    stage_questions: list[Question],
+    profile: Profile | None = None,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """Fields the model may fill besides the question's own: a few cross-stage ones and the stage's.
+
+    The cross-stage fields come first, always (the user's own words beat a value inferred from the
+    sector); then the stage's questions after this one (the answer often runs ahead), then those
+    before it, and with a `profile` only those still unknown; `limit` caps the number."""
+    ids = [x.field for x in stage_questions]
+    at = ids.index(q.field) if q.field in ids else len(ids)
+    paths = [p for p in CROSS_STAGE_FIELDS if p != q.field]
+    paths += [
+        p
+        for p in ids[at + 1 :] + ids[:at]
+        if p != q.field and p not in paths and (profile is None or _unknown(profile, p))
+    ]
+    if limit is not None:
+        paths = paths[:limit]
     return {p: annotation(p) for p in paths}
+
+
+def _unknown(profile: Profile, path: str) -> bool:
+    try:
+        value = profile.get(path)
+    except (AttributeError, KeyError, ValueError):
+        return True
+    return value is None or value == [] or value == ""
+
+
+def known_values(profile: Profile, paths: list[str], tokens: int, total: int | None = None) -> dict[str, Any]:
+    """The known values of `paths` (dotted), in that order, strings clipped to about `tokens`
+    each, stopping before the whole would pass `total` tokens."""
+    dumped = profile.model_dump(mode="json")
+    out: dict[str, Any] = {}
+    used = 0
+    for path in paths:
+        section, _, name = path.partition(".")
+        value = (dumped.get(section) or {}).get(name)
+        if value is None or value == [] or value == "":
+            continue
+        value = clip_value(value, tokens)
+        cost = fit_tokens(json.dumps({path: value}, ensure_ascii=False))
+        if total is not None and used + cost > total:
+            break
+        out[path] = value
+        used += cost
+    return out
 
 
 def extract_prompt(
@@ -110,11 +164,20 @@ def extract_prompt(
     *,
     follow_up: str | None = None,
     tool: str = "record_answer",
+    known_paths: list[str] | None = None,
+    value_tokens: int = KNOWN_VALUE_TOKENS,
+    known_tokens: int = KNOWN_TOKENS,
+    answer_tokens: int = ANSWER_TOKENS,
 ) -> str:
-    """The filled `extract` (or `follow_up`) prompt for this answer."""
+    """The filled `extract` (or `follow_up`) prompt for this answer.
+
+    The profile part holds only the known values of `known_paths` (default: the question's own
+    field and the cross-stage fields), clipped; the answer is clipped to `answer_tokens` (the
+    record keeps it whole)."""
     text, _help = q.wording(lang, profile)
     options = ", ".join(f"{o.value} ({o.zh}/{o.en})" for o in q.options)
-    known = {k: v for k, v in profile.model_dump(mode="json", exclude_none=True).items() if v}
+    paths = known_paths if known_paths is not None else [q.field, *CROSS_STAGE_FIELDS]
+    known = known_values(profile, list(dict.fromkeys(paths)), value_tokens, known_tokens)
     values: dict[str, Any] = {
         "stage": q.stage.value,
         "field": q.field,
@@ -122,12 +185,12 @@ def extract_prompt(
         "options_note": f", options: {options}" if options else "",
         "question": fence("question", text),
         "profile": fence("profile", json.dumps(known, ensure_ascii=False)),
-        "answer": fence("answer", raw),
+        "answer": fence("answer", clip(raw, answer_tokens)),
         "language": "Simplified Chinese" if lang == "zh" else "English",
         "tool": tool,
     }
     if follow_up is not None:
-        values["follow_up"] = fence("follow_up", follow_up)
+        values["follow_up"] = fence("follow_up", clip(follow_up, answer_tokens // 2))
         return render_prompt("follow_up", **values)
     return render_prompt("extract", **values)
 
@@ -144,18 +207,66 @@ def with_model(
     follow_up: str | None = None,
 ) -> Outcome:
     """Improve the guided outcome with the model's extraction; the guided outcome when it fails."""
-    prompt = extract_prompt(q, raw, lang, profile, follow_up=follow_up)
+    prompt, fields = fitted_extraction(q, raw, lang, profile, helper, stage_questions, follow_up=follow_up)
     ex = helper.extract(
         prompt=prompt,
         lang=lang,
         main_field=q.field,
         main_annotation=annotation(q.field),
-        other_fields=other_fields(q, stage_questions),
+        other_fields=fields,
         validate=lambda path, value: fits(q if path == q.field else None, path, value),
     )
     if ex is None:
         return base
     return merge(q, raw, base, ex, follow_up=follow_up is not None)
+
+
+def fitted_extraction(
+    q: Question,
+    raw: str,
+    lang: Lang,
+    profile: Profile,
+    helper: ModelHelper,
+    stage_questions: list[Question],
+    *,
+    follow_up: str | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """The extraction prompt and the other fields its tool offers, within the prompt budget.
+
+    Only fields still unknown are offered (a few, more on a larger context) and only the known
+    values of the stage's and the cross-stage fields are shown, clipped; both shrink until the
+    request (system prompt, prompt and tool schema) fits `helper.prompt_budget`."""
+    context = helper.settings.context_tokens
+    limit = scaled(EXTRACT_FIELDS, context)
+    value_tokens = scaled(KNOWN_VALUE_TOKENS, context)
+    known_tokens = scaled(KNOWN_TOKENS, context)
+    answer_tokens = scaled(ANSWER_TOKENS, context)
+    stage_paths = [x.field for x in stage_questions]
+    known_paths = [q.field, *CROSS_STAGE_FIELDS, *stage_paths]
+    main = annotation(q.field)
+    while True:
+        fields = other_fields(q, stage_questions, profile, limit)
+        prompt = extract_prompt(
+            q,
+            raw,
+            lang,
+            profile,
+            follow_up=follow_up,
+            known_paths=known_paths,
+            value_tokens=value_tokens,
+            known_tokens=known_tokens,
+            answer_tokens=answer_tokens,
+        )
+        if helper.extraction_tokens(prompt, lang, main, fields) <= helper.prompt_budget:
+            return prompt, fields
+        if limit > 0:
+            limit //= 2
+        elif len(known_paths) > 1:
+            known_paths = [q.field]
+        elif answer_tokens > 60:
+            answer_tokens //= 2
+        else:
+            return prompt, fields  # as small as it gets
 
 
 def merge(q: Question, raw: str, base: Outcome, ex: Extraction, *, follow_up: bool) -> Outcome:
