@@ -7,7 +7,7 @@ back to the guided answer with a one-line notice.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from agent.errors import CoachError
 from agent.llm import ModelHelper, citation_for
@@ -16,12 +16,18 @@ from agent.types import Lang, Passage, Stage
 from graphs.context import Retriever
 from graphs.text import t
 from prompts import fence, fence_passages, render_prompt
+from prompts.fit import clip, scaled, trim_passages
 
 TOP_K = 4
 QUOTED = 2
 """Passages quoted in a guided answer."""
 QUOTE_CHARS = 220
 MAX_WORDS = 180
+SENT_PASSAGES = 3
+PASSAGE_TOKENS = 300
+QUERY_TOKENS = 300
+"""At a 4,096-token context: passages sent to the model, each cut to its most relevant sentences
+within PASSAGE_TOKENS, and the user's question cut to QUERY_TOKENS (scaled up for larger contexts)."""
 
 
 def search(retriever: Retriever | None, query: str, stage: Stage) -> tuple[list[Passage], str | None]:
@@ -89,19 +95,55 @@ def answer(
     passages, error = search(retriever, query, stage)
     notice = t("kb_unavailable", lang, error=error) if error else None
     if helper is not None and passages and helper.budget_left():
-        prompt = render_prompt(
-            "answer_question",
-            stage=stage.value,
-            question=fence("question", query),
-            passages=fence_passages(passages),
-            max_words=MAX_WORDS,
-            language="Simplified Chinese" if lang == "zh" else "English",
+        prompt, sent = ask_prompt(
+            query,
+            passages,
+            stage=stage,
+            lang=lang,
+            context_tokens=helper.settings.context_tokens,
+            fits=lambda text: helper.request_tokens(text, lang) <= helper.prompt_budget,
         )
-        result = helper.answer(prompt=prompt, lang=lang, passages=passages, on_token=on_token)  # type: ignore[arg-type]
+        result = helper.answer(prompt=prompt, lang=lang, passages=sent, on_token=on_token)  # type: ignore[arg-type]
         if result is not None:
             text, citations = result
             if not citations:
-                citations = [citation_for(p) for p in passages[:QUOTED]]
+                citations = [citation_for(p) for p in sent[:QUOTED]]
             return [CoachMessage(kind="answer", text=text, citations=citations)], notice
         notice = t("model_fallback", lang, reason=helper.notice or "")
     return [guided_answer(passages, lang)], notice
+
+
+def ask_prompt(
+    query: str,
+    passages: Sequence[Passage],
+    *,
+    stage: Stage,
+    lang: Lang,
+    context_tokens: int = 4096,
+    fits: Callable[[str], bool] = lambda _text: True,
+) -> tuple[str, list[Passage]]:
+    """The `answer_question` prompt and the passages it numbers [1]…[n] (the first few, trimmed
+    to their sentences most relevant to `query`), cut down until `fits(prompt)`."""
+    k = min(TOP_K, scaled(SENT_PASSAGES, context_tokens))
+    each = scaled(PASSAGE_TOKENS, context_tokens)
+    question = clip(query, scaled(QUERY_TOKENS, context_tokens))
+    prompt, sent = "", list(passages)
+    for _ in range(8):
+        sent = trim_passages(passages, query, k=k, tokens_each=each)
+        prompt = render_prompt(
+            "answer_question",
+            stage=stage.value,
+            question=fence("question", question),
+            passages=fence_passages(sent),
+            max_words=MAX_WORDS,
+            language="Simplified Chinese" if lang == "zh" else "English",
+        )
+        if fits(prompt):
+            break
+        if each > 80:
+            each //= 2
+        elif k > 1:
+            k -= 1
+        else:
+            question = clip(question, max(40, len(question) // 2))
+    return prompt, sent
