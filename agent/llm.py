@@ -344,7 +344,12 @@ class ModelHelper:
                     if isinstance(call.get("args"), dict):
                         return dict(call["args"])
                 return _json_object(str(getattr(raw, "content", "") or ""))
-        reply = self._call(self.model, messages, prompt)
+        # no tool schema was sent: name the keys (and their types) in the text instead
+        from langchain_core.messages import HumanMessage
+
+        keys = _json_keys(schema)
+        text_messages = [*messages[:-1], HumanMessage(content=f"{prompt}\n{keys}")]
+        reply = self._call(self.model, text_messages, f"{prompt}\n{keys}")
         return _json_object(str(getattr(reply, "content", "") or ""))
 
     # ---- grounded answers and narratives --------------------------------------------------
@@ -501,6 +506,26 @@ def narrative_prompt(
             break
         scale /= 2
     return prompt
+
+
+def _json_keys(schema: type[BaseModel]) -> str:
+    """One line naming the keys of `schema` with their JSON types (enums listed): what a model
+    that gets no tool schema needs to reply with the right JSON object."""
+    props = schema.model_json_schema().get("properties", {})
+    parts = []
+    for name, spec in props.items():
+        options = [o for o in spec.get("anyOf", [spec]) if o.get("type") != "null"]
+        kinds = []
+        for o in options:
+            if "enum" in o:
+                kinds.append("|".join(json.dumps(v, ensure_ascii=False) for v in o["enum"]))
+            elif o.get("type") == "array":
+                item = o.get("items", {})
+                kinds.append(f"[{'|'.join(item['enum']) if 'enum' in item else item.get('type', 'any')}]")
+            else:
+                kinds.append(str(o.get("type", "any")))
+        parts.append(f"{name}: {' or '.join(kinds) or 'any'}")
+    return "JSON keys (null when not stated): " + "; ".join(parts)
 
 
 def _tool_tokens(schema: type[BaseModel]) -> int:

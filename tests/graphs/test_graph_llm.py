@@ -267,5 +267,6 @@ def test_endpoint_without_tool_calling_falls_back_to_json_in_text(
     assert turn.notice is None
     assert session.snapshot().answers["req.pain_points"].inferred["data.personal_data"] is True
     assert model.calls.count("rejected") == 1
+    assert "data__personal_data: boolean" in model.calls[-1], "the keys are named in the text"
     session.send("坐席在通话中查看建议答案")
     assert model.calls.count("rejected") == 1, "tools are not tried again"
