@@ -13,10 +13,12 @@ compete under any stage filter); `kind` applies to both (user chunks are `guidan
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -76,6 +78,18 @@ class _Corpus:
         self.pos = {key: i for i, key in enumerate(keys)}
 
 
+@dataclass
+class _View:
+    """What a search over some collections needs, kept between queries while the store is unchanged."""
+
+    cols: list[tuple[str, Any]]
+    """(name, collection handle) of the searched collections that hold chunks."""
+    corpus: _Corpus | None
+    per_base: Counter[str]
+    allowed: dict[tuple[str | None, str | None], tuple[set[str], Counter[str]]] = field(default_factory=dict)
+    """(stage, kind) -> the chunk keys passing that filter and their count per base."""
+
+
 class KnowledgeBase:
     """Built-in guidance plus the user's documents, searchable together or apart."""
 
@@ -88,6 +102,9 @@ class KnowledgeBase:
         self.expand_queries = True
         """Add the glossary's guidance terms to queries (`knowledge.expansion`); the eval turns it off."""
         self._checked: set[str] = set()
+        self._handles: dict[str, Any] = {}
+        self._views: dict[tuple[str, ...], _View] = {}
+        self._version: tuple[int, ...] | None = None
 
     @classmethod
     def open(cls, settings: Settings | None = None) -> KnowledgeBase:
@@ -115,9 +132,69 @@ class KnowledgeBase:
 
     # ---- collections -------------------------------------------------------------------------
     def _collection(self, name: str) -> Any:
-        return self._client.get_or_create_collection(
-            name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
-        )
+        col = self._handles.get(name)
+        if col is None:
+            col = self._client.get_or_create_collection(
+                name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+            )
+            self._handles[name] = col
+        return col
+
+    def _store_version(self) -> tuple[int, ...]:
+        """Changes whenever any process commits to the Chroma store (a few microseconds to read).
+
+        SQLite's file change counter (header bytes 24-27, bumped by every commit in rollback-journal mode,
+        which Chroma uses) plus the file's identity, size and modification time.
+        """
+        path = self.root / "chroma" / "chroma.sqlite3"
+        try:
+            st = os.stat(path)
+            with path.open("rb") as fh:
+                fh.seek(24)
+                counter = int.from_bytes(fh.read(4), "big")
+        except OSError:
+            return ()
+        return (st.st_ino, st.st_size, st.st_mtime_ns, counter)
+
+    def _invalidate(self) -> None:
+        """Forget cached handles, counts and corpora: the next search reads the store again."""
+        self._handles.clear()
+        self._views.clear()
+        self._version = None
+
+    def _view(self, names: list[str]) -> _View:
+        """Handles, chunk counts and corpus of the searched collections, re-read only after a write.
+
+        The store is re-read when its version changed (a write by this or another process), so a search
+        costs no Chroma round trip besides the vector query itself.
+        """
+        if self._version is None or self._store_version() != self._version:
+            self._invalidate()
+        key = (*names, self.tokenizer)
+        view = self._views.get(key)
+        if view is None:
+            cols = [(n, self._builtin() if n == "builtin" else self._org()) for n in names]
+            cols = [(n, c) for n, c in cols if c.count()]
+            corpus = self._corpus(cols) if cols else None
+            per_base = Counter(n for n, _ in corpus.keys) if corpus else Counter()
+            view = self._views[key] = _View(cols, corpus, per_base)
+            self._version = self._store_version()  # after any indexing the checks above did
+        return view
+
+    def _filtered(self, view: _View, stage: str | None, kind: str | None) -> tuple[set[str], Counter[str]]:
+        """Chunk keys (`base\x00id`) passing the stage/kind filter, and their count per base."""
+        got = view.allowed.get((stage, kind))
+        if got is None:
+            corpus = view.corpus
+            assert corpus is not None
+            allowed = {
+                f"{n}\x00{p}"
+                for (n, p), m in zip(corpus.keys, corpus.metas, strict=True)
+                if (kind is None or m.get("kind", "guidance") == kind)
+                and (stage is None or n != "builtin" or m.get(f"stage_{stage}"))
+            }
+            got = view.allowed[(stage, kind)] = (allowed, Counter(k.split("\x00", 1)[0] for k in allowed))
+        return got
 
     def _meta(self, col: Any) -> dict[str, Any]:
         return dict(col.metadata or {})
@@ -198,6 +275,7 @@ class KnowledgeBase:
             col = self._swap_in(
                 "builtin", ids, docs, metas, vectors, {"pack_hash": digest, "content_hash": digest}
             )
+            self._handles["builtin"] = col
         self._checked.add("builtin")
         return col
 
@@ -250,6 +328,7 @@ class KnowledgeBase:
                 vectors,
                 {"content_hash": meta.get("content_hash", "")},
             )
+            self._handles["org"] = col
         elif not meta.get("fingerprint"):
             self._set_meta(col, schema=INDEX_SCHEMA, fingerprint=fingerprint)
         self._checked.add("org")
@@ -295,9 +374,9 @@ class KnowledgeBase:
         if k < 1:
             raise InputError(f"k must be at least 1, got {k} / k 至少为 1")
         names = {"all": ["builtin", "org"], "builtin": ["builtin"], "org": ["org"]}[scope]
-        cols = [(n, self._builtin() if n == "builtin" else self._org()) for n in names]
-        cols = [(n, c) for n, c in cols if c.count()]
-        if not cols:
+        view = self._view(names)
+        corpus = view.corpus
+        if corpus is None:
             return []
         depth = max(4 * k, 20)
         stage_value = Stage(stage).value if stage else None
@@ -310,20 +389,13 @@ class KnowledgeBase:
         queries = [f"{query} {' '.join(terms)}"] if terms else [query]
         qvecs = self.embedder.embed_queries(queries) if self.mode != "lexical" else None
         vectors: list[list[tuple[float, str, str]]] = [[] for _ in queries]
-        corpus = self._corpus(cols)
         allowed: set[str] | None = None  # None: no filter, every chunk competes
-        per_base = Counter(n for n, _ in corpus.keys)
+        per_base = view.per_base
         if kind is not None or stage_value is not None:
-            allowed = {
-                f"{n}\x00{p}"
-                for (n, p), m in zip(corpus.keys, corpus.metas, strict=True)
-                if (kind is None or m.get("kind", "guidance") == kind)
-                and (stage_value is None or n != "builtin" or m.get(f"stage_{stage_value}"))
-            }
-            per_base = Counter(key.split("\x00", 1)[0] for key in allowed)
+            allowed, per_base = self._filtered(view, stage_value, kind)
             if not allowed:
                 return []
-        for name, col in cols if qvecs is not None else []:
+        for name, col in view.cols if qvecs is not None else []:
             n_allowed = per_base[name]
             if not n_allowed:
                 continue
@@ -334,7 +406,11 @@ class KnowledgeBase:
                 include=["distances"],
             )
             for i, (ids, dists) in enumerate(zip(res["ids"], res["distances"], strict=True)):
-                vectors[i].extend((1.0 - float(d), name, pid) for pid, d in zip(ids, dists, strict=True))
+                vectors[i].extend(
+                    (1.0 - float(d), name, pid)
+                    for pid, d in zip(ids, dists, strict=True)
+                    if (name, pid) in corpus.pos  # written since the view was read: next search has it
+                )
         lexical: list[tuple[float, str, str]] = []
         if self.mode != "vector":
             hits = corpus.bm25.search(
@@ -424,8 +500,11 @@ class KnowledgeBase:
                 hint="Use the id or full path shown by `coach kb list`",
             )
         info = document_info(matches[0], docs[matches[0]])
-        col.delete(where={"doc_id": matches[0]})
-        self._refresh_content_hash(col)
+        try:
+            col.delete(where={"doc_id": matches[0]})
+            self._refresh_content_hash(col)
+        finally:
+            self._invalidate()
         return info
 
     def add_paths(self, paths: list[Path], progress: Callable | None = None) -> IngestReport:
@@ -477,5 +556,6 @@ class KnowledgeBase:
             report.chunks_added += len(ids)
         if todo:
             self._refresh_content_hash(col)
+            self._invalidate()
         report.seconds = round(time.perf_counter() - started, 3)
         return report

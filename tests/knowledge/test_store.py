@@ -137,3 +137,27 @@ def test_lexical_index_is_cached_on_disk(
     monkeypatch.setattr(lexical, "_MEMORY", {})  # as in a new process
     monkeypatch.setattr(lexical.BM25Index, "build", no_build)
     assert [h.id for h in KnowledgeBase.open().search("幻觉", k=3, scope="builtin")] == first
+
+
+def test_documents_added_and_removed_by_another_process_are_searched_at_once(
+    kb: KnowledgeBase, kb_home: Path, tmp_path: Path
+) -> None:
+    """An open session (the TUI) sees `coach kb add` / `kb remove` run in another terminal."""
+    import os
+    import subprocess
+    import sys
+
+    kb.add_paths([write_doc(tmp_path / "a", "notes.md", "# 采购\n\n第一份资料的内容，关于采购流程。")])
+    assert {h.source for h in kb.search("值班 告警阈值", k=3, scope="org")} == {"notes.md"}  # warm
+    doc = write_doc(tmp_path / "b", "rules.md", SAMPLE_MD)
+    env = {**os.environ, "COACH_HOME": str(kb_home)}
+    script = (
+        "import sys; from knowledge.store import KnowledgeBase; kb = KnowledgeBase.open(); "
+        "kb.remove(sys.argv[2]) if sys.argv[1] == 'rm' else kb.add_paths([sys.argv[2]])"
+    )
+    repo = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "-c", script, "add", str(doc)], cwd=repo, env=env, check=True)
+    # (Chroma's vector index of this process does not see another process's writes; the words do.)
+    assert "rules.md" in {h.source for h in kb.search("值班 告警阈值", k=3, scope="org")}
+    subprocess.run([sys.executable, "-c", script, "rm", "rules.md"], cwd=repo, env=env, check=True)
+    assert {h.source for h in kb.search("值班 告警阈值", k=3, scope="org")} == {"notes.md"}
