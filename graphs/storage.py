@@ -19,6 +19,7 @@ from typing import Any
 
 from agent.config import coach_home, ensure_home
 from agent.errors import InputError, StorageError
+from agent.types import Stage
 
 SESSIONS_FILE = "sessions.sqlite"
 APP_ID = "adoption-coach"
@@ -41,11 +42,26 @@ _TYPES: tuple[tuple[str, str], ...] = (
 """The only types a checkpoint may hold besides plain data (LangGraph's msgpack allow-list)."""
 
 
+class UnreadableCheckpoint(Exception):
+    """A saved step whose bytes cannot be decoded: the file is SQLite, one project's data is damaged."""
+
+
 def serializer() -> Any:
-    """LangGraph's serializer allowing exactly our checkpointed types (for any checkpointer)."""
+    """LangGraph's serializer allowing exactly our checkpointed types (for any checkpointer).
+
+    Bytes that cannot be decoded raise `UnreadableCheckpoint`, which `storage_errors` turns into
+    a `StorageError` naming the file.
+    """
     from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 
-    return JsonPlusSerializer(allowed_msgpack_modules=list(_TYPES))
+    class CheckedSerializer(JsonPlusSerializer):
+        def loads_typed(self, data: tuple[str, bytes]) -> Any:
+            try:
+                return super().loads_typed(data)
+            except Exception as exc:
+                raise UnreadableCheckpoint(f"{type(exc).__name__}: {exc}") from exc
+
+    return CheckedSerializer(allowed_msgpack_modules=list(_TYPES))
 
 
 def sessions_path() -> Path:
@@ -72,31 +88,89 @@ def _corrupt(path: Path, exc: BaseException) -> StorageError:
     )
 
 
+def _read_only(path: Path, exc: BaseException) -> StorageError:
+    return StorageError(
+        f"{path} is read-only, nothing can be saved ({exc}) / 会话数据库只读，无法保存",
+        hint=f"Make {path.name} and its folder writable, or point COACH_HOME at a writable "
+        "directory; your saved sessions are unchanged / 请赋予写权限或设置其他 COACH_HOME，已保存的内容未受影响",
+    )
+
+
+def _no_space(path: Path, exc: BaseException) -> StorageError:
+    return StorageError(
+        f"Cannot write {path}: the disk is full or failing ({exc}) / 磁盘已满或读写出错，无法保存",
+        hint="Free some disk space and try again; everything saved before is kept "
+        "/ 请释放磁盘空间后重试，此前保存的内容不会丢失",
+    )
+
+
+def _damaged_project(path: Path, exc: BaseException) -> StorageError:
+    return StorageError(
+        f"{path}: a saved project's history is damaged and cannot be read ({exc}) / 项目的会话记录已损坏",
+        hint="Other projects are unaffected: delete this one with `coach projects --delete NAME` and "
+        "start it again, or restore the file from a backup / 其他项目不受影响，可删除该项目后重新开始",
+    )
+
+
 @contextmanager
 def storage_errors(path: Path) -> Iterator[None]:
-    """Turn SQLite failures into StorageErrors that name the file."""
+    """Turn SQLite failures into StorageErrors that name the file and say what to do."""
     try:
         yield
+    except UnreadableCheckpoint as exc:
+        raise _damaged_project(path, exc) from exc
     except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
+        text = str(exc).lower()
+        if "locked" in text or "busy" in text:
             raise StorageError(
                 f"{path} is busy (another coach process is writing) / 会话数据库正被占用",
                 hint="Close the other coach window and try again / 请关闭另一个 coach 后重试",
             ) from exc
+        if "readonly" in text or "read-only" in text:
+            raise _read_only(path, exc) from exc
+        if "disk is full" in text or "i/o error" in text:
+            raise _no_space(path, exc) from exc
         raise _corrupt(path, exc) from exc
     except sqlite3.DatabaseError as exc:
         raise _corrupt(path, exc) from exc
+
+
+_CHECKPOINT_KEYS = {
+    "v": int,
+    "id": str,
+    "channel_values": dict,
+    "channel_versions": dict,
+    "versions_seen": dict,
+}
+
+
+def _checked_saver(conn: sqlite3.Connection) -> Any:
+    """LangGraph's SQLite checkpointer, refusing a checkpoint whose bytes decode to the wrong shape
+    (damaged bytes can still be valid msgpack) with `UnreadableCheckpoint` instead of a crash deep
+    inside LangGraph."""
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    class CheckedSqliteSaver(SqliteSaver):
+        def get_tuple(self, config: Any) -> Any:
+            found = super().get_tuple(config)
+            if found is not None:
+                checkpoint = found.checkpoint
+                if not isinstance(checkpoint, dict) or any(
+                    not isinstance(checkpoint.get(key), kind) for key, kind in _CHECKPOINT_KEYS.items()
+                ):
+                    raise UnreadableCheckpoint(f"checkpoint of thread {found.config} has the wrong shape")
+            return found
+
+    return CheckedSqliteSaver(conn, serde=serializer())
 
 
 class SessionStore:
     """The sessions database: the LangGraph checkpointer plus the project list."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
-        from langgraph.checkpoint.sqlite import SqliteSaver
-
         self.conn = conn
         self.path = path
-        self.saver = SqliteSaver(conn, serde=serializer())
+        self.saver = _checked_saver(conn)
         with storage_errors(path):
             self.saver.setup()
 
@@ -204,9 +278,20 @@ class SessionStore:
 
 
 def _row(row: tuple[Any, ...]) -> dict[str, Any]:
+    """A project row. The summary columns are a cache of the checkpointed state (rewritten on each
+    step), so a damaged value reads as unknown instead of making every project unreadable."""
     keys = ("name", "thread_id", "lang", "stage", "readiness", "done", "created_at", "updated_at")
     out = dict(zip(keys, row, strict=True))
-    out["done"] = bool(out["done"])
+    out["done"] = bool(out["done"]) if isinstance(out["done"], int) else False
+    if out["lang"] not in ("zh", "en"):
+        out["lang"] = None
+    if out["stage"] not in {s.value for s in Stage}:
+        out["stage"] = None
+    readiness = out["readiness"]
+    out["readiness"] = min(max(readiness, 0), 100) if isinstance(readiness, int) else 0
     for k in ("created_at", "updated_at"):
-        out[k] = datetime.fromisoformat(out[k]) if out[k] else None
+        try:
+            out[k] = datetime.fromisoformat(out[k]) if isinstance(out[k], str) and out[k] else None
+        except ValueError:
+            out[k] = None
     return out
