@@ -119,7 +119,14 @@ class CoachSession:
     """One open project."""
 
     def __init__(
-        self, *, name: str, thread_id: str, store: SessionStore | None, graph: Any, ctx: Context
+        self,
+        *,
+        name: str,
+        thread_id: str,
+        store: SessionStore | None,
+        graph: Any,
+        ctx: Context,
+        durability: str = _DURABILITY,
     ) -> None:
         self.name = name
         self.thread_id = thread_id
@@ -130,6 +137,8 @@ class CoachSession:
         self._lock = threading.Lock()
         self._closed = False
         self._unfinished = False
+        self.durability = durability
+        """When steps are checkpointed: "sync" (saved sessions), "exit" (an in-memory run)."""
 
     @classmethod
     def open(
@@ -176,16 +185,22 @@ class CoachSession:
             raise
         return session
 
-    def _start(self, project: ProjectInfo, lang: str, sector: str | None) -> None:
-        """Run the graph to its first question, or finish a step a killed process left in flight."""
+    def _start(self, project: ProjectInfo, lang: str, sector: str | None) -> CoachState:
+        """Run the graph to its first question, or finish a step a killed process left in flight;
+        returns the state at the pause."""
+        values: Any = None
         with self._storage():
             snap = self.graph.get_state(self.config)
             if not snap.values:
                 initial = {"project": project, "lang": lang, "sector_hint": sector}
-                self.graph.invoke(initial, self.config, context=self.ctx, durability=_DURABILITY)
+                values = self.graph.invoke(initial, self.config, context=self.ctx, durability=self.durability)
             elif snap.next and not snap.interrupts:
-                self.graph.invoke(None, self.config, context=self.ctx, durability=_DURABILITY)
-        self._touch()
+                values = self.graph.invoke(None, self.config, context=self.ctx, durability=self.durability)
+            else:
+                values = snap.values
+        state = state_of(values) if isinstance(values, dict) and values else self._state()
+        self._touch(state)
+        return state
 
     def _storage(self) -> Any:
         path = self.store.path if self.store is not None else None
@@ -234,6 +249,10 @@ class CoachSession:
         return self._resume(scrub_key(text, self.ctx.settings), on_token)
 
     def _resume(self, value: Any, on_token: Callable[[str], None] | None = None) -> Turn:
+        return self._turn(self._advance(value, on_token))
+
+    def _advance(self, value: Any, on_token: Callable[[str], None] | None = None) -> CoachState:
+        """Resume the graph with `value` (an input or a record); the state at the next pause."""
         from langgraph.types import Command
 
         self._check_open()
@@ -244,20 +263,23 @@ class CoachSession:
                 # this input answers the question it was typed for
                 pending = self.graph.get_state(self.config)
                 if pending.next and not pending.interrupts:
-                    self.graph.invoke(None, self.config, context=ctx, durability=_DURABILITY)
+                    self.graph.invoke(None, self.config, context=ctx, durability=self.durability)
             self._unfinished = True
             values = self.graph.invoke(
-                Command(resume=value), self.config, context=ctx, durability=_DURABILITY
+                Command(resume=value), self.config, context=ctx, durability=self.durability
             )
             self._unfinished = False
         # the values at the pause are what was just saved: no need to read them back
         state = state_of(values) if isinstance(values, dict) and values else self._state()
         self._touch(state)
-        return self._turn(state)
+        return state
 
     def record(self, record: AnswerRecord) -> Turn:
         """Answer the pending question with a ready-made record (answers files); not a TUI path."""
-        return self._resume({"record": record.model_dump(mode="json")})
+        return self._turn(self._record(record))
+
+    def _record(self, record: AnswerRecord) -> CoachState:
+        return self._advance({"record": record.model_dump(mode="json")})
 
     def snapshot(self) -> ProjectSnapshot:
         """The whole picture of the project now."""
@@ -338,29 +360,31 @@ def run_answers(
     from langgraph.checkpoint.memory import InMemorySaver
 
     from agent.llm import make_chat_model
+    from graphs.coaching import evaluate
     from graphs.graph import build_graph, make_context
 
     settings = settings or load_settings()
     chat = model if model is not None else make_chat_model(settings)
     ctx = make_context(settings=settings, model=chat, retriever=retriever)
     graph = build_graph(checkpointer=InMemorySaver(serde=serializer()))
-    session = CoachSession(name=name, thread_id="run", store=None, graph=graph, ctx=ctx)
-    session._start(ProjectInfo(name=name), lang, None)
+    # nothing of this run is kept: checkpoint once per input, not after every step
+    session = CoachSession(name=name, thread_id="run", store=None, graph=graph, ctx=ctx, durability="exit")
+    state = session._start(ProjectInfo(name=name), lang, None)
     limit = 4 * len(ctx.bank) + 20
     for _ in range(limit):
-        state = session._state()
-        if state.question_id is None:
+        qid = state.question_id
+        if qid is None:
             break
         if state.follow_up is not None:
-            session.send("/skip")
+            state = session._advance("/skip")
             continue
-        q = ctx.bank.get(state.question_id)
+        q = ctx.bank.get(qid)
         given = answers.get(q.id)
         if given is None:
             given = AnswerRecord(
                 question_id=q.id, stage=q.stage, field=q.field, status="unknown", source="file"
             )
-        session.record(given.model_copy(update={"source": "file"}))
+        state = session._record(given.model_copy(update={"source": "file"}))
     else:  # pragma: no cover - a loop here is a graph bug
         raise RuntimeError("run_answers: the interview did not finish")
-    return session.snapshot()
+    return evaluate(state, ctx)
