@@ -124,15 +124,31 @@ def thread_of(path: Path, name: str) -> str:
         conn.close()
 
 
+def _start(
+    *argv: str, home: Path, preexec: Callable[[], None] | None = None, code: str | None = None
+) -> subprocess.Popen[str]:
+    env = {**os.environ, "COACH_HOME": str(home), "PYTHONPATH": str(REPO)}
+    cmd = [sys.executable, "-c", code] if code else [sys.executable, "-m", "agent.cli", *argv]
+    return subprocess.Popen(
+        cmd, cwd=REPO, env=env, preexec_fn=preexec, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def _finish(proc: subprocess.Popen[str]) -> subprocess.CompletedProcess[str]:
+    try:
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
 def coach(
     *argv: str, home: Path, preexec: Callable[[], None] | None = None, code: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """`coach ARGV…` (or `python -c CODE`) in a subprocess with COACH_HOME=home."""
-    env = {**os.environ, "COACH_HOME": str(home), "PYTHONPATH": str(REPO)}
-    cmd = [sys.executable, "-c", code] if code else [sys.executable, "-m", "agent.cli", *argv]
-    return subprocess.run(
-        cmd, cwd=REPO, env=env, preexec_fn=preexec, capture_output=True, text=True, timeout=120
-    )
+    return _finish(_start(*argv, home=home, preexec=preexec, code=code))
 
 
 OPEN_SESSION = """
@@ -299,22 +315,50 @@ def test_read_only_coach_home(db: Path, tmp_path: Path, obeys_file_modes: Callab
     home = db.parent
     before = listing(home)
     home.chmod(0o500)
-    try:
-        for argv in (
-            ["projects"],
-            ["export", FIRST, "--out", str(tmp_path / "export")],
-            ["kb", "add", "README.md"],
-        ):
-            done = coach(*argv, home=home, preexec=obeys_file_modes)
-            assert done.returncode == StorageError.exit_code, (argv, done.stderr)
-            clear_message(done.stderr, str(home), "read-only", "COACH_HOME")
-        opened = coach(home=home, preexec=obeys_file_modes, code=OPEN_SESSION.format(name=FIRST))
-        assert opened.stdout.startswith("STORAGE-ERROR") and "read-only" in opened.stdout, opened
+    commands = (
+        ["projects"],
+        ["export", FIRST, "--out", str(tmp_path / "export")],
+        ["kb", "add", "README.md"],
+    )
+    try:  # side by side: each stops at the COACH_HOME check, nothing to contend for
+        started = [_start(*argv, home=home, preexec=obeys_file_modes) for argv in commands]
+        started.append(_start(home=home, preexec=obeys_file_modes, code=OPEN_SESSION.format(name=FIRST)))
+        *done, opened = [_finish(p) for p in started]
     finally:
         home.chmod(0o700)
+    for argv, result in zip(commands, done, strict=True):
+        assert result.returncode == StorageError.exit_code, (argv, result.stderr)
+        clear_message(result.stderr, str(home), "read-only", "COACH_HOME")
+    assert opened.stdout.startswith("STORAGE-ERROR") and "read-only" in opened.stdout, opened
     assert listing(home) == before, "nothing under COACH_HOME changed"
     assert not (tmp_path / "export").exists()
     assert len(answers_of(FIRST)) == len(ANSWERS[FIRST])
+
+
+def test_coach_run_works_with_a_read_only_coach_home_and_refuses_a_read_only_out(
+    db: Path, out: Path, previous_output: Path, tmp_path: Path, obeys_file_modes: Callable[[], None] | None
+) -> None:
+    """`coach run` keeps nothing under COACH_HOME; an output directory it cannot write is refused
+    in one message with the previous files as they were."""
+    home = db.parent
+    argv = ["run", "--answers", str(previous_output / "answers.yaml"), "--format", "md,docx", "--out"]
+    before = listing(out)
+    home.chmod(0o500)
+    out.chmod(0o500)
+    try:
+        # two independent runs side by side (started one after the other: preexec_fn is not thread-safe)
+        started = [
+            _start(*argv, str(t), home=home, preexec=obeys_file_modes) for t in (tmp_path / "fresh", out)
+        ]
+        fresh, refused = (_finish(p) for p in started)
+    finally:
+        home.chmod(0o700)
+        out.chmod(0o700)
+    assert fresh.returncode == 0, fresh.stderr
+    assert len(list((tmp_path / "fresh").iterdir())) == 14 * 2 + 1
+    assert refused.returncode == StorageError.exit_code
+    clear_message(refused.stderr, str(out), os.strerror(errno.EACCES), "permissions")
+    assert listing(out) == before
 
 
 def test_read_only_session_file_is_called_read_only_not_corrupt(
