@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from agent.questions import Question
 from agent.snapshot import AnswerRecord, ProjectSnapshot
-from agent.types import Finding
+from agent.types import Finding, Lang
 from graphs.answering import Outcome
 from graphs.coaching import change_messages, evaluate, mean_readiness
 from graphs.nodes.turn import TurnBuilder
@@ -122,4 +122,15 @@ def _mark_stale(tb: TurnBuilder, after: ProjectSnapshot, *, revised: bool) -> No
     if stale != state.stale_deliverables:
         tb.update["stale_deliverables"] = stale
     if fresh:
-        tb.say("notice", t("stale", tb.lang, ids=", ".join(fresh)))
+        tb.say("notice", t("stale", tb.lang, ids=join([_title(d, tb.lang) for d in fresh], tb.lang)))
+
+
+def _title(deliverable_id: str, lang: Lang) -> str:
+    """A deliverable's title as the lead knows it (its id when the registry has none)."""
+    from agent.deliverables.registry import get_spec
+
+    try:
+        title = get_spec(deliverable_id).title_in(lang)
+    except KeyError:
+        return deliverable_id
+    return f"《{title}》" if lang == "zh" else title

@@ -81,7 +81,8 @@ def test_revise_reevaluates_findings_and_marks_deliverables_stale(
     texts = [m.text for m in turn.messages]
     assert any("公有云" in t and "→" in t for t in texts), texts
     assert any("已解除" in t and "公有云" in t for t in texts), texts
-    assert any("交付物" in t for t in texts), "stale deliverables are announced"
+    stale_note = next(t for t in texts if "交付物" in t)  # stale deliverables are announced…
+    assert "《技术架构说明》" in stale_note and "architecture_notes" not in stale_note  # …by title
     after = session.snapshot()
     assert "privacy-sensitive-data-public-cloud" not in {f.id for f in after.findings}
     assert after.profile.selection.deployment == "private"
