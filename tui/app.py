@@ -53,6 +53,9 @@ class CoachApp(App[int]):
         settings: Settings,
         config_error: Exception | None = None,
     ) -> None:
+        from tui import cjk
+
+        cjk.enable()  # Chinese lines break between characters, not only at spaces
         super().__init__()
         self.lang = lang
         self.session_factory = session_factory

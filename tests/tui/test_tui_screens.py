@@ -294,3 +294,27 @@ async def create_project_no_wait(pilot, name: str) -> None:  # type: ignore[no-u
     await pilot.press("n")
     await pilot.pause()
     await pilot.press(*name, "enter")
+
+
+def test_chinese_lines_break_between_characters_never_before_punctuation() -> None:
+    import io
+
+    from rich.console import Console
+    from rich.markdown import Markdown
+    from rich.text import Text
+
+    from tui import cjk
+
+    cjk.enable()
+    notice = "已恢复项目：已回答 18 题，当前在「技术选型与架构设计」。"
+    for width in range(12, 44):
+        console = Console(width=width, record=True, file=io.StringIO())
+        console.print(Text(notice))
+        console.print(
+            Markdown("依据：场景是“坐席在通话中实时检索产品条款并生成答复草稿”，行业为金融。Use RAG first.")
+        )
+        lines = [line.rstrip() for line in console.export_text().splitlines() if line.strip()]
+        assert not any(line.startswith(tuple("，。、：」）”")) for line in lines), (width, lines)
+        # a sentence is not pushed whole to the next line: the first line is filled
+        assert len(lines[0]) >= (width - 2) // 2 - 1, (width, lines)
+        assert "".join(lines).replace(" ", "").startswith(notice.replace(" ", ""))

@@ -227,9 +227,13 @@ class InterviewScreen(PanelsScreen):
         cited: list[Citation] = []
         if event.history:
             # the turn's messages are the tail of the conversation: replayed with it
-            shown = event.history[-HISTORY_SHOWN:]
+            history = event.history
+            start = max(0, len(history) - HISTORY_SHOWN)
+            if start and history[start].kind == "user" and history[start - 1].kind == "question":
+                start -= 1  # an answer is never shown without the question it answers
+            shown = history[start:]
             hidden = None
-            if len(shown) < len(event.history):
+            if start:
                 hidden = t("interview.history_hidden", self.lang, n=len(shown))
             await chat.add_history(shown, t("interview.you", self.lang), hidden)
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.markdown import Markdown as RichMarkdown
+from rich.table import Table
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -34,6 +35,19 @@ class MarkdownStatic(Static):
     def __init__(self, source: str, **kwargs: Any) -> None:
         super().__init__(RichMarkdown(source), **kwargs)
         self.source = source
+
+
+class PrefixedLine(Static):
+    """`prefix` then `text` with a hanging indent: wrapped lines (and Chinese text, which Rich
+    would otherwise move whole to the next line) stay aligned under the text."""
+
+    def __init__(self, prefix: Text, text: str, **kwargs: Any) -> None:
+        grid = Table.grid(padding=0)
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1, overflow="fold")
+        grid.add_row(prefix, Text(text))
+        super().__init__(grid, **kwargs)
+        self.source = prefix.plain + text
 
 
 class ChatLog(VerticalScroll):
@@ -69,11 +83,11 @@ class ChatLog(VerticalScroll):
 
     @staticmethod
     def _user_widget(label: str, text: str) -> Static:
-        return Static(Text.assemble((label, "bold"), " › ", text), classes="msg msg-user")
+        return PrefixedLine(Text.assemble((label, "bold"), " › "), text, classes="msg msg-user")
 
     @staticmethod
     def _question_widget(text: str) -> Static:
-        return Static(Text.assemble("◇ ", text), classes="msg msg-question")
+        return PrefixedLine(Text("◇ "), text, classes="msg msg-question")
 
     async def add_history(self, messages: list[CoachMessage], you: str, hidden: str | None) -> None:
         """Replay a resumed project's conversation in one mount: `hidden` heads it when older

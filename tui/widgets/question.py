@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -23,6 +24,18 @@ from tui.i18n import t
 from tui.messages import AnswerSubmitted
 
 _NUMBERS = re.compile(r"^\s*\d+(\s*[,，、 ]\s*\d+)*\s*$")
+
+
+def _shorten(text: str, cells: int) -> str:
+    """`text` cut to `cells` terminal cells, with an ellipsis when cut (at least its first one)."""
+    if cell_len(text) <= cells:
+        return text
+    out = ""
+    for ch in text:
+        if cell_len(out + ch) > max(1, cells - 1):
+            break
+        out += ch
+    return out.rstrip() + "…"
 
 
 class AnswerInput(Input):
@@ -93,10 +106,7 @@ class QuestionPanel(Vertical):
             options.display = multi.display = helptext.display = False
             self.input.placeholder = t("question.ph.done", self.lang)
             return
-        n = STAGES.index(question.stage) + 1
-        stage = t("question.stage", self.lang, n=n, stage=STAGE_TITLES[question.stage][self.lang])
-        progress = t("question.progress", self.lang, index=question.index, total=question.total)
-        head.update(f"{stage} · {progress} · {question.id}")
+        self._render_head()
         text.update(question.text)
         helptext.update(question.help)
         helptext.display = bool(question.help)
@@ -112,6 +122,27 @@ class QuestionPanel(Vertical):
             )
             options.highlighted = None
         self.input.placeholder = t(f"question.ph.{question.type}", self.lang)
+
+    def _render_head(self) -> None:
+        """Stage, progress and question id on one line: a stage title too long for the panel
+        (English, or beside the side panels) is shortened, never the id /revise needs."""
+        question = self.question
+        if question is None:
+            return
+        n = STAGES.index(question.stage) + 1
+        title = STAGE_TITLES[question.stage][self.lang]
+        progress = t("question.progress", self.lang, index=question.index, total=question.total)
+        tail = f" · {progress} · {question.id}"
+        width = self.query_one("#q-head", Static).content_size.width
+        stage = t("question.stage", self.lang, n=n, stage=title)
+        if width and cell_len(stage + tail) > width:
+            room = width - cell_len(t("question.stage", self.lang, n=n, stage="") + tail)
+            if room >= 8:  # else the line wraps anyway: better with the whole title
+                stage = t("question.stage", self.lang, n=n, stage=_shorten(title, room))
+        self.query_one("#q-head", Static).update(stage + tail)
+
+    def on_resize(self) -> None:
+        self._render_head()
 
     # --- keys -------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.widgets import OptionList
@@ -33,11 +34,13 @@ class StageSidebar(OptionList):
             pct = int(readiness.get(stage, 0))
             mark = "▶" if stage == current else " "
             style = "bold reverse" if stage == current else ("green" if pct >= 80 else "")
-            line = Text(
-                f"{mark}{n} {STAGE_TITLES[stage][self.lang]}", style=style, no_wrap=True, overflow="ellipsis"
-            )
-            line.append(f"\n   {bar(pct)} {pct:>3}%", style="dim" if stage != current else style)
-            self.add_option(Option(line, id=stage.value))
+            # a grid, so a title that wraps (English, narrow sidebar) stays under its first line
+            grid = Table.grid(padding=0)
+            grid.add_column(no_wrap=True)
+            grid.add_column(ratio=1, overflow="fold")
+            grid.add_row(Text(f"{mark}{n} ", style=style), Text(STAGE_TITLES[stage][self.lang], style=style))
+            grid.add_row("", Text(f"{bar(pct)} {pct:>3}%", style="dim" if stage != current else style))
+            self.add_option(Option(grid, id=stage.value))
         if snapshot is not None:
             self.border_subtitle = PHASE_TITLES[snapshot.phase][self.lang]
 
