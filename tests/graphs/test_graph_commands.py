@@ -173,7 +173,7 @@ def test_after_an_export_changes_are_measured_against_it(open_session: Callable[
     session.send("/revise sel.deployment")
     turn = session.send("私有化部署")
     assert "architecture_notes" in session.snapshot().stale_deliverables
-    assert any("architecture_notes" in m.text for m in turn.messages)
+    assert any("《技术架构说明》" in m.text for m in turn.messages)
     session.send("/revise sel.deployment")
     session.send("公有云")
     assert "architecture_notes" not in session.snapshot().stale_deliverables, "back to what was exported"
