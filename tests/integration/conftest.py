@@ -18,9 +18,9 @@ from .llama_server import LlamaServer, ServerUnavailable
 
 API_KEY = "sk-integration-not-a-secret"
 """llama.cpp ignores the key, but langchain-openai wants one."""
-N_CTX = 8192
-"""The coach's prompts are 3,400-7,000 SmolLM2 tokens (Chinese text, the tool schema, the profile):
-2,048 rejects every call with HTTP 400, so the tier uses the model's full 8,192 context."""
+N_CTX = 4096
+"""The context a user's private server has by default (llama.cpp `-c 4096`, Ollama): the coach cuts
+every prompt to its `context_tokens` (default 4096), at most ~2,100 SmolLM2 tokens (bench_turn)."""
 MAX_TOKENS = 48
 """Replies are capped so a rambling tiny model cannot spend minutes per call: the coach sets no
 `max_tokens` itself (settings have none), so the tier caps it at the one place models are made."""

@@ -63,9 +63,9 @@ def one_line(notice: str | None) -> bool:
 def test_llm_session_streams_keeps_every_answer_counts_tokens_and_rules_decide(
     llm_env: LlamaServer, coach_home: Path
 ) -> None:
-    # The budget admits the /ask (~900 tokens) and the free-text extraction (~2,000), then stops the
-    # model: the wrap-up narratives (~6,900-token prompts, over a minute each on two CPU cores)
-    # are left to guided text, which is the budget behaving as designed.
+    # The budget admits the /ask and the free-text extraction (~1,000-1,400 tokens each), then stops
+    # the model: the wrap-up narratives (~2,000-token prompts, slow on two CPU cores) are left to
+    # guided text, which is the budget behaving as designed.
     write_config(coach_home, token_budget=BUDGET)
     session = CoachSession.open("integration-llm", retriever=PackRetriever())
     try:
