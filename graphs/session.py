@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import fields, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import BaseModel
 
@@ -21,7 +21,7 @@ from agent.errors import InputError, StorageError
 from agent.profile import ProjectInfo
 from agent.snapshot import AnswerRecord, CoachMessage, ProjectSnapshot, QuestionView, Turn
 from agent.types import Lang, Passage, Stage
-from graphs.storage import SessionStore, normalise_name, serializer, storage_errors
+from graphs.storage import SessionStore, normalise_name, storage_errors
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -345,6 +345,34 @@ def delete_project(name: str) -> None:
         store.close()
 
 
+def _fresh_containers(value: Any) -> Any:
+    """`value` with new dicts, lists, tuples and sets all the way down; other objects (our
+    pydantic models, enums, strings) are shared."""
+    kind = type(value)
+    if kind is dict:
+        return {k: _fresh_containers(v) for k, v in value.items()}
+    if kind is list:
+        return [_fresh_containers(v) for v in value]
+    if kind is tuple:
+        return tuple(_fresh_containers(v) for v in value)
+    if kind is set:
+        return {_fresh_containers(v) for v in value}
+    return value
+
+
+class RunSerde:
+    """The checkpoint serde of a scripted run, whose checkpoints never leave memory: values are
+    kept as objects instead of being encoded and decoded at every input (the state's models are
+    never changed in place: nodes return updates, reducers build new containers). Containers are
+    copied on the way in and out, so LangGraph's bookkeeping never aliases a saved checkpoint."""
+
+    def dumps_typed(self, obj: Any) -> tuple[str, Any]:
+        return ("object", _fresh_containers(obj))
+
+    def loads_typed(self, data: tuple[str, Any]) -> Any:
+        return _fresh_containers(data[1])
+
+
 def run_answers(
     name: str,
     answers: dict[str, AnswerRecord],
@@ -366,8 +394,8 @@ def run_answers(
     settings = settings or load_settings()
     chat = model if model is not None else make_chat_model(settings)
     ctx = make_context(settings=settings, model=chat, retriever=retriever)
-    graph = build_graph(checkpointer=InMemorySaver(serde=serializer()))
-    # nothing of this run is kept: checkpoint once per input, not after every step
+    # nothing of this run is kept: checkpoints stay objects in memory, one per input
+    graph = build_graph(checkpointer=InMemorySaver(serde=cast(Any, RunSerde())))
     session = CoachSession(name=name, thread_id="run", store=None, graph=graph, ctx=ctx, durability="exit")
     state = session._start(ProjectInfo(name=name), lang, None)
     limit = 4 * len(ctx.bank) + 20
