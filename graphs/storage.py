@@ -164,6 +164,12 @@ def _checked_saver(conn: sqlite3.Connection) -> Any:
     return CheckedSqliteSaver(conn, serde=serializer())
 
 
+def _half_created(conn: sqlite3.Connection, tables: set[str]) -> bool:
+    """An empty `coach_meta` and nothing else: a first start (of an earlier version, which did not
+    create the file in one transaction) killed before it named the file; safe to finish."""
+    return tables == {"coach_meta"} and conn.execute("SELECT count(*) FROM coach_meta").fetchone()[0] == 0
+
+
 class SessionStore:
     """The sessions database: the LangGraph checkpointer plus the project list."""
 
@@ -193,13 +199,16 @@ class SessionStore:
                         "/ 该文件不是本程序的会话数据库",
                         hint="Move the file away or point COACH_HOME elsewhere / 请移走该文件或设置其他 COACH_HOME",
                     )
-                if tables:
+                new = not tables or _half_created(conn, tables)
+                if not new:
                     app = conn.execute("SELECT value FROM coach_meta WHERE key='app'").fetchone()
                     if not app or app[0] != APP_ID:
                         raise _corrupt(path, ValueError("unknown application id"))
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
-                if not tables:
+                # one transaction: a process killed here leaves an empty file or a complete one
+                conn.execute("BEGIN IMMEDIATE")
+                if new:
                     conn.execute("CREATE TABLE IF NOT EXISTS coach_meta (key TEXT PRIMARY KEY, value TEXT)")
                     conn.execute(
                         "INSERT OR REPLACE INTO coach_meta VALUES ('app', ?), ('schema', ?)",

@@ -310,6 +310,23 @@ def test_foreign_sqlite_database_is_refused_by_every_command(
     assert not target.exists()
 
 
+def test_first_start_killed_before_the_file_was_named_is_finished_not_refused(
+    coach_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What a kill between creating `coach_meta` and filling it left (before the creation became
+    one transaction): our own empty table, which must not brick the store as 'not ours'."""
+    coach_home.mkdir(parents=True)
+    conn = sqlite3.connect(coach_home / "sessions.sqlite")
+    conn.execute("CREATE TABLE coach_meta (key TEXT PRIMARY KEY, value TEXT)")
+    conn.commit()
+    conn.close()
+    assert main(["projects"]) == 0, capsys.readouterr().err
+    session = CoachSession.open(FIRST)
+    session.send("星河银行")
+    session.close()
+    assert len(answers_of(FIRST)) == 1
+
+
 # ---- a read-only COACH_HOME ----------------------------------------------------------------------
 def test_read_only_coach_home(db: Path, tmp_path: Path, obeys_file_modes: Callable[[], None] | None) -> None:
     home = db.parent
