@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -175,6 +176,10 @@ class CoachApp(App[int]):
             save_settings(self.settings, ["lang"])
         except Exception as exc:  # the switch itself worked: say why it won't last
             self.notify(t("settings.lang_not_saved", lang, error=str(exc)), severity="warning")
+            return
+        env = os.environ.get("COACH_LANG")
+        if env and env != lang:
+            self.notify(t("settings.lang_env", lang, env=env), severity="warning")
 
     def set_lang(self, lang: str) -> None:
         """Re-label the app and its screens in `lang`."""

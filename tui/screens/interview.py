@@ -236,6 +236,9 @@ class InterviewScreen(PanelsScreen):
             if start:
                 hidden = t("interview.history_hidden", self.lang, n=len(shown))
             await chat.add_history(shown, t("interview.you", self.lang), hidden)
+            # F3 shows the sources of the last cited message, as it did before quitting
+            self.last_citations = next((m.citations for m in reversed(history) if m.citations), [])
+            await self._render_sources()
         else:
             for message in turn.messages:
                 await chat.add_message(message)
