@@ -123,13 +123,14 @@ def run() -> dict[str, Any]:
             os.environ["COACH_HOME"] = home
             length = _make_project(f"bench-{depth}", depth)
             samples = [asyncio.run(_open_once()) for _ in range(RUNS)]
-        results[depth] = {
+        ms = {"unit": "ms"}
+        results[f"answers_{depth}"] = {
             "transcript": length,
-            "shown": samples[-1][4],
-            "open_ms": statistics.median(s[0] for s in samples) * 1000,
-            "replay_ms": statistics.median(s[1] for s in samples) * 1000,
-            "stall_ms": max(s[2] for s in samples) * 1000,
-            "replay_stall_ms": max(s[3] for s in samples) * 1000,
+            "widgets": samples[-1][4],
+            "open_ms": {"value": round(statistics.median(x[0] for x in samples) * 1000), **ms},
+            "replay_ms": {"value": round(statistics.median(x[1] for x in samples) * 1000, 1), **ms},
+            "stall_ms": {"value": round(max(x[2] for x in samples) * 1000, 1), **ms},
+            "replay_stall_ms": {"value": round(max(x[3] for x in samples) * 1000, 1), **ms},
         }
     return results
 
@@ -140,10 +141,11 @@ def main() -> None:
         f"{'answers':>8} {'transcript':>10} {'widgets':>8} {'open ms':>8} {'replay ms':>10}"
         f" {'stall ms':>9} {'in replay':>10}"
     )
-    for depth, r in results.items():
+    for name, r in results.items():
         print(
-            f"{depth:>8} {r['transcript']:>10} {r['shown']:>8} {r['open_ms']:>8.0f}"
-            f" {r['replay_ms']:>10.1f} {r['stall_ms']:>9.1f} {r['replay_stall_ms']:>10.1f}"
+            f"{name.removeprefix('answers_'):>8} {r['transcript']:>10} {r['widgets']:>8}"
+            f" {r['open_ms']['value']:>8} {r['replay_ms']['value']:>10} {r['stall_ms']['value']:>9}"
+            f" {r['replay_stall_ms']['value']:>10}"
         )
     print("open: Enter → question shown (engine open included); stall: longest UI-loop delay in it;")
     print("in replay: the longest one while the replayed messages mount and first paint")
