@@ -385,10 +385,8 @@ class KnowledgeBase:
             from knowledge.expansion import expansion_terms
 
             terms = expansion_terms(query)
-        # One embedding per query (the latency budget): the expanded text keeps the user's words first.
-        queries = [f"{query} {' '.join(terms)}"] if terms else [query]
-        qvecs = self.embedder.embed_queries(queries) if self.mode != "lexical" else None
-        vectors: list[list[tuple[float, str, str]]] = [[] for _ in queries]
+        qvecs = self._query_vector(query, terms) if self.mode != "lexical" else None
+        vectors: list[list[tuple[float, str, str]]] = [[]]
         allowed: set[str] | None = None  # None: no filter, every chunk competes
         per_base = view.per_base
         if kind is not None or stage_value is not None:
@@ -439,6 +437,10 @@ class KnowledgeBase:
             i = corpus.pos[(name, pid)]
             out.append(to_passage(pid, corpus.docs[i], corpus.metas[i], score))
         return out
+
+    def _query_vector(self, query: str, terms: list[str]) -> Any:
+        """The query's vector (one row): one embedding per query, the user's words first, then the terms."""
+        return self.embedder.embed_queries([f"{query} {' '.join(terms)}" if terms else query])
 
     @staticmethod
     def _where(name: str, stage: str | None, kind: str | None) -> dict[str, Any] | None:
