@@ -299,6 +299,8 @@ async def test_resume_replays_the_conversation_up_to_the_current_question(
         # the replay reads like the live chat did
         assert replay.count("您 ›") == live.count("您 ›") == 5
         assert replay.count("◇ ") == live.count("◇ ") == 5
+        # and F3 shows the sources of the finding, as before quitting
+        assert "003_829d98c82b09c91c.txt" in app2.screen.query_one("#sources").text
 
 
 async def test_a_long_conversation_replays_only_its_last_messages(build, factory: FakeFactory) -> None:
@@ -344,3 +346,13 @@ async def test_lang_switch_survives_a_restart(build, factory: FakeFactory) -> No
         assert "Stage 1/7" in text_of(app2, "#q-head")
         await answer(pilot, "/", *"lang", "enter")
     assert load_settings().lang == "zh"
+
+
+async def test_lang_switch_says_when_the_environment_will_override_it(build, monkeypatch) -> None:
+    monkeypatch.setenv("COACH_LANG", "zh")
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert any("COACH_LANG=zh" in n.message for n in app._notifications)
