@@ -365,8 +365,10 @@ class KnowledgeBase:
     ) -> list[Passage]:
         """The `k` passages best matching `query`, best first, score in `Passage.score` (0..1).
 
-        Hybrid by default: the query (and its glossary-expanded form) is embedded and searched in Chroma,
-        and scored with BM25; the rankings are fused by reciprocal rank (`knowledge.ranking`).
+        Hybrid by default: the query with its glossary terms is embedded once and searched in Chroma (ids
+        and distances only), and scored with BM25 over the cached corpus; the two rankings are fused by
+        relative score (`knowledge.ranking`). Texts and metadata come from the in-memory corpus, so a
+        search makes one Chroma call per searched base and nothing else (see `_view`).
         """
         query = query.strip()
         if not query:
