@@ -77,6 +77,20 @@ def _abandoned(stage: Path) -> bool:
     return not pid_text.isdigit() or age > _STALE_AFTER_S
 
 
+def _fsync(path: Path, *, directory: bool = False) -> None:
+    """Flush a file (or a directory's entries) to disk; a no-op where the platform can't."""
+    try:
+        fd = os.open(path, os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if directory else 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def remove_abandoned_staging(out_dir: Path) -> list[Path]:
     """Remove the staging directories killed exports left in `out_dir`; returns them."""
     removed = []
@@ -128,13 +142,16 @@ class StagedOutput:
     def commit(self) -> list[Path]:
         """Move every staged file into the output directory; returns the final paths."""
         assert self.stage is not None
+        staged = [name for name in self.names if (self.stage / name).exists()]
+        for name in staged:
+            # on disk before the rename: after a power cut a file is the old or the new one, not empty
+            _fsync(self.stage / name)
         final: list[Path] = []
-        for name in self.names:
-            src = self.stage / name
-            if src.exists():
-                dest = self.out_dir / name
-                os.replace(src, dest)
-                final.append(dest)
+        for name in staged:
+            dest = self.out_dir / name
+            os.replace(self.stage / name, dest)
+            final.append(dest)
+        _fsync(self.out_dir, directory=True)
         return final
 
     def __exit__(
