@@ -120,3 +120,21 @@ def test_interview_light_theme_at_80x24(snap_compare) -> None:
     assert snap_compare(
         _app("zh", settings=Settings(theme="light")), terminal_size=(80, 24), run_before=_to_finding
     )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_resumed_interview_at_80x24(snap_compare, lang: str) -> None:
+    """A project answered up to the privacy finding, reopened: the conversation is replayed."""
+    factory = FakeFactory()
+    session = factory.open("pilot", lang="zh", sector=None, settings=None, create=True)
+    for answer in ("external", "rag,agent", "80", "public_cloud", "yes"):
+        session.send(answer)
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        pilot.app.clear_notifications()
+        await steady(pilot)
+
+    assert snap_compare(_app(lang, factory), terminal_size=(80, 24), run_before=run_before)
