@@ -62,16 +62,37 @@ def plain(runs: list[Run]) -> str:
     return "".join(r["text"] for r in runs)
 
 
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    return markdown_parser()
+
+
+@lru_cache(maxsize=32)
+def markdown_tokens(markdown: str) -> list[Any]:
+    """The tokens of a Markdown document, parsed once for the DOCX, JSON and HTML renderers
+    (shared: read them, don't change them)."""
+    tokens: list[Any] = _parser().parse(markdown)
+    return tokens
+
+
+def _fresh(value: Any) -> Any:
+    """A copy of plain blocks: new dicts and lists, the same strings (deepcopy is far slower)."""
+    if type(value) is dict:
+        return {k: _fresh(v) for k, v in value.items()}
+    if type(value) is list:
+        return [_fresh(v) for v in value]
+    return value
+
+
 def parse_blocks(markdown: str) -> list[Block]:
     """Blocks of a Markdown document, in order (a fresh copy: callers may change it)."""
-    import copy
-
-    return copy.deepcopy(_parse_blocks(markdown))
+    blocks: list[Block] = _fresh(_parse_blocks(markdown))
+    return blocks
 
 
 @lru_cache(maxsize=32)
 def _parse_blocks(markdown: str) -> list[Block]:
-    tokens = markdown_parser().parse(markdown)
+    tokens = markdown_tokens(markdown)
     blocks: list[Block] = []
     i = 0
     quote_depth = 0

@@ -7,9 +7,10 @@ offline readers have the components and connections tables right below it.
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 from typing import Any
 
-from agent.deliverables.mdblocks import markdown_parser
+from agent.deliverables.mdblocks import markdown_parser, markdown_tokens
 
 CSS = """
 body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC","WenQuanYi Micro Hei",
@@ -37,11 +38,17 @@ def _fence(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
     return f"<pre{cls}>{html.escape(tok.content)}</pre>\n"
 
 
-def markdown_to_html(markdown: str, *, title: str, lang: str) -> str:
-    """A complete HTML document for `markdown`."""
+@lru_cache(maxsize=1)
+def _html_renderer() -> Any:
     md = markdown_parser()
     md.add_render_rule("fence", _fence)
-    body = md.render(markdown)
+    return md
+
+
+def markdown_to_html(markdown: str, *, title: str, lang: str) -> str:
+    """A complete HTML document for `markdown`."""
+    md = _html_renderer()
+    body = md.renderer.render(markdown_tokens(markdown), md.options, {})
     html_lang = "zh-CN" if lang == "zh" else "en"
     return (
         f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
