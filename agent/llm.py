@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, create_model
 
+from agent import citemarks
 from agent.config import Settings
 from agent.snapshot import ProjectSnapshot, Usage
 from agent.types import Citation, Lang, Passage, Stage
@@ -356,12 +357,15 @@ class ModelHelper:
     def answer(
         self, *, prompt: str, lang: Lang, passages: Sequence[Passage], on_token: Callable[[str], None] | None
     ) -> tuple[str, list[Citation]] | None:
-        """A grounded answer streamed through `on_token`; its [n] markers mapped to citations."""
+        """A grounded answer streamed through `on_token`, and its citations: the streamed text's
+        [n] markers (numbering `passages`, as the prompt did) renumbered so that [i] is the i-th
+        citation, markers that refer to no passage dropped."""
         messages = self._messages(lang, prompt)
         text = self._text(messages, prompt, on_token)
         if text is None:
             return None
-        return text, cited(text, passages)
+        text, used = citemarks.renumber(text, passages)
+        return text, [citation_for(p) for p in used]
 
     def draft(self, *, prompt: str, lang: Lang) -> str | None:
         """A drafted paragraph, or None on failure."""
@@ -605,22 +609,6 @@ def _json_object(text: str) -> dict[str, Any] | None:
     except json.JSONDecodeError:
         return None
     return obj if isinstance(obj, dict) else None
-
-
-_MARK = re.compile(r"\[(\d{1,2})\]")
-
-
-def cited(text: str, passages: Sequence[Passage]) -> list[Citation]:
-    """Citations for the [n] markers in `text`, in order of first use; unknown numbers ignored."""
-    out: list[Citation] = []
-    seen: set[int] = set()
-    for m in _MARK.finditer(text):
-        n = int(m.group(1))
-        if n in seen or not 1 <= n <= len(passages):
-            continue
-        seen.add(n)
-        out.append(citation_for(passages[n - 1]))
-    return out
 
 
 def citation_for(p: Passage, quote_chars: int = 80) -> Citation:
