@@ -381,8 +381,11 @@ class ModelHelper:
     ) -> str | None:
         """One paragraph for `<deliverable>.<section>`, from the profile, findings and passages only.
 
-        Only the section's inputs are sent (`narrative_prompt`), cut to the prompt budget."""
-        prompt = narrative_prompt(
+        Only the section's inputs are sent (`narrative_prompt`), cut to the prompt budget. The
+        paragraph's [n] markers number the passages of that prompt: they come back bound to the
+        passages' ids (`citemarks.bind`), for the deliverable to number in its own source list;
+        markers that refer to no passage sent are dropped."""
+        prompt, sent = narrative_prompt(
             section_id,
             snapshot,
             passages,
@@ -391,7 +394,8 @@ class ModelHelper:
             context_tokens=self.settings.context_tokens,
             fits=lambda text: self.request_tokens(text, snapshot.lang) <= self.prompt_budget,
         )
-        return self.draft(prompt=prompt, lang=snapshot.lang)
+        text = self.draft(prompt=prompt, lang=snapshot.lang)
+        return None if text is None else citemarks.bind(text, sent)
 
     def _text(self, messages: list[Any], prompt: str, on_token: Callable[[str], None] | None) -> str | None:
         try:
@@ -453,11 +457,11 @@ def narrative_prompt(
     stages: Sequence[Stage] = (),
     context_tokens: int = 4096,
     fits: Callable[[str], bool] = lambda _text: True,
-) -> str:
-    """The `draft_narrative` prompt for one section: the project and the profile sections of its
-    `stages` (every section when none given), their findings (the most severe first, plus any
-    high-severity one), and at most a few passages trimmed to their most relevant sentences;
-    everything halved until `fits(prompt)`."""
+) -> tuple[str, list[Passage]]:
+    """The `draft_narrative` prompt for one section and the passages it numbers [1]…[n]: the
+    project and the profile sections of its `stages` (every section when none given), their
+    findings (the most severe first, plus any high-severity one), and at most a few passages
+    trimmed to their most relevant sentences; everything halved until `fits(prompt)`."""
     from prompts import fence, fence_passages, render_prompt
 
     deliverable, _, section = section_id.partition(".")
@@ -474,6 +478,7 @@ def narrative_prompt(
     )
     scale = 1.0
     prompt = ""
+    sent: list[Passage] = []
     for _ in range(6):
         value_tokens = max(12, int(scaled(NARRATIVE_VALUE_TOKENS, context_tokens) * scale))
         compact = {
@@ -509,7 +514,7 @@ def narrative_prompt(
         if fits(prompt):
             break
         scale /= 2
-    return prompt
+    return prompt, sent
 
 
 def _json_keys(schema: type[BaseModel]) -> str:

@@ -12,17 +12,24 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent import citemarks
 from agent.deliverables.labels import field_label, format_value
 from agent.deliverables.registry import DeliverableSpec
 from agent.snapshot import ProjectSnapshot
 from agent.types import Citation, Finding, Passage
 
 _MD_SPECIAL = re.compile(r"([\\`*\[\]<>|])")
+_MARKER_PAREN = re.compile(r"(\[\d+\])\(")
 
 
 def md_escape(text: str) -> str:
     """User text made inert in Markdown: no stray emphasis, links, HTML, table breaks or fake [n]."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return _md_inline(" ".join(str(text).split()))
+
+
+def _md_inline(text: str) -> str:
+    """`md_escape` without the whitespace folding (a piece of a line, its spaces kept)."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 @dataclass
@@ -168,14 +175,28 @@ class DocContext:
         return [r for r in self.snapshot.recommendations if not stages or r.stage.value in stages]
 
     def narrative(self, section: str) -> str:
-        """A model-drafted paragraph for `<deliverable>.<section>`, marked as such; '' in guided mode."""
+        """A model-drafted paragraph for `<deliverable>.<section>`, marked as such; '' in guided mode.
+
+        Its citations (bound to passage ids at drafting, `citemarks.bind`) get this document's
+        numbers, the passages joining the source list; one naming no known passage, or a marker
+        never bound, is dropped."""
         key = f"{self.spec.id}.{section}"
         text = self.snapshot.narratives.get(key, "").strip()
         if not text:
             return ""
+
+        def number(passage_id: str) -> int | None:
+            try:
+                return self._number(passage_id)
+            except KeyError:
+                return None
+
+        body = citemarks.resolve(" ".join(text.split()), number, _md_inline).strip()
+        body = _MARKER_PAREN.sub(r"\1\\(", body)  # `[1](x)` would read as a link
+        if not body:
+            return ""
         self.narratives_used.append(key)
         mark = self.t("模型起草，请人工核对", "drafted by the model — review before use")
-        body = " ".join(md_escape(line) for line in text.splitlines() if line.strip())
         return f"> *{mark}*：{body}" if self.lang == "zh" else f"> *{mark}*: {body}"
 
     def evidence_text(self, finding: Finding) -> str:

@@ -4,12 +4,14 @@ never reaching the session store."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fakes import ErrorChatModel, GarbageChatModel, ScriptedChatModel, field_of
-from graph_helpers import answer_for, drive
+from graph_helpers import BANK_CASE, answer_for, drive
 from langchain_core.messages import BaseMessage
 
 from agent.config import Settings
@@ -239,7 +241,54 @@ def test_narratives_are_drafted_at_wrap_up(open_session: Callable[..., CoachSess
     drive(session)
     narratives = session.snapshot().narratives
     assert set(narratives) >= {"requirement_spec.overview", "model_selection.conclusion"}
-    assert all(v == "草稿段落 [1]。" for v in narratives.values())
+    assert all(v.startswith("草稿段落") for v in narratives.values())
+
+
+def test_narrative_citations_lead_to_the_passages_the_model_was_shown(
+    open_session: Callable[..., CoachSession], tmp_path: Path
+) -> None:
+    """Each narrative cites [1], [3] and an out-of-range [7]: in the exported Markdown every [n] of
+    the paragraph is entry n of that document's source list, the passage the model's prompt
+    numbered so; [7] is gone and the text is otherwise as the model wrote it."""
+    from agent.deliverables.context import md_escape
+    from agent.deliverables.export import export_deliverables
+    from agent.deliverables.registry import load_registry
+    from knowledge.pack import get_passage
+
+    reply = "试点范围清晰[1]，数据需先治理[3]，另见[7]。"
+    model = ScriptedChatModel(responder=lambda m, k: {"understood": "已理解"} if field_of(m) else reply)
+    session = open_session(model=model)
+    drive(session, BANK_CASE)
+    shown: dict[str, dict[int, str]] = {}
+    for r in model.requests:
+        if r.kind == "narrative":
+            head = re.search(r"Draft the section `(\w+)` of the deliverable `(\w+)`", r.text)
+            assert head is not None
+            ids = re.findall(r'<passage n="(\d+)" id="([^"]+)"', r.text)
+            shown[head[2]] = {int(n): pid for n, pid in ids}
+    assert len(shown) == 4 and all(len(ids) >= 3 for ids in shown.values()), shown
+
+    export_deliverables(session.snapshot(), tmp_path, formats=["md"])
+
+    mark = "> *模型起草，请人工核对*："
+    for spec in load_registry():
+        if spec.id not in shown:
+            continue
+        (path,) = tmp_path.glob(f"*_{spec.title_in('zh')}.md")
+        markdown = path.read_text(encoding="utf-8")
+        (line,) = [x.removeprefix(mark) for x in markdown.splitlines() if x.startswith(mark)]
+        assert re.sub(r"\[\d+\]", "[]", line) == "试点范围清晰[]，数据需先治理[]，另见。", line
+        sources = markdown.split("## 参考来源", 1)[1]
+        entries = dict(re.findall(r"^- \[(\d+)\] (.+)$", sources, flags=re.M))
+        for n, k in zip(re.findall(r"\[(\d+)\]", line), (1, 3), strict=True):
+            passage = get_passage(shown[spec.id][k])
+            assert passage is not None
+            entry = entries[n]
+            assert entry.endswith(f" § {md_escape(passage.section)} — {md_escape(passage.title)}"), (
+                spec.id,
+                f"[{n}] should be the prompt's [{k}] {passage.id}",
+                entry,
+            )
 
 
 def test_endpoint_without_tool_calling_falls_back_to_json_in_text(
