@@ -151,6 +151,33 @@ def is_unknown(raw: str) -> bool:
     return text in _UNKNOWN or text.rstrip("?") in _UNKNOWN or (bool(text) and set(text) <= {"?"})
 
 
+_CONFIRM = {
+    "是",
+    "是的",
+    "对",
+    "对的",
+    "没错",
+    "确认",
+    "确定",
+    "yes",
+    "y",
+    "ok",
+    "okay",
+    "confirm",
+    "correct",
+}
+"""Words that confirm a value the coach inferred from earlier answers."""
+
+
+def is_confirmation(question: Question, raw: str) -> bool:
+    """Whether `raw` confirms the value suggested for `question` rather than answering it: a
+    confirmation word that is not an answer of its own (a yes/no question's 是/yes, an option)."""
+    text = _clean(raw)
+    if text not in _CONFIRM or question.type == "yesno":
+        return False
+    return question.type not in ("choice", "multi") or _match_option(question, text) is None
+
+
 def _match_option(question: Question, token: str) -> Option | None:
     """An option by 1-based number, letter, value, label or alias (exact, normalised)."""
     t = token.strip().strip("。.)）(（[]【】'\"“”")

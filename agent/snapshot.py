@@ -16,7 +16,8 @@ from agent.profile import Profile
 from agent.types import Citation, Finding, Lang, Passage, Phase, Stage
 
 AnswerStatus = Literal["answered", "skipped", "unknown"]
-AnswerSource = Literal["user", "llm", "signal", "file"]
+AnswerSource = Literal["user", "llm", "signal", "file", "confirmed"]
+"""`confirmed`: the user confirmed a value inferred from an earlier answer (Enter, or 是/yes)."""
 
 
 class AnswerRecord(BaseModel):
@@ -134,6 +135,8 @@ class QuestionView(BaseModel):
     index: int = 0
     """1-based position within the stage."""
     total: int = 0
+    suggested: str | None = None
+    """A value inferred from earlier answers, as displayed: an empty answer confirms it."""
 
 
 MessageKind = Literal["question", "advice", "finding", "notice", "answer", "summary", "echo", "error", "user"]

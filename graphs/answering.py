@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from agent.answers import Provenance
 from agent.llm import Extraction, ModelHelper
 from agent.profile import Profile
 from agent.questions import Question
@@ -307,3 +308,20 @@ def merge(q: Question, raw: str, base: Outcome, ex: Extraction, *, follow_up: bo
 def skipped_record(q: Question, raw: str) -> AnswerRecord:
     """The record of a skipped question (an open question)."""
     return _record(q, raw, None, "skipped", "user", {})
+
+
+def suggestion(q: Question, profile: Profile, provenance: dict[str, Provenance]) -> Any:
+    """The value of `q`'s field inferred from other answers (signals or the model), when it is
+    one the question accepts; None when the field was not inferred (unset, or answered itself)."""
+    prov = provenance.get(q.field)
+    if prov is None or not prov.inferred:
+        return None
+    value = profile.get(q.field)
+    if value is None or value == [] or not fits(q, q.field, value):
+        return None
+    return value
+
+
+def confirmed_record(q: Question, raw: str, value: Any) -> AnswerRecord:
+    """The record of an inferred value the user confirmed (`raw`: what they typed, maybe nothing)."""
+    return _record(q, raw, value, "answered", "confirmed", {})

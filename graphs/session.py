@@ -26,6 +26,7 @@ from graphs.storage import SessionStore, normalise_name, storage_errors
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
+    from agent.questions import Question
     from graphs.context import Context, Retriever
     from graphs.state import CoachState
 
@@ -81,14 +82,15 @@ def state_of(values: dict[str, Any]) -> CoachState:
 
 def question_view(state: CoachState, ctx: Context) -> QuestionView | None:
     """The pending question (or the model's follow-up) ready to display."""
-    from agent.answers import build_profile
+    from agent.answers import build_profile_with_provenance
+    from graphs.answering import suggestion
 
     if state.question_id is None:
         return None
     q = ctx.bank.find(state.question_id)
     if q is None:
         return None
-    profile = build_profile(state.answers, state.project, ctx.bank)
+    profile, provenance = build_profile_with_provenance(state.answers, state.project, ctx.bank)
     applicable = [x.id for x in ctx.bank.applicable(q.stage, profile)]
     index = applicable.index(q.id) + 1 if q.id in applicable else 0
     view = q.view(state.lang, profile, index, len(applicable))
@@ -112,7 +114,23 @@ def question_view(state: CoachState, ctx: Context) -> QuestionView | None:
         current = q.value_label(rec.value, state.lang) if rec.status == "answered" else "—"
         note = f"当前答案：{current}" if state.lang == "zh" else f"Current answer: {current}"
         view = view.model_copy(update={"help": f"{view.help}\n{note}".strip()})
-    return view
+    return _with_suggestion(view, q, state.lang, suggestion(q, profile, provenance))
+
+
+def _with_suggestion(view: QuestionView, q: Question, lang: Lang, value: Any) -> QuestionView:
+    """`view` offering `value` (inferred from earlier answers; None: none) as the answer Enter
+    confirms."""
+    from agent.parsing import is_confirmation
+    from graphs.text import t
+
+    if value is None:
+        return view
+    label = q.value_label(value, lang)
+    key = "suggested" if q.type in ("choice", "multi") else "suggested_text"
+    if not is_confirmation(q, "是"):  # 是 is an answer of its own here: only Enter confirms
+        key = "suggested_yesno"
+    line = t(key, lang, value=label)
+    return view.model_copy(update={"help": f"{view.help}\n{line}".strip(), "suggested": label})
 
 
 class CoachSession:

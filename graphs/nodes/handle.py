@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 
-from agent.answers import build_profile
-from agent.parsing import is_skip, looks_like_question
+from agent.answers import build_profile, build_profile_with_provenance
+from agent.parsing import is_confirmation, is_skip, looks_like_question
 from agent.questions import Question
 from agent.types import STAGE_TITLES, STAGES, Lang, Stage
 from graphs import answering, asking
 from graphs.nodes.recording import record
-from graphs.nodes.turn import TurnBuilder
+from graphs.nodes.turn import TurnBuilder, said
 from graphs.text import join, stage_title, t
 
 _QUESTION_END = re.compile(r"[?？]\s*$|吗\s*$|呢\s*$")
@@ -27,7 +27,8 @@ def handle(tb: TurnBuilder, raw: str) -> None:
     if state.pending_jump is not None and not _confirms_jump(text, state.pending_jump):
         tb.update["pending_jump"] = None
     if not text:
-        tb.say("error", t("empty", tb.lang))
+        if not _confirm_suggestion(tb, text):
+            tb.say("error", t("empty", tb.lang))
         return
     if text.startswith("/"):
         command(tb, text)
@@ -48,10 +49,28 @@ def handle(tb: TurnBuilder, raw: str) -> None:
         else:
             tb.say("notice", t("done_input", tb.lang))
         return
+    if is_confirmation(q, text) and _confirm_suggestion(tb, text):
+        return
     if looks_like_question(text, q):
         ask(tb, text)
         return
     answer(tb, q, text)
+
+
+def _confirm_suggestion(tb: TurnBuilder, text: str) -> bool:
+    """Record the value inferred earlier for the pending question, which the user just confirmed
+    (Enter on an empty answer, or a confirmation word); False when there is nothing to confirm."""
+    q = tb.question()
+    if q is None or tb.state.follow_up is not None:
+        return False
+    profile, provenance = build_profile_with_provenance(tb.state.answers, tb.state.project, tb.ctx.bank)
+    value = answering.suggestion(q, profile, provenance)
+    if value is None:
+        return False
+    if not text:  # the transcript keeps the question and the value confirmed, as the front shows them
+        tb.said = said(tb.state, tb.ctx, q.value_label(value, tb.lang))
+    record(tb, q, answering.Outcome(record=answering.confirmed_record(q, text, value)))
+    return True
 
 
 def answer(tb: TurnBuilder, q: Question, text: str) -> None:

@@ -61,7 +61,8 @@ def _echo(tb: TurnBuilder, q: Question, rec: AnswerRecord, old: AnswerRecord | N
             t("revised", lang, label=label, old=_show(q, old, lang), new=q.value_label(rec.value, lang)),
         )
     else:
-        tb.say("echo", t("recorded", lang, label=label, value=q.value_label(rec.value, lang)))
+        key = "confirmed" if rec.source == "confirmed" else "recorded"
+        tb.say("echo", t(key, lang, label=label, value=q.value_label(rec.value, lang)))
 
 
 def _show(q: Question, rec: AnswerRecord, lang: str) -> str:

@@ -106,7 +106,7 @@ def turn(state: CoachState, runtime: Runtime[Context]) -> dict[str, Any]:
         tb = TurnBuilder(state=state, ctx=ctx, helper=None)
         error = scrub(f"{type(exc).__name__}: {exc}", ctx.settings)[:200]
         tb.say("error", t("internal_error", state.lang, error=error))
-    if not (isinstance(raw, dict) and "record" in raw):
+    if not (isinstance(raw, dict) and "record" in raw) and not tb.said:
         tb.said = said(state, ctx, scrub_key(str(raw if raw is not None else ""), ctx.settings))
     return tb.result()
 
