@@ -174,3 +174,27 @@ async def test_endpoint_failure_in_llm_mode_keeps_the_answer() -> None:
         assert "✘" not in chat_text(app)  # a fallback, not a crash
         status = str(screen.query_one("#status").render())
         assert "tokens" in status
+
+
+async def test_enter_on_the_empty_box_confirms_the_inferred_sector() -> None:
+    app = _app(Engine())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _new(pilot, "星河客服")
+        await _type(pilot, "星河银行信用卡中心")
+        assert question_id(app) == "req.sector"
+        panel = app.screen.query_one(QuestionPanel)
+        help_line = str(panel.query_one("#q-help").render())
+        assert "根据之前的回答推测：金融（银行、证券、保险）" in help_line
+        assert panel.input.placeholder.startswith("回车确认：金融")
+        assert not panel.input.value
+        await pilot.press("enter")
+        await settle(pilot)
+        assert question_id(app) == "req.pain_points"
+        rec = app.screen.snapshot.answers["req.sector"]
+        assert (rec.value, rec.source) == ("finance", "confirmed")
+        chat = chat_text(app)
+        assert "您 › 金融（银行、证券、保险）" in chat and "已确认「行业」" in chat
+        # without a suggestion, Enter on the empty box still sends nothing
+        await pilot.press("enter")
+        await settle(pilot)
+        assert question_id(app) == "req.pain_points" and "req.pain_points" not in app.screen.snapshot.answers

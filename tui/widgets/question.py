@@ -1,7 +1,9 @@
 """The question panel: the current question, its options (digits, arrows, click) and free text.
 
 The input keeps the focus: ↑/↓ move the highlighted option, a digit typed alone highlights that
-option, Enter sends it. Anything else typed is sent as free text; `/…` are commands.
+option, Enter sends it. Anything else typed is sent as free text; `/…` are commands. When the
+coach offers a value inferred from earlier answers, Enter on the empty box (nothing highlighted or
+ticked) confirms it.
 """
 
 from __future__ import annotations
@@ -122,6 +124,8 @@ class QuestionPanel(Vertical):
             )
             options.highlighted = None
         self.input.placeholder = t(f"question.ph.{question.type}", self.lang)
+        if question.suggested:
+            self.input.placeholder = t("question.ph.suggested", self.lang, value=question.suggested)
 
     def _render_head(self) -> None:
         """Stage, progress and question id on one line: a stage title too long for the panel
@@ -199,6 +203,12 @@ class QuestionPanel(Vertical):
 
     def _resolve(self, q: QuestionView, text: str) -> tuple[str, str] | None:
         """What to send for `text` typed while `q` is asked: (engine text, text to echo)."""
+        resolved = self._resolve_typed(q, text)
+        if resolved is None and not text and q.suggested:
+            return "", q.suggested  # an empty answer confirms the suggestion
+        return resolved
+
+    def _resolve_typed(self, q: QuestionView, text: str) -> tuple[str, str] | None:
         if q.type == "multi":
             multi = self.query_one("#q-multi", SelectionList)
             if not text:
