@@ -292,6 +292,15 @@ class KnowledgeBase:
             for d, m, v in zip(old["documents"], old["metadatas"], old["embeddings"], strict=True):
                 known[embed_text(dict(m), d)] = v
         missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            # the vectors computed at build time for the bundled embedder (knowledge/shipped.py)
+            from knowledge.shipped import shipped_vectors, text_digest
+
+            shipped = shipped_vectors(self.embedder.fingerprint)
+            for t in missing:
+                if (v := shipped.get(text_digest(t))) is not None:
+                    known[t] = v
+            missing = [t for t in missing if t not in known]
         for i in range(0, len(missing), _BATCH):
             batch = missing[i : i + _BATCH]
             for t, v in zip(batch, self.embedder.embed_passages(batch), strict=True):

@@ -186,13 +186,15 @@ def _search(kb: Any, args: argparse.Namespace, lang: str) -> int:
     from rich.padding import Padding
     from rich.text import Text
 
+    from agent.deliverables.labels import source_label
+
     out = _console()
     for rank, p in enumerate(hits, start=1):
         title = p.title_en if lang == "en" and p.title_en else p.title
         head = Text()
         head.append(f"{rank}. ", style="bold")
         head.append(f"{p.score:.2f}  ", style="cyan")
-        head.append(p.source, style="bold")
+        head.append(source_label(p.source, lang) if p.kb == "builtin" else p.source, style="bold")
         if p.section:
             head.append(f" § {p.section}")
         tags = [p.kb, p.kind, *(s.value for s in p.stages)]

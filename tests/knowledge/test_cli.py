@@ -30,7 +30,9 @@ def test_kb_search_prints_readable_passages(capsys: pytest.CaptureFixture[str]) 
     )
     out = capsys.readouterr().out
     assert out.startswith("1. ")
-    assert "003_829d98c82b09c91c.txt § 避坑要点二" in out
+    # the document by its title (and file), the section it rests on
+    assert "LLM adoption cases: general implementation steps and pitfalls" in out
+    assert "(003_829d98c82b09c91c.txt) § 避坑要点二" in out
     assert "hallucination" in out.lower()  # English title under --lang en
     assert "\n2. " in out
 
