@@ -6,10 +6,12 @@ points to the components and connections tables that every architecture document
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -182,13 +184,25 @@ def _set_widths(
             cells[ci].width = width
 
 
+@lru_cache(maxsize=2)
+def _template(lang: str) -> bytes:
+    """python-docx's default template with our styles, prepared once per language (reading it
+    back costs less than opening the default and preparing the styles for every document)."""
+    import docx
+
+    document = docx.Document()
+    _prepare_styles(document, lang)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
 def markdown_to_docx(markdown: str, path: Path, *, title: str, lang: str) -> None:
     """Write `markdown` as a Word document at `path`."""
     import docx
     from docx.shared import Cm
 
-    document = docx.Document()
-    _prepare_styles(document, lang)
+    document = docx.Document(io.BytesIO(_template(lang)))
     document.core_properties.title = _NOT_XML.sub("", title)
     blocks = parse_blocks(_NOT_XML.sub("", markdown))
     widest = max((len(b["header"]) for b in blocks if b["type"] == "table"), default=0)
