@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.parsing import looks_like_question, parse_answer
+from agent.parsing import is_confirmation, looks_like_question, parse_answer
 from agent.questions import load_bank
 
 BANK = load_bank()
@@ -237,3 +237,23 @@ def test_dont_know_selects_an_explicit_unknown_option() -> None:
 def test_a_digit_string_that_is_no_option_number_is_told_not_a_crash(raw: str) -> None:
     r = parse("sel.deployment", raw)
     assert not r.ok and r.error
+
+
+@pytest.mark.parametrize(
+    ("qid", "raw", "confirms"),
+    [
+        ("req.sector", "是", True),
+        ("req.sector", " OK。", True),
+        ("req.sector", "Yes", True),
+        ("req.sector", "确认", True),
+        ("req.sector", "金融", False),  # an answer of its own
+        ("req.sector", "", False),  # Enter is told apart by the caller
+        ("req.pain_points", "对", True),
+        ("dat.personal_data", "是", False),  # 是/yes answer a yes/no question
+        ("dat.personal_data", "yes", False),
+        ("req.precedents", "是", False),  # an option's alias
+        ("req.precedents", "确认", True),
+    ],
+)
+def test_a_confirmation_word_confirms_unless_it_is_an_answer(qid: str, raw: str, confirms: bool) -> None:
+    assert is_confirmation(BANK.get(qid), raw) is confirms
