@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
-from agent.answers import build_profile
+from agent.answers import build_profile, build_profile_with_provenance
 from agent.profile import Profile, ProjectInfo
 from agent.questions import QuestionBank, load_bank
 from agent.readiness import assess, current_phase, next_phase_criteria
@@ -89,7 +89,9 @@ def evaluate_project(
     if project is None or project.name is None:
         project = (project or ProjectInfo()).model_copy(update={"name": name})
     profile = build_profile(answers, project, bank)
-    rule_findings = evaluate_rules(profile, answers, lang, bank=bank)
+    # which answer each value came from (the rules' evidence, the recommendations' reasoning)
+    provenance = build_profile_with_provenance(answers, bank=bank)[1]
+    rule_findings = evaluate_rules(profile, answers, lang, bank=bank, provenance=provenance)
     findings = merge_findings(rule_findings, model_findings)
     readiness, criteria = assess(profile, answers, bank, lang=lang, findings=findings)
     snapshot = ProjectSnapshot(
@@ -104,7 +106,7 @@ def evaluate_project(
         exit_criteria=criteria,
         phase=current_phase(profile, answers),
         next_phase_criteria=next_phase_criteria(profile, lang),
-        recommendations=recommend(profile, lang, answers=answers, bank=bank),
+        recommendations=recommend(profile, lang, answers=answers, bank=bank, provenance=provenance),
         open_questions=open_questions(answers, profile, lang, bank),
         overrides=list(overrides),
         narratives=dict(narratives or {}),

@@ -222,12 +222,17 @@ def recommend(
     *,
     answers: dict[str, AnswerRecord] | None = None,
     bank: QuestionBank | None = None,
+    provenance: dict[str, Provenance] | None = None,
 ) -> list[Recommendation]:
     """Every recommendation for the project: phase advice first, then by stage (principles before
     stage-entry advice), in file order. With `answers`, reasoning quotes free-text answers behind
-    inferred values."""
+    inferred values (`provenance`: `build_profile_with_provenance(answers)[1]`, when the caller
+    has it already)."""
     bank = bank or load_bank()
-    provenance = build_profile_with_provenance(answers, bank=bank)[1] if answers else {}
+    if not answers:
+        provenance = {}
+    elif provenance is None:
+        provenance = build_profile_with_provenance(answers, bank=bank)[1]
     recs = phase_recommendations(profile, lang)
     stage_order = {s: i for i, s in enumerate(STAGES)}
     rules = [r for r in load_recommendations() if conditions.evaluate(r.when, profile)]

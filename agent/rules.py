@@ -132,14 +132,17 @@ def evaluate_rules(
     *,
     bank: QuestionBank | None = None,
     rules: tuple[Rule, ...] | None = None,
+    provenance: dict[str, Provenance] | None = None,
 ) -> list[Finding]:
     """Every rule finding for the project, sorted by severity, stage, then id.
 
-    `profile` may be None: it is then built from `answers`. Evidence always comes from `answers`.
+    `profile` may be None: it is then built from `answers`. Evidence always comes from `answers`
+    (`provenance`: `build_profile_with_provenance(answers)[1]`, when the caller has it already).
     """
     bank = bank or load_bank()
-    built, provenance = build_profile_with_provenance(answers, bank=bank)
-    profile = profile or built
+    if profile is None or provenance is None:
+        built, provenance = build_profile_with_provenance(answers, bank=bank)
+        profile = profile or built
     unknown = unknown_fields(answers)
     stage_order = {s: i for i, s in enumerate(STAGES)}
     findings: list[Finding] = []
