@@ -38,7 +38,7 @@ def test_inferred_sector_is_suggested_and_enter_confirms_it(
     turn = _sector_after_bank(session)
     q = turn.question
     assert q is not None and q.suggested == FINANCE_ZH
-    assert f"根据之前的回答推测：{FINANCE_ZH}。直接回车或输入「是」确认，也可以另选。" in q.help
+    assert f"推测：{FINANCE_ZH}——回车或输入「是」确认，也可另选。" in q.help
     assert q.help.startswith("行业决定了"), "the question's own help stays"
 
     turn = session.send("")
@@ -82,8 +82,8 @@ def test_english_session_offers_the_suggestion_in_english(open_session: Callable
     assert q is not None and q.id == "req.sector"
     assert q.suggested == "Finance (banking, securities, insurance)"
     assert (
-        "Inferred from your earlier answers: Finance (banking, securities, insurance). "
-        "Press Enter or type “yes” to confirm, or choose another." in q.help
+        "Inferred: Finance (banking, securities, insurance) — Enter or “yes” confirms, "
+        "or choose another." in q.help
     )
     turn = session.send("yes")
     assert any(m.text.startswith("Confirmed Sector: Finance") for m in turn.messages)
@@ -115,7 +115,7 @@ def test_yes_no_question_keeps_yes_and_no_and_enter_confirms(
         last, _ = drive(session, overrides, until=_at("dat.personal_data"))
         q = last.question
         assert q is not None and q.suggested == "否"
-        assert "根据之前的回答推测：否。直接回车确认，也可以另选。" in q.help, "是 would be an answer here"
+        assert "推测：否——回车确认，也可另选。" in q.help, "是 would be an answer here"
         session.send(typed)
         sessions[typed] = session.snapshot().answers["dat.personal_data"]
     assert (sessions[""].value, sessions[""].source) == (False, "confirmed")

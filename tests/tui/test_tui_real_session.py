@@ -184,7 +184,7 @@ async def test_enter_on_the_empty_box_confirms_the_inferred_sector() -> None:
         assert question_id(app) == "req.sector"
         panel = app.screen.query_one(QuestionPanel)
         help_line = str(panel.query_one("#q-help").render())
-        assert "根据之前的回答推测：金融（银行、证券、保险）" in help_line
+        assert "推测：金融（银行、证券、保险）——回车" in help_line
         assert panel.input.placeholder.startswith("回车确认：金融")
         assert not panel.input.value
         await pilot.press("enter")
