@@ -65,6 +65,8 @@ def pack_search(query: str, *, k: int) -> list[Passage]:
 
 def guided_answer(passages: Sequence[Passage], lang: Lang) -> CoachMessage:
     """The best passages, quoted and cited."""
+    from agent.deliverables.labels import source_name
+
     if not passages:
         return CoachMessage(kind="answer", text=t("ask_none", lang))
     lines = [t("ask_intro", lang)]
@@ -74,10 +76,11 @@ def guided_answer(passages: Sequence[Passage], lang: Lang) -> CoachMessage:
         if len(quote) > QUOTE_CHARS:
             quote = quote[:QUOTE_CHARS] + "…"
         title = (p.title_en if lang == "en" and p.title_en else p.title) or p.section
+        source = source_name(p.source, lang)
         lines.append(
-            f"> {quote} [{n}]\n— {title}（{p.source}）"
+            f"> {quote} [{n}]\n— {title}（{source}）"
             if lang == "zh"
-            else f"> {quote} [{n}]\n— {title} ({p.source})"
+            else f"> {quote} [{n}]\n— {title} ({source})"
         )
     return CoachMessage(kind="answer", text="\n\n".join(lines), citations=[citation_for(p) for p in shown])
 

@@ -72,6 +72,12 @@ def format_value(value: Any, lang: str, path: str = "") -> str | None:
     return value_label(value, lang)
 
 
+def source_name(source: str, lang: str) -> str:
+    """The document's reader-facing title alone (the file name when unknown)."""
+    entry = _labels().get("sources", {}).get(source)
+    return entry[lang] if entry else source
+
+
 def source_label(source: str, lang: str) -> str:
     """Reader-facing name of a cited source document (the file name when unknown)."""
     entry = _labels().get("sources", {}).get(source)
