@@ -8,7 +8,7 @@ from pathlib import Path
 from knowledge.chunking import MAX_CHARS, chunk_blocks, markdown_blocks, split_front_matter
 from knowledge.ingest import parse_file
 from knowledge.store import KnowledgeBase
-from tests.conftest import SEEDS
+from tests.conftest import seed_path
 from tests.knowledge.kb_helpers import SAMPLE_MD, write_doc
 
 
@@ -50,12 +50,12 @@ def _encrypted_pdf(path: Path) -> Path:
 
 
 def test_seed_txt_front_matter_and_headings_become_sections() -> None:
-    doc = parse_file(SEEDS / "000_62eaabb10f8e390a.txt")
+    doc = parse_file(seed_path("000_62eaabb10f8e390a.txt"))
     assert doc.title == "第二节 大模型从技术到生产力，步步为营"
     sections = [c.section for c in doc.chunks]
     assert "概念验证的实施步骤" in sections
     assert all("sidebar_position" not in c.text for c in doc.chunks)
-    steps = parse_file(SEEDS / "003_829d98c82b09c91c.txt")
+    steps = parse_file(seed_path("003_829d98c82b09c91c.txt"))
     assert any(c.section.endswith("避坑要点二：以“领域知识融合”对抗模型幻觉") for c in steps.chunks)
     assert all("**" not in c.text for c in steps.chunks)
 

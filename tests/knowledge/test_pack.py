@@ -10,7 +10,7 @@ import yaml
 
 from agent.types import Phase, Stage
 from knowledge.pack import PACK_DIR, cite, get_passage, load_pack
-from tests.conftest import SEEDS
+from tests.conftest import seed_path
 
 SOURCES = ("000_62eaabb10f8e390a.txt", "003_829d98c82b09c91c.txt")
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -40,10 +40,7 @@ def seed_headings(path: Path) -> list[str]:
 
 
 def _seed(name: str) -> Path:
-    path = SEEDS / name
-    if not path.exists():
-        pytest.skip(f"seed documents not available at {SEEDS}")
-    return path
+    return seed_path(name)
 
 
 def test_pack_loads_with_enough_passages() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -15,10 +16,13 @@ def test_hybrid_recall_at_3_on_pack_and_raw_seeds(pack_index_dir: Path) -> None:
     questions = load_questions(QUESTIONS)
     assert len(questions) >= 40
     seeds = find_seeds()
+    if seeds is None and os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail("the raw seed documents are missing: recall over them is part of the gate")
     results = evaluate(questions, ["hybrid"], seeds, prebuilt=pack_index_dir)
-    assert results["pack"]["hybrid"]["all"]["r@3"] >= 0.9
+    # the bar (recall@3 >= 0.95 over pack and raw documents); measured 0.967 / 0.978
+    assert results["pack"]["hybrid"]["all"]["r@3"] >= 0.95
     if seeds is not None:
-        assert results["seeds"]["hybrid"]["all"]["r@3"] >= 0.9
+        assert results["seeds"]["hybrid"]["all"]["r@3"] >= 0.95
 
 
 def test_seed_hit_matches_the_heading_path() -> None:
