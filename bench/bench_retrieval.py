@@ -271,11 +271,28 @@ def run() -> dict[str, Any]:
         started = time.perf_counter()
         kb2.search(QUERIES[2], k=5, scope="all")
         out["query_2000_first_from_disk_cache_ms"] = _figure((time.perf_counter() - started) * 1000, "ms")
+    _recall(seeds, out)
     coach, bare, ratio = _startup()
     out["startup_help_s"] = _figure(coach, "s", 0.5)
     out["startup_python_pass_s"] = _figure(bare, "s")
     out["startup_ratio"] = _figure(ratio, "x")
     return out
+
+
+def _recall(seeds: Any, out: dict[str, Any]) -> None:
+    """Recall@1/3/5 of the shipped (hybrid) configuration on the eval set: pack and raw seeds."""
+    from eval.run_retrieval import QUESTIONS, evaluate, load_questions
+
+    results = evaluate(load_questions(QUESTIONS), ["hybrid"], seeds)
+    for target in ("pack", "seeds"):
+        if target not in results:
+            continue
+        scores = results[target]["hybrid"]
+        for split in ("all", "holdout"):
+            for k in ("r@1", "r@3", "r@5"):
+                bar = 0.95 if (split, k) == ("all", "r@3") else None
+                name = f"recall_at{k[2:]}_{target}_{split}"
+                out[name] = _figure(scores[split][k], "", bar, better="higher")
 
 
 def main() -> int:
