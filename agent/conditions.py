@@ -142,6 +142,35 @@ def fields(cond: Condition | None) -> list[str]:
     return out
 
 
+def deciding_fields(
+    cond: Condition | None, profile: Profile, unknown_fields: frozenset[str] = frozenset()
+) -> list[str]:
+    """The fields of the parts that make a true condition hold, in order, without duplicates.
+
+    Like `fields`, but an `any` contributes only its branches that hold: for "personal OR
+    confidential data" the evidence is the one that is true, not the other answered "no".
+    """
+    out: list[str] = []
+
+    def walk(c: Condition | None) -> None:
+        if not c:
+            return
+        if "all" in c:
+            for sub in c["all"]:
+                walk(sub)
+        elif "any" in c:
+            for sub in c["any"]:
+                if evaluate(sub, profile, unknown_fields):
+                    walk(sub)
+        elif "not" in c:
+            out.extend(f for f in fields(c["not"]) if f not in out)
+        elif c.get("field") not in out:
+            out.append(c["field"])
+
+    walk(cond)
+    return out
+
+
 def validate(cond: Any, where: str) -> None:
     """Raise ConditionError naming `where` (file and entry id) if `cond` is malformed.
 

@@ -100,6 +100,12 @@ def citations(passage_ids: list[str]) -> list[Citation]:
     return out
 
 
+# A later question that confirms an earlier answer (the live deployment mode confirms the deployment
+# chosen during selection): when both hold the same value, the evidence names the earlier one only
+# (not "Deployment = Public cloud; Deployment mode = Public cloud").
+CONFIRMS = {"integration.deployment_mode": "selection.deployment"}
+
+
 def evidence_for(
     paths: list[str],
     profile: Profile,
@@ -122,7 +128,12 @@ def evidence_for(
         elif path in by_field and by_field[path].status == "unknown":
             rec = by_field[path]
             out.append(Evidence(question_id=rec.question_id, field=path, value=None, text=rec.raw))
-    return out
+    values = {e.field: e.value for e in out}
+    return [
+        e
+        for e in out
+        if not (e.field in CONFIRMS and e.value is not None and values.get(CONFIRMS[e.field]) == e.value)
+    ]
 
 
 def evaluate_rules(
@@ -150,7 +161,7 @@ def evaluate_rules(
         if not conditions.evaluate(rule.when, profile, unknown):
             continue
         severity, escalated_by = rule.severity_for(profile)
-        paths = list(dict.fromkeys(conditions.fields(rule.when) + escalated_by))
+        paths = list(dict.fromkeys(conditions.deciding_fields(rule.when, profile, unknown) + escalated_by))
         findings.append(
             Finding(
                 id=rule.id,

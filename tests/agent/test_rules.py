@@ -246,3 +246,18 @@ def test_findings_in_english_and_sorted_by_severity() -> None:
     assert [f.severity for f in found] == ["high", "medium", "low"]
     assert found[0].title == "No rollback plan"
     assert "rehearse" in found[0].advice
+
+
+def test_evidence_names_the_answers_that_hold_once_each() -> None:
+    # "Confidential data = No" did not trigger the privacy rule, and the live deployment mode that
+    # confirms the selected deployment is the same answer: neither is repeated as evidence.
+    raw = {
+        "dat.personal_data": "是",
+        "dat.confidential_data": "否",
+        "sel.deployment": "公有云",
+        "int.deployment_mode": "公有云",
+    }
+    f = fired(raw)["privacy-sensitive-data-public-cloud"]
+    assert [e.field for e in f.evidence] == ["data.personal_data", "selection.deployment"]
+    changed = fired({**raw, "int.deployment_mode": "混合云"})["privacy-sensitive-data-public-cloud"]
+    assert "integration.deployment_mode" in {e.field for e in changed.evidence}
