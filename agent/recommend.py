@@ -101,7 +101,8 @@ def _principle(
         )
     else:
         reasoning = _render(rule.reasoning[lang], profile, lang, bank)
-    summary = answer_summary(conditions.fields(rule.when), values, provenance, lang, bank)
+    # the answers that make the rule apply (not "confidential data = No" beside "personal data = Yes")
+    summary = answer_summary(conditions.deciding_fields(rule.when, profile), values, provenance, lang, bank)
     if summary:
         reasoning = (
             f"{reasoning} {_because(lang)}{summary}。"

@@ -79,3 +79,12 @@ def test_phase_gaps_when_the_lead_is_ahead_of_the_evidence() -> None:
     r = recs({"req.current_phase": "落地实施"})
     assert "phase-gaps" in r
     assert "决策者" in r["phase-gaps"].advice
+
+
+def test_reasoning_names_the_answers_that_make_it_apply() -> None:
+    # personal data alone makes private+RAG apply: "confidential data = No" is not a reason for it
+    rec = recs({"dat.personal_data": "是", "dat.confidential_data": "否", "req.sector": "医疗"})[
+        "rec-private-rag"
+    ]
+    assert "个人信息" in rec.reasoning
+    assert "机密" not in rec.reasoning
