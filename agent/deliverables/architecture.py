@@ -105,7 +105,13 @@ def build_architecture(p: Profile, lang: str) -> Architecture:
     link(Connection("app", "llm", _t(lang, "提示+检索上下文", "prompt + context")))
 
     if "rag" in techniques or data.knowledge_base:
-        cadence = format_value(data.kb_update_cadence or ops.kb_update_cadence, lang) or tbc
+        cadence_value = data.kb_update_cadence or ops.kb_update_cadence
+        cadence = format_value(cadence_value, lang) or tbc
+        kb_detail = (
+            _t(lang, "未定更新频率", "no update cadence")
+            if cadence_value == "none"
+            else _t(lang, f"更新频率：{cadence}", f"updated: {cadence}")
+        )
         add(
             Component(
                 "retriever",
@@ -118,7 +124,7 @@ def build_architecture(p: Profile, lang: str) -> Architecture:
             Component(
                 "kb",
                 _t(lang, "知识库/向量库", "Knowledge base / vector store"),
-                _t(lang, f"更新频率：{cadence}", f"updated: {cadence}"),
+                kb_detail,
                 "deployment",
             )
         )
@@ -128,13 +134,11 @@ def build_architecture(p: Profile, lang: str) -> Architecture:
         modalities = format_value(data.modalities, lang, "data.modalities") or tbc
         add(Component("data", _t(lang, "数据源", "Data sources"), f"{sources} · {modalities}", "outside"))
         desens = format_value(data.desensitisation, lang, "data.desensitisation")
-        link(
-            Connection(
-                "data",
-                "kb",
-                _t(lang, f"清洗/脱敏入库（{desens or tbc}）", f"clean / desensitise ({desens or tbc})"),
-            )
-        )
+        if data.desensitisation and set(data.desensitisation) <= {"none"}:
+            ingest = _t(lang, "清洗入库（未脱敏）", "clean, not desensitised")
+        else:
+            ingest = _t(lang, f"清洗/脱敏入库（{desens or tbc}）", f"clean / desensitise ({desens or tbc})")
+        link(Connection("data", "kb", ingest))
     for i, system in enumerate((integ.systems or [])[:6]):
         add(Component(f"sys{i + 1}", system, _t(lang, "集成系统", "integrated system"), "outside"))
         link(Connection("app", f"sys{i + 1}", _t(lang, "接口调用", "API call")))
