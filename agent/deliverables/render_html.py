@@ -1,7 +1,8 @@
 """Canonical Markdown → one self-contained HTML file: inline CSS, no scripts, no external requests.
 
-The Mermaid source stays in a `<pre class="mermaid">` block (a viewer with Mermaid renders it);
-offline readers have the components and connections tables right below it.
+The Mermaid source stays in a `<pre class="mermaid">` block (a viewer with Mermaid renders it),
+folded in a `<details>` so a plain browser shows one line instead of diagram code; readers have the
+components and connections tables right below it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ th{background:#e4e7eb}
 tr:nth-child(even) td{background:#f5f7fa}
 pre{background:#f0f4f8;padding:.8rem;overflow-x:auto;font-size:13px;border-radius:4px}
 pre.mermaid{border-left:4px solid #1f3a5f}
+details{margin:1rem 0}summary{color:#52606d;cursor:pointer}
 blockquote{border-left:4px solid #f0b429;margin:1rem 0;padding:.3rem 1rem;background:#fffbea}
 code{font-family:Consolas,"Courier New",monospace;background:#f0f4f8;padding:0 .2rem}
 @media print{body{max-width:none;margin:0}}
@@ -34,8 +36,15 @@ code{font-family:Consolas,"Courier New",monospace;background:#f0f4f8;padding:0 .
 def _fence(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
     tok = tokens[idx]
     lang = (tok.info or "").strip()
-    cls = ' class="mermaid"' if lang == "mermaid" else ""
-    return f"<pre{cls}>{html.escape(tok.content)}</pre>\n"
+    if lang != "mermaid":
+        return f"<pre>{html.escape(tok.content)}</pre>\n"
+    summary = (
+        "架构图源码（Mermaid，可粘贴到 Mermaid 查看器绘制；下方表格列出同样的组件与连接）"
+        if env.get("lang") == "zh"
+        else "Diagram source (Mermaid: paste it into a Mermaid viewer to draw it; "
+        "the tables below list the same components and connections)"
+    )
+    return f'<details><summary>{summary}</summary>\n<pre class="mermaid">{html.escape(tok.content)}</pre>\n</details>\n'
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +57,7 @@ def _html_renderer() -> Any:
 def markdown_to_html(markdown: str, *, title: str, lang: str) -> str:
     """A complete HTML document for `markdown`."""
     md = _html_renderer()
-    body = md.renderer.render(markdown_tokens(markdown), md.options, {})
+    body = md.renderer.render(markdown_tokens(markdown), md.options, {"lang": lang})
     html_lang = "zh-CN" if lang == "zh" else "en"
     return (
         f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
