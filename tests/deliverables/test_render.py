@@ -202,3 +202,21 @@ def test_every_declared_narrative_section_is_used_by_its_template() -> None:
         assert doc.narratives == doc.spec.narrative_keys(), doc.spec.id
         for key in doc.narratives:
             assert f"段落 {key}" in doc.markdown
+
+
+@pytest.mark.parametrize(
+    ("lang", "kb", "ingest"),
+    [("en", "no update cadence", "clean, not desensitised"), ("zh", "未定更新频率", "清洗入库（未脱敏）")],
+)
+def test_architecture_says_what_is_missing_in_words(lang: str, kb: str, ingest: str) -> None:
+    from agent.deliverables.architecture import build_architecture
+
+    p = Profile.model_validate(
+        {
+            "selection": {"techniques": ["rag"]},
+            "data": {"kb_update_cadence": "none", "desensitisation": ["none"]},
+        }
+    )
+    arch = build_architecture(p, lang)
+    assert {c.id: c.detail for c in arch.components}["kb"] == kb  # was "updated: None"
+    assert [c.label for c in arch.connections if (c.source, c.target) == ("data", "kb")] == [ingest]
