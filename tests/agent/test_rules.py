@@ -157,6 +157,20 @@ CASES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
         {"int.rollback": "不确定"},
         {"int.rollback": "有预案"},
     ),
+    "integration-agent-unchecked-actions": (
+        {
+            "sel.techniques": "Agent, RAG",
+            "int.systems": "工单系统, ERP 物资系统",
+            "int.security": "权限控制",
+            "dev.hallucination_controls": "人工复核",
+        },
+        {
+            "sel.techniques": "Agent, RAG",
+            "int.systems": "工单系统, ERP 物资系统",
+            "int.security": "权限控制, 审计日志",
+            "dev.hallucination_controls": "人工复核",
+        },
+    ),
     "integration-no-upgrade-plan": (
         {"int.upgrade": "没有"},
         {"int.upgrade": "有"},
@@ -261,3 +275,19 @@ def test_evidence_names_the_answers_that_hold_once_each() -> None:
     assert [e.field for e in f.evidence] == ["data.personal_data", "selection.deployment"]
     changed = fired({**raw, "int.deployment_mode": "混合云"})["privacy-sensitive-data-public-cloud"]
     assert "integration.deployment_mode" in {e.field for e in changed.evidence}
+
+
+def test_an_agent_without_human_confirmation_is_flagged_and_high_at_low_risk_tolerance() -> None:
+    agent = {"sel.techniques": "Agent", "int.systems": "工单系统", "int.security": "权限控制, 审计日志"}
+    found = fired({**agent, "dev.hallucination_controls": "检索知识库"})[
+        "integration-agent-unchecked-actions"
+    ]
+    assert found.severity == "medium"
+    assert {e.question_id for e in found.evidence} >= {"sel.techniques", "dev.hallucination_controls"}
+    assert "int.security" not in {e.question_id for e in found.evidence}
+    low = fired({**agent, "dev.hallucination_controls": "检索知识库", "req.risk_tolerance": "低"})
+    assert low["integration-agent-unchecked-actions"].severity == "high"
+    # the same controls without an agent: a plain RAG assistant calls no business systems on its own
+    assert "integration-agent-unchecked-actions" not in fired(
+        {**agent, "sel.techniques": "RAG", "dev.hallucination_controls": "检索知识库"}
+    )
