@@ -162,6 +162,9 @@ def test_scorecard_weights_follow_the_sector() -> None:
     assert first_row("government") == "用户/群众满意度"
     assert first_row("education") in ("公平性", "用户/群众满意度")
     assert first_row("manufacturing") == "投资收益率（ROI）"
+    # energy and legal put risk (operational safety, professional liability) first
+    assert first_row("energy") == first_row("legal") == "风险识别与控制"
+    assert first_row("retail") in ("投资收益率（ROI）", "用户/群众满意度")
 
 
 def test_stage_preview_holds_that_stages_deliverables() -> None:
@@ -220,3 +223,16 @@ def test_architecture_says_what_is_missing_in_words(lang: str, kb: str, ingest: 
     arch = build_architecture(p, lang)
     assert {c.id: c.detail for c in arch.components}["kb"] == kb  # was "updated: None"
     assert [c.label for c in arch.connections if (c.source, c.target) == ("data", "kb")] == [ingest]
+
+
+@pytest.mark.parametrize(("lang", "question"), [("zh", "具体考虑哪一个或哪几个模型？"), ("en", "Which model or models")])
+def test_an_input_not_yet_asked_is_listed_as_its_question(lang: str, question: str) -> None:
+    # base model undecided: the model-name question did not apply yet, so it is not among the
+    # interview's open questions; the document still asks it as a question (was "模型名称：尚未确认。")
+    snap = bank_snapshot()
+    snap.profile.selection.base_model = "undecided"
+    snap.profile.selection.model_name = None
+    doc = render_document(snap, next(s for s in load_registry() if s.id == "model_selection"), lang)
+    asked = [q for q in open_questions(doc.markdown) if "selection.model_name" in q]
+    assert len(asked) == 1 and question in asked[0]
+    assert next(o for o in doc.open_items if o.field == "selection.model_name").question_id == "sel.model_name"
