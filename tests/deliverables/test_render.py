@@ -225,7 +225,9 @@ def test_architecture_says_what_is_missing_in_words(lang: str, kb: str, ingest: 
     assert [c.label for c in arch.connections if (c.source, c.target) == ("data", "kb")] == [ingest]
 
 
-@pytest.mark.parametrize(("lang", "question"), [("zh", "具体考虑哪一个或哪几个模型？"), ("en", "Which model or models")])
+@pytest.mark.parametrize(
+    ("lang", "question"), [("zh", "具体考虑哪一个或哪几个模型？"), ("en", "Which model or models")]
+)
 def test_an_input_not_yet_asked_is_listed_as_its_question(lang: str, question: str) -> None:
     # base model undecided: the model-name question did not apply yet, so it is not among the
     # interview's open questions; the document still asks it as a question (was "模型名称：尚未确认。")
@@ -235,4 +237,20 @@ def test_an_input_not_yet_asked_is_listed_as_its_question(lang: str, question: s
     doc = render_document(snap, next(s for s in load_registry() if s.id == "model_selection"), lang)
     asked = [q for q in open_questions(doc.markdown) if "selection.model_name" in q]
     assert len(asked) == 1 and question in asked[0]
-    assert next(o for o in doc.open_items if o.field == "selection.model_name").question_id == "sel.model_name"
+    assert (
+        next(o for o in doc.open_items if o.field == "selection.model_name").question_id == "sel.model_name"
+    )
+
+
+@pytest.mark.parametrize("doc_id", ["model_selection", "integration_deployment"])
+def test_gpu_question_is_open_only_when_it_applies_to_the_deployment(doc_id: str) -> None:
+    def gpu_open(deployment: str) -> bool:
+        p = Profile()
+        p.selection.deployment = deployment  # type: ignore[assignment]
+        spec = next(s for s in load_registry() if s.id == doc_id)
+        md = render_document(ProjectSnapshot(name="x", profile=p), spec, "zh").markdown
+        return any("selection.has_gpu" in q for q in open_questions(md))
+
+    # a public-cloud API needs no GPUs of its own: the interview never asks, the documents don't either
+    assert not gpu_open("public_cloud")
+    assert gpu_open("private")
