@@ -16,7 +16,7 @@ from agent import citemarks
 from agent.deliverables.labels import field_label, format_value
 from agent.deliverables.registry import DeliverableSpec
 from agent.snapshot import ProjectSnapshot
-from agent.types import Citation, Finding, Passage
+from agent.types import Citation, Finding, Lang, Passage
 
 _MD_SPECIAL = re.compile(r"([\\`*\[\]<>|])")
 _MARKER_PAREN = re.compile(r"(\[\d+\])\(")
@@ -112,11 +112,21 @@ class DocContext:
         if known is not None:
             item = OpenItem(path, known.text, known.question_id, known.reason)
         else:
+            from agent.questions import load_bank
+
             record = next((r for r in self.snapshot.answers.values() if r.field == path), None)
+            question = load_bank().by_field(path)
+            if record is None and question is not None:
+                # not asked in this interview (it did not apply yet): the question still reads
+                # better than "Model name: not yet known." among the other questions
+                lang: Lang = "en" if self.lang == "en" else "zh"
+                text = question.wording(lang, self.snapshot.profile)[0]
+            else:
+                text = self.t(f"{self.label(path)}：尚未确认。", f"{self.label(path)}: not yet known.")
             item = OpenItem(
                 path,
-                self.t(f"{self.label(path)}：尚未确认。", f"{self.label(path)}: not yet known."),
-                record.question_id if record else "",
+                text,
+                record.question_id if record else (question.id if question else ""),
                 record.status if record and record.status != "answered" else "unanswered",
             )
         self.open_items.append(item)
