@@ -209,3 +209,14 @@ def test_the_answers_file_may_choose_the_language_and_the_command_line_wins(tmp_
     scorecard = next(d for d in report["deliverables"] if d["id"] == "value_scorecard")
     md = (tmp_path / "zh" / scorecard["files"][0]).read_text(encoding="utf-8")
     assert "教育领域的关键是公平性与多样性" in md
+
+
+def test_executive_summary_states_the_phase_criteria_once(runs: dict) -> None:
+    # Section 2 is the checklist of the next phase; the phase advice used to repeat every
+    # criterion again under the recommendations.
+    out, _, _ = runs["bank_customer_service"]
+    text = next(out.glob("*_14_*.md")).read_text(encoding="utf-8")
+    criteria = re.findall(r"^- [☑☐] (.+)$", text, flags=re.M)
+    assert criteria
+    assert all(text.count(c) == 1 for c in criteria)
+    assert "**下一步：从" not in text

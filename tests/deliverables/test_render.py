@@ -254,3 +254,4 @@ def test_gpu_question_is_open_only_when_it_applies_to_the_deployment(doc_id: str
     # a public-cloud API needs no GPUs of its own: the interview never asks, the documents don't either
     assert not gpu_open("public_cloud")
     assert gpu_open("private")
+
