@@ -255,3 +255,17 @@ def test_gpu_question_is_open_only_when_it_applies_to_the_deployment(doc_id: str
     assert not gpu_open("public_cloud")
     assert gpu_open("private")
 
+
+def test_professional_domain_row_asks_for_both_fine_tuning_and_grounding() -> None:
+    def status(techniques: list[str]) -> str:
+        p = Profile()
+        p.development.professional_domain = True
+        p.selection.techniques = techniques  # type: ignore[assignment]
+        spec = next(s for s in load_registry() if s.id == "model_selection")
+        md = render_document(ProjectSnapshot(name="x", profile=p), spec, "zh").markdown
+        return next(line for line in md.splitlines() if line.startswith("| 专业性 |")).split("|")[-2].strip()
+
+    assert status(["rag", "fine_tuning"]) == "符合"
+    assert "未做领域微调" in status(["rag", "prompt_engineering"])
+    assert "缺少知识增强" in status(["fine_tuning"])
+    assert "缺失" in status(["prompt_engineering"])
