@@ -20,8 +20,9 @@ from agent.deliverables.labels import TEMPLATES_DIR, field_label, format_value, 
 from agent.deliverables.registry import DeliverableSpec, load_registry
 from agent.deliverables.scorecard import build_scorecard
 from agent.deliverables.staleness import input_hash
+from agent.readiness import phase_criteria
 from agent.snapshot import ProjectSnapshot
-from agent.types import PHASE_TITLES, STAGE_TITLES, Stage
+from agent.types import PHASE_TITLES, STAGE_TITLES, Phase, Stage
 
 _CJK_LINE_JOIN = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef\]])\n(?=[\u4e00-\u9fff])")
 
@@ -102,6 +103,7 @@ def _globals(ctx: DocContext) -> dict[str, Any]:
         "lang": lang,
         "stage_title": lambda s: STAGE_TITLES[Stage(s)][lang],
         "phase_title": lambda p: PHASE_TITLES[p][lang],
+        "phase_criteria": lambda p: phase_criteria(Phase(p), snap.profile, "en" if lang == "en" else "zh"),
         "severity": lambda s: {
             "high": ctx.t("高", "High"),
             "medium": ctx.t("中", "Medium"),
