@@ -33,6 +33,13 @@ def values(text: str) -> dict[str, object]:
         ("an approval workflow across systems", "selection.task_complexity", "complex"),
         ("提供医疗诊断建议", "development.professional_domain", True),
         ("contract review for lawyers", "development.professional_domain", True),
+        ("配网抢修班组", "project.sector", "energy"),
+        ("maintenance crews at the substation", "project.sector", "energy"),
+        ("商城每周上新", "project.sector", "retail"),
+        ("给新品生成营销文案", "selection.task_complexity", "simple"),
+        ("write product descriptions", "selection.task_complexity", "simple"),
+        ("在多个系统之间来回查询", "selection.task_complexity", "complex"),
+        ("it calls multiple systems", "selection.task_complexity", "complex"),
     ],
 )
 def test_signal_found(text: str, field: str, value: object) -> None:
