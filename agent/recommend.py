@@ -105,7 +105,7 @@ def _principle(
     summary = answer_summary(conditions.deciding_fields(rule.when, profile), values, provenance, lang, bank)
     if summary:
         reasoning = (
-            f"{reasoning} {_because(lang)}{summary}。"
+            f"{reasoning}{_because(lang)}{summary}。"
             if lang == "zh"
             else f"{reasoning} {_because(lang)}{summary}."
         )

@@ -231,3 +231,12 @@ def test_poc_plan_ends_with_the_pocs_own_exit_criteria(runs: dict) -> None:
     assert "☐ 决策者参与并做出判断" in marks and "有明确、可衡量的验证目标" in marks
     assert "开发商" not in marks
     assert "| 1 | 明确可衡量的目标" in text and "首次解决率（FCR）：62% → 80%" in text
+
+
+def test_recommendation_reasons_read_as_one_chinese_sentence(runs: dict) -> None:
+    # was "（依据：你的项目属于高隐私要求场景。 依据你的回答：……）": 依据 twice and a stray space
+    out, _, _ = runs["bank_customer_service"]
+    text = next(out.glob("*_03_*.md")).read_text(encoding="utf-8")
+    reasons = [line for line in text.splitlines() if "（理由：" in line]
+    assert reasons
+    assert not any("。 " in line or line.count("依据") > 1 for line in reasons)
