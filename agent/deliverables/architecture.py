@@ -59,7 +59,7 @@ def build_architecture(p: Profile, lang: str) -> Architecture:
     }
     deployment = sel.deployment or integ.deployment_mode
     arch = Architecture(
-        boundary=format_value(deployment, lang) or _t(lang, "部署方式待确认", "deployment TBC")
+        boundary=format_value(deployment, lang) or _t(lang, "部署方式待确认", "deployment to be confirmed")
     )
     add = arch.components.append
     link = arch.connections.append

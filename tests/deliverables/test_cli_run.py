@@ -160,8 +160,9 @@ def test_lang_en_yields_english_documents(tmp_path: Path) -> None:
         stripped = md.split("## Sources", 1)[0]
         for word in sorted(user_words, key=len, reverse=True):
             stripped = stripped.replace(word, "")
-        leftovers = re.findall(r"[\u4e00-\u9fff]+", stripped)
+        leftovers = re.findall(r"[\u4e00-\u9fff]+|[。；：，、]", stripped)
         assert not leftovers, (entry["id"], leftovers[:5])
+        assert "TBC" not in stripped, entry["id"]  # spelled out, as "*to be confirmed*" elsewhere
 
 
 def test_answers_template_parses_validates_and_lists_every_question(
