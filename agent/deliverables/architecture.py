@@ -102,9 +102,11 @@ def build_architecture(p: Profile, lang: str) -> Architecture:
     if dev.optimisation and "none" not in dev.optimisation:
         model_bits.append(format_value(dev.optimisation, lang, "development.optimisation") or "")
     add(Component("llm", _t(lang, "大模型", "LLM"), " · ".join(model_bits), "deployment"))
-    link(Connection("app", "llm", _t(lang, "提示+检索上下文", "prompt + context")))
+    grounded = "rag" in techniques or bool(data.knowledge_base)
+    prompt = _t(lang, "提示+检索上下文", "prompt + context") if grounded else _t(lang, "提示", "prompt")
+    link(Connection("app", "llm", prompt))
 
-    if "rag" in techniques or data.knowledge_base:
+    if grounded:
         cadence_value = data.kb_update_cadence or ops.kb_update_cadence
         cadence = format_value(cadence_value, lang) or tbc
         kb_detail = (

@@ -269,3 +269,17 @@ def test_professional_domain_row_asks_for_both_fine_tuning_and_grounding() -> No
     assert "未做领域微调" in status(["rag", "prompt_engineering"])
     assert "缺少知识增强" in status(["fine_tuning"])
     assert "缺失" in status(["prompt_engineering"])
+
+
+def test_architecture_sends_retrieved_context_only_with_retrieval() -> None:
+    from agent.deliverables.architecture import build_architecture
+
+    def to_llm(profile: dict) -> list[str]:  # type: ignore[type-arg]
+        arch = build_architecture(Profile.model_validate(profile), "zh")
+        return [c.label for c in arch.connections if (c.source, c.target) == ("app", "llm")]
+
+    # a prompt-only copy generator has no retriever: the diagram must not draw retrieved context
+    assert to_llm(
+        {"selection": {"techniques": ["prompt_engineering"]}, "data": {"knowledge_base": False}}
+    ) == ["提示"]
+    assert to_llm({"selection": {"techniques": ["rag"]}}) == ["提示+检索上下文"]
