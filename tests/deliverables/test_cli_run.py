@@ -241,3 +241,11 @@ def test_recommendation_reasons_read_as_one_chinese_sentence(runs: dict) -> None
     reasons = [line for line in text.splitlines() if "（理由：" in line]
     assert reasons
     assert not any("。 " in line or line.count("依据") > 1 for line in reasons)
+
+
+def test_chinese_sentences_run_on_without_stray_spaces(runs: dict) -> None:
+    # was "共登记 14 项风险：高 4，中 10，低 0。 风险承受能力：低。"
+    for out, _, _ in runs.values():
+        for path in out.glob("*.md"):
+            stray = re.findall(r".{8}。 [\u4e00-\u9fff].{4}", path.read_text(encoding="utf-8"))
+            assert not stray, (path.name, stray[:3])
