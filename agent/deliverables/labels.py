@@ -38,6 +38,20 @@ def value_label(value: Any, lang: str) -> str:
 
 
 @cache
+def _field_values() -> dict[str, dict[str, dict[str, str]]]:
+    data: dict[str, dict[str, dict[str, str]]] = load_yaml(TEMPLATES_DIR / "labels.yaml").get(
+        "field_values", {}
+    )
+    return data
+
+
+def _option_label(path: str, value: Any, lang: str) -> str:
+    """An option value as shown for one field: the field's own wording when "both" alone is unclear."""
+    entry = _field_values().get(path, {}).get(value) if isinstance(value, str) else None
+    return entry[lang] if entry else value_label(value, lang)
+
+
+@cache
 def _free_text_fields() -> frozenset[str]:
     """Profile paths whose values are the user's own words (never translated into labels)."""
     from agent.profile import Profile
@@ -66,10 +80,10 @@ def format_value(value: Any, lang: str, path: str = "") -> str | None:
     if isinstance(value, list):
         if not value:
             return "—"
-        return sep.join(str(v) if free else value_label(v, lang) for v in value)
+        return sep.join(str(v) if free else _option_label(path, v, lang) for v in value)
     if free and isinstance(value, str):
         return value
-    return value_label(value, lang)
+    return _option_label(path, value, lang)
 
 
 def source_name(source: str, lang: str) -> str:

@@ -189,6 +189,7 @@ def test_bilingual_data_entries_have_exactly_zh_and_en() -> None:
     labels = load_yaml(TEMPLATES_DIR / "labels.yaml")
     scorecard = load_yaml(TEMPLATES_DIR / "scorecard.yaml")
     entries = [*labels["fields"].values(), *labels["values"].values(), *labels["sources"].values()]
+    entries += [e for options in labels["field_values"].values() for e in options.values()]
     entries += [d[k] for d in scorecard["dimensions"].values() for k in ("title", "measure")]
     entries += [s.title for s in load_registry()]
     for entry in entries:
@@ -283,3 +284,12 @@ def test_architecture_sends_retrieved_context_only_with_retrieval() -> None:
         {"selection": {"techniques": ["prompt_engineering"]}, "data": {"knowledge_base": False}}
     ) == ["提示"]
     assert to_llm({"selection": {"techniques": ["rag"]}}) == ["提示+检索上下文"]
+
+
+def test_both_says_both_of_what() -> None:
+    from agent.deliverables.labels import format_value
+
+    # "战略意图：两者兼有" left the reader asking: both of what?
+    assert format_value("both", "zh", "requirements.strategic_intent") == "内部优化与对外变革兼有"
+    assert format_value("both", "en", "requirements.target_users") == "Internal and external users"
+    assert format_value(["internal", "external"], "zh", "data.sources") == "内部、外部"
