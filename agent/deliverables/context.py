@@ -218,6 +218,6 @@ class DocContext:
             if e.value is not None and not (is_free_text(e.field) and e.text):
                 shown = format_value(e.value, self.lang, e.field) or ""
             else:
-                shown = e.text or self.t("未回答", "not answered")
+                shown = e.text or self.t("未回答（按不知道处理）", "not answered (taken as don't know)")
             parts.append(f"{self.label(e.field)} = {shown}")
         return md_escape("；".join(parts) if self.lang == "zh" else "; ".join(parts))

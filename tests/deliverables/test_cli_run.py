@@ -249,3 +249,12 @@ def test_chinese_sentences_run_on_without_stray_spaces(runs: dict) -> None:
         for path in out.glob("*.md"):
             stray = re.findall(r".{8}。 [\u4e00-\u9fff].{4}", path.read_text(encoding="utf-8"))
             assert not stray, (path.name, stray[:3])
+
+
+def test_evidence_says_a_missing_answer_was_taken_as_dont_know(runs: dict) -> None:
+    # A field left out of the answers file counts as "don't know", which some rules flag; the
+    # evidence used to say only "未回答" although unanswered questions never trigger a rule.
+    out, answers, _ = runs["government_service_hotline"]
+    assert "evaluation_baseline" not in answers.get("development", {})
+    text = next(out.glob("*_11_*.md")).read_text(encoding="utf-8")
+    assert "是否有评估基准 = 未回答（按不知道处理）" in text
