@@ -293,3 +293,5 @@ def test_both_says_both_of_what() -> None:
     assert format_value("both", "zh", "requirements.strategic_intent") == "内部优化与对外变革兼有"
     assert format_value("both", "en", "requirements.target_users") == "Internal and external users"
     assert format_value(["internal", "external"], "zh", "data.sources") == "内部、外部"
+    # a cadence of "none" was shown as "None" (read as a missing value)
+    assert format_value("none", "en", "operations.model_update_cadence") == "No regular updates"
