@@ -291,3 +291,12 @@ def test_an_agent_without_human_confirmation_is_flagged_and_high_at_low_risk_tol
     assert "integration-agent-unchecked-actions" not in fired(
         {**agent, "sel.techniques": "RAG", "dev.hallucination_controls": "检索知识库"}
     )
+
+
+def test_a_planned_kb_cadence_is_not_flagged_for_a_dont_know_in_operations() -> None:
+    # The 12345 hotline plans monthly updates but left the operations cadence open: the risk
+    # register led with "knowledge base without an update cadence".
+    base = {"dat.knowledge_base": "是", "dat.kb_cadence": "每月"}
+    assert "iteration-no-kb-updates" not in fired({**base, "ops.kb_cadence": "不知道"})
+    assert "iteration-no-kb-updates" in fired({**base, "ops.kb_cadence": "不更新"})
+    assert "iteration-no-kb-updates" in fired({"dat.knowledge_base": "是", "dat.kb_cadence": "不知道"})
