@@ -139,7 +139,8 @@ def build_architecture(p: Profile, lang: str) -> Architecture:
         if data.desensitisation and set(data.desensitisation) <= {"none"}:
             ingest = _t(lang, "清洗入库（未脱敏）", "clean, not desensitised")
         else:
-            ingest = _t(lang, f"清洗/脱敏入库（{desens or tbc}）", f"clean / desensitise ({desens or tbc})")
+            # a colon, not brackets: the option labels carry their own ("数据脱敏（掩码）")
+            ingest = _t(lang, f"清洗/脱敏入库：{desens or tbc}", f"clean / desensitise: {desens or tbc}")
         link(Connection("data", "kb", ingest))
     for i, system in enumerate((integ.systems or [])[:6]):
         add(Component(f"sys{i + 1}", system, _t(lang, "集成系统", "integrated system"), "outside"))
