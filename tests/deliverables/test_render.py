@@ -295,3 +295,14 @@ def test_both_says_both_of_what() -> None:
     assert format_value(["internal", "external"], "zh", "data.sources") == "内部、外部"
     # a cadence of "none" was shown as "None" (read as a missing value)
     assert format_value("none", "en", "operations.model_update_cadence") == "No regular updates"
+
+
+def test_no_two_fields_share_a_label() -> None:
+    from agent.deliverables.labels import TEMPLATES_DIR, load_yaml
+
+    # "部署方式 = 私有化部署；部署模式 = 混合云": two fields, near-identical names, reader confused
+    fields = load_yaml(TEMPLATES_DIR / "labels.yaml")["fields"]
+    for lang in ("zh", "en"):
+        names = [entry[lang] for entry in fields.values()]
+        assert len(set(names)) == len(names), lang
+    assert fields["integration.deployment_mode"]["zh"].startswith("上线")
