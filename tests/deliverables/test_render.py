@@ -306,3 +306,15 @@ def test_no_two_fields_share_a_label() -> None:
         names = [entry[lang] for entry in fields.values()]
         assert len(set(names)) == len(names), lang
     assert fields["integration.deployment_mode"]["zh"].startswith("上线")
+
+
+@pytest.mark.parametrize(("users", "external_step"), [("internal", False), ("both", True), (None, True)])
+def test_roll_out_opens_to_external_users_only_when_there_are_any(
+    users: str | None, external_step: bool
+) -> None:
+    p = Profile()
+    p.requirements.target_users = users  # type: ignore[assignment]
+    spec = next(s for s in load_registry() if s.id == "iteration_plan")
+    md = render_document(ProjectSnapshot(name="x", profile=p), spec, "en").markdown
+    assert ("3. Open up: external users" in md) is external_step
+    assert "1. Internal pilot" in md
