@@ -97,10 +97,14 @@ def _read_text(path: Path, data: bytes) -> tuple[str, list[Block]]:
 
 def _read_pdf(path: Path, data: bytes) -> tuple[str, list[Block]]:
     import io
+    import logging
 
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    # pypdf logs its repairs ("invalid pdf header", "EOF marker not found") as warnings, which Python
+    # prints raw to stderr beside our one-line reason; the reason is what the user needs.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:

@@ -97,3 +97,21 @@ def test_doctor_flags_a_broken_config_file(coach_home: Path, capsys: pytest.Capt
     assert main(["doctor"]) == 1
     out = capsys.readouterr().out
     assert "✗ Config" in out and "config.toml" in out
+
+
+def test_a_damaged_pdf_gets_one_line_and_no_library_noise(tmp_path: Path, coach_home: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "scan.pdf").write_bytes(b"\x00\x01\x02 not a pdf")
+    run = subprocess.run(
+        [sys.executable, "-m", "agent.cli", "kb", "add", str(tmp_path / "scan.pdf")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COACH_HOME": str(coach_home)},
+        timeout=120,
+    )
+    assert run.returncode == 1
+    assert "scan.pdf" in run.stderr and "PDF" in run.stderr
+    assert "EOF marker" not in run.stderr and "invalid pdf header" not in run.stderr, run.stderr
