@@ -40,6 +40,8 @@ def values(text: str) -> dict[str, object]:
         ("write product descriptions", "selection.task_complexity", "simple"),
         ("在多个系统之间来回查询", "selection.task_complexity", "complex"),
         ("it calls multiple systems", "selection.task_complexity", "complex"),
+        ("质检要分析客服通话录音", "data.modalities", ["voice"]),
+        ("transcribe call recordings", "data.modalities", ["voice"]),
     ],
 )
 def test_signal_found(text: str, field: str, value: object) -> None:
@@ -71,6 +73,12 @@ def test_negation_is_clause_local_and_not_adjectival() -> None:
     assert v["selection.deployment"] == "private"
     assert values("回复不及时，客户信息分散")["data.personal_data"] is True
     assert values("不仅有客户信息，还有合同")["data.personal_data"] is True
+
+
+def test_phone_calls_as_a_pain_point_are_not_voice_data() -> None:
+    # "the hotline can't be reached" says nothing about the data the model will read
+    assert "data.modalities" not in values("招生季咨询电话打不进来，老师重复回答同样的问题")
+    assert "data.modalities" not in values("agents answer 2,000 phone calls a day")
 
 
 def test_whole_words_only_for_ascii() -> None:

@@ -136,7 +136,7 @@ def test_failing_model_keeps_the_answer_and_falls_back_for_the_turn(
 
     rec = session.snapshot().answers["req.pain_points"]
     assert rec.raw == PAIN and rec.value == PAIN and rec.status == "answered" and rec.source == "user"
-    assert rec.inferred.get("data.modalities") == ["voice"], "guided signals still read the text"
+    assert rec.inferred.get("requirements.target_users") == "internal", "guided signals still read the text"
     assert turn.notice and "\n" not in turn.notice and len(turn.notice) < 200
     assert turn.question is not None and turn.question.id == "req.scenario"
     assert session.snapshot().usage.failures >= 1
