@@ -141,7 +141,7 @@ def parse_number(raw: str, unit: str | None, *, fraction_as_percent: bool = Fals
 
 _EXAMPLES: dict[str | None, tuple[str, str]] = {
     None: ("100", "100"),
-    "wan_cny": ("“300万”“1.5亿”“300”（万元）", "'300万', '1.5亿', '3 million', '300' (×10k CNY)"),
+    "wan_cny": ("“300万”“1.5亿”“300”（万元）", "'3 million', '15 million', '300' (×10k CNY)"),
     "months": ("“6个月”“一年”", "'6 months', '1 year'"),
     "percent": ("“95%”", "'95%'"),
     "ms": ("“2秒”“800毫秒”", "'2 s', '800 ms'"),

@@ -1,0 +1,70 @@
+"""`--lang en` output reads as English: Chinese appears only where the user wrote it."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from agent.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+CJK = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+@pytest.fixture(scope="module")
+def english_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, list[str]]]:
+    """Each example run once in English (Markdown): (out dir, the user's own words)."""
+    results = {}
+    for example in EXAMPLE_FILES:
+        out = tmp_path_factory.mktemp(example.stem) / "out"
+        argv = ["run", "--answers", str(example), "--out", str(out), "--lang", "en", "--format", "md"]
+        assert main(argv) == 0
+        answers = yaml.safe_load(example.read_text(encoding="utf-8"))
+        report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+        words = _strings(answers) + [
+            e["text"] for p in report["pitfalls"] for e in p["evidence"] if e.get("text")
+        ]
+        results[example.stem] = (out, sorted(set(words), key=len, reverse=True))
+    return results
+
+
+def _leftovers(text: str, user_words: list[str]) -> list[str]:
+    for word in user_words:
+        text = text.replace(word, "")
+    return [m.group(0) for m in re.finditer(r".{0,30}[\u4e00-\u9fff]+.{0,10}", text)]
+
+
+def test_english_answers_template_asks_for_the_budget_without_chinese_units(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["answers-template", "--lang", "en"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    budget = next(i for i, line in enumerate(lines) if "field: requirements.budget_wan" in line)
+    assert "10k CNY" in lines[budget - 2], lines[budget - 2]
+    # The first line names the product in both languages on purpose; every question is English.
+    chinese = [line for line in lines[1:] if CJK.search(line)]
+    assert not chinese, chinese[:5]
+
+
+def test_an_unanswered_budget_is_asked_in_english(english_runs: dict) -> None:
+    out, _ = english_runs["hospital_guideline_qa"]
+    (summary,) = out.glob("*_executive-summary.md")
+    text = summary.read_text(encoding="utf-8")
+    assert "- What is the rough budget (in 10k CNY)? (`requirements.budget_wan`)" in text
+    assert "万元" not in text
