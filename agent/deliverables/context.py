@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent import citemarks
-from agent.deliverables.labels import field_label, format_value
+from agent.deliverables.labels import field_label, format_value, section_label
 from agent.deliverables.registry import DeliverableSpec
 from agent.snapshot import ProjectSnapshot
 from agent.types import Citation, Finding, Lang, Passage
@@ -151,7 +151,7 @@ class DocContext:
                 len(self.sources) + 1,
                 p.id,
                 p.source,
-                p.section,
+                section_label(p.section, self.lang, p.kb),
                 (p.title_en or p.title) if self.lang == "en" else p.title,
                 p.kb,
             )
@@ -159,7 +159,11 @@ class DocContext:
             if citation is None:
                 raise
             entry = Source(
-                len(self.sources) + 1, passage_id, citation.source, citation.section, citation.title
+                len(self.sources) + 1,
+                passage_id,
+                citation.source,
+                section_label(citation.section, self.lang, "org"),
+                citation.title,
             )
         self.sources.append(entry)
         return entry.number
@@ -174,11 +178,17 @@ class DocContext:
 
     # -- findings, recommendations, narratives ----------------------------------------------
     def findings(self, *stages: str) -> list[Finding]:
-        """Findings of the given stages (all findings when none given), most severe first."""
-        from agent.types import SEVERITY_ORDER
+        """Findings of the given stages (all when none given): most severe first; within a severity,
+        those the answers show before those raised only by unanswered questions; then stage order."""
+        from agent.types import SEVERITY_ORDER, STAGES
+
+        def rank(f: Finding) -> tuple[int, int, int]:
+            answered = any(e.value is not None or e.text for e in f.evidence)
+            stage = STAGES.index(f.stage) if f.stage in STAGES else len(STAGES)
+            return (SEVERITY_ORDER.get(f.severity, 9), 0 if answered else 1, stage)
 
         items = [f for f in self.snapshot.findings if not stages or f.stage.value in stages]
-        return sorted(items, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.stage.value))
+        return sorted(items, key=rank)
 
     def recommendations(self, *stages: str) -> list[Any]:
         """Recommendations of the given stages (all when none given)."""
