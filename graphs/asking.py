@@ -65,7 +65,7 @@ def pack_search(query: str, *, k: int) -> list[Passage]:
 
 def guided_answer(passages: Sequence[Passage], lang: Lang) -> CoachMessage:
     """The best passages, quoted and cited."""
-    from agent.deliverables.labels import source_name
+    from agent.deliverables.labels import citation_in, section_label, source_name
 
     if not passages:
         return CoachMessage(kind="answer", text=t("ask_none", lang))
@@ -75,14 +75,18 @@ def guided_answer(passages: Sequence[Passage], lang: Lang) -> CoachMessage:
         quote = " ".join(p.text.split())
         if len(quote) > QUOTE_CHARS:
             quote = quote[:QUOTE_CHARS] + "…"
-        title = (p.title_en if lang == "en" and p.title_en else p.title) or p.section
+        title = (p.title_en if lang == "en" and p.title_en else section_label(p.title, lang, p.kb)) or (
+            section_label(p.section, lang, p.kb)
+        )
         source = source_name(p.source, lang)
         lines.append(
             f"> {quote} [{n}]\n— {title}（{source}）"
             if lang == "zh"
             else f"> {quote} [{n}]\n— {title} ({source})"
         )
-    return CoachMessage(kind="answer", text="\n\n".join(lines), citations=[citation_for(p) for p in shown])
+    return CoachMessage(
+        kind="answer", text="\n\n".join(lines), citations=[citation_in(citation_for(p), lang) for p in shown]
+    )
 
 
 def answer(
@@ -95,6 +99,8 @@ def answer(
     on_token: object = None,
 ) -> tuple[list[CoachMessage], str | None]:
     """Messages answering the user's question, and a notice (retrieval or model fallback) or None."""
+    from agent.deliverables.labels import citation_in
+
     passages, error = search(retriever, query, stage)
     notice = t("kb_unavailable", lang, error=error) if error else None
     if helper is not None and passages and helper.budget_left():
@@ -111,6 +117,7 @@ def answer(
             text, citations = result
             if not citations:
                 citations = [citation_for(p) for p in sent[:QUOTED]]
+            citations = [citation_in(c, lang) for c in citations]
             return [CoachMessage(kind="answer", text=text, citations=citations)], notice
         notice = t("model_fallback", lang, reason=helper.notice or "")
     return [guided_answer(passages, lang)], notice

@@ -36,6 +36,21 @@ def get_passage(passage_id: str) -> Passage | None:
     return pack_index().get(passage_id)
 
 
+GLOSSES_FILE = Path(__file__).parent / "section_glosses.yaml"
+
+
+@cache
+def section_glosses() -> dict[str, str]:
+    """English glosses of the source documents' headings, by the heading as written."""
+    return {str(k): str(v) for k, v in (load_yaml(GLOSSES_FILE) or {}).items()}
+
+
+def section_gloss(section: str) -> str:
+    """The English gloss of a section path (`A > B`, each heading glossed); '' when any has none."""
+    glosses = [section_glosses().get(part.strip(), "") for part in section.split(" > ")]
+    return " > ".join(glosses) if section and all(glosses) else ""
+
+
 def cite(passage_id: str, quote_chars: int = 80) -> Citation:
     """A citation to a built-in passage; raises KeyError for an unknown id (a broken data file)."""
     p = pack_index()[passage_id]

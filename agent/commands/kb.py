@@ -149,12 +149,16 @@ def _list(kb: Any, as_json: bool, lang: str) -> int:
 
 
 def passage_json(p: Passage) -> dict[str, Any]:
-    """The `--json` shape of a search hit (stable: scripts rely on it)."""
+    """The `--json` shape of a search hit (stable: scripts rely on it). `section` is the heading as
+    written in the source; `section_en` its English gloss ('' when none is known)."""
+    from knowledge.pack import section_gloss
+
     return {
         "id": p.id,
         "text": p.text,
         "source": p.source,
         "section": p.section,
+        "section_en": section_gloss(p.section),
         "score": p.score,
         "title": p.title,
         "title_en": p.title_en,
@@ -186,7 +190,7 @@ def _search(kb: Any, args: argparse.Namespace, lang: str) -> int:
     from rich.padding import Padding
     from rich.text import Text
 
-    from agent.deliverables.labels import source_label
+    from agent.deliverables.labels import section_label, source_label
 
     out = _console()
     for rank, p in enumerate(hits, start=1):
@@ -196,7 +200,7 @@ def _search(kb: Any, args: argparse.Namespace, lang: str) -> int:
         head.append(f"{p.score:.2f}  ", style="cyan")
         head.append(source_label(p.source, lang) if p.kb == "builtin" else p.source, style="bold")
         if p.section:
-            head.append(f" § {p.section}")
+            head.append(f" § {section_label(p.section, lang, p.kb)}")
         tags = [p.kb, p.kind, *(s.value for s in p.stages)]
         head.append(f"  [{' · '.join(tags)}]", style="dim")
         out.print(head)

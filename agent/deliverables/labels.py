@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.datafiles import load_yaml as load_yaml  # re-exported: registry, scorecard
+
+if TYPE_CHECKING:
+    from agent.types import Citation
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "knowledge" / "templates"
 
@@ -96,3 +99,46 @@ def source_label(source: str, lang: str) -> str:
     """Reader-facing name of a cited source document (the file name when unknown)."""
     entry = _labels().get("sources", {}).get(source)
     return f"{entry[lang]} ({source})" if entry else source
+
+
+def section_label(section: str, lang: str, kb: str = "builtin") -> str:
+    """Reader-facing section of a cited passage.
+
+    Chinese output and sections without a known gloss: the heading as written. English output: a
+    built-in passage's section by its English gloss; a user's document (e.g. their own copy of a
+    source document) keeps its heading, each known heading followed by its gloss in brackets.
+    """
+    from knowledge.pack import section_gloss
+
+    if lang != "en" or not section:
+        return section
+    if kb == "builtin":
+        return section_gloss(section) or section
+    parts = []
+    for part in section.split(" > "):
+        gloss = section_gloss(part)
+        parts.append(f"{part} ({gloss})" if gloss else part)
+    return " > ".join(parts)
+
+
+def citation_in(citation: Citation, lang: str) -> Citation:
+    """A citation as a reader of `lang` sees it: in English a built-in passage's English title and
+    section gloss, a user's document its headings with their glosses; unchanged in Chinese."""
+    from knowledge.pack import get_passage
+
+    if lang != "en":
+        return citation
+    passage = get_passage(citation.passage_id)
+    if passage is not None:
+        return citation.model_copy(
+            update={
+                "title": passage.title_en or citation.title,
+                "section": section_label(citation.section, lang, "builtin"),
+            }
+        )
+    return citation.model_copy(
+        update={
+            "title": section_label(citation.title, lang, "org"),
+            "section": section_label(citation.section, lang, "org"),
+        }
+    )

@@ -68,3 +68,19 @@ def test_an_unanswered_budget_is_asked_in_english(english_runs: dict) -> None:
     text = summary.read_text(encoding="utf-8")
     assert "- What is the rough budget (in 10k CNY)? (`requirements.budget_wan`)" in text
     assert "万元" not in text
+
+
+@pytest.mark.parametrize("example", [p.stem for p in EXAMPLE_FILES])
+def test_english_documents_carry_chinese_only_in_the_users_own_words(
+    english_runs: dict, example: str
+) -> None:
+    """Headings, labels, advice and the source list (the pack's sections glossed) are all English."""
+    out, user_words = english_runs[example]
+    documents = sorted(out.glob("*.md"))
+    assert len(documents) >= 10
+    for path in documents:
+        text = path.read_text(encoding="utf-8")
+        sources = text.split("## Sources", 1)[1]
+        assert re.search(r"^- \[1\] .+ § [A-Z]", sources, flags=re.M), (path.name, sources[:300])
+        leftovers = _leftovers(text, user_words)
+        assert not leftovers, (path.name, leftovers[:5])

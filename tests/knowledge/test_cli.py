@@ -21,7 +21,8 @@ def test_kb_search_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
         assert {"id", "text", "source", "section", "score", "title", "kind", "stages", "kb"} <= hit.keys()
         assert isinstance(hit["score"], float) and hit["text"]
     assert "pitfall-hallucination" in [h["id"] for h in hits]
-    assert any(h["section"] == "避坑要点二：以“领域知识融合”对抗模型幻觉" for h in hits)
+    glossed = {h["section_en"] for h in hits if h["section"] == "避坑要点二：以“领域知识融合”对抗模型幻觉"}
+    assert glossed == {"Pitfall 2: fight model hallucination with domain knowledge"}
 
 
 def test_kb_search_prints_readable_passages(capsys: pytest.CaptureFixture[str]) -> None:
@@ -32,7 +33,8 @@ def test_kb_search_prints_readable_passages(capsys: pytest.CaptureFixture[str]) 
     assert out.startswith("1. ")
     # the document by its title (and file), the section it rests on
     assert "LLM adoption cases: general implementation steps and pitfalls" in out
-    assert "(003_829d98c82b09c91c.txt) § 避坑要点二" in out
+    assert "(003_829d98c82b09c91c.txt) § Pitfall 2: fight model hallucination" in out  # glossed
+    assert "避坑要点" not in out
     assert "hallucination" in out.lower()  # English title under --lang en
     assert "\n2. " in out
 
