@@ -54,9 +54,10 @@ class CoachApp(App[int]):
         settings: Settings,
         config_error: Exception | None = None,
     ) -> None:
-        from tui import cjk
+        from tui import cjk, terminal
 
         cjk.enable()  # Chinese lines break between characters, not only at spaces
+        terminal.tolerate_invalid_input()  # a byte that is not UTF-8 must not crash the app
         super().__init__()
         self.lang = lang
         self.session_factory = session_factory
