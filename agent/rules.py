@@ -35,6 +35,16 @@ class SeverityIf(BaseModel):
     severity: Severity
 
 
+class AdviceIf(BaseModel):
+    """Advice for the projects a condition singles out (e.g. a sector), instead of the rule's own."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    when: dict[str, Any]
+    advice: dict[str, str]
+    cites: list[str] = Field(default_factory=list)
+    """Passages cited in addition to the rule's own."""
+
+
 class Rule(BaseModel):
     """One pitfall rule."""
 
@@ -49,7 +59,16 @@ class Rule(BaseModel):
     unknowns: str = ""
     """How unanswered / "don't know" answers are treated (documentation)."""
     advice: dict[str, str]
+    advice_if: list[AdviceIf] = Field(default_factory=list)
     cites: list[str] = Field(default_factory=list)
+
+    def advice_for(self, profile: Profile) -> tuple[dict[str, str], list[str], list[str]]:
+        """The advice of the first matching `advice_if` (else the rule's own), the passages it
+        cites, and the fields that chose it (part of the evidence)."""
+        for a in self.advice_if:
+            if conditions.evaluate(a.when, profile):
+                return a.advice, list(dict.fromkeys(self.cites + a.cites)), conditions.fields(a.when)
+        return self.advice, list(self.cites), []
 
     def severity_for(self, profile: Profile) -> tuple[Severity, list[str]]:
         """The base severity, escalated by the first matching `severity_if`, and the fields that
@@ -77,10 +96,14 @@ def load_rules(path: Path = RULES_FILE) -> tuple[Rule, ...]:
         for lang in ("zh", "en"):
             if not rule.title.get(lang) or not rule.advice.get(lang):
                 raise RuleError(f"{where}: missing {lang} title or advice")
+            if any(not a.advice.get(lang) for a in rule.advice_if):
+                raise RuleError(f"{where}: advice_if without {lang} advice")
         try:
             conditions.validate(rule.when, where)
             for s in rule.severity_if:
                 conditions.validate(s.when, f"{where} severity_if")
+            for a in rule.advice_if:
+                conditions.validate(a.when, f"{where} advice_if")
         except conditions.ConditionError as exc:
             raise RuleError(str(exc)) from None
         rules.append(rule)
@@ -161,7 +184,10 @@ def evaluate_rules(
         if not conditions.evaluate(rule.when, profile, unknown):
             continue
         severity, escalated_by = rule.severity_for(profile)
-        paths = list(dict.fromkeys(conditions.deciding_fields(rule.when, profile, unknown) + escalated_by))
+        advice, cites, advised_by = rule.advice_for(profile)
+        paths = list(
+            dict.fromkeys(conditions.deciding_fields(rule.when, profile, unknown) + escalated_by + advised_by)
+        )
         findings.append(
             Finding(
                 id=rule.id,
@@ -169,8 +195,8 @@ def evaluate_rules(
                 severity=severity,
                 stage=rule.stage,
                 evidence=evidence_for(paths, profile, provenance, answers, bank),
-                advice=rule.advice[lang],
-                citations=citations(rule.cites),
+                advice=advice[lang],
+                citations=citations(cites),
                 origin="rule",
             )
         )
