@@ -77,7 +77,43 @@ def normalise_name(name: str) -> str:
         raise InputError(f"The project name is longer than {MAX_NAME} characters / 项目名称过长")
     if any(unicodedata.category(ch) == "Cc" for ch in clean):
         raise InputError("The project name contains control characters / 项目名称含控制字符")
+    if any(unicodedata.category(ch) == "Cs" for ch in clean):
+        # bytes that are not UTF-8 on the command line or in an environment variable
+        raise InputError(
+            "The project name contains bytes that are not valid UTF-8 / 项目名称含无法识别的字节（不是有效的 UTF-8）",
+            hint="Retype the name in a UTF-8 terminal; `coach projects` lists the saved names "
+            "/ 请在 UTF-8 终端中重新输入名称，`coach projects` 可列出已保存的项目",
+        )
     return clean
+
+
+def _lenient_text(data: bytes) -> str:
+    """SQLite text as str; bytes that are not UTF-8 read as U+FFFD instead of failing the query."""
+    return data.decode("utf-8", "replace")
+
+
+def _repair_names(conn: sqlite3.Connection) -> None:
+    """Rename projects whose stored name is not UTF-8 (a damaged file, another tool) to its
+    readable part, the damaged bytes shown as �. Otherwise reading the project list fails for
+    every project, and the damaged one can be neither opened nor deleted."""
+    rows = conn.execute("SELECT rowid, CAST(name AS BLOB) FROM coach_projects").fetchall()
+    taken: set[str] = set()
+    damaged: list[tuple[int, bytes]] = []
+    for rowid, raw in rows:
+        if raw is None:
+            continue
+        try:
+            taken.add(bytes(raw).decode("utf-8"))
+        except UnicodeDecodeError:
+            damaged.append((rowid, bytes(raw)))
+    for rowid, raw in damaged:
+        base = unicodedata.normalize("NFC", raw.decode("utf-8", "replace")).strip() or "\ufffd"
+        base = "".join(ch for ch in base if unicodedata.category(ch) != "Cc")[:MAX_NAME] or "\ufffd"
+        name, n = base, 2
+        while name in taken:
+            name, n = f"{base} ({n})", n + 1
+        conn.execute("UPDATE coach_projects SET name = ? WHERE rowid = ?", (name, rowid))
+        taken.add(name)
 
 
 def _corrupt(path: Path, exc: BaseException) -> StorageError:
@@ -219,7 +255,9 @@ class SessionStore:
                     "lang TEXT, stage TEXT, readiness INTEGER, done INTEGER DEFAULT 0, "
                     "created_at TEXT, updated_at TEXT)"
                 )
+                _repair_names(conn)
                 conn.commit()
+            conn.text_factory = _lenient_text  # a damaged summary column reads as unknown (see _row)
             return cls(conn, path)
         except BaseException:
             conn.close()
