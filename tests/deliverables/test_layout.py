@@ -1,0 +1,79 @@
+"""What a reader sees on the rendered page: DOCX tables whose columns fit their words, HTML tables
+whose short columns don't wrap into vertical strips, no raw Markdown in cells."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import docx
+import pytest
+
+from agent.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+RUNS = {
+    "bank-zh": ("bank_customer_service", "zh"),
+    "bank-en": ("bank_customer_service", "en"),
+    "factory-en": ("manufacturing_quality_inspection", "en"),
+}
+LATIN_CM = 0.19
+"""Average width of a Latin character at 10.5 pt in Calibri, the narrowest of the usual fonts."""
+CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]")
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    dirs = {}
+    for key, (example, lang) in RUNS.items():
+        out = tmp_path_factory.mktemp(key) / "out"
+        argv = ["run", "--answers", str(EXAMPLES / f"{example}.yaml"), "--out", str(out)]
+        assert main([*argv, "--format", "md,docx,html", "--lang", lang]) == 0
+        dirs[key] = out
+    return dirs
+
+
+def _tables(path: Path) -> list[tuple[list[float], list[list[str]], float]]:
+    """(column widths in cm, cell texts, text width in cm) of every table of a DOCX file."""
+    document = docx.Document(str(path))
+    section = document.sections[0]
+    text_width = (section.page_width - section.left_margin - section.right_margin) / 360000
+    return [
+        ([c.width / 360000 for c in t.columns], [[c.text for c in row.cells] for row in t.rows], text_width)
+        for t in document.tables
+    ]
+
+
+@pytest.mark.parametrize("key", sorted(RUNS))
+def test_docx_columns_are_wide_enough_for_their_longest_word(outputs: dict[str, Path], key: str) -> None:
+    """A word ('Severity', 'operations.model_update_cadence') is never split across lines, and the
+    table spans the text width."""
+    checked = 0
+    for path in sorted(outputs[key].glob("*.docx")):
+        for widths, cells, text_width in _tables(path):
+            assert sum(widths) == pytest.approx(text_width, abs=0.1), path.name
+            for ci, width in enumerate(widths):
+                words = [w for row in cells for w in row[ci].split() if not CJK.search(w)]
+                longest = max(words, key=len, default="")
+                # Word's cell margins take 0.38 cm of every column.
+                assert width - 0.38 >= len(longest) * LATIN_CM, (path.name, cells[0], longest, width)
+                checked += 1
+    assert checked > 100
+
+
+def test_docx_answers_table_keeps_field_ids_whole_and_answers_wide(outputs: dict[str, Path]) -> None:
+    path = next(outputs["bank-zh"].glob("*_14_*.docx"))
+    widths, cells, text_width = _tables(path)[-1]
+    assert cells[0] == ["问题/字段", "回答"]
+    ids = [m for row in cells for m in re.findall(r"\(([a-z_.]+)\)", row[0])]
+    assert "requirements.timeline_months" in ids
+    assert widths[0] - 0.38 >= max(len(i) + 2 for i in ids) * LATIN_CM
+    assert widths[1] >= text_width * 0.4  # the long answers still get room
+
+
+def test_docx_short_chinese_columns_are_not_vertical_strips(outputs: dict[str, Path]) -> None:
+    """'严重度' over three lines reads as a strip: a column holds at least three Chinese characters."""
+    path = next(outputs["bank-zh"].glob("*_03_*.docx"))
+    risk = next(t for t in _tables(path) if t[1][0][0] == "严重度")
+    widths = risk[0]
+    assert widths[0] - 0.38 >= 3 * 0.37, widths
