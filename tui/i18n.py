@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from rich.cells import cell_len
 
 _DIR = Path(__file__).resolve().parent
 
@@ -35,3 +36,15 @@ def help_markdown(lang: str, keys_table: str) -> str:
     """The help page in `lang`, with the current key bindings filled in."""
     name = "help.en.md" if lang == "en" else "help.zh.md"
     return (_DIR / name).read_text(encoding="utf-8").replace("{keys}", keys_table)
+
+
+def shorten(text: str, cells: int) -> str:
+    """`text` cut to `cells` terminal cells, with an ellipsis when cut (at least its first one)."""
+    if cell_len(text) <= cells:
+        return text
+    out = ""
+    for ch in text:
+        if cell_len(out + ch) > max(1, cells - 1):
+            break
+        out += ch
+    return out.rstrip() + "…"

@@ -14,6 +14,8 @@ import pytest
 from fake_session import STORE, FakeFactory
 from helpers import create_project, settle
 from pydantic import SecretStr
+from rich.cells import cell_len
+from textual.widgets import DataTable, Input
 
 from agent.config import Settings, config_path, load_settings
 from tui.i18n import _strings
@@ -38,6 +40,50 @@ async def test_new_project_needs_a_name_and_a_unique_one(build, factory: FakeFac
         assert "已有同名项目" in str(app.screen.query_one("#new-error").render())
         await pilot.press("escape")
         assert isinstance(app.screen, PickerScreen)
+
+
+async def test_new_project_name_with_control_or_undecodable_characters_is_refused_in_the_dialog(
+    build,
+) -> None:
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        box = app.screen.query_one("#new-name", Input)
+        for typed, said in (
+            ("客服\x1b[31m试点", "不能包含控制字符"),  # a pasted escape sequence
+            ("客服\ufffd\ufffd试点", "无法识别的字符"),  # bytes the terminal could not decode
+        ):
+            box.value = typed
+            await pilot.press("enter")
+            await pilot.pause()
+            # the dialog stays open with the reason and the name to correct, nothing is created
+            assert isinstance(app.screen, NewProjectScreen)
+            assert said in str(app.screen.query_one("#new-error").render())
+            assert box.value == typed and not STORE
+        box.value = "客服试点🤖/二期"  # emoji and slashes are fine
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "客服试点🤖/二期" in STORE
+
+
+async def test_a_long_project_name_leaves_every_column_and_the_readiness_on_screen(
+    build, factory: FakeFactory
+) -> None:
+    long_name = "非常长的项目名称" * 10
+    factory.open(long_name, lang="zh", sector=None, settings=None, create=True)
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        row = [str(cell) for cell in table.get_row_at(0)]
+        assert row[0].startswith("非常长的项目") and row[0].endswith("…")
+        assert sum(col.get_render_width(table) for col in table.columns.values()) <= 78
+        await pilot.press("enter")
+        await settle(pilot)
+        status = str(app.screen.query_one("#status").render())
+        assert "就绪度" in status and cell_len(status) <= 80, status
 
 
 async def test_new_project_in_english_with_a_sector(build, factory: FakeFactory) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,13 +16,30 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Sta
 from agent.profile import Sector
 from agent.types import STAGE_TITLES, STAGES
 from tui.backend import ProjectRow, project_row
-from tui.i18n import t
+from tui.i18n import shorten, t
 from tui.screens.dialogs import ConfirmScreen
 
 if TYPE_CHECKING:
     from tui.app import CoachApp
 
 SECTORS: tuple[str, ...] = Sector.__args__  # type: ignore[attr-defined]
+NAME_CELLS = 22
+"""A project name is cut to this width, or to half the room left by the short columns if wider."""
+OTHER_COLUMNS = 36
+"""Cells taken by the readiness, date and language columns, the cells' and the screen's padding."""
+
+
+def name_problem(name: str, existing: set[str], lang: str) -> str | None:
+    """Why `name` (NFC, trimmed) cannot name a new project, in `lang`; None when it can."""
+    if not name:
+        return t("new.name_required", lang)
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in name):
+        return t("new.name_control", lang)
+    if "\ufffd" in name:  # bytes the terminal could not decode
+        return t("new.name_undecodable", lang)
+    if name in existing:
+        return t("new.name_exists", lang, name=name)
+    return None
 
 
 class NewProjectScreen(ModalScreen[dict[str, Any] | None]):
@@ -66,14 +85,14 @@ class NewProjectScreen(ModalScreen[dict[str, Any] | None]):
     @on(Input.Submitted, "#new-name")
     @on(Button.Pressed, "#create")
     def _create(self) -> None:
-        name = self.query_one("#new-name", Input).value.strip()
+        name = unicodedata.normalize("NFC", self.query_one("#new-name", Input).value).strip()
         error = self.query_one("#new-error", Static)
-        if not name:
-            error.update(t("new.name_required", self.lang))
+        problem = name_problem(name, self.existing, self.lang)
+        if problem:
+            # said here, with the name still in the box to correct (the engine would refuse it
+            # only after the dialog has closed)
+            error.update(problem)
             self.query_one("#new-name", Input).focus()
-            return
-        if name in self.existing:
-            error.update(t("new.name_exists", self.lang, name=name))
             return
         sector_select = self.query_one("#new-sector", Select)
         sector = None if sector_select.is_blank() else str(sector_select.value)
@@ -152,13 +171,24 @@ class PickerScreen(Screen[None]):
         self.rows = rows
         table = self.query_one(DataTable)
         table.clear()
-        for row in rows:
-            stage = (
-                f"{STAGES.index(row.stage) + 1}/7 {STAGE_TITLES[row.stage][self.lang]}" if row.stage else "—"
-            )
+        stages = [
+            f"{STAGES.index(row.stage) + 1}/7 {STAGE_TITLES[row.stage][self.lang]}" if row.stage else "—"
+            for row in rows
+        ]
+        # a long name or stage title is cut so that every column stays on screen
+        room = (self.size.width or 80) - OTHER_COLUMNS
+        name_cells = min(max((cell_len(r.name) for r in rows), default=0), max(NAME_CELLS, room // 2))
+        for row, stage in zip(rows, stages, strict=True):
             ready = f"{row.readiness}%" if row.readiness is not None else "—"
             updated = row.updated_at.strftime("%m-%d %H:%M") if row.updated_at else "—"
-            table.add_row(row.name, stage, ready, updated, row.lang, key=row.name)
+            table.add_row(
+                shorten(row.name, name_cells),
+                shorten(stage, max(12, room - name_cells)),
+                ready,
+                updated,
+                row.lang,
+                key=row.name,
+            )
         names = [r.name for r in rows]
         if selected and selected.name in names:
             table.move_cursor(row=names.index(selected.name))

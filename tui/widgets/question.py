@@ -22,22 +22,10 @@ from textual.widgets.option_list import Option
 
 from agent.snapshot import QuestionView
 from agent.types import STAGE_TITLES, STAGES
-from tui.i18n import t
+from tui.i18n import shorten, t
 from tui.messages import AnswerSubmitted
 
 _NUMBERS = re.compile(r"^\s*\d+(\s*[,，、 ]\s*\d+)*\s*$")
-
-
-def _shorten(text: str, cells: int) -> str:
-    """`text` cut to `cells` terminal cells, with an ellipsis when cut (at least its first one)."""
-    if cell_len(text) <= cells:
-        return text
-    out = ""
-    for ch in text:
-        if cell_len(out + ch) > max(1, cells - 1):
-            break
-        out += ch
-    return out.rstrip() + "…"
 
 
 class AnswerInput(Input):
@@ -142,7 +130,7 @@ class QuestionPanel(Vertical):
         if width and cell_len(stage + tail) > width:
             room = width - cell_len(t("question.stage", self.lang, n=n, stage="") + tail)
             if room >= 8:  # else the line wraps anyway: better with the whole title
-                stage = t("question.stage", self.lang, n=n, stage=_shorten(title, room))
+                stage = t("question.stage", self.lang, n=n, stage=shorten(title, room))
         self.query_one("#q-head", Static).update(stage + tail)
 
     def on_resize(self) -> None:

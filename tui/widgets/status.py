@@ -9,7 +9,10 @@ import yaml
 from textual.widgets import Static
 
 from agent.snapshot import ProjectSnapshot
-from tui.i18n import t
+from tui.i18n import shorten, t
+
+NAME_CELLS = 20
+"""A longer project name is cut, so that readiness stays on an 80-column screen."""
 
 
 @cache
@@ -45,7 +48,7 @@ class StatusBar(Static):
                     parts.append(t("status.cost", lang, cost=f"{cost:.3f}"))
             else:
                 parts.append(t("status.guided", lang))
-            parts.append(snapshot.name)
+            parts.append(shorten(snapshot.name, NAME_CELLS))  # the header has it in full
             if snapshot.readiness:
                 pct = round(sum(snapshot.readiness.values()) / 7)
                 parts.append(t("status.readiness", lang, pct=pct))
