@@ -150,11 +150,40 @@ def _add_table(document: Any, block: dict[str, Any], text_width: float) -> None:
     grid = [row.cells for row in table.rows]  # python-docx rebuilds `cells` on every access
     for ci, cell_runs in enumerate(header):
         _add_runs(grid[0][ci].paragraphs[0], [{**r, "bold": True} for r in cell_runs])
+    _style_header_row(table.rows[0], grid[0])
+    _keep_rows_whole(table)
     for ri, row in enumerate(rows, start=1):
         for ci, cell_runs in enumerate(row[:cols]):
             _add_runs(grid[ri][ci].paragraphs[0], cell_runs)
     _set_widths(table, grid, [header, *rows], cols, text_width)
     _paragraph(document)
+
+
+HEADER_FILL = "E4E7EB"
+"""Header-row shading, the grey of the HTML tables."""
+
+
+def _style_header_row(row: Any, cells: list[Any]) -> None:
+    """Shade the header row and repeat it at the top of every page the table runs onto."""
+    from docx.oxml.ns import qn
+
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
+    for cell in cells:
+        tc_pr = cell._tc.get_or_add_tcPr()
+        shading = tc_pr.makeelement(
+            qn("w:shd"), {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): HEADER_FILL}
+        )
+        tc_pr.append(shading)
+
+
+def _keep_rows_whole(table: Any) -> None:
+    """A row stays on one page (a risk's mitigation is not cut off from its risk)."""
+    from docx.oxml.ns import qn
+
+    for row in table.rows:
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(tr_pr.makeelement(qn("w:cantSplit"), {qn("w:val"): "true"}))
 
 
 def _display_width(text: str) -> int:

@@ -77,3 +77,22 @@ def test_docx_short_chinese_columns_are_not_vertical_strips(outputs: dict[str, P
     risk = next(t for t in _tables(path) if t[1][0][0] == "严重度")
     widths = risk[0]
     assert widths[0] - 0.38 >= 3 * 0.37, widths
+
+
+def test_docx_table_headers_are_shaded_and_repeat_on_every_page(outputs: dict[str, Path]) -> None:
+    """The risk register runs over several pages: each page starts with the column names, and no
+    risk is cut in two at a page break."""
+    from docx.oxml.ns import qn
+
+    path = next(outputs["bank-zh"].glob("*_11_*.docx"))
+    document = docx.Document(str(path))
+    assert document.tables
+    for table in document.tables:
+        head = table.rows[0]._tr
+        assert head.trPr is not None and head.trPr.find(qn("w:tblHeader")) is not None
+        for cell in table.rows[0].cells:
+            shading = cell._tc.tcPr.find(qn("w:shd"))
+            assert shading is not None and shading.get(qn("w:fill")) not in (None, "auto", "FFFFFF")
+        for row in table.rows[1:]:
+            assert row._tr.trPr.find(qn("w:tblHeader")) is None
+            assert row._tr.trPr.find(qn("w:cantSplit")) is not None
