@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field, ValidationError, create_model
 
 from agent import citemarks
 from agent.config import Settings
+from agent.drafts import unusable_reason
 from agent.snapshot import ProjectSnapshot, Usage
 from agent.types import Citation, Lang, Passage, Stage
 from prompts.fit import (
@@ -181,6 +182,8 @@ class ModelHelper:
     sleep: Callable[[float], None] = time.sleep
     notice: str | None = None
     """One line for the user about the last failure (None when every call succeeded)."""
+    drafts_discarded: int = 0
+    """Narrative drafts the endpoint returned but `agent.drafts` found unusable."""
 
     # ---- plumbing ---------------------------------------------------------------------------
     @property
@@ -384,7 +387,8 @@ class ModelHelper:
         Only the section's inputs are sent (`narrative_prompt`), cut to the prompt budget. The
         paragraph's [n] markers number the passages of that prompt: they come back bound to the
         passages' ids (`citemarks.bind`), for the deliverable to number in its own source list;
-        markers that refer to no passage sent are dropped."""
+        markers that refer to no passage sent are dropped. A draft unfit for a document (prompt
+        echoed, wrong language, a loop: `agent.drafts`) is discarded: None, as for a failed call."""
         prompt, sent = narrative_prompt(
             section_id,
             snapshot,
@@ -395,7 +399,14 @@ class ModelHelper:
             fits=lambda text: self.request_tokens(text, snapshot.lang) <= self.prompt_budget,
         )
         text = self.draft(prompt=prompt, lang=snapshot.lang)
-        return None if text is None else citemarks.bind(text, sent)
+        if text is None:
+            return None
+        reason = unusable_reason(text, snapshot.lang)
+        if reason is not None:
+            self.drafts_discarded += 1
+            self._fail(f"draft discarded: {reason} / 草稿已弃用")
+            return None
+        return citemarks.bind(text, sent)
 
     def _text(self, messages: list[Any], prompt: str, on_token: Callable[[str], None] | None) -> str | None:
         try:

@@ -60,6 +60,10 @@ def wrapup(state: CoachState, runtime: Runtime[Context]) -> Command[Any]:
     return Command(update=update, goto="turn")
 
 
+MAX_DISCARDED_DRAFTS = 2
+"""After this many unusable drafts in one wrap-up the model is not asked for more."""
+
+
 def draft_narratives(helper: ModelHelper, snapshot: ProjectSnapshot, state: CoachState) -> dict[str, str]:
     """Drafts for the narrative sections not drafted yet or whose deliverable went stale."""
     out: dict[str, str] = {}
@@ -70,8 +74,11 @@ def draft_narratives(helper: ModelHelper, snapshot: ProjectSnapshot, state: Coac
         if not helper.budget_left():
             break
         passages = [p for p in snapshot.passages.values() if set(p.stages) & set(stages)][:4]
+        discarded = helper.drafts_discarded
         text = helper.draft_narrative(section_id, snapshot, passages, stages=stages)
         if text is None:
-            break  # the endpoint is failing: don't try every section
+            if helper.drafts_discarded == discarded or helper.drafts_discarded >= MAX_DISCARDED_DRAFTS:
+                break  # the endpoint is failing, or the model can't draft usable text: stop asking
+            continue  # one unusable draft: the section keeps its template text; try the next
         out[section_id] = text
     return out

@@ -244,6 +244,38 @@ def test_narratives_are_drafted_at_wrap_up(open_session: Callable[..., CoachSess
     assert all(v.startswith("草稿段落") for v in narratives.values())
 
 
+def test_an_unusable_draft_is_discarded_and_the_next_section_still_drafted(
+    open_session: Callable[..., CoachSession],
+) -> None:
+    """A draft in the wrong script (what SmolLM2 really returned: a list of dates) never reaches a
+    document; the other sections are still drafted, and the user is told once."""
+    drafts = iter(["1. 2018-03-24 2. 2019-05-27 3. 2020-06-28 4. 2021-07-29"])
+
+    def respond(messages: list[BaseMessage], kwargs: dict[str, Any]) -> Any:
+        if field_of(messages) is not None:
+            return {"understood": "已理解"}
+        return next(drafts, "草稿段落 [1]。")
+
+    model = ScriptedChatModel(responder=respond)
+    session = open_session(model=model)
+    last, _ = drive(session)
+    narratives = session.snapshot().narratives
+    n_calls = sum(1 for r in model.requests if r.kind == "narrative")
+    assert len(narratives) == n_calls - 1 >= 3
+    assert all(v.startswith("草稿段落") for v in narratives.values())
+    assert last.notice is not None and "不是中文" in last.notice
+
+
+def test_a_model_that_cannot_draft_is_asked_only_twice(open_session: Callable[..., CoachSession]) -> None:
+    model = ScriptedChatModel(
+        responder=lambda m, k: {"understood": "已理解"} if field_of(m) else "</passage> </findings>"
+    )
+    session = open_session(model=model)
+    drive(session)
+    assert session.snapshot().narratives == {}
+    assert sum(1 for r in model.requests if r.kind == "narrative") == 2
+
+
 def test_narrative_citations_lead_to_the_passages_the_model_was_shown(
     open_session: Callable[..., CoachSession], tmp_path: Path
 ) -> None:
