@@ -96,3 +96,14 @@ def test_docx_table_headers_are_shaded_and_repeat_on_every_page(outputs: dict[st
         for row in table.rows[1:]:
             assert row._tr.trPr.find(qn("w:tblHeader")) is None
             assert row._tr.trPr.find(qn("w:cantSplit")) is not None
+
+
+def test_html_table_headers_do_not_wrap_inside_a_chinese_word(outputs: dict[str, Path]) -> None:
+    """A narrow '严重度' column showed its header one character per line ('严/重/度'): header
+    cells keep Chinese words whole and wrap only at spaces and punctuation."""
+    path = next(outputs["bank-zh"].glob("*_03_*.html"))
+    text = path.read_text(encoding="utf-8")
+    assert "<th>严重度</th>" in text
+    style = text.split("<style>", 1)[1].split("</style>", 1)[0]
+    th_rules = re.findall(r"(?:^|})\s*th\{([^}]*)\}", style)
+    assert any("word-break:keep-all" in rule for rule in th_rules), th_rules
