@@ -24,7 +24,7 @@ from agent import citemarks
 from agent.config import Settings
 from agent.drafts import unusable_reason
 from agent.snapshot import ProjectSnapshot, Usage
-from agent.types import Citation, Lang, Passage, Stage
+from agent.types import STAGES, Citation, Lang, Passage, Stage
 from prompts.fit import (
     REPLY_TOKENS,
     clip,
@@ -482,7 +482,7 @@ def narrative_prompt(
     severity = {"high": 0, "medium": 1, "low": 2}
     findings = sorted(
         (f for f in snapshot.findings if not stages or f.stage in stages or f.severity == "high"),
-        key=lambda f: (severity.get(f.severity, 9), f.stage.value),
+        key=lambda f: (severity.get(f.severity, 9), STAGES.index(f.stage)),
     )
     query = f"{section} {deliverable} " + joined(
         v for part in profile.values() if isinstance(part, dict) for v in part.values()
