@@ -25,8 +25,9 @@ MIN_COMPRESSION = 0.25
 LOOP_CHECK_BYTES = 200
 
 
-def unusable_reason(text: str, lang: Lang) -> str | None:
-    """Why `text` cannot go into a `lang` document (a short bilingual phrase), or None when it can."""
+def unusable_reason(text: str, lang: Lang, *, check_script: bool = True) -> str | None:
+    """Why `text` cannot go into a `lang` document (a short bilingual phrase), or None when it can.
+    `check_script=False` accepts either language (a chat answer to a question asked in the other)."""
     if _PROMPT_ECHO.search(text):
         return "it repeats the prompt / 复述了提示内容"
     cjk, latin, digits = (len(p.findall(text)) for p in (_CJK, _LATIN, _DIGIT))
@@ -34,7 +35,7 @@ def unusable_reason(text: str, lang: Lang) -> str | None:
     if total == 0:
         return "no text / 没有正文"
     own = cjk if lang == "zh" else latin
-    if own < MIN_SCRIPT_SHARE * total:
+    if check_script and own < MIN_SCRIPT_SHARE * total:
         return "not in Chinese / 不是中文" if lang == "zh" else "not in English / 不是英文"
     data = text.encode("utf-8")
     if len(data) >= LOOP_CHECK_BYTES and len(zlib.compress(data, 9)) < MIN_COMPRESSION * len(data):

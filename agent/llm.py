@@ -362,10 +362,15 @@ class ModelHelper:
     ) -> tuple[str, list[Citation]] | None:
         """A grounded answer streamed through `on_token`, and its citations: the streamed text's
         [n] markers (numbering `passages`, as the prompt did) renumbered so that [i] is the i-th
-        citation, markers that refer to no passage dropped."""
+        citation, markers that refer to no passage dropped. None when the call failed or the text
+        is unusable (`agent.drafts`): the caller answers from the passages instead."""
         messages = self._messages(lang, prompt)
         text = self._text(messages, prompt, on_token)
         if text is None:
+            return None
+        reason = unusable_reason(text, lang, check_script=False)
+        if reason is not None:
+            self._fail(f"answer discarded: {reason} / 回答已弃用")
             return None
         text, used = citemarks.renumber(text, passages)
         return text, [citation_for(p) for p in used]

@@ -91,6 +91,25 @@ def test_failing_model_falls_back_to_the_guided_answer(open_session: Callable[..
     assert turn.notice and "模型不可用" in turn.notice
 
 
+def test_an_answer_echoing_the_prompt_is_replaced_by_the_guided_answer(
+    open_session: Callable[..., CoachSession],
+) -> None:
+    """What a tiny model streamed for real: the prompt's fences. The streamed text is not kept; the
+    user gets the quoted passages and a one-line notice."""
+    echo = '</passage> </passages> <passage n="1" id="step2-selection" source="003.txt">'
+    session = open_session(model=streaming_model(echo))
+    turn = session.send("什么是RAG？", on_token=lambda _t: None)
+    (msg,) = turn.messages
+    assert msg.kind == "answer" and msg.citations and "</passage>" not in msg.text
+    assert turn.notice and "复述了提示内容" in turn.notice and "\n" not in turn.notice
+
+
+def test_an_answer_in_the_other_language_is_kept(open_session: Callable[..., CoachSession]) -> None:
+    reply = "RAG retrieves passages first, then answers from them [1]."
+    turn = open_session(model=streaming_model(reply)).send("what is RAG?")
+    assert turn.messages[0].text == reply and turn.notice is None
+
+
 def test_failing_retriever_falls_back_to_the_built_in_pack(open_session: Callable[..., CoachSession]) -> None:
     class Broken:
         def search(self, query: str, **kwargs: object) -> list[object]:
