@@ -32,6 +32,13 @@ def _md_inline(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def _markers(numbers: list[int]) -> str:
+    """`[3][13][14]`: a group of markers in ascending order, each once (passages new to the
+    document are numbered in the order given, so a group citing an earlier passage last would
+    otherwise read `[13][14][3]`)."""
+    return "".join(f"[{n}]" for n in sorted(set(numbers)))
+
+
 @dataclass
 class Source:
     """One entry of a document's source list."""
@@ -170,11 +177,11 @@ class DocContext:
 
     def cite(self, *passage_ids: str) -> str:
         """Numbered markers like `[1][2]` for pack passages, registering them in the source list."""
-        return "".join(f"[{self._number(pid)}]" for pid in passage_ids)
+        return _markers([self._number(pid) for pid in passage_ids])
 
     def cite_list(self, citations: list[Citation]) -> str:
         """Numbered markers for a finding's or recommendation's citations."""
-        return "".join(f"[{self._number(c.passage_id, c)}]" for c in citations)
+        return _markers([self._number(c.passage_id, c) for c in citations])
 
     # -- findings, recommendations, narratives ----------------------------------------------
     def findings(self, *stages: str) -> list[Finding]:

@@ -107,3 +107,16 @@ def test_html_table_headers_do_not_wrap_inside_a_chinese_word(outputs: dict[str,
     style = text.split("<style>", 1)[1].split("</style>", 1)[0]
     th_rules = re.findall(r"(?:^|})\s*th\{([^}]*)\}", style)
     assert any("word-break:keep-all" in rule for rule in th_rules), th_rules
+
+
+@pytest.mark.parametrize("key", sorted(RUNS))
+def test_citation_groups_read_in_ascending_order(outputs: dict[str, Path], key: str) -> None:
+    """'[13][14][3]' reads like a typo: a group of markers is in ascending order, each once."""
+    groups = []
+    for path in sorted(outputs[key].glob("*.md")):
+        body = path.read_text(encoding="utf-8").split("\n## 参考来源")[0].split("\n## Sources")[0]
+        groups += [(path.name, g) for g in re.findall(r"(?:\[\d+\]){2,}", body)]
+    assert len(groups) > 20
+    for name, group in groups:
+        numbers = [int(n) for n in re.findall(r"\d+", group)]
+        assert numbers == sorted(set(numbers)), (name, group)
