@@ -117,7 +117,7 @@ def _principle(
         advice=rule.advice[lang],
         reasoning=reasoning,
         based_on=based_on,
-        citations=citations(rule.cites),
+        citations=citations(rule.cites, lang),
     )
 
 
@@ -181,7 +181,7 @@ def phase_recommendations(profile: Profile, lang: Lang = "zh") -> list[Recommend
             advice=advice,
             reasoning=reasoning,
             based_on=list(dict.fromkeys(based_on)),
-            citations=citations(cites),
+            citations=citations(cites, lang),
         )
     ]
     gaps = phase_gaps(profile, lang)
@@ -211,7 +211,7 @@ def phase_recommendations(profile: Profile, lang: Lang = "zh") -> list[Recommend
                     else f"You placed the project in the {title_now} phase, but earlier phases left criteria unmet."
                 ),
                 based_on=["requirements.current_phase"],
-                citations=citations(gap_cites),
+                citations=citations(gap_cites, lang),
             )
         )
     return recs

@@ -110,14 +110,14 @@ def load_rules(path: Path = RULES_FILE) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-def citations(passage_ids: list[str]) -> list[Citation]:
-    """Citations for pack passage ids; ids missing from the pack are skipped (and logged)."""
+def citations(passage_ids: list[str], lang: Lang = "zh") -> list[Citation]:
+    """Citations for pack passage ids, titled in `lang`; ids missing from the pack are skipped (and logged)."""
     from knowledge.pack import cite
 
     out: list[Citation] = []
     for pid in passage_ids:
         try:
-            out.append(cite(pid))
+            out.append(cite(pid, lang=lang))
         except KeyError:
             log.warning("cited passage %s is not in the pack", pid)
     return out
@@ -196,7 +196,7 @@ def evaluate_rules(
                 stage=rule.stage,
                 evidence=evidence_for(paths, profile, provenance, answers, bank),
                 advice=advice[lang],
-                citations=citations(cites),
+                citations=citations(cites, lang),
                 origin="rule",
             )
         )

@@ -51,10 +51,17 @@ def section_gloss(section: str) -> str:
     return " > ".join(glosses) if section and all(glosses) else ""
 
 
-def cite(passage_id: str, quote_chars: int = 80) -> Citation:
-    """A citation to a built-in passage; raises KeyError for an unknown id (a broken data file)."""
+def cite(passage_id: str, quote_chars: int = 80, lang: str = "zh") -> Citation:
+    """A citation to a built-in passage; raises KeyError for an unknown id (a broken data file).
+
+    In English the title is the passage's English title and the section its heading's English gloss;
+    the quote is always the passage's own (Chinese) words.
+    """
     p = pack_index()[passage_id]
     quote = p.text.strip().replace("\n", " ")
     if len(quote) > quote_chars:
         quote = quote[:quote_chars] + "…"
-    return Citation(passage_id=p.id, source=p.source, section=p.section, title=p.title, quote=quote)
+    title, section = p.title, p.section
+    if lang == "en":
+        title, section = p.title_en or p.title, section_gloss(p.section) or p.section
+    return Citation(passage_id=p.id, source=p.source, section=section, title=title, quote=quote)

@@ -84,3 +84,20 @@ def test_english_documents_carry_chinese_only_in_the_users_own_words(
         assert re.search(r"^- \[1\] .+ § [A-Z]", sources, flags=re.M), (path.name, sources[:300])
         leftovers = _leftovers(text, user_words)
         assert not leftovers, (path.name, leftovers[:5])
+
+
+def test_english_report_cites_passages_by_english_title_and_section(english_runs: dict) -> None:
+    out, _ = english_runs["government_service_hotline"]
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    cited = [c for p in report["pitfalls"] for c in p["citations"]]
+    cited += [c for r in report.get("recommendations", []) for c in r["citations"]]
+    assert len(cited) > 10
+    chinese = [
+        (c["passage_id"], c["title"], c["section"]) for c in cited if CJK.search(c["title"] + c["section"])
+    ]
+    assert not chinese, chinese[:3]
+    (roi,) = [p for p in report["pitfalls"] if p["id"] == "value-roi-only"]
+    assert {
+        "title": "Measuring value in government and education",
+        "section": "Value validation: measuring beyond ROI",
+    }.items() <= next(c for c in roi["citations"] if c["passage_id"] == "value-government-education").items()
