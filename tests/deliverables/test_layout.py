@@ -120,3 +120,22 @@ def test_citation_groups_read_in_ascending_order(outputs: dict[str, Path], key: 
     for name, group in groups:
         numbers = [int(n) for n in re.findall(r"\d+", group)]
         assert numbers == sorted(set(numbers)), (name, group)
+
+
+@pytest.mark.parametrize("key", ["bank-zh", "bank-en"])
+def test_executive_summary_lists_the_projects_open_questions(outputs: dict[str, Path], key: str) -> None:
+    """It said 'open questions overall: 3' and, right below, 'every input this document needs has
+    been answered': the steering committee now sees the three questions themselves."""
+    import json
+
+    from .checks import open_questions
+
+    report = json.loads((outputs[key] / "report.json").read_text(encoding="utf-8"))
+    assert report["open_questions"]
+    markdown = next(outputs[key].glob("*_14_*.md")).read_text(encoding="utf-8")
+    listed = open_questions(markdown)
+    for question in report["open_questions"]:
+        assert any(f"`{question['field']}`" in item for item in listed), question
+    assert "均已回答" not in markdown and "has been answered" not in markdown
+    count = len(report["open_questions"])
+    assert f"全项目尚有 {count} 个待确认问题" in markdown or f"{count} open questions across" in markdown
