@@ -137,6 +137,9 @@ class QuestionView(BaseModel):
     total: int = 0
     suggested: str | None = None
     """A value inferred from earlier answers, as displayed: an empty answer confirms it."""
+    current: str | None = None
+    """The answer already given, as displayed, when the question is asked again: an empty answer
+    keeps it."""
 
 
 MessageKind = Literal["question", "advice", "finding", "notice", "answer", "summary", "echo", "error", "user"]

@@ -310,6 +310,15 @@ def skipped_record(q: Question, raw: str) -> AnswerRecord:
     return _record(q, raw, None, "skipped", "user", {})
 
 
+def current_label(q: Question, rec: AnswerRecord, lang: Lang) -> str:
+    """An answer already given, as displayed when its question is asked again."""
+    if rec.status == "answered":
+        return q.value_label(rec.value, lang)
+    if rec.status == "unknown":
+        return "不知道" if lang == "zh" else "don't know"
+    return "已跳过" if lang == "zh" else "skipped"
+
+
 def suggestion(q: Question, profile: Profile, provenance: dict[str, Provenance]) -> Any:
     """The value of `q`'s field inferred from other answers (signals or the model), when it is
     one the question accepts; None when the field was not inferred (unset, or answered itself)."""

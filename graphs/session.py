@@ -83,7 +83,7 @@ def state_of(values: dict[str, Any]) -> CoachState:
 def question_view(state: CoachState, ctx: Context) -> QuestionView | None:
     """The pending question (or the model's follow-up) ready to display."""
     from agent.answers import build_profile_with_provenance
-    from graphs.answering import suggestion
+    from graphs.answering import current_label, suggestion
 
     if state.question_id is None:
         return None
@@ -111,9 +111,13 @@ def question_view(state: CoachState, ctx: Context) -> QuestionView | None:
         )
     if q.id in state.answers:
         rec = state.answers[q.id]
-        current = q.value_label(rec.value, state.lang) if rec.status == "answered" else "—"
-        note = f"当前答案：{current}" if state.lang == "zh" else f"Current answer: {current}"
-        view = view.model_copy(update={"help": f"{view.help}\n{note}".strip()})
+        current = current_label(q, rec, state.lang)
+        note = (
+            f"当前答案：{current}（直接回车保留）"
+            if state.lang == "zh"
+            else f"Current answer: {current} (Enter keeps it)"
+        )
+        view = view.model_copy(update={"help": f"{view.help}\n{note}".strip(), "current": current})
     return _with_suggestion(view, q, state.lang, suggestion(q, profile, provenance))
 
 

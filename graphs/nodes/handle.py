@@ -27,7 +27,7 @@ def handle(tb: TurnBuilder, raw: str) -> None:
     if state.pending_jump is not None and not _confirms_jump(text, state.pending_jump):
         tb.update["pending_jump"] = None
     if not text:
-        if not _confirm_suggestion(tb, text):
+        if not _confirm_suggestion(tb, text) and not _keep_current(tb):
             tb.say("error", t("empty", tb.lang))
         return
     if text.startswith("/"):
@@ -70,6 +70,22 @@ def _confirm_suggestion(tb: TurnBuilder, text: str) -> bool:
     if not text:  # the transcript keeps the question and the value confirmed, as the front shows them
         tb.said = said(tb.state, tb.ctx, q.value_label(value, tb.lang))
     record(tb, q, answering.Outcome(record=answering.confirmed_record(q, text, value)))
+    return True
+
+
+def _keep_current(tb: TurnBuilder) -> bool:
+    """Enter on an empty answer to a question asked again (/back, /revise) keeps its answer and
+    moves on; False when the pending question has no answer yet."""
+    q = tb.question()
+    if q is None or tb.state.follow_up is not None:
+        return False
+    rec = tb.state.answers.get(q.id)
+    if rec is None:
+        return False
+    value = answering.current_label(q, rec, tb.lang)
+    tb.said = said(tb.state, tb.ctx, value)
+    tb.say("echo", t("kept", tb.lang, label=q.label[tb.lang], value=value))
+    tb.update.update(revising=None, question_id=None, follow_up=None, advance=True)
     return True
 
 

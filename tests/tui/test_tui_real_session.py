@@ -198,3 +198,34 @@ async def test_enter_on_the_empty_box_confirms_the_inferred_sector() -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert question_id(app) == "req.pain_points" and "req.pain_points" not in app.screen.snapshot.answers
+
+
+async def test_enter_on_the_empty_box_keeps_the_answer_of_a_question_asked_again() -> None:
+    app = _app(Engine())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _new(pilot, "回看项目")
+        await _type(pilot, "某城市商业银行信用卡中心")
+        await pilot.press("1", "enter")
+        await settle(pilot)
+        await _type(pilot, "客服高峰期排队长")
+        assert question_id(app) == "req.scenario"
+        await _type(pilot, "/back")
+        assert question_id(app) == "req.pain_points"
+        panel = app.screen.query_one(QuestionPanel)
+        assert "当前答案：客服高峰期排队长（直接回车保留）" in str(panel.query_one("#q-help").render())
+        assert panel.input.placeholder == "回车保留：客服高峰期排队长，或输入新的回答"
+        # Enter keeps the answer and moves on (was: '请先选择或输入一个回答', stuck on the question)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert question_id(app) == "req.scenario"
+        assert app.screen.snapshot.answers["req.pain_points"].raw == "客服高峰期排队长"
+        chat = chat_text(app)
+        assert "保留「业务痛点」的当前答案：客服高峰期排队长" in chat
+        assert not any("请先选择" in n.message for n in app._notifications)
+        # a choice asked again: Enter with nothing highlighted keeps it too
+        await _type(pilot, "/revise req.sector")
+        assert "回车保留：金融" in panel.input.placeholder
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.snapshot.answers["req.sector"].value == "finance"
+        assert question_id(app) == "req.scenario"

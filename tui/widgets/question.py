@@ -3,7 +3,7 @@
 The input keeps the focus: ↑/↓ move the highlighted option, a digit typed alone highlights that
 option, Enter sends it. Anything else typed is sent as free text; `/…` are commands. When the
 coach offers a value inferred from earlier answers, Enter on the empty box (nothing highlighted or
-ticked) confirms it.
+ticked) confirms it; on a question asked again (/back, /revise) it keeps the current answer.
 """
 
 from __future__ import annotations
@@ -26,6 +26,10 @@ from tui.i18n import shorten, t
 from tui.messages import AnswerSubmitted
 
 _NUMBERS = re.compile(r"^\s*\d+(\s*[,，、 ]\s*\d+)*\s*$")
+
+
+def _shorten_value(value: str) -> str:
+    return shorten(value, 30)
 
 
 class AnswerInput(Input):
@@ -114,6 +118,10 @@ class QuestionPanel(Vertical):
         self.input.placeholder = t(f"question.ph.{question.type}", self.lang)
         if question.suggested:
             self.input.placeholder = t("question.ph.suggested", self.lang, value=question.suggested)
+        elif question.current:
+            self.input.placeholder = t(
+                "question.ph.current", self.lang, value=_shorten_value(question.current)
+            )
 
     def _render_head(self) -> None:
         """Stage, progress and question id on one line: a stage title too long for the panel
@@ -194,6 +202,8 @@ class QuestionPanel(Vertical):
         resolved = self._resolve_typed(q, text)
         if resolved is None and not text and q.suggested:
             return "", q.suggested  # an empty answer confirms the suggestion
+        if resolved is None and not text and q.current:
+            return "", q.current  # …or keeps the answer of a question asked again
         return resolved
 
     def _resolve_typed(self, q: QuestionView, text: str) -> tuple[str, str] | None:
