@@ -260,11 +260,19 @@ def revise(tb: TurnBuilder, arg: str) -> None:
     if not arg:
         tb.say("error", t("revise_usage", tb.lang, example=example))
         return
-    q = bank.find(arg) or bank.by_field(arg)
+    q = bank.find(arg) or bank.by_field(arg) or _by_label(tb, arg)
     if q is None:
         tb.say("error", t("revise_unknown", tb.lang, arg=arg, example=example))
         return
     _reask(tb, q, "revise_start")
+
+
+def _by_label(tb: TurnBuilder, arg: str) -> Question | None:
+    """The question whose label (as the coach quotes it, 已记录「业务痛点」) is `arg`, in
+    either language."""
+    key = arg.strip().strip("「」“”\"'").strip().casefold()
+    found = [q for q in tb.ctx.bank.questions if key in (label.casefold() for label in q.label.values())]
+    return found[0] if len(found) == 1 else None
 
 
 def _reask(tb: TurnBuilder, q: Question, key: str) -> None:

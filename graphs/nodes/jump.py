@@ -18,6 +18,9 @@ def jump(tb: TurnBuilder, arg: str) -> None:
     """Move the interview to the stage named by `arg`."""
     state, lang, bank = tb.state, tb.lang, tb.ctx.bank
     target = parse_stage(arg)
+    if not arg.strip():
+        tb.say("error", t("stage_usage", lang, stages=stage_list(lang)))
+        return
     if target is None:
         tb.say("error", t("stage_unknown", lang, arg=arg, stages=stage_list(lang)))
         return

@@ -103,6 +103,31 @@ def test_revise_by_field_path_and_unknown_target(open_session: Callable[..., Coa
     assert "不存在的问题" in turn.messages[0].text
 
 
+def test_revise_by_the_name_the_coach_quotes(open_session: Callable[..., CoachSession]) -> None:
+    session = open_session()
+    drive(session, until=_at(Stage.selection))
+    # the coach says 已记录「预算」…: that name, with or without the brackets, in either language
+    for arg, qid in (
+        ("预算", "req.budget"),
+        ("「业务痛点」", "req.pain_points"),
+        ("pain points", "req.pain_points"),
+    ):
+        turn = session.send(f"/revise {arg}")
+        assert turn.question is not None and turn.question.id == qid, arg
+    turn = session.send("/revise")
+    assert turn.messages[0].kind == "error" and "名称" in turn.messages[0].text
+
+
+def test_stage_without_a_name_says_how_to_use_it(open_session: Callable[..., CoachSession]) -> None:
+    session = open_session()
+    q = session.current().question
+    turn = session.send("/stage")
+    assert turn.question == q
+    (message,) = turn.messages
+    assert message.kind == "error" and message.text.startswith("用法：/stage")
+    assert "「」" not in message.text and "1–7" in message.text, "was: 未知阶段「」"
+
+
 def test_stage_jump_with_unmet_criteria_warns_then_records_the_override(
     open_session: Callable[..., CoachSession],
 ) -> None:
