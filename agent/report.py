@@ -52,6 +52,7 @@ def build_report(
         "sector": p.project.sector,
         "mode": snapshot.mode,
         "model": snapshot.model_name,
+        "usage": snapshot.usage.model_dump(mode="json") if snapshot.mode == "llm" else None,
         "lang": lang,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "phase": {

@@ -403,10 +403,12 @@ def run_answers(
     settings: Settings | None = None,
     model: BaseChatModel | None = None,
     retriever: Retriever | None = None,
+    notices: list[str] | None = None,
 ) -> ProjectSnapshot:
     """Drive the graph non-interactively: each question asked gets its record from `answers`
     (source `file`), a missing one is recorded as unknown (an open question). Answers to questions
-    that don't apply to the project are not used. Nothing is saved under COACH_HOME."""
+    that don't apply to the project are not used. Nothing is saved under COACH_HOME. The turns'
+    one-line notices (model fallbacks) are appended to `notices` when given."""
     from langgraph.checkpoint.memory import InMemorySaver
 
     from agent.llm import make_chat_model
@@ -435,6 +437,8 @@ def run_answers(
                 question_id=q.id, stage=q.stage, field=q.field, status="unknown", source="file"
             )
         state = session._record(given.model_copy(update={"source": "file"}))
+        if notices is not None and state.notice and state.notice not in notices:
+            notices.append(state.notice)
     else:  # pragma: no cover - a loop here is a graph bug
         raise RuntimeError("run_answers: the interview did not finish")
     return evaluate(state, ctx)

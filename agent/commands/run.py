@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,11 +47,14 @@ def _records(data: dict[str, Any], file: Path, table: dict[Any, int]) -> dict[st
         raise InputError(f"{file}:{line or '?'}: {message}", hint=exc.hint) from exc
 
 
-def evaluate(name: str, records: dict[str, AnswerRecord], lang: str) -> ProjectSnapshot:
-    """Drive the answers through the coaching graph (same nodes and rules as the TUI)."""
+def evaluate(
+    name: str, records: dict[str, AnswerRecord], lang: str, notices: list[str] | None = None
+) -> ProjectSnapshot:
+    """Drive the answers through the coaching graph (same nodes and rules as the TUI); the
+    model-fallback notices of the run are appended to `notices`."""
     from graphs.session import run_answers
 
-    return run_answers(name, records, lang=lang)  # type: ignore[arg-type]
+    return run_answers(name, records, lang=lang, notices=notices)  # type: ignore[arg-type]
 
 
 def _strict_check(snapshot: ProjectSnapshot, file: Path) -> None:
@@ -66,8 +70,11 @@ def _strict_check(snapshot: ProjectSnapshot, file: Path) -> None:
     )
 
 
-def print_summary(snapshot: ProjectSnapshot, out: Path, written: list[Path], lang: str) -> None:
-    """A short summary: where the files went, readiness per stage, pitfalls by severity."""
+def print_summary(
+    snapshot: ProjectSnapshot, out: Path, written: list[Path], lang: str, notices: Sequence[str] = ()
+) -> None:
+    """A short summary: where the files went, readiness per stage, pitfalls by severity, and in
+    LLM mode the model's calls, tokens and fallbacks (the fallbacks' reasons on stderr)."""
     from agent.report import severity_counts
     from agent.types import SEVERITY_ORDER, STAGE_TITLES, STAGES
 
@@ -86,6 +93,15 @@ def print_summary(snapshot: ProjectSnapshot, out: Path, written: list[Path], lan
     for f in sorted(snapshot.findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9)):
         print(f"  [{label[f.severity]}] {f.title} ({STAGE_TITLES[f.stage][lang]})")
     print(f"{'待确认问题' if zh else 'Open questions'}: {len(snapshot.open_questions)}")
+    if snapshot.mode == "llm":
+        u = snapshot.usage
+        print(
+            f"模型 {snapshot.model_name}：调用 {u.calls} 次 · 令牌 {u.total_tokens:,} · 回退 {u.failures} 次"
+            if zh
+            else f"Model {snapshot.model_name}: {u.calls} calls · {u.total_tokens:,} tokens · {u.failures} fallbacks"
+        )
+        for notice in notices:
+            print(f"  ! {notice}", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -110,10 +126,11 @@ def run(args: argparse.Namespace) -> int:
     lang = args.lang or (file_lang if file_lang in ("zh", "en") else None) or lang
     project = data.get("project") if isinstance(data.get("project"), dict) else {}
     name = str((project or {}).get("name") or file.stem)
-    snapshot = evaluate(name, records, lang)
+    notices: list[str] = []
+    snapshot = evaluate(name, records, lang, notices)
     if args.strict:
         _strict_check(snapshot, file)
     written = export_deliverables(snapshot, out, formats=formats, lang=lang)
-    print_summary(snapshot, out, written, lang)
+    print_summary(snapshot, out, written, lang, notices)
     sys.stdout.flush()
     return 0

@@ -160,6 +160,9 @@ def test_scripted_coach_run_in_llm_mode_writes_the_report(
     assert "Traceback" not in stdout + stderr
     report = json.loads((tmp_path / "llm" / "report.json").read_text(encoding="utf-8"))
     assert report["mode"] == "llm"
+    usage = report["usage"]
+    assert usage["calls"] >= 1 and usage["prompt_tokens"] > 0
+    assert f"{usage['calls']} 次" in stdout, "the summary states the model's calls"
 
     # the same file in guided mode: every rule finding is there in LLM mode too
     for var in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "COACH_MODEL"):
@@ -167,7 +170,7 @@ def test_scripted_coach_run_in_llm_mode_writes_the_report(
     code, _, stderr = _run(example, tmp_path / "guided")
     assert code == 0, stderr
     guided = json.loads((tmp_path / "guided" / "report.json").read_text(encoding="utf-8"))
-    assert guided["mode"] == "guided"
+    assert guided["mode"] == "guided" and guided["usage"] is None
     guided_ids = {p["id"] for p in guided["pitfalls"]}
     llm_ids = {p["id"] for p in report["pitfalls"]}
     assert guided_ids, "the example triggers rules"
