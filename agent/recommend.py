@@ -24,7 +24,7 @@ from agent.describe import answer_summary, value_text
 from agent.profile import Profile
 from agent.questions import QuestionBank, load_bank
 from agent.readiness import PHASES, current_phase, load_criteria, phase_criteria, phase_gaps
-from agent.rules import citations
+from agent.rules import AdviceIf, citations
 from agent.snapshot import AnswerRecord, Recommendation
 from agent.types import PHASE_TITLES, STAGE_TITLES, STAGES, Lang, Stage
 
@@ -43,6 +43,8 @@ class RecommendationRule(BaseModel):
     when: dict[str, Any]
     title: dict[str, str]
     advice: dict[str, str]
+    advice_if: list[AdviceIf] = Field(default_factory=list)
+    """Advice for the projects a condition singles out (first match), as in rules.yaml."""
     reasoning: dict[str, str]
     cites: list[str] = Field(default_factory=list)
 
@@ -60,8 +62,10 @@ def load_recommendations(path: Path = RECS_FILE) -> tuple[RecommendationRule, ..
         except ValidationError as exc:
             raise ValueError(f"{where}: {exc}") from None
         conditions.validate(rec.when, where)
+        for a in rec.advice_if:
+            conditions.validate(a.when, f"{where} advice_if")
         for lang in ("zh", "en"):
-            for part in (rec.title, rec.advice, rec.reasoning):
+            for part in (rec.title, rec.advice, rec.reasoning, *(a.advice for a in rec.advice_if)):
                 if not part.get(lang):
                     raise ValueError(f"{where}: missing {lang} text")
             bad = [p for p in _PLACEHOLDER.findall(rec.reasoning[lang]) if p not in field_specs()]
@@ -109,15 +113,20 @@ def _principle(
             if lang == "zh"
             else f"{reasoning} {_because(lang)}{summary}."
         )
+    advice, cites = rule.advice, list(rule.cites)
+    for a in rule.advice_if:
+        if conditions.evaluate(a.when, profile):
+            advice, cites = a.advice, list(dict.fromkeys(rule.cites + a.cites))
+            break
     return Recommendation(
         id=rule.id,
         stage=rule.stage,
         kind=rule.kind,
         title=rule.title[lang],
-        advice=rule.advice[lang],
+        advice=advice[lang],
         reasoning=reasoning,
         based_on=based_on,
-        citations=citations(rule.cites, lang),
+        citations=citations(cites, lang),
     )
 
 

@@ -1,4 +1,5 @@
-"""Rule advice fitted to the project: 'value judged by ROI alone' speaks to the project's own sector."""
+"""Advice fitted to the project: what the guidance says about value beyond ROI speaks to the project's own
+sector (government: citizen satisfaction; education: fairness and diversity; others: neither)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from agent.answers import build_profile
+from agent.recommend import recommend
 from agent.rules import RuleError, evaluate_rules, load_rules
 from agent.types import Finding
 
@@ -60,3 +63,25 @@ def test_advice_if_needs_both_languages(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump([data], allow_unicode=True), encoding="utf-8")
     with pytest.raises(RuleError, match="advice_if without en advice"):
         load_rules(path)
+
+
+@pytest.mark.parametrize(
+    ("sector", "own", "other"),
+    [
+        ("government", "citizen satisfaction", ("education", "fairness")),
+        ("education", "fairness", ("government", "citizen")),
+    ],
+)
+def test_public_sector_advice_speaks_only_of_the_projects_own_sector(
+    sector: str, own: str, other: tuple[str, ...]
+) -> None:
+    raw = {"req.sector": sector, "ops.value_metrics": "efficiency, technology leadership"}
+    a = answers(raw, "en")
+    found = {f.id: f for f in evaluate_rules(None, a, "en")}
+    recs = {r.id: r for r in recommend(build_profile(a), "en", answers=a)}
+    for text in (
+        found["value-public-sector-dimensions-missing"].advice,
+        recs["rec-value-public-sector"].advice,
+    ):
+        assert own in text, text
+        assert not [w for w in other if w in text.lower()], text
