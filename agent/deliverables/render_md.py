@@ -16,7 +16,7 @@ from typing import Any
 
 from agent.deliverables.architecture import build_architecture, to_mermaid
 from agent.deliverables.context import DocContext, OpenItem, Source, md_escape
-from agent.deliverables.labels import TEMPLATES_DIR, field_label, format_value, source_label
+from agent.deliverables.labels import TEMPLATES_DIR, field_label, format_value, source_name
 from agent.deliverables.registry import DeliverableSpec, load_registry
 from agent.deliverables.scorecard import build_scorecard
 from agent.deliverables.staleness import input_hash
@@ -144,9 +144,9 @@ def _closing(ctx: DocContext) -> tuple[str, list[tuple[str, str, str]]]:
     if ctx.sources:
         for s in ctx.sources:
             where = (
-                f"{source_label(s.source, ctx.lang)} § {s.section}"
+                f"{source_name(s.source, ctx.lang)} § {s.section}"
                 if s.section
-                else source_label(s.source, ctx.lang)
+                else source_name(s.source, ctx.lang)
             )
             out.append(f"- [{s.number}] {md_escape(where)} — {md_escape(s.title)}")
     else:

@@ -139,3 +139,20 @@ def test_executive_summary_lists_the_projects_open_questions(outputs: dict[str, 
     assert "均已回答" not in markdown and "has been answered" not in markdown
     count = len(report["open_questions"])
     assert f"全项目尚有 {count} 个待确认问题" in markdown or f"{count} open questions across" in markdown
+
+
+@pytest.mark.parametrize("key", ["bank-zh", "bank-en"])
+def test_source_list_names_documents_by_title_not_file_name(outputs: dict[str, Path], key: str) -> None:
+    """'《大模型落地应用案例集…》 (003_829d98c82b09c91c.txt)' on every line: the hash file name
+    means nothing to a reader; the title and section say where to look."""
+    markdown = next(outputs[key].glob("*_04_*.md")).read_text(encoding="utf-8")
+    sources = markdown.split("\n## 参考来源" if key.endswith("zh") else "\n## Sources")[1]
+    entries = re.findall(r"^- \[\d+\] (.+)$", sources, flags=re.M)
+    assert len(entries) > 5
+    for entry in entries:
+        assert ".txt" not in entry and not re.search(r"\b\d{3}_[0-9a-f]{16}\b", entry), entry
+        assert " § " in entry and " — " in entry
+    title = (
+        "《大模型从技术到生产力，步步为营》" if key.endswith("zh") else "LLMs from technology to productivity"
+    )
+    assert any(e.startswith(title) for e in entries)

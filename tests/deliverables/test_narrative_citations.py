@@ -13,7 +13,7 @@ from fakes import ScriptedChatModel
 
 from agent.config import Settings
 from agent.deliverables.context import md_escape
-from agent.deliverables.labels import section_label, source_label
+from agent.deliverables.labels import section_label, source_name
 from agent.deliverables.registry import load_registry
 from agent.deliverables.render_html import markdown_to_html
 from agent.deliverables.render_md import RenderedDoc, render_document
@@ -65,7 +65,7 @@ def _entry_for(passage_id: str, lang: str) -> str:
     assert p is not None
     title = (p.title_en or p.title) if lang == "en" else p.title
     section = section_label(p.section, lang)
-    return f"{md_escape(f'{source_label(p.source, lang)} § {section}')} — {md_escape(title)}"
+    return f"{md_escape(f'{source_name(p.source, lang)} § {section}')} — {md_escape(title)}"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
