@@ -1,7 +1,8 @@
 """Canonical Markdown → DOCX (python-docx): real headings, tables and lists; Chinese text intact.
 
 The Mermaid diagram becomes a picture when `mmdc` (mermaid-cli) is on PATH; otherwise a short note
-points to the components and connections tables that every architecture document carries.
+points to the components and connections tables that every architecture document carries (in words
+for a Word reader: no 'Mermaid source', which is not in the Word file).
 """
 
 from __future__ import annotations
@@ -325,10 +326,11 @@ def markdown_to_docx(markdown: str, path: Path, *, title: str, lang: str) -> Non
                 document.add_picture(str(png), width=Cm(min(16.0, text_width)))
             else:
                 note = (
-                    "架构图以结构化表格呈现（见下方“组件”与“连接”两表；Markdown/HTML 版本含 Mermaid 源码）。"
+                    "本文档中的架构图以下方“组件”与“连接”两张表呈现：前者列出各部件及其部署位置，"
+                    "后者列出部件之间的调用与数据流向。"
                     if lang == "zh"
-                    else "The diagram is given as structured tables below (components and connections); "
-                    "the Markdown and HTML versions carry the Mermaid source."
+                    else "In this document the diagram is given as the two tables below: the components, "
+                    "with where each runs, and the connections, with what flows between them."
                 )
                 _paragraph(document, "IntenseQuote").add_run(note)
         elif kind == "code":

@@ -156,3 +156,23 @@ def test_source_list_names_documents_by_title_not_file_name(outputs: dict[str, P
         "《大模型从技术到生产力，步步为营》" if key.endswith("zh") else "LLMs from technology to productivity"
     )
     assert any(e.startswith(title) for e in entries)
+
+
+@pytest.mark.parametrize("key", ["bank-zh", "bank-en"])
+def test_docx_architecture_notes_point_to_the_tables_without_jargon(
+    outputs: dict[str, Path], key: str
+) -> None:
+    """Without mermaid-cli the Word file has no picture: it must not promise 'the diagram below'
+    nor send a steering committee to 'the Mermaid source'; it names the two tables instead."""
+    import shutil
+
+    if shutil.which("mmdc"):
+        pytest.skip("mermaid-cli installed: the diagram is a picture")
+    document = docx.Document(str(next(outputs[key].glob("*_03_*.docx"))))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert not document.inline_shapes
+    assert "Mermaid" not in text and "下图" not in text and "diagram below" not in text
+    if key.endswith("zh"):
+        assert "“组件”与“连接”两张表" in text
+    else:
+        assert "the two tables below: the components" in text
