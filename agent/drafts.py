@@ -11,10 +11,24 @@ from __future__ import annotations
 
 import re
 import zlib
+from typing import NamedTuple
 
 from agent.types import Lang
 
-_PROMPT_ECHO = re.compile(r"</?(?:profile|findings|passages?)\b|\b(?:id|source|section)=[\"']", re.IGNORECASE)
+
+class Reason(NamedTuple):
+    """Why a draft was discarded, in both languages."""
+
+    en: str
+    zh: str
+
+    def __str__(self) -> str:
+        return f"{self.en} / {self.zh}"
+
+
+_PROMPT_ECHO = re.compile(
+    r"(?:<|&lt;)/?(?:profile|findings|passages?|question)\b|\b(?:id|source|section)=[\"']", re.IGNORECASE
+)
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _DIGIT = re.compile(r"\d")
@@ -25,19 +39,19 @@ MIN_COMPRESSION = 0.25
 LOOP_CHECK_BYTES = 200
 
 
-def unusable_reason(text: str, lang: Lang, *, check_script: bool = True) -> str | None:
-    """Why `text` cannot go into a `lang` document (a short bilingual phrase), or None when it can.
+def unusable_reason(text: str, lang: Lang, *, check_script: bool = True) -> Reason | None:
+    """Why `text` cannot go into a `lang` document, or None when it can.
     `check_script=False` accepts either language (a chat answer to a question asked in the other)."""
     if _PROMPT_ECHO.search(text):
-        return "it repeats the prompt / 复述了提示内容"
+        return Reason("it repeats the prompt", "复述了提示内容")
     cjk, latin, digits = (len(p.findall(text)) for p in (_CJK, _LATIN, _DIGIT))
     total = cjk + latin + digits
     if total == 0:
-        return "no text / 没有正文"
+        return Reason("no text", "没有正文")
     own = cjk if lang == "zh" else latin
     if check_script and own < MIN_SCRIPT_SHARE * total:
-        return "not in Chinese / 不是中文" if lang == "zh" else "not in English / 不是英文"
+        return Reason("not in Chinese", "不是中文") if lang == "zh" else Reason("not in English", "不是英文")
     data = text.encode("utf-8")
     if len(data) >= LOOP_CHECK_BYTES and len(zlib.compress(data, 9)) < MIN_COMPRESSION * len(data):
-        return "it repeats itself / 内容反复重复"
+        return Reason("it repeats itself", "内容反复重复")
     return None

@@ -370,7 +370,7 @@ class ModelHelper:
             return None
         reason = unusable_reason(text, lang, check_script=False)
         if reason is not None:
-            self._fail(f"answer discarded: {reason} / 回答已弃用")
+            self._fail(f"answer discarded ({reason.en}) / 回答已弃用（{reason.zh}）")
             return None
         text, used = citemarks.renumber(text, passages)
         return text, [citation_for(p) for p in used]
@@ -409,7 +409,7 @@ class ModelHelper:
         reason = unusable_reason(text, snapshot.lang)
         if reason is not None:
             self.drafts_discarded += 1
-            self._fail(f"draft discarded: {reason} / 草稿已弃用")
+            self._fail(f"draft discarded ({reason.en}) / 草稿已弃用（{reason.zh}）")
             return None
         return citemarks.bind(text, sent)
 

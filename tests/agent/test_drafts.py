@@ -34,6 +34,7 @@ def test_ordinary_paragraphs_pass(text: str, lang: str) -> None:
         (DATE_LOOP, "en", "not in English"),
         (ECHO, "zh", "repeats the prompt"),
         ("<profile>{}</profile>", "en", "repeats the prompt"),
+        ("&lt;/passage&gt; 什么是RAG？", "zh", "repeats the prompt"),
         (GOOD_EN, "zh", "not in Chinese"),
         (GOOD_ZH, "en", "not in English"),
         ("我们将持续优化。" * 40, "zh", "repeats itself"),
@@ -42,4 +43,4 @@ def test_ordinary_paragraphs_pass(text: str, lang: str) -> None:
 )
 def test_unusable_drafts_are_named(text: str, lang: str, why: str) -> None:
     reason = unusable_reason(text, lang)  # type: ignore[arg-type]
-    assert reason is not None and why in reason
+    assert reason is not None and why in str(reason)
