@@ -2,7 +2,8 @@
 
 Blocks are plain dicts so they serialise to JSON as they are:
 `{"type": "heading", "level": n, "text": s}`, `{"type": "paragraph", "runs": [...]}`,
-`{"type": "list", "ordered": b, "items": [[run…]…]}`, `{"type": "table", "header": [...], "rows": [...]}`,
+`{"type": "list", "ordered": b, "checklist": b, "items": [[run…]…]}` (a checklist's items
+start with ☑/☐ and take no bullet), `{"type": "table", "header": [...], "rows": [...]}`,
 `{"type": "code", "lang": s, "text": s}`, `{"type": "quote", "runs": [...]}`.
 A run is `{"text": s, "bold": b, "italic": b, "code": b}`.
 """
@@ -151,4 +152,15 @@ def _parse_blocks(markdown: str) -> list[Block]:
             blocks.append(table)
             i = j
         i += 1
+    for b in blocks:
+        if b["type"] == "list":
+            b["checklist"] = bool(b["items"]) and all(is_check_item(plain(item)) for item in b["items"])
     return [b for b in blocks if b["type"] != "list" or b["items"]]
+
+
+CHECK_MARKS = ("☑", "☐")
+
+
+def is_check_item(text: str) -> bool:
+    """A checklist item starts with its own box (☑ met, ☐ not yet): it needs no bullet as well."""
+    return text.lstrip().startswith(CHECK_MARKS)

@@ -196,6 +196,8 @@ CM_PER_UNIT = 0.22
 """Width in cm of one display unit (half a CJK character) at the 10.5 pt body size."""
 CELL_PADDING_CM = 0.6
 """Word's default cell margins (0.19 cm a side) plus a little slack for bold and wide glyphs."""
+SHORT_COLUMN = 0.25
+"""A column whose longest cell fits in this share of the text width is never wrapped."""
 HEADER_BOLD_FACTOR = 1.2
 """Header cells are bold, and bold glyphs are wider."""
 CJK_KEEP_UNITS = 8
@@ -235,6 +237,8 @@ def column_widths(rows: list[list[str]], cols: int, text_width: float) -> list[f
             lo[ci] = max(lo[ci], _unbreakable_units(text) * CM_PER_UNIT * bold + CELL_PADDING_CM)
             line = max((_display_width(part) for part in text.split("\n")), default=0)
             hi[ci] = max(hi[ci], line * CM_PER_UNIT * bold + CELL_PADDING_CM)
+    # A column of short labels ('预算（万元）') keeps each on one line.
+    lo = [h if h <= text_width * SHORT_COLUMN else w for w, h in zip(lo, hi, strict=True)]
     lo = [min(w, text_width * 0.6) for w in lo]
     if sum(lo) >= text_width:
         return [w * text_width / sum(lo) for w in lo]
@@ -312,6 +316,13 @@ def markdown_to_docx(markdown: str, path: Path, *, title: str, lang: str) -> Non
             _add_runs(_paragraph(document), block["runs"])
         elif kind == "quote":
             _add_runs(_paragraph(document, "Quote"), block["runs"])
+        elif kind == "list" and block.get("checklist"):
+            # The box is the marker: an indented paragraph per item, no bullet before it.
+            for item in block["items"]:
+                para = _paragraph(document)
+                para.paragraph_format.left_indent = Cm(0.63 * (1 + block.get("level", 0)))
+                para.paragraph_format.space_after = Cm(0.05)
+                _add_runs(para, item)
         elif kind == "list":
             style = "ListNumber" if block["ordered"] else "ListBullet"
             if block.get("level"):

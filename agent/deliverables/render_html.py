@@ -11,7 +11,7 @@ import html
 from functools import lru_cache
 from typing import Any
 
-from agent.deliverables.mdblocks import markdown_parser, markdown_tokens
+from agent.deliverables.mdblocks import is_check_item, markdown_parser, markdown_tokens
 
 CSS = """
 body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC","WenQuanYi Micro Hei",
@@ -26,6 +26,7 @@ th{background:#e4e7eb;word-break:keep-all}
 tr:nth-child(even) td{background:#f5f7fa}
 pre{background:#f0f4f8;padding:.8rem;overflow-x:auto;font-size:13px;border-radius:4px}
 pre.mermaid{border-left:4px solid #1f3a5f}
+ul.checklist{list-style:none;padding-left:1.2rem}
 details{margin:1rem 0}summary{color:#52606d;cursor:pointer}
 blockquote{border-left:4px solid #f0b429;margin:1rem 0;padding:.3rem 1rem;background:#fffbea}
 code{font-family:Consolas,"Courier New",monospace;background:#f0f4f8;padding:0 .2rem}
@@ -47,10 +48,27 @@ def _fence(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
     return f'<details><summary>{summary}</summary>\n<pre class="mermaid">{html.escape(tok.content)}</pre>\n</details>\n'
 
 
+def _bullet_list(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    """`<ul class="checklist">` for a list whose items all start with ☑/☐ (the box is the marker).
+
+    The tokens are shared with the other renderers, so the tag is written here, not set on them."""
+    item_level = tokens[idx].level + 3  # bullet_list_open > list_item_open > paragraph_open > inline
+    items: list[str] = []
+    for tok in tokens[idx + 1 :]:
+        if tok.type == "bullet_list_close" and tok.level == tokens[idx].level:
+            break
+        if tok.type == "inline" and tok.level == item_level:
+            items.append(tok.content)
+    if items and all(is_check_item(text) for text in items):
+        return '<ul class="checklist">\n'
+    return str(renderer.renderToken(tokens, idx, options, env))
+
+
 @lru_cache(maxsize=1)
 def _html_renderer() -> Any:
     md = markdown_parser()
     md.add_render_rule("fence", _fence)
+    md.add_render_rule("bullet_list_open", _bullet_list)
     return md
 
 

@@ -176,3 +176,29 @@ def test_docx_architecture_notes_point_to_the_tables_without_jargon(
         assert "“组件”与“连接”两张表" in text
     else:
         assert "the two tables below: the components" in text
+
+
+def test_docx_short_labels_stay_on_one_line(outputs: dict[str, Path]) -> None:
+    """The executive summary's '预算（万元）' broke into '预算（万' / '元）' beside a wide column."""
+    path = next(outputs["bank-zh"].glob("*_14_*.docx"))
+    widths, cells, _ = _tables(path)[0]
+    labels = [row[0] for row in cells]
+    assert "预算（万元）" in labels
+    longest = max(len(label) for label in labels)
+    assert widths[0] - 0.38 >= longest * 0.37, (widths, labels)
+
+
+def test_checklists_show_their_box_without_a_bullet(outputs: dict[str, Path]) -> None:
+    """'• ☑ 已调研行业内可借鉴的案例': the box is the marker, a bullet before it is one too many."""
+    out = outputs["bank-zh"]
+    html = next(out.glob("*_14_*.html")).read_text(encoding="utf-8")
+    assert re.search(r'<ul class="checklist">\s*<li>☑', html)
+    style = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert "ul.checklist{list-style:none" in style
+    # an ordinary list keeps its bullets
+    assert re.search(r"<ul>\s*<li><strong>", html)
+    document = docx.Document(str(next(out.glob("*_14_*.docx"))))
+    boxed = [p for p in document.paragraphs if p.text.startswith(("☑", "☐"))]
+    assert len(boxed) >= 4
+    assert all(not p.style.name.startswith("List") for p in boxed)
+    assert any(p.style.name == "List Bullet" for p in document.paragraphs)
