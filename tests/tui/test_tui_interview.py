@@ -206,6 +206,42 @@ async def test_streamed_tokens_end_in_one_message(build) -> None:
         assert "003_829d98c82b09c91c.txt" in screen.query_one("#sources").text
 
 
+async def test_sources_keep_the_latest_cited_reply_after_an_answer_or_command(build) -> None:
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await create_project(pilot, "sources")
+        sources = screen.query_one("#sources")
+        assert "还没有引用资料的回复" in sources.text and "什么是RAG" in sources.text
+        screen.query_one(QuestionPanel).input.value = "什么是RAG？"
+        await answer(pilot, "enter")
+        await answer(pilot, "1", "enter")  # an answer that cites nothing
+        await answer(pilot, *"/back", "enter")  # and a command
+        await answer(pilot, *"/sources", "enter")
+        # was: 'the last answer cited no passages', though the passages were one reply up
+        assert "003_829d98c82b09c91c.txt" in sources.text and "最近一次引用的资料" in sources.text
+
+
+def _footer_keys(app) -> list[str]:  # type: ignore[no-untyped-def]
+    from textual.widgets._footer import FooterKey
+
+    return [key.description for key in app.screen.query(FooterKey)]
+
+
+async def test_the_footer_says_esc_returns_to_the_chat_while_the_panels_hide_it(build) -> None:
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await create_project(pilot, "footer")
+        assert "对话" not in _footer_keys(app) and "上一题" in _footer_keys(app)
+        await answer(pilot, "f2")
+        await pilot.pause()
+        assert "对话" in _footer_keys(app), "was: no hint how to get back from the panels"
+        assert "上一题" not in _footer_keys(app)  # the question is not on screen
+        await answer(pilot, "escape")
+        await pilot.pause()
+        assert "对话" not in _footer_keys(app) and "上一题" in _footer_keys(app)
+        assert app.screen.query_one(QuestionPanel).input.has_focus
+
+
 async def test_busy_turn_refuses_a_second_answer(build) -> None:
     app = build(fake=FakeFactory(delay=0.5))
     async with app.run_test(size=(80, 24)) as pilot:

@@ -229,3 +229,37 @@ async def test_enter_on_the_empty_box_keeps_the_answer_of_a_question_asked_again
         await settle(pilot)
         assert app.screen.snapshot.answers["req.sector"].value == "finance"
         assert question_id(app) == "req.scenario"
+
+
+async def test_the_preview_names_stale_deliverables_by_title_in_the_ui_language() -> None:
+    app = _app(Engine())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _new(pilot, "预览项目")
+        await _type(pilot, "某城市商业银行信用卡中心")
+        await pilot.press("1", "enter")
+        await settle(pilot)
+        await _type(pilot, "客服高峰期排队长")
+        await _type(pilot, "/revise req.pain_points")
+        await _type(pilot, "坐席回复不一致")
+        assert app.screen.snapshot.stale_deliverables
+        app.screen.query_one("#panels").active = "tab-preview"
+        await settle(pilot)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        preview = app.screen.query_one("#preview").text
+        stale_line = preview.splitlines()[0]
+        # was: 'requirement_spec, dev_eval_plan, …' in the middle of a Chinese screen
+        assert stale_line.startswith("⚠ 输入已变化") and "《需求规格说明书》" in stale_line
+        assert "requirement_spec" not in stale_line
+
+
+async def test_finding_evidence_names_the_question_each_answer_belongs_to() -> None:
+    app = _app(Engine())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _new(pilot, "依据项目")
+        await _drive(pilot, "req.baseline", {**BANK, "req.goal_metric": "平均处理时长"})
+        await _type(pilot, "不知道")
+        panel = app.screen.query_one(FindingsPanel)
+        bodies = "\n".join(w.source for w in panel.query(".body"))
+        # was '- 不知道  (`req.baseline`)': which answer was 不知道?
+        assert "基线值：不知道" in bodies and "衡量指标：平均处理时长" in bodies, bodies

@@ -66,7 +66,7 @@ class InterviewScreen(PanelsScreen):
             "sources",
             "Sources",
             id="sources",
-            tooltip="The passages behind the last answer",
+            tooltip="The passages behind the latest cited reply",
             show=False,
         ),
         Binding("ctrl+b", "back", "Back", id="back", tooltip="Previous question"),
@@ -75,7 +75,7 @@ class InterviewScreen(PanelsScreen):
         Binding(
             "pagedown", "scroll_chat(1)", "PgDn", id="chat_down", tooltip="Scroll the chat down", show=False
         ),
-        Binding("escape", "close_panels", "Chat", id="close_panels", tooltip="Back to the chat", show=False),
+        Binding("escape", "close_panels", "Chat", id="close_panels", tooltip="Back to the chat"),
         Binding(
             "ctrl+o", "projects", "Projects", id="projects", tooltip="Back to the project list", show=False
         ),
@@ -243,7 +243,7 @@ class InterviewScreen(PanelsScreen):
             for message in turn.messages:
                 await chat.add_message(message)
                 cited += message.citations
-        if event.sent is not None:
+        if cited:  # F3 and /sources keep the latest cited reply until another one cites
             self.last_citations = cited
             await self._render_sources()
         if turn.notice:

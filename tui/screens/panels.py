@@ -28,6 +28,20 @@ NARROW = 110
 """Below this width the sidebar and panels collapse into a toggled tab view."""
 
 
+def deliverable_titles(ids: list[str], lang: str) -> str:
+    """Deliverables as the lead knows them (《需求规格说明书》、… / Requirement spec, …), not by id."""
+    from agent.deliverables.registry import get_spec
+
+    titles = []
+    for did in ids:
+        try:
+            title = get_spec(did).title_in(lang)
+        except KeyError:
+            title = did
+        titles.append(f"《{title}》" if lang == "zh" else title)
+    return "、".join(titles) if lang == "zh" else ", ".join(titles)
+
+
 class PanelsScreen(Screen[None]):
     """Base of the interview screen: layout switching and the panels' lazy rendering."""
 
@@ -51,6 +65,7 @@ class PanelsScreen(Screen[None]):
         else:
             tabs.hide_tab("tab-stages")
             self.remove_class("-show-panels")
+        self.refresh_bindings()
 
     def _visible_tab(self) -> str | None:
         """The panel tab on screen now, None when the panels are hidden."""
@@ -90,7 +105,8 @@ class PanelsScreen(Screen[None]):
         except Exception as exc:
             text = f"✘ {type(exc).__name__}: {exc}"
         if snapshot.stale_deliverables:
-            text = t("preview.stale", self.lang, ids=", ".join(snapshot.stale_deliverables)) + "\n\n" + text
+            titles = deliverable_titles(snapshot.stale_deliverables, self.lang)
+            text = t("preview.stale", self.lang, ids=titles) + "\n\n" + text
         self.app.call_from_thread(self.run_worker, self.query_one("#preview", MarkdownView).set_text(text))
 
     async def _render_sources(self) -> None:
@@ -120,8 +136,20 @@ class PanelsScreen(Screen[None]):
             self.remove_class("-show-panels")
             self._focus_for_layout()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Esc (back to the chat) is in the footer only while the panels hide the chat; Ctrl+B
+        (previous question) only while the question is on screen, which keeps the footer within
+        80 columns in English."""
+        panels_only = self.has_class("-narrow") and self.has_class("-show-panels")
+        if action == "close_panels":
+            return panels_only
+        if action == "back":
+            return not panels_only
+        return True
+
     def _focus_for_layout(self) -> None:
         """Tabs get the keys (←/→) when the panels replace the chat; the answer box otherwise."""
+        self.refresh_bindings()
         if self.has_class("-narrow") and self.has_class("-show-panels"):
             self.query_one("#panels", TabbedContent).query_one(Tabs).focus()
         else:

@@ -1,4 +1,4 @@
-"""Markdown views: the deliverable preview for the current stage and the sources of the last answer."""
+"""Markdown views: the deliverable preview for the current stage and the sources of the latest cited reply."""
 
 from __future__ import annotations
 

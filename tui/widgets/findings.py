@@ -18,9 +18,23 @@ def finding_body(finding: Finding, lang: str) -> str:
     lines = [f"**{t('findings.evidence', lang)}**", ""]
     for ev in finding.evidence:
         shown = ev.text or (", ".join(map(str, ev.value)) if isinstance(ev.value, list) else ev.value)
+        label = _question_label(ev.question_id, lang)
+        if label:  # 基线值：不知道, not a bare 不知道 beside an id
+            shown = f"{label}：{shown}" if lang == "zh" else f"{label}: {shown}"
         lines.append(f"- {shown}  (`{ev.question_id}`)")
     lines += ["", f"**{t('findings.advice', lang)}**: {finding.advice}"]
     return "\n".join(lines)
+
+
+def _question_label(question_id: str, lang: str) -> str | None:
+    """The name of the question an evidence answers, as the chat quotes it (None if unknown)."""
+    from agent.questions import load_bank
+
+    try:
+        q = load_bank().find(question_id)
+    except Exception:  # a broken bank is reported when the project opens, not here
+        return None
+    return q.label.get(lang) or q.label.get("zh") if q is not None else None
 
 
 def citations_body(finding: Finding) -> str:
