@@ -117,7 +117,7 @@ def question_view(state: CoachState, ctx: Context) -> QuestionView | None:
             if state.lang == "zh"
             else f"Current answer: {current} (Enter keeps it)"
         )
-        view = view.model_copy(update={"help": f"{view.help}\n{note}".strip(), "current": current})
+        view = view.model_copy(update={"help": f"{note}\n{view.help}".strip(), "current": current})
     return _with_suggestion(view, q, state.lang, suggestion(q, profile, provenance))
 
 
@@ -134,7 +134,8 @@ def _with_suggestion(view: QuestionView, q: Question, lang: Lang, value: Any) ->
     if not is_confirmation(q, "是"):  # 是 is an answer of its own here: only Enter confirms
         key = "suggested_yesno"
     line = t(key, lang, value=label)
-    return view.model_copy(update={"help": f"{view.help}\n{line}".strip(), "suggested": label})
+    # first: the front may show only the first lines of a long help text
+    return view.model_copy(update={"help": f"{line}\n{view.help}".strip(), "suggested": label})
 
 
 class CoachSession:

@@ -185,6 +185,8 @@ async def test_enter_on_the_empty_box_confirms_the_inferred_sector() -> None:
         panel = app.screen.query_one(QuestionPanel)
         help_line = str(panel.query_one("#q-help").render())
         assert "推测：金融（银行、证券、保险）——回车" in help_line
+        # on screen even when the question's own help is long (the box shows 3 lines at 80x24)
+        assert help_line.startswith("推测："), "was last, below the fold in English at 120x40"
         assert panel.input.placeholder.startswith("回车确认：金融")
         assert not panel.input.value
         await pilot.press("enter")
