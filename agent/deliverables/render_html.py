@@ -1,8 +1,8 @@
 """Canonical Markdown → one self-contained HTML file: inline CSS, no scripts, no external requests.
 
-The Mermaid source stays in a `<pre class="mermaid">` block (a viewer with Mermaid renders it),
-folded in a `<details>` so a plain browser shows one line instead of diagram code; readers have the
-components and connections tables right below it.
+The architecture diagram is drawn as inline SVG (`diagram_svg`); its Mermaid source follows in a
+`<pre class="mermaid">` block folded in a `<details>`, for anyone who wants to edit or redraw it.
+The components and connections tables come right below.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import html
 from functools import lru_cache
 from typing import Any
 
+from agent.deliverables.diagram_svg import architecture_svg
 from agent.deliverables.mdblocks import is_check_item, markdown_parser, markdown_tokens
 
 CSS = """
@@ -27,6 +28,7 @@ tr:nth-child(even) td{background:#f5f7fa}
 pre{background:#f0f4f8;padding:.8rem;overflow-x:auto;font-size:13px;border-radius:4px}
 pre.mermaid{border-left:4px solid #1f3a5f}
 ul.checklist{list-style:none;padding-left:1.2rem}
+figure.diagram{margin:1rem 0}svg.diagram{width:100%;max-width:46rem;height:auto;font-family:inherit}
 details{margin:1rem 0}summary{color:#52606d;cursor:pointer}
 blockquote{border-left:4px solid #f0b429;margin:1rem 0;padding:.3rem 1rem;background:#fffbea}
 code{font-family:Consolas,"Courier New",monospace;background:#f0f4f8;padding:0 .2rem}
@@ -39,13 +41,23 @@ def _fence(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
     lang = (tok.info or "").strip()
     if lang != "mermaid":
         return f"<pre>{html.escape(tok.content)}</pre>\n"
-    summary = (
-        "架构图源码（Mermaid，可粘贴到 Mermaid 查看器绘制；下方表格列出同样的组件与连接）"
-        if env.get("lang") == "zh"
-        else "Diagram source (Mermaid: paste it into a Mermaid viewer to draw it; "
-        "the tables below list the same components and connections)"
-    )
-    return f'<details><summary>{summary}</summary>\n<pre class="mermaid">{html.escape(tok.content)}</pre>\n</details>\n'
+    title = "架构图" if env.get("lang") == "zh" else "Architecture diagram"
+    svg = architecture_svg(tok.content, title)
+    if svg is None:
+        summary = (
+            "架构图源码（Mermaid，可粘贴到 Mermaid 查看器绘制；下方表格列出同样的组件与连接）"
+            if env.get("lang") == "zh"
+            else "Diagram source (Mermaid: paste it into a Mermaid viewer to draw it; "
+            "the tables below list the same components and connections)"
+        )
+    else:
+        summary = (
+            "架构图源码（Mermaid，可复制到其他工具中修改或重绘）"
+            if env.get("lang") == "zh"
+            else "Diagram source (Mermaid: copy it into another tool to edit or redraw the diagram)"
+        )
+    folded = f'<details><summary>{summary}</summary>\n<pre class="mermaid">{html.escape(tok.content)}</pre>\n</details>\n'
+    return folded if svg is None else f'<figure class="diagram">{svg}</figure>\n{folded}'
 
 
 def _bullet_list(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:

@@ -62,7 +62,7 @@ def test_html_is_one_self_contained_file(exported: Path) -> None:
     assert "script" not in parsed.tags and "link" not in parsed.tags and "img" not in parsed.tags
     text = path.read_text(encoding="utf-8")
     assert '<pre class="mermaid">' in text and "flowchart TB" in text
-    # the diagram code is folded (a plain browser cannot draw it): one line naming it, tables below
+    # the diagram is drawn (inline SVG); its code is folded below it: one line naming it, tables below
     assert "<details><summary>架构图源码（Mermaid" in text
     assert text.index("</details>") < text.index("<table>")
     assert "<table>" in text and "<style>" in text and 'lang="zh-CN"' in text

@@ -202,3 +202,37 @@ def test_checklists_show_their_box_without_a_bullet(outputs: dict[str, Path]) ->
     assert len(boxed) >= 4
     assert all(not p.style.name.startswith("List") for p in boxed)
     assert any(p.style.name == "List Bullet" for p in document.paragraphs)
+
+
+@pytest.mark.parametrize("key", ["bank-zh", "factory-en"])
+def test_html_architecture_notes_draw_the_diagram(outputs: dict[str, Path], key: str) -> None:
+    """A browser showed a folded line of diagram code where the diagram should be: the HTML now
+    draws it (inline SVG: no script, nothing fetched), one box per component of the table."""
+    from .checks import parse_html
+
+    path = next(outputs[key].glob("*_03_*.html"))
+    parsed = parse_html(path)
+    assert parsed.urls == [] and "script" not in parsed.tags
+    text = path.read_text(encoding="utf-8")
+    assert text.index('<figure class="diagram"><svg') < text.index("<details>") < text.index("<table>")
+    svg = text.split("<svg", 1)[1].split("</svg>", 1)[0]
+    tips = re.findall(r"<title>(.*?)</title>", svg)
+    markdown = next(outputs[key].glob("*_03_*.md")).read_text(encoding="utf-8")
+    components = markdown.split("\n### ", 2)[1].split("\n\n")[1]
+    names = [row.split(" | ")[0].lstrip("| ") for row in components.splitlines()[2:]]
+    assert len(names) >= 9 and len(tips) == len(names)
+    for name in names:
+        assert any(tip.startswith(f"{name}: ") for tip in tips), name
+    # every arrow of the connections table is drawn, with its arrowhead
+    connections = markdown.split("\n### ", 3)[2].split("\n\n")[1].splitlines()[2:]
+    assert svg.count("<line ") == len(connections) == svg.count("<polygon ")
+
+
+def test_a_diagram_the_layout_does_not_know_falls_back_to_its_source() -> None:
+    from agent.deliverables.diagram_svg import architecture_svg
+    from agent.deliverables.render_html import markdown_to_html
+
+    odd = 'flowchart LR\n    a["A<br/>x"] --> b'
+    assert architecture_svg(odd, "t") is None
+    page = markdown_to_html(f"# T\n\n```mermaid\n{odd}\n```\n", title="T", lang="en")
+    assert "<svg" not in page and "paste it into a Mermaid viewer" in page
