@@ -7,6 +7,7 @@ back to the guided answer with a one-line notice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from agent.errors import CoachError
@@ -63,14 +64,19 @@ def pack_search(query: str, *, k: int) -> list[Passage]:
     return [p.model_copy(update={"score": s}) for s, _, p in scored[:k]]
 
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
 def guided_answer(passages: Sequence[Passage], lang: Lang) -> CoachMessage:
     """The best passages, quoted and cited."""
     from agent.deliverables.labels import citation_in, section_label, source_name
 
     if not passages:
         return CoachMessage(kind="answer", text=t("ask_none", lang))
-    lines = [t("ask_intro", lang)]
     shown = list(passages[:QUOTED])
+    # the built-in pack is Chinese: an English reader is told why the quotes are not in English
+    untranslated = lang == "en" and any(_CJK.search(p.text) for p in shown)
+    lines = [t("ask_intro_chinese" if untranslated else "ask_intro", lang)]
     for n, p in enumerate(shown, 1):
         quote = " ".join(p.text.split())
         if len(quote) > QUOTE_CHARS:

@@ -132,3 +132,14 @@ def test_real_knowledge_base_answers_with_citations(open_session: Callable[..., 
     assert msg.kind == "answer" and msg.citations
     assert any("RAG" in c.quote or "检索" in c.quote for c in msg.citations)
     assert turn.question == q
+
+
+def test_an_english_guided_answer_says_its_quotes_are_in_the_original_chinese(
+    open_session: Callable[..., CoachSession],
+) -> None:
+    session = open_session("English project", lang="en")
+    (msg,) = session.send("What is RAG?").messages
+    assert msg.kind == "answer" and re.search(r"[\u4e00-\u9fff]", msg.text), "the pack quotes Chinese"
+    assert msg.text.startswith("What the guidance says (quoted in its original Chinese")
+    (msg_zh,) = open_session("中文项目").send("什么是RAG？").messages
+    assert msg_zh.text.startswith("指引中的相关内容：")
