@@ -153,6 +153,8 @@ def _add_table(document: Any, block: dict[str, Any], text_width: float) -> None:
         _add_runs(grid[0][ci].paragraphs[0], [{**r, "bold": True} for r in cell_runs])
     _style_header_row(table.rows[0], grid[0])
     _keep_rows_whole(table)
+    if len(rows) < KEEP_TOGETHER_ROWS:
+        _keep_table_together(grid)
     for ri, row in enumerate(rows, start=1):
         for ci, cell_runs in enumerate(row[:cols]):
             _add_runs(grid[ri][ci].paragraphs[0], cell_runs)
@@ -185,6 +187,18 @@ def _keep_rows_whole(table: Any) -> None:
     for row in table.rows:
         tr_pr = row._tr.get_or_add_trPr()
         tr_pr.append(tr_pr.makeelement(qn("w:cantSplit"), {qn("w:val"): "true"}))
+
+
+KEEP_TOGETHER_ROWS = 15
+"""A table shorter than this moves to the next page whole rather than leave its header behind."""
+
+
+def _keep_table_together(grid: list[Any]) -> None:
+    """Every row but the last keeps with the next (Word's way of keeping a table on one page)."""
+    for cells in grid[:-1]:
+        for cell in cells:
+            for para in cell.paragraphs:
+                para.paragraph_format.keep_with_next = True
 
 
 def _display_width(text: str) -> int:
