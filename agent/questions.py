@@ -147,7 +147,10 @@ class Question(_Model):
             return sep.join(self.value_label(v, lang) for v in value)
         if isinstance(value, float | int):
             num = f"{value:g}"
-            return f"{num} {_UNIT_LABELS[self.unit][lang]}".strip() if self.unit else num
+            unit = _UNIT_LABELS[self.unit][lang]
+            if lang == "en" and value == 1 and unit in ("months", "users"):
+                unit = unit[:-1]  # 1 month, not 1 months
+            return f"{num} {unit}".strip() if self.unit else num
         opt = self.option(str(value))
         return opt.label(lang) if opt else str(value)
 

@@ -118,3 +118,15 @@ def test_condition_validation_rejects_bad_values() -> None:
 def test_bank_is_cached_and_iterable() -> None:
     assert load_bank() is BANK
     assert isinstance(BANK, QuestionBank) and len(list(BANK)) == len(BANK)
+
+
+def test_one_month_and_one_user_are_singular_in_english() -> None:
+    from agent.questions import load_bank
+
+    bank = load_bank()
+    timeline = next(q for q in bank.questions if q.unit == "months")
+    assert timeline.value_label(1, "en") == "1 month"  # was '1 months'
+    assert timeline.value_label(6, "en") == "6 months"
+    assert timeline.value_label(1, "zh") == "1 个月"
+    users = next(q for q in bank.questions if q.unit == "users")
+    assert users.value_label(1, "en") == "1 user" and users.value_label(500, "en") == "500 users"
