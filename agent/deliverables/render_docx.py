@@ -210,8 +210,8 @@ CM_PER_UNIT = 0.22
 """Width in cm of one display unit (half a CJK character) at the 10.5 pt body size."""
 CELL_PADDING_CM = 0.6
 """Word's default cell margins (0.19 cm a side) plus a little slack for bold and wide glyphs."""
-SHORT_COLUMN = 0.25
-"""A column whose longest cell fits in this share of the text width is never wrapped."""
+SHORT_COLUMN_CM = 3.6
+"""A column whose longest cell fits in this width (six Chinese characters) is never wrapped."""
 HEADER_BOLD_FACTOR = 1.2
 """Header cells are bold, and bold glyphs are wider."""
 CJK_KEEP_UNITS = 8
@@ -252,7 +252,7 @@ def column_widths(rows: list[list[str]], cols: int, text_width: float) -> list[f
             line = max((_display_width(part) for part in text.split("\n")), default=0)
             hi[ci] = max(hi[ci], line * CM_PER_UNIT * bold + CELL_PADDING_CM)
     # A column of short labels ('预算（万元）') keeps each on one line.
-    lo = [h if h <= text_width * SHORT_COLUMN else w for w, h in zip(lo, hi, strict=True)]
+    lo = [h if h <= SHORT_COLUMN_CM else w for w, h in zip(lo, hi, strict=True)]
     lo = [min(w, text_width * 0.6) for w in lo]
     if sum(lo) >= text_width:
         return [w * text_width / sum(lo) for w in lo]
@@ -332,10 +332,10 @@ def markdown_to_docx(markdown: str, path: Path, *, title: str, lang: str) -> Non
             _add_runs(_paragraph(document, "Quote"), block["runs"])
         elif kind == "list" and block.get("checklist"):
             # The box is the marker: an indented paragraph per item, no bullet before it.
-            for item in block["items"]:
+            for i, item in enumerate(block["items"], start=1):
                 para = _paragraph(document)
                 para.paragraph_format.left_indent = Cm(0.63 * (1 + block.get("level", 0)))
-                para.paragraph_format.space_after = Cm(0.05)
+                para.paragraph_format.space_after = Cm(0.3 if i == len(block["items"]) else 0.05)
                 _add_runs(para, item)
         elif kind == "list":
             style = "ListNumber" if block["ordered"] else "ListBullet"

@@ -252,3 +252,12 @@ def test_docx_short_tables_are_not_split_across_pages(outputs: dict[str, Path]) 
     answers = register.tables[-1]
     assert len(answers.rows) >= 15
     assert not any(p.paragraph_format.keep_with_next for c in answers.rows[1].cells for p in c.paragraphs)
+
+
+def test_docx_risk_register_gives_its_width_to_the_text_columns(outputs: dict[str, Path]) -> None:
+    """Stage names ('需求分析与场景定位') may wrap; the evidence and mitigation text needs the room."""
+    widths, cells, _ = _tables(next(outputs["bank-zh"].glob("*_11_*.docx")))[0]
+    header = cells[0]
+    assert header[3] == "环节" and header[4].startswith("证据") and header[6] == "缓解措施"
+    assert widths[4] > widths[3]
+    assert widths[6] == max(widths) and widths[6] > 0.3 * sum(widths)
