@@ -263,6 +263,18 @@ async def test_remapped_key_opens_export(build) -> None:
         assert isinstance(app.screen, ExportScreen)
 
 
+async def test_question_heading_stays_on_one_line_beside_the_side_panels(build) -> None:
+    app = build(lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await create_project(pilot, "heading")
+        await pilot.pause()
+        head = app.screen.query_one("#q-head")
+        text = text_of(app, "#q-head")
+        # the stage title is in the sidebar beside it: the number, progress and id fit on one line
+        assert text == "Stage 1/7 · Question 1/3 · req.target_users"
+        assert head.size.height == 1, text
+
+
 async def test_lang_switch_relabels_the_question(build) -> None:
     app = build()
     async with app.run_test(size=(80, 24)) as pilot:

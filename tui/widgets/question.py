@@ -125,7 +125,7 @@ class QuestionPanel(Vertical):
 
     def _render_head(self) -> None:
         """Stage, progress and question id on one line: a stage title too long for the panel
-        (English, or beside the side panels) is shortened, never the id /revise needs."""
+        (English, or beside the side panels) is shortened or left out, never the id /revise needs."""
         question = self.question
         if question is None:
             return
@@ -137,8 +137,10 @@ class QuestionPanel(Vertical):
         stage = t("question.stage", self.lang, n=n, stage=title)
         if width and cell_len(stage + tail) > width:
             room = width - cell_len(t("question.stage", self.lang, n=n, stage="") + tail)
-            if room >= 8:  # else the line wraps anyway: better with the whole title
+            if room >= 8:
                 stage = t("question.stage", self.lang, n=n, stage=shorten(title, room))
+            else:  # no room for a readable title: the number alone keeps the line whole
+                stage = t("question.stage", self.lang, n=n, stage="").rstrip()
         self.query_one("#q-head", Static).update(stage + tail)
 
     def on_resize(self) -> None:
