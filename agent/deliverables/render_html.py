@@ -12,7 +12,8 @@ from functools import lru_cache
 from typing import Any
 
 from agent.deliverables.diagram_svg import architecture_svg
-from agent.deliverables.mdblocks import is_check_item, markdown_parser, markdown_tokens
+from agent.deliverables.mdblocks import is_check_item, markdown_parser, markdown_tokens, parse_blocks
+from agent.deliverables.render_docx import WIDE_TABLE_COLUMNS
 
 CSS = """
 body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC","WenQuanYi Micro Hei",
@@ -32,6 +33,7 @@ figure.diagram{margin:1rem 0}svg.diagram{width:100%;max-width:46rem;height:auto;
 details{margin:1rem 0}summary{color:#52606d;cursor:pointer}
 blockquote{border-left:4px solid #f0b429;margin:1rem 0;padding:.3rem 1rem;background:#fffbea}
 code{font-family:Consolas,"Courier New",monospace;background:#f0f4f8;padding:0 .2rem}
+body.wide{max-width:84rem}
 @media print{body{max-width:none;margin:0}}
 """
 
@@ -89,8 +91,11 @@ def markdown_to_html(markdown: str, *, title: str, lang: str) -> str:
     md = _html_renderer()
     body = md.renderer.render(markdown_tokens(markdown), md.options, {"lang": lang})
     html_lang = "zh-CN" if lang == "zh" else "en"
+    # A register with many columns gets a wider page, as the Word file gets a landscape one.
+    widest = max((len(b["header"]) for b in parse_blocks(markdown) if b["type"] == "table"), default=0)
+    body_tag = '<body class="wide">' if widest >= WIDE_TABLE_COLUMNS else "<body>"
     return (
         f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
+        f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n{body_tag}\n{body}</body>\n</html>\n"
     )

@@ -261,3 +261,17 @@ def test_docx_risk_register_gives_its_width_to_the_text_columns(outputs: dict[st
     assert header[3] == "环节" and header[4].startswith("证据") and header[6] == "缓解措施"
     assert widths[4] > widths[3]
     assert widths[6] == max(widths) and widths[6] > 0.3 * sum(widths)
+
+
+def test_html_registers_get_a_wider_page(outputs: dict[str, Path]) -> None:
+    """Eight columns in a 60rem page left the risk register's evidence four words wide: like the
+    landscape Word page, a document with a table of seven or more columns gets a wider page."""
+    out = outputs["bank-en"]
+    register = next(out.glob("*_11_*.html")).read_text(encoding="utf-8")
+    notes = next(out.glob("*_03_*.html")).read_text(encoding="utf-8")
+    assert '<body class="wide">' in register and "<th>Mitigation</th>" in register
+    assert '<body class="wide">' not in notes and "<body>" in notes
+    style = register.split("<style>", 1)[1].split("</style>", 1)[0]
+    normal = float(re.search(r"max-width:([\d.]+)rem", style).group(1))  # type: ignore[union-attr]
+    wide = float(re.search(r"body\.wide\{max-width:([\d.]+)rem", style).group(1))  # type: ignore[union-attr]
+    assert wide >= normal * 1.3
