@@ -336,6 +336,7 @@ def markdown_to_docx(markdown: str, path: Path, *, title: str, lang: str) -> Non
                 para = _paragraph(document)
                 para.paragraph_format.left_indent = Cm(0.63 * (1 + block.get("level", 0)))
                 para.paragraph_format.space_after = Cm(0.3 if i == len(block["items"]) else 0.05)
+                para.paragraph_format.keep_with_next = i < len(block["items"])  # one page
                 _add_runs(para, item)
         elif kind == "list":
             style = "ListNumber" if block["ordered"] else "ListBullet"

@@ -201,6 +201,8 @@ def test_checklists_show_their_box_without_a_bullet(outputs: dict[str, Path]) ->
     boxed = [p for p in document.paragraphs if p.text.startswith(("☑", "☐"))]
     assert len(boxed) >= 4
     assert all(not p.style.name.startswith("List") for p in boxed)
+    # a checklist is short: it stays on one page (the PoC plan's last box had moved on alone)
+    assert [p.paragraph_format.keep_with_next for p in boxed[:6]] == [True] * 5 + [False]
     assert any(p.style.name == "List Bullet" for p in document.paragraphs)
 
 
