@@ -218,3 +218,65 @@ def architecture_svg(source: str, title: str) -> str | None:
     out += labels
     out.append("</svg>")
     return "".join(out)
+
+
+@dataclass
+class GridCell:
+    """One cell of the diagram as a grid (for Word, which draws no SVG): a box or an arrow."""
+
+    kind: str
+    """`box` (a component), `arrow` (an arrow with its label) or `empty`."""
+    text: str = ""
+    detail: str = ""
+    inside: bool = False
+    """Within the deployment boundary (boxes, and the space between them)."""
+
+
+def architecture_grid(source: str, lang: str) -> tuple[str, list[list[GridCell]]] | None:
+    """The same layout as `architecture_svg`, as rows of five cells: boxes in columns 0, 2 and 4,
+    arrows in the gaps and in the rows between boxes. An arrow whose ends are not neighbours
+    names the far end ('← 接口调用（来自应用服务）'). None when the layout does not know the diagram."""
+    parsed = _parse(source)
+    if parsed is None:
+        return None
+    boundary, nodes, edges = parsed
+    _layout(nodes)
+    rows = max(n.row for n in nodes.values()) + 1
+    grid = [[GridCell("empty") for _ in range(5)] for _ in range(2 * rows - 1)]
+    inside_rows = [n.row for n in nodes.values() if n.inside]
+    if inside_rows:
+        for r in range(2 * min(inside_rows), 2 * max(inside_rows) + 1):
+            for c in (2, 3, 4):
+                grid[r][c].inside = True
+    for n in nodes.values():
+        grid[2 * n.row][2 * n.col] = GridCell("box", n.name, n.detail, n.inside)
+    notes: dict[tuple[int, int], dict[str, list[str]]] = {}
+    for a, b, label, _dashed in edges:
+        na, nb = nodes[a], nodes[b]
+        if na.col == nb.col and abs(na.row - nb.row) == 1:
+            at, text, far_end = (na.row + nb.row, 2 * na.col), ("↓ " if nb.row > na.row else "↑ ") + label, ""
+        elif na.row == nb.row and abs(na.col - nb.col) == 1:
+            at, text, far_end = (
+                (2 * na.row, na.col + nb.col),
+                f"{label} →" if nb.col > na.col else f"← {label}",
+                "",
+            )
+        else:
+            # Not neighbours: noted in the gap beside the end off the request path, naming the other.
+            far, near = (nb, na) if nb.col != 1 else (na, nb)
+            leftwards = (far is nb) == (far.col == 0)
+            at = (2 * far.row, 1 if far.col == 0 else 3)
+            text, far_end = (f"← {label}" if leftwards else f"{label} →"), near.name
+        notes.setdefault(at, {}).setdefault(text, [])
+        if far_end:
+            notes[at][text].append(far_end)
+    sep = "、" if lang == "zh" else ", "
+    for (r, c), texts in notes.items():
+        lines = [
+            (f"{text}（来自{sep.join(ends)}）" if lang == "zh" else f"{text} (from {sep.join(ends)})")
+            if ends
+            else text
+            for text, ends in texts.items()
+        ]
+        grid[r][c] = GridCell("arrow", "\n".join(lines), inside=grid[r][c].inside)
+    return boundary, grid

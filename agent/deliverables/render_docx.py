@@ -1,8 +1,9 @@
 """Canonical Markdown → DOCX (python-docx): real headings, tables and lists; Chinese text intact.
 
-The Mermaid diagram becomes a picture when `mmdc` (mermaid-cli) is on PATH; otherwise a short note
-points to the components and connections tables that every architecture document carries (in words
-for a Word reader: no 'Mermaid source', which is not in the Word file).
+The Mermaid diagram becomes a picture when `mmdc` (mermaid-cli) is on PATH; otherwise it is drawn
+as a borderless grid of framed boxes and labelled arrows (`diagram_svg.architecture_grid`, the same
+layout as the HTML's SVG), and as a last resort a short note points to the components and
+connections tables that every architecture document carries.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from agent.deliverables.diagram_svg import GridCell, architecture_grid
 from agent.deliverables.mdblocks import Run, parse_blocks, plain
 
 EAST_ASIAN_FONT = "Microsoft YaHei"
@@ -132,6 +134,84 @@ def _mermaid_png(source: str) -> Path | None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return png if png.exists() else None
+
+
+DIAGRAM_COLUMNS_CM = (3.3, 2.9, 3.6, 2.9, 3.3)
+BOX_INSIDE_FILL, BOX_OUTSIDE_FILL, BOUNDARY_FILL = "D9E2EC", "FFFFFF", "F0F4F8"
+
+
+def _shade(cell: Any, fill: str) -> None:
+    from docx.oxml.ns import qn
+
+    tc_pr = cell._tc.get_or_add_tcPr()
+    tc_pr.append(
+        tc_pr.makeelement(qn("w:shd"), {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): fill})
+    )
+
+
+def _box_borders(cell: Any) -> None:
+    from docx.oxml.ns import qn
+
+    tc_pr = cell._tc.get_or_add_tcPr()
+    borders = tc_pr.makeelement(qn("w:tcBorders"), {})
+    for side in ("top", "left", "bottom", "right"):
+        attrs = {qn("w:val"): "single", qn("w:sz"): "8", qn("w:space"): "0", qn("w:color"): "1F3A5F"}
+        borders.append(borders.makeelement(qn(f"w:{side}"), attrs))
+    tc_pr.append(borders)
+
+
+def _add_diagram_grid(document: Any, boundary: str, grid: list[list[GridCell]], *, lang: str) -> None:
+    """The architecture diagram as a borderless grid: framed boxes for the components (grey inside
+    the deployment boundary), arrows with their labels between them. Word draws no SVG, and a
+    picture needs mermaid-cli; this needs nothing and stays editable."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt, RGBColor
+
+    caption = (
+        f"架构图：灰底框是“{boundary}”边界内的部件，白底框在边界外；箭头旁注明调用或数据的内容。"
+        f"每个部件和连接的完整说明见下方两张表。"
+        if lang == "zh"
+        else f"Architecture diagram: grey boxes sit inside the '{boundary}' boundary, white ones outside; "
+        "each arrow says what flows. The two tables below describe every component and connection in full."
+    )
+    head = _paragraph(document)
+    head.paragraph_format.keep_with_next = True  # the caption goes where the diagram goes
+    _add_runs(head, [{"text": caption, "bold": False, "italic": True, "code": False}])
+    table = document.add_table(rows=len(grid), cols=5)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    cells = [row.cells for row in table.rows]
+    for ci, width in enumerate(DIAGRAM_COLUMNS_CM):
+        table.columns[ci].width = Cm(width)
+        for row in cells:
+            row[ci].width = Cm(width)
+    for ri, row in enumerate(grid):
+        table.rows[ri].height = Cm(0.5)
+        for ci, item in enumerate(row):
+            cell = cells[ri][ci]
+            para = cell.paragraphs[0]
+            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            para.paragraph_format.keep_with_next = ri < len(grid) - 1
+            if item.kind == "box":
+                _box_borders(cell)
+                _shade(cell, BOX_INSIDE_FILL if item.inside else BOX_OUTSIDE_FILL)
+                name = para.add_run(item.text)
+                name.bold = True
+                name.font.size = Pt(9.5)
+                if item.detail:
+                    detail = para.add_run("\n" + item.detail)
+                    detail.font.size = Pt(8)
+                    detail.font.color.rgb = RGBColor(0x3E, 0x4C, 0x59)
+            else:
+                if item.inside:
+                    _shade(cell, BOUNDARY_FILL)
+                if item.kind == "arrow":
+                    run = para.add_run(item.text)
+                    run.font.size = Pt(8)
+                    run.font.color.rgb = RGBColor(0x52, 0x60, 0x6D)
+    _keep_rows_whole(table)
+    _paragraph(document)
 
 
 def _paragraph(document: Any, style_id: str | None = None) -> Any:
@@ -350,6 +430,8 @@ def markdown_to_docx(markdown: str, path: Path, *, title: str, lang: str) -> Non
             png = _mermaid_png(block["text"])
             if png is not None:
                 document.add_picture(str(png), width=Cm(min(16.0, text_width)))
+            elif (grid := architecture_grid(block["text"], lang)) is not None:
+                _add_diagram_grid(document, *grid, lang=lang)
             else:
                 note = (
                     "本文档中的架构图以下方“组件”与“连接”两张表呈现：前者列出各部件及其部署位置，"
