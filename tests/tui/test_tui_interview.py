@@ -130,6 +130,7 @@ async def test_export_writes_the_deliverables_and_says_where(
         assert "需求规格说明书" in "\n".join(p.text for p in docx.Document(str(spec)).paragraphs)
         result = str(dialog.query_one("#export-result").render())
         assert f"{len(names)}" in result and str(out) in result
+        assert f"… 另有 {len(names) - 3} 个文件" in result, "was a bare '… +N'"
         assert dialog.query_one("ProgressBar").progress == 100
         await pilot.press("escape")
         assert isinstance(app.screen, InterviewScreen)
@@ -273,6 +274,20 @@ async def test_question_heading_stays_on_one_line_beside_the_side_panels(build) 
         # the stage title is in the sidebar beside it: the number, progress and id fit on one line
         assert text == "Stage 1/7 · Question 1/3 · req.target_users"
         assert head.size.height == 1, text
+
+
+async def test_the_interview_is_announced_complete_once_not_after_every_input(build) -> None:
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await create_project(pilot, "done")
+        for keys in (["1"], ["1"], [*"80"], ["1"], ["1"], [*"ERP"]):
+            await answer(pilot, *keys, "enter")
+        assert question_id(app) is None
+        assert chat_text(app).count("访谈已完成。按 Ctrl+E") == 1
+        await answer(pilot, *"还有什么要做的", "enter")
+        app.screen.query_one(QuestionPanel).input.value = "什么是RAG？"
+        await answer(pilot, "enter")
+        assert chat_text(app).count("访谈已完成。按 Ctrl+E") == 1, "was repeated after each input"
 
 
 async def test_lang_switch_relabels_the_question(build) -> None:

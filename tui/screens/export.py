@@ -129,7 +129,7 @@ class ExportScreen(ModalScreen[list[Path] | None]):
         lines = [t("export.done", self.lang, n=len(self.files), dir=folder)]
         lines += [f"  • {f.name}" for f in self.files[:3]]
         if len(self.files) > 3:
-            lines.append(f"  … +{len(self.files) - 3}")
+            lines.append("  " + t("export.more", self.lang, n=len(self.files) - 3))
         result.remove_class("error-text")
         result.update("\n".join(lines))
         self.query_one("#close", Button).focus()

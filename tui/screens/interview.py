@@ -221,6 +221,7 @@ class InterviewScreen(PanelsScreen):
         chat = self.query_one(ChatLog)
         await chat.end_stream()
         turn = event.turn
+        was_done = self.turn is not None and self.turn.done
         self.turn = turn
         self._set_busy(False)
         self._pending = None
@@ -250,7 +251,7 @@ class InterviewScreen(PanelsScreen):
             await chat.add_notice(turn.notice)
             self.notify(turn.notice, severity="warning")
         self.query_one(QuestionPanel).show(turn.question)
-        if turn.done and turn.question is None:
+        if turn.done and turn.question is None and not was_done:  # once, not after every input
             await chat.add_notice(t("interview.done", self.lang))
         if event.snapshot is not None:
             if self.snapshot is None and not self.create and event.snapshot.answers:
