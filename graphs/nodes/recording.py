@@ -77,11 +77,14 @@ def _changed(old: AnswerRecord, new: AnswerRecord) -> bool:
 
 def _also_noted(tb: TurnBuilder, rec: AnswerRecord, old: AnswerRecord | None) -> None:
     """Name the other fields the answer's free text filled (signals or the model)."""
+    from agent.answers import build_profile
+
     before = old.inferred if old is not None else {}
+    known = build_profile(tb.state.answers, tb.state.project, tb.ctx.bank)
     items = []
     for path, value in rec.inferred.items():
-        if before.get(path) == value or value is None:
-            continue
+        if before.get(path) == value or value is None or known.get(path) == value:
+            continue  # nothing new: e.g. inferred the same from an earlier answer
         other = tb.ctx.bank.by_field(path)
         if other is not None:
             items.append(f"{other.label[tb.lang]}={other.value_label(value, tb.lang)}")
