@@ -364,3 +364,14 @@ def test_chinese_lines_break_between_characters_never_before_punctuation() -> No
         # a sentence is not pushed whole to the next line: the first line is filled
         assert len(lines[0]) >= (width - 2) // 2 - 1, (width, lines)
         assert "".join(lines).replace(" ", "").startswith(notice.replace(" ", ""))
+
+
+def test_chinese_help_has_no_line_break_inside_a_paragraph() -> None:
+    import re
+
+    from tui.i18n import help_markdown
+
+    text = help_markdown("zh", "")
+    # Markdown joins the lines of a paragraph with a space: '运营。 每个回答…' on screen
+    assert not re.search(r"[\u4e00-\u9fff。，：；）]\n[\u4e00-\u9fff（]", text)
+    assert "空着直接回车即保留当前答案" in text
