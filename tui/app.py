@@ -133,12 +133,21 @@ class CoachApp(App[int]):
         yield SystemCommand(t("bind.help", lang), t("bind.help.tip", lang), self.action_help)
         yield SystemCommand(t("bind.settings", lang), t("bind.settings.tip", lang), self.action_settings)
         yield SystemCommand(t("bind.theme", lang), t("bind.theme.tip", lang), self.action_toggle_theme)
-        yield SystemCommand(t("bind.lang.tip", lang), t("bind.lang", lang), self.action_switch_lang)
+        yield SystemCommand(t("bind.lang.tip", lang), "中文 ⇄ English", self.action_switch_lang)
         if isinstance(screen, InterviewScreen):
             for cmd in ("export", "panels", "sources", "back", "skip", "projects"):
                 action = getattr(screen, f"action_{'toggle_panels' if cmd == 'panels' else cmd}")
                 yield SystemCommand(t(f"bind.{cmd}", lang), t(f"bind.{cmd}.tip", lang), action)
         yield SystemCommand(t("bind.quit", lang), t("bind.quit.tip", lang), self.action_quit)
+
+    def action_command_palette(self) -> None:
+        """The command palette, its search box prompting in the UI language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(placeholder=t("palette.placeholder", self.lang), id="--command-palette")
+            )
 
     def action_help(self) -> None:
         """Show the help (commands and keys)."""

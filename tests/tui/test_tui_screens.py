@@ -286,6 +286,24 @@ async def test_command_palette_runs_export(build) -> None:
         assert isinstance(app.screen, ExportScreen)
 
 
+async def test_command_palette_speaks_the_ui_language(build) -> None:
+    from textual.command import CommandInput
+
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await create_project(pilot, "palette")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.screen.query_one(CommandInput).placeholder.startswith("搜索命令")  # was English
+        await pilot.press(*"导出")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        from tui.screens.export import ExportScreen
+
+        assert isinstance(app.screen, ExportScreen)
+
+
 def test_every_string_has_chinese_and_english() -> None:
     missing = [k for k, v in _strings().items() if not v.get("zh") or not v.get("en")]
     assert missing == []
