@@ -144,7 +144,7 @@ class CoachApp(App[int]):
         """The command palette, its search box prompting in the UI language."""
         from textual.command import CommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(
                 CommandPalette(placeholder=t("palette.placeholder", self.lang), id="--command-palette")
             )
