@@ -284,6 +284,7 @@ async def test_the_interview_is_announced_complete_once_not_after_every_input(bu
             await answer(pilot, *keys, "enter")
         assert question_id(app) is None
         assert chat_text(app).count("访谈已完成。按 Ctrl+E") == 1
+        assert not app.screen.query_one("#q-head").display, "no blank line above '✔ 访谈已完成'"
         await answer(pilot, *"还有什么要做的", "enter")
         app.screen.query_one(QuestionPanel).input.value = "什么是RAG？"
         await answer(pilot, "enter")

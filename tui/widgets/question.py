@@ -93,6 +93,7 @@ class QuestionPanel(Vertical):
         multi = self.query_one("#q-multi", SelectionList)
         options.clear_options()
         multi.clear_options()
+        head.display = question is not None  # no empty first line once the interview is done
         if question is None:
             head.update("")
             text.update(t("question.none", self.lang))
