@@ -38,6 +38,6 @@ def run(args: argparse.Namespace) -> int:
     print(_T["head"][lang])
     for p in projects:
         stage = STAGE_TITLES[p.stage][lang] + (_T["done"][lang] if p.done else "")
-        updated = p.updated_at.strftime("%Y-%m-%d %H:%M") if p.updated_at else "—"
+        updated = p.updated_at.astimezone().strftime("%Y-%m-%d %H:%M") if p.updated_at else "—"
         print(f"{p.name}\t{stage}\t{p.readiness}/100\t{updated}")
     return 0

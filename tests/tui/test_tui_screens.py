@@ -86,6 +86,27 @@ async def test_a_long_project_name_leaves_every_column_and_the_readiness_on_scre
         assert "就绪度" in status and cell_len(status) <= 80, status
 
 
+async def test_the_picker_shows_when_a_project_was_updated_in_local_time(
+    build, factory: FakeFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+    from datetime import UTC, datetime
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        rows = [{"name": "北京项目", "lang": "zh", "updated_at": datetime(2026, 11, 22, 8, 0, tzinfo=UTC)}]
+        factory.list_projects = lambda: rows  # type: ignore[method-assign]
+        app = build()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            row = [str(cell) for cell in app.screen.query_one(DataTable).get_row_at(0)]
+            assert row[3] == "11-22 16:00", row  # was 08:00, the UTC time it is stored in
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
 async def test_new_project_in_english_with_a_sector(build, factory: FakeFactory) -> None:
     app = build(lang="en")
     async with app.run_test(size=(120, 40)) as pilot:

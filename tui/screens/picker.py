@@ -180,7 +180,8 @@ class PickerScreen(Screen[None]):
         name_cells = min(max((cell_len(r.name) for r in rows), default=0), max(NAME_CELLS, room // 2))
         for row, stage in zip(rows, stages, strict=True):
             ready = f"{row.readiness}%" if row.readiness is not None else "—"
-            updated = row.updated_at.strftime("%m-%d %H:%M") if row.updated_at else "—"
+            # stored in UTC: shown in the user's own time zone
+            updated = row.updated_at.astimezone().strftime("%m-%d %H:%M") if row.updated_at else "—"
             table.add_row(
                 shorten(row.name, name_cells),
                 shorten(stage, max(12, room - name_cells)),
