@@ -153,6 +153,12 @@ def _record(q: Question, value: Any) -> AnswerRecord:
         typed = [str(v) for v in value]
     elif isinstance(value, str | int | float):
         r = parse_answer(q, _raw_text(value), "en")
+        if not r.ok and isinstance(value, str) and not value.strip():
+            raise AnswersFileError(
+                f"answers file: {path}: the answer is blank ({value!r}) / 答案为空",
+                hint="write the answer, or `unknown` to list it as an open question, or delete the line",
+                field=path,
+            )
         if not r.ok:
             raise AnswersFileError(
                 f"answers file: {path}: {value!r} is not valid",

@@ -42,6 +42,11 @@ CASES = {
         "project:\n  name: x\nselection:\n  techniques: [rag, blockchain]\n",
         ["answers.yaml:4", "techniques", "blockchain"],
     ),
+    "blank_text": (
+        'project:\n  name: x\nrequirements:\n  pain_points: "  "\n',
+        ["answers.yaml:4", "pain_points", "blank", "unknown"],
+    ),
+    "blank_name": ('project:\n  name: "\\x85"\n', ["answers.yaml:2", "project.name", "blank"]),
     "yaml_bomb": (BOMB + "\n", ["alias"]),
     "non_mapping": ("- project\n- name\n", ["answers.yaml:1", "mapping"]),
     "scalar_top_level": ("hello\n", ["mapping"]),
