@@ -58,6 +58,13 @@ _LATENCY_UNITS = (
 _CURRENCY = re.compile(r"(元|块|yuan|cny|rmb|¥|￥)")
 
 
+_VAGUE = re.compile(
+    r"[十百千万]几|几[十百千万亿]|几(?=[个位台张名人家条次])|数[十百千万]|上[百千万]|成[百千万]|若干|好些|"
+    r"[一二两三四五六七八九]{2}[十百千万亿]?|\b(?:a few|several|dozens?|hundreds|thousands)\b"
+)
+"""Rough quantities ("几十", "十几", "两三百", "dozens"): asked again for one estimate, never guessed."""
+
+
 class NumberError(ValueError):
     """A number that cannot be read; `zh` and `en` explain the accepted forms."""
 
@@ -104,7 +111,14 @@ def parse_number(raw: str, unit: str | None, *, fraction_as_percent: bool = Fals
     With `fraction_as_percent`, a bare fraction in a percent field is read as a share ("0.95" → 95);
     without it "0.5" stays 0.5 % (e.g. a hallucination ceiling).
     """
-    text = _arabise(unicodedata.normalize("NFKC", raw).strip().lower())
+    plain = unicodedata.normalize("NFKC", raw).strip().lower()
+    vague = _VAGUE.search(plain)
+    if vague and not re.search(r"\d", plain[: vague.start()]):
+        raise NumberError(
+            f"“{vague.group(0)}”是一个大概的范围，请给一个估计值，例如 " + _EXAMPLES[unit][0],
+            f"'{vague.group(0)}' is a range; give one estimate, e.g. " + _EXAMPLES[unit][1],
+        )
+    text = _arabise(plain)
     text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
     text = re.sub(r"(?<![\d.])(千亿|百亿|亿|万)", r"1\1", text)
     m = _NUMBER.search(text)

@@ -145,6 +145,34 @@ def test_numbers_reject_words_and_out_of_range() -> None:
     assert not r.ok and "at most 100" in (r.error or "")
 
 
+@pytest.mark.parametrize(
+    ("qid", "raw"),
+    [
+        ("sel.model_size", "大概几十个吧"),
+        ("req.budget", "几百万"),
+        ("int.scale_users", "十几个部门的人"),
+        ("int.scale_users", "两三百"),
+        ("int.scale_users", "hundreds of agents"),
+    ],
+)
+def test_a_rough_range_is_asked_again_for_one_estimate(qid: str, raw: str) -> None:
+    r = parse(qid, raw)
+    assert not r.ok and "估计值" in (r.error or "") and "estimate" in (r.error or "")
+
+
+@pytest.mark.parametrize(
+    ("qid", "raw", "value"),
+    [
+        ("tst.accuracy_target", "几乎100%", 100),
+        ("sel.model_size", "7B，部署几张卡", 7),
+        ("int.scale_users", "some 300", 300),
+    ],
+)
+def test_a_number_beside_rough_words_is_still_read(qid: str, raw: str, value: float) -> None:
+    r = parse(qid, raw)
+    assert r.ok and r.value == pytest.approx(value)
+
+
 @pytest.mark.parametrize("raw", ["skip", "跳过", "pass", "Skip", "跳过。"])
 def test_skip(raw: str) -> None:
     r = parse("sel.deployment", raw)
