@@ -347,12 +347,12 @@ async def test_resume_replays_the_conversation_up_to_the_current_question(
         # what the lead saw before quitting, in the same order, then where they are now
         for line in (
             "◇ 谁会使用这个系统？",
-            "您 › 外部客户",
+            "你 › 外部客户",
             "已记录：external",
-            "您 › 检索增强（RAG）、智能体",
+            "你 › 检索增强（RAG）、智能体",
             "◇ 预算（万元）是多少？",
-            "您 › 80",
-            "您 › 公有云",
+            "你 › 80",
+            "你 › 公有云",
             "⚠ 敏感数据使用公有云",
             "已恢复项目：已回答 5 题",
         ):
@@ -361,7 +361,7 @@ async def test_resume_replays_the_conversation_up_to_the_current_question(
         assert order == sorted(order)
         assert "更早的对话未显示" not in replay
         # the replay reads like the live chat did
-        assert replay.count("您 ›") == live.count("您 ›") == 5
+        assert replay.count("你 ›") == live.count("你 ›") == 5
         assert replay.count("◇ ") == live.count("◇ ") == 5
         # and F3 shows the sources of the finding, as before quitting
         assert "003_829d98c82b09c91c.txt" in app2.screen.query_one("#sources").text

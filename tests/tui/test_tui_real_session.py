@@ -129,8 +129,8 @@ async def test_real_session_quit_and_resume_with_state_intact() -> None:
         assert snap.answers["req.organisation"].raw == "某城市商业银行信用卡中心"
         # the conversation so far is replayed as it was shown, the choice by its label
         replay = chat_text(app2)
-        said = [line for line in live.splitlines() if line.startswith(("◇ ", "您 › ", "已记录"))]
-        assert len(said) == 6 and "您 › 金融（银行、证券、保险）" in said
+        said = [line for line in live.splitlines() if line.startswith(("◇ ", "你 › ", "已记录"))]
+        assert len(said) == 6 and "你 › 金融（银行、证券、保险）" in said
         assert [line for line in replay.splitlines() if line in said] == said
         assert replay.index(said[-1]) < replay.index("已恢复项目")
 
@@ -195,7 +195,7 @@ async def test_enter_on_the_empty_box_confirms_the_inferred_sector() -> None:
         rec = app.screen.snapshot.answers["req.sector"]
         assert (rec.value, rec.source) == ("finance", "confirmed")
         chat = chat_text(app)
-        assert "您 › 金融（银行、证券、保险）" in chat and "已确认「行业」" in chat
+        assert "你 › 金融（银行、证券、保险）" in chat and "已确认「行业」" in chat
         # without a suggestion, Enter on the empty box still sends nothing
         await pilot.press("enter")
         await settle(pilot)
