@@ -149,14 +149,22 @@ def _arrowhead(sx: float, sy: float, tx: float, ty: float) -> str:
     return '<polygon points="{}" fill="#52606d"/>'.format(" ".join(f"{x:.1f},{y:.1f}" for x, y in points))
 
 
-def architecture_svg(source: str, title: str) -> str | None:
-    """Inline SVG of the architecture in `source` (Mermaid from `to_mermaid`), or None."""
+def _laid_out(source: str) -> tuple[str, dict[str, _Node], list[tuple[str, str, str, bool]], int] | None:
+    """`_parse` then `_layout`: boundary, placed nodes, edges and the number of rows; None if unknown."""
     parsed = _parse(source)
     if parsed is None:
         return None
     boundary, nodes, edges = parsed
     _layout(nodes)
-    rows = max(n.row for n in nodes.values()) + 1
+    return boundary, nodes, edges, max(n.row for n in nodes.values()) + 1
+
+
+def architecture_svg(source: str, title: str) -> str | None:
+    """Inline SVG of the architecture in `source` (Mermaid from `to_mermaid`), or None."""
+    parsed = _laid_out(source)
+    if parsed is None:
+        return None
+    boundary, nodes, edges, rows = parsed
     width = MARGIN * 2 + 3 * BOX_W + 2 * COL_GAP
     height = MARGIN * 2 + 20 + rows * (BOX_H + ROW_GAP)
     out = [
@@ -236,12 +244,10 @@ def architecture_grid(source: str, lang: str) -> tuple[str, list[list[GridCell]]
     """The same layout as `architecture_svg`, as rows of five cells: boxes in columns 0, 2 and 4,
     arrows in the gaps and in the rows between boxes. An arrow whose ends are not neighbours
     names the far end ('← 接口调用（来自应用服务）'). None when the layout does not know the diagram."""
-    parsed = _parse(source)
+    parsed = _laid_out(source)
     if parsed is None:
         return None
-    boundary, nodes, edges = parsed
-    _layout(nodes)
-    rows = max(n.row for n in nodes.values()) + 1
+    boundary, nodes, edges, rows = parsed
     grid = [[GridCell("empty") for _ in range(5)] for _ in range(2 * rows - 1)]
     inside_rows = [n.row for n in nodes.values() if n.inside]
     if inside_rows:
