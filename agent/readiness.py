@@ -44,9 +44,18 @@ class Criterion(BaseModel):
     text: dict[str, str]
     when: dict[str, Any]
     cites: list[str] = Field(default_factory=list)
+    """Passages that say what the criterion rests on (support notes: knowledge/citation_support.yaml)."""
+    derived: bool = False
+    """The sources state no such exit criterion: the coach derived it from what they say the phase
+    is for (shown labelled as derived)."""
 
     def check(self, profile: Profile, lang: Lang) -> ExitCriterion:
-        return ExitCriterion(id=self.id, text=self.text[lang], met=conditions.evaluate(self.when, profile))
+        return ExitCriterion(
+            id=self.id,
+            text=self.text[lang],
+            met=conditions.evaluate(self.when, profile),
+            derived=self.derived,
+        )
 
 
 class CriteriaPack(BaseModel):

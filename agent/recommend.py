@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from agent import conditions
+from agent import conditions, statements
 from agent.answers import Provenance, build_profile_with_provenance
 from agent.datafiles import load_yaml
 from agent.describe import answer_summary, value_text
@@ -25,8 +25,9 @@ from agent.profile import Profile
 from agent.questions import QuestionBank, load_bank
 from agent.readiness import PHASES, current_phase, load_criteria, phase_criteria, phase_gaps
 from agent.rules import AdviceIf, citations
-from agent.snapshot import AnswerRecord, Recommendation
-from agent.types import PHASE_TITLES, STAGE_TITLES, STAGES, Lang, Stage
+from agent.snapshot import AnswerRecord, ExitCriterion, Recommendation
+from agent.statements import DERIVED_LABEL, StatementSpec
+from agent.types import PHASE_TITLES, STAGE_TITLES, STAGES, Lang, Stage, Statement
 
 RECS_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "recommendations.yaml"
 _PLACEHOLDER = re.compile(r"\{([a-z_]+\.[a-z_]+)\}")
@@ -42,11 +43,16 @@ class RecommendationRule(BaseModel):
     stage: Stage
     when: dict[str, Any]
     title: dict[str, str]
-    advice: dict[str, str]
+    advice: list[StatementSpec]
+    """The advice as statements (`agent.statements`), each citing what supports it."""
     advice_if: list[AdviceIf] = Field(default_factory=list)
     """Advice for the projects a condition singles out (first match), as in rules.yaml."""
     reasoning: dict[str, str]
-    cites: list[str] = Field(default_factory=list)
+
+    @property
+    def cites(self) -> list[str]:
+        """Every passage the statements cite (the own advice's and every `advice_if`'s), each once."""
+        return statements.cited_ids([*self.advice, *(s for a in self.advice_if for s in a.advice)])
 
 
 @cache
@@ -64,8 +70,11 @@ def load_recommendations(path: Path = RECS_FILE) -> tuple[RecommendationRule, ..
         conditions.validate(rec.when, where)
         for a in rec.advice_if:
             conditions.validate(a.when, f"{where} advice_if")
+        statements.validate_specs(rec.advice, where)
+        for a in rec.advice_if:
+            statements.validate_specs(a.advice, f"{where} advice_if")
         for lang in ("zh", "en"):
-            for part in (rec.title, rec.advice, rec.reasoning, *(a.advice for a in rec.advice_if)):
+            for part in (rec.title, rec.reasoning):
                 if not part.get(lang):
                     raise ValueError(f"{where}: missing {lang} text")
             bad = [p for p in _PLACEHOLDER.findall(rec.reasoning[lang]) if p not in field_specs()]
@@ -113,21 +122,30 @@ def _principle(
             if lang == "zh"
             else f"{reasoning} {_because(lang)}{summary}."
         )
-    advice, cites = rule.advice, list(rule.cites)
+    specs = rule.advice
     for a in rule.advice_if:
         if conditions.evaluate(a.when, profile):
-            advice, cites = a.advice, list(dict.fromkeys(rule.cites + a.cites))
+            specs = a.advice
             break
+    said = statements.resolve(specs, lang)
     return Recommendation(
         id=rule.id,
         stage=rule.stage,
         kind=rule.kind,
         title=rule.title[lang],
-        advice=advice[lang],
+        advice=statements.plain(said, lang),
+        statements=said,
         reasoning=reasoning,
         based_on=based_on,
-        citations=citations(cites, lang),
+        citations=citations(statements.cited_ids(specs), lang),
     )
+
+
+def criterion_text(c: ExitCriterion, lang: Lang) -> str:
+    """An exit criterion as a reader sees it: labelled when the coach derived it."""
+    if not c.derived:
+        return c.text
+    return f"{c.text}（{DERIVED_LABEL['zh']}）" if lang == "zh" else f"{c.text} ({DERIVED_LABEL['en']})"
 
 
 def phase_recommendations(profile: Profile, lang: Lang = "zh") -> list[Recommendation]:
@@ -141,9 +159,9 @@ def phase_recommendations(profile: Profile, lang: Lang = "zh") -> list[Recommend
     nxt = PHASES[PHASES.index(phase) + 1] if phase != PHASES[-1] else None
     mark = {True: "✓", False: "✗"}
     items = (
-        "；".join(f"{mark[c.met]} {c.text}" for c in crit)
+        "；".join(f"{mark[c.met]} {criterion_text(c, lang)}" for c in crit)
         if lang == "zh"
-        else "; ".join(f"{mark[c.met]} {c.text}" for c in crit)
+        else "; ".join(f"{mark[c.met]} {criterion_text(c, lang)}" for c in crit)
     )
     unmet = [c.text for c in crit if not c.met]
     if nxt is None:
@@ -188,6 +206,7 @@ def phase_recommendations(profile: Profile, lang: Lang = "zh") -> list[Recommend
             kind="phase",
             title=title,
             advice=advice,
+            statements=[Statement(kind="coach", text=advice, cites=cites)],
             reasoning=reasoning,
             based_on=list(dict.fromkeys(based_on)),
             citations=citations(cites, lang),
@@ -196,24 +215,32 @@ def phase_recommendations(profile: Profile, lang: Lang = "zh") -> list[Recommend
     gaps = phase_gaps(profile, lang)
     if gaps:
         listed = (
-            [f"{PHASE_TITLES[p][lang]}：{'、'.join(c.text for c in cs)}" for p, cs in gaps.items()]
+            [
+                f"{PHASE_TITLES[p][lang]}：{'、'.join(criterion_text(c, lang) for c in cs)}"
+                for p, cs in gaps.items()
+            ]
             if lang == "zh"
-            else [f"{PHASE_TITLES[p][lang]}: {', '.join(c.text for c in cs)}" for p, cs in gaps.items()]
+            else [
+                f"{PHASE_TITLES[p][lang]}: {', '.join(criterion_text(c, lang) for c in cs)}"
+                for p, cs in gaps.items()
+            ]
         )
         gap_cites = list(dict.fromkeys(pid for p in gaps for c in pack.phases[p] for pid in c.cites))
+        gap_text = (
+            "以下前期阶段的完成标志尚未达到，建议补齐后再继续推进：" + "；".join(listed) + "。"
+            if lang == "zh"
+            else "These completion marks of earlier phases are not met yet; close them before pushing on: "
+            + "; ".join(listed)
+            + "."
+        )
         recs.append(
             Recommendation(
                 id="phase-gaps",
                 stage=Stage.requirements,
                 kind="phase",
                 title="前期阶段的遗留缺口" if lang == "zh" else "Gaps left by earlier phases",
-                advice=(
-                    "以下前期阶段的完成标志尚未达到，建议补齐后再继续推进：" + "；".join(listed) + "。"
-                    if lang == "zh"
-                    else "These completion marks of earlier phases are not met yet; close them before pushing on: "
-                    + "; ".join(listed)
-                    + "."
-                ),
+                advice=gap_text,
+                statements=[Statement(kind="coach", text=gap_text, cites=gap_cites)],
                 reasoning=(
                     f"你回答项目处于{title_now}阶段，但前期阶段的部分标准未满足。"
                     if lang == "zh"

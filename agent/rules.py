@@ -13,12 +13,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from agent import conditions
+from agent import conditions, statements
 from agent.answers import Provenance, build_profile_with_provenance, unknown_fields
 from agent.datafiles import load_yaml
 from agent.profile import Profile
 from agent.questions import QuestionBank, load_bank
 from agent.snapshot import AnswerRecord
+from agent.statements import StatementSpec
 from agent.types import SEVERITY_ORDER, STAGES, Citation, Evidence, Finding, Lang, Severity, Stage
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "rules.yaml"
@@ -40,9 +41,8 @@ class AdviceIf(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     when: dict[str, Any]
-    advice: dict[str, str]
-    cites: list[str] = Field(default_factory=list)
-    """Passages cited in addition to the rule's own."""
+    advice: list[StatementSpec]
+    """The advice as statements (`agent.statements`), each citing what supports it."""
 
 
 class Rule(BaseModel):
@@ -58,17 +58,22 @@ class Rule(BaseModel):
     when: dict[str, Any]
     unknowns: str = ""
     """How unanswered / "don't know" answers are treated (documentation)."""
-    advice: dict[str, str]
+    advice: list[StatementSpec]
+    """The advice as statements (`agent.statements`), each citing what supports it."""
     advice_if: list[AdviceIf] = Field(default_factory=list)
-    cites: list[str] = Field(default_factory=list)
 
-    def advice_for(self, profile: Profile) -> tuple[dict[str, str], list[str], list[str]]:
-        """The advice of the first matching `advice_if` (else the rule's own), the passages it
-        cites, and the fields that chose it (part of the evidence)."""
+    @property
+    def cites(self) -> list[str]:
+        """Every passage the statements cite (the own advice's and every `advice_if`'s), each once."""
+        return statements.cited_ids([*self.advice, *(s for a in self.advice_if for s in a.advice)])
+
+    def advice_for(self, profile: Profile) -> tuple[list[StatementSpec], list[str]]:
+        """The statements of the first matching `advice_if` (else the rule's own) and the fields
+        that chose them (part of the evidence)."""
         for a in self.advice_if:
             if conditions.evaluate(a.when, profile):
-                return a.advice, list(dict.fromkeys(self.cites + a.cites)), conditions.fields(a.when)
-        return self.advice, list(self.cites), []
+                return a.advice, conditions.fields(a.when)
+        return self.advice, []
 
     def severity_for(self, profile: Profile) -> tuple[Severity, list[str]]:
         """The base severity, escalated by the first matching `severity_if`, and the fields that
@@ -94,10 +99,14 @@ def load_rules(path: Path = RULES_FILE) -> tuple[Rule, ...]:
             raise RuleError(f"{where}: duplicate id")
         seen.add(rule.id)
         for lang in ("zh", "en"):
-            if not rule.title.get(lang) or not rule.advice.get(lang):
-                raise RuleError(f"{where}: missing {lang} title or advice")
-            if any(not a.advice.get(lang) for a in rule.advice_if):
-                raise RuleError(f"{where}: advice_if without {lang} advice")
+            if not rule.title.get(lang):
+                raise RuleError(f"{where}: missing {lang} title")
+        try:
+            statements.validate_specs(rule.advice, where)
+            for a in rule.advice_if:
+                statements.validate_specs(a.advice, f"{where} advice_if")
+        except ValueError as exc:
+            raise RuleError(str(exc)) from None
         try:
             conditions.validate(rule.when, where)
             for s in rule.severity_if:
@@ -184,7 +193,8 @@ def evaluate_rules(
         if not conditions.evaluate(rule.when, profile, unknown):
             continue
         severity, escalated_by = rule.severity_for(profile)
-        advice, cites, advised_by = rule.advice_for(profile)
+        specs, advised_by = rule.advice_for(profile)
+        said = statements.resolve(specs, lang)
         paths = list(
             dict.fromkeys(conditions.deciding_fields(rule.when, profile, unknown) + escalated_by + advised_by)
         )
@@ -195,8 +205,9 @@ def evaluate_rules(
                 severity=severity,
                 stage=rule.stage,
                 evidence=evidence_for(paths, profile, provenance, answers, bank),
-                advice=advice[lang],
-                citations=citations(cites, lang),
+                advice=statements.plain(said, lang),
+                statements=said,
+                citations=citations(statements.cited_ids(specs), lang),
                 origin="rule",
             )
         )

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from agent.profile import Profile
-from agent.types import Citation, Finding, Lang, Passage, Phase, Stage
+from agent.types import Citation, Finding, Lang, Passage, Phase, Stage, Statement
 
 AnswerStatus = Literal["answered", "skipped", "unknown"]
 AnswerSource = Literal["user", "llm", "signal", "file", "confirmed"]
@@ -57,6 +57,9 @@ class Recommendation(BaseModel):
     """principle: an adaptation principle; stage_entry: said on entering `stage`; phase: phase advice."""
     title: str
     advice: str
+    """The advice as plain text (the statements joined, without their kind labels)."""
+    statements: list[Statement] = Field(default_factory=list)
+    """The advice sentence by sentence, each with its kind and citations."""
     reasoning: str
     """Why this applies to *this* project: which answers lead here."""
     based_on: list[str] = Field(default_factory=list)
@@ -89,6 +92,9 @@ class ExitCriterion(BaseModel):
     id: str
     text: str
     met: bool
+    derived: bool = False
+    """True when the coach derived the criterion from what the sources say the phase is for (the
+    sources state no exit criteria as such); shown labelled as derived."""
 
 
 class ProjectSnapshot(BaseModel):

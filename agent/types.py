@@ -93,6 +93,21 @@ class Citation(BaseModel):
     """A short excerpt of the passage, for display."""
 
 
+StatementKind = Literal["source", "coach", "figure"]
+"""What a sentence of advice is: `source` — what the cited passages say (quoted or closely
+paraphrased); `coach` — the coach's own reasoning from the answers and the sources; `figure` — a
+number one case reported, attributed to the case and the document reporting it (never a forecast)."""
+
+
+class Statement(BaseModel):
+    """One sentence (or a few) of advice, of one kind, with the passages it cites."""
+
+    kind: StatementKind
+    text: str
+    cites: list[str] = Field(default_factory=list)
+    """Pack passage ids this statement cites (its support is recorded in knowledge/citation_support.yaml)."""
+
+
 Severity = Literal["high", "medium", "low"]
 SEVERITY_ORDER: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
 
@@ -116,6 +131,9 @@ class Finding(BaseModel):
     stage: Stage
     evidence: list[Evidence] = Field(default_factory=list)
     advice: str
+    """The advice as plain text (the statements joined, without their kind labels)."""
+    statements: list[Statement] = Field(default_factory=list)
+    """The advice sentence by sentence, each with its kind and citations (empty for model findings)."""
     citations: list[Citation] = Field(default_factory=list)
     origin: Literal["rule", "model"] = "rule"
     """`rule` for the declarative rule pack; `model` for findings the LLM added (never removes a rule finding)."""

@@ -55,7 +55,7 @@ def test_a_broken_rule_file_names_file_and_rule(tmp_path) -> None:  # type: igno
     path = tmp_path / "rules.yaml"
     path.write_text(
         "- id: bad-rule\n  title: {zh: a, en: a}\n  severity: high\n  stage: data\n"
-        "  when: {field: data.personal_dat, eq: true}\n  advice: {zh: a, en: a}\n",
+        "  when: {field: data.personal_dat, eq: true}\n  advice: [{kind: coach, zh: a, en: a}]\n",
         encoding="utf-8",
     )
     with pytest.raises(RuleError, match=r"rules.yaml.*bad-rule.*data.personal_dat"):

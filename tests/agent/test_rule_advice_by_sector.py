@@ -58,10 +58,10 @@ def test_roi_only_advice_in_education_names_fairness_and_diversity() -> None:
 def test_advice_if_needs_both_languages(tmp_path: Path) -> None:
     (rule,) = [r for r in load_rules() if r.id == "value-roi-only"]
     data = rule.model_dump(mode="json")
-    data["advice_if"][0]["advice"] = {"zh": "只有中文"}
+    data["advice_if"][0]["advice"] = [{"kind": "coach", "zh": "只有中文", "en": " "}]
     path = tmp_path / "rules.yaml"
     path.write_text(yaml.safe_dump([data], allow_unicode=True), encoding="utf-8")
-    with pytest.raises(RuleError, match="advice_if without en advice"):
+    with pytest.raises(RuleError, match="advice_if: a coach statement without zh or en text"):
         load_rules(path)
 
 

@@ -1,0 +1,113 @@
+"""Three kinds of statement, kept apart from the data files to every place that shows advice.
+
+Advice in `knowledge/rules.yaml` and `knowledge/recommendations.yaml` is a list of statements, each
+of one kind (`agent.types.StatementKind`):
+
+- `source`: what the cited passages say, quoted or closely paraphrased;
+- `coach`: the coach's own reasoning from the project's answers and the sources — it may cite the
+  passages it rests on, but only for what they actually support;
+- `figure`: a number one case reported, attributed to the case and to the document reporting it
+  (the case synthesis gives no primary references) — never a forecast or a target for the user.
+
+Every cited statement has a support note in `knowledge/citation_support.yaml` (checked by
+`tests/knowledge/test_citation_support.py`). The labels below are what a reader sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from agent.types import Lang, Statement, StatementKind
+
+KIND_LABELS: dict[StatementKind, dict[str, str]] = {
+    "source": {"zh": "资料所述", "en": "The sources say"},
+    "coach": {"zh": "教练建议", "en": "Coach's recommendation"},
+    "figure": {"zh": "案例报告数据", "en": "Reported figure"},
+}
+
+FIGURE_NOTE = {
+    "zh": "案例报告数据取自案例汇总文档，该文档未给出原始出处；它们说明单个案例的结果，不是对本项目的预测或目标。",
+    "en": "Reported figures come from the case-synthesis document, which gives no primary references; "
+    "they describe one case's result and are not a forecast or a target for this project.",
+}
+"""Said once wherever reported figures appear (documents: the legend; chat: the findings panel)."""
+
+DERIVED_LABEL = {"zh": "教练归纳", "en": "derived by the coach"}
+"""Beside an exit criterion the coach derived from what the sources say a phase is for."""
+
+
+class StatementSpec(BaseModel):
+    """One statement as written in a data file: its kind, both languages, the passages it cites."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: StatementKind
+    zh: str
+    en: str
+    cites: list[str] = Field(default_factory=list)
+
+    def resolve(self, lang: Lang) -> Statement:
+        """The statement in `lang`."""
+        return Statement(kind=self.kind, text=self.zh if lang == "zh" else self.en, cites=list(self.cites))
+
+
+def validate_specs(specs: Sequence[StatementSpec], where: str) -> None:
+    """A statement list must say something, and a reported figure must name its source."""
+    if not specs:
+        raise ValueError(f"{where}: no statements")
+    for s in specs:
+        if not s.zh.strip() or not s.en.strip():
+            raise ValueError(f"{where}: a {s.kind} statement without zh or en text")
+        if s.kind == "figure" and not s.cites:
+            raise ValueError(f"{where}: a reported figure must cite the passage that reports it")
+        if s.kind == "source" and not s.cites:
+            raise ValueError(f"{where}: a 'sources say' statement must cite its source")
+
+
+def resolve(specs: Sequence[StatementSpec], lang: Lang) -> list[Statement]:
+    """The statements in `lang`."""
+    return [s.resolve(lang) for s in specs]
+
+
+def cited_ids(specs: Sequence[StatementSpec]) -> list[str]:
+    """Every passage id the statements cite, each once, in order."""
+    return list(dict.fromkeys(pid for s in specs for pid in s.cites))
+
+
+def plain(statements: Sequence[Statement], lang: Lang | str) -> str:
+    """The statements as one plain text, without labels (what `Finding.advice` holds)."""
+    sep = "" if lang == "zh" else " "
+    return sep.join(s.text.strip() for s in statements)
+
+
+def label(kind: StatementKind, lang: Lang | str) -> str:
+    """The reader's name for a kind of statement."""
+    return KIND_LABELS[kind]["en" if lang == "en" else "zh"]
+
+
+def labelled(statements: Sequence[Statement], lang: Lang | str, *, markdown: bool = False) -> str:
+    """The statements grouped by runs of one kind, each run led by its label:
+    `【资料所述】… 【教练建议】…` (plain) or `**资料所述**：…` (Markdown), one run per line."""
+    runs: list[tuple[StatementKind, list[str]]] = []
+    for s in statements:
+        if runs and runs[-1][0] == s.kind:
+            runs[-1][1].append(s.text.strip())
+        else:
+            runs.append((s.kind, [s.text.strip()]))
+    sep = "" if lang == "zh" else " "
+    lines = []
+    for kind, texts in runs:
+        name = label(kind, lang)
+        body = sep.join(texts)
+        if markdown:
+            lines.append(f"**{name}**{'：' if lang == 'zh' else ': '}{body}")
+        else:
+            lines.append(f"【{name}】{body}" if lang == "zh" else f"[{name}] {body}")
+    return "\n".join(lines)
+
+
+def has_figures(statements: Sequence[Statement]) -> bool:
+    """True when a reported figure is among the statements (the reader then needs `FIGURE_NOTE`)."""
+    return any(s.kind == "figure" for s in statements)
