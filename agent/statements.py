@@ -28,11 +28,11 @@ KIND_LABELS: dict[StatementKind, dict[str, str]] = {
 }
 
 FIGURE_NOTE = {
-    "zh": "案例报告数据取自案例汇总文档，该文档未给出原始出处；它们说明单个案例的结果，不是对本项目的预测或目标。",
-    "en": "Reported figures come from the case-synthesis document, which gives no primary references; "
-    "they describe one case's result and are not a forecast or a target for this project.",
+    "zh": "单个案例报告的数字，取自案例汇总文档，该文档未给出原始出处；不是对本项目的预测或目标",
+    "en": "a number one case reported, from the case-synthesis document, which gives no primary references; "
+    "not a forecast or a target for this project",
 }
-"""Said once wherever reported figures appear (documents: the legend; chat: the findings panel)."""
+"""What a reported figure is (the document legend; the findings panel when a figure is shown)."""
 
 DERIVED_LABEL = {"zh": "教练归纳", "en": "derived by the coach"}
 """Beside an exit criterion the coach derived from what the sources say a phase is for."""

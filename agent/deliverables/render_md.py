@@ -22,6 +22,8 @@ from agent.deliverables.scorecard import build_scorecard
 from agent.deliverables.staleness import input_hash
 from agent.readiness import phase_criteria
 from agent.snapshot import ProjectSnapshot
+from agent.statements import DERIVED_LABEL, FIGURE_NOTE
+from agent.statements import label as statement_label
 from agent.types import PHASE_TITLES, STAGE_TITLES, Phase, Stage
 
 _CJK_LINE_JOIN = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef\]])\n(?=[\u4e00-\u9fff])")
@@ -113,6 +115,9 @@ def _globals(ctx: DocContext) -> dict[str, Any]:
         "mermaid": to_mermaid,
         "scorecard": lambda: build_scorecard(snap.profile, lang),
         "registry": load_registry,
+        "kind_label": lambda kind: statement_label(kind, lang),
+        "figure_note": FIGURE_NOTE["en" if lang == "en" else "zh"],
+        "derived_label": DERIVED_LABEL["en" if lang == "en" else "zh"],
     }
 
 
