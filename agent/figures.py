@@ -40,8 +40,8 @@ _CN_DIGITS = {
 }
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _CN_NUM = "[零〇一二两三四五六七八九十百千万]+"
-_CN_AFTER = r"(?:成|倍|周|个月|个季度|季度|天|日|年|小时|分钟|秒|次|%|％|个百分点)"
-"""A Chinese numeral counts as a figure only before one of these (一起, 统一 and 唯一 are words)."""
+_CN_AFTER = r"(?:成|倍|周|个月|个季度|季度|天|日|年|小时|分钟|秒|%|％|个百分点)"
+"""A Chinese numeral counts as a figure only before one of these (一起, 统一, 唯一, 第一次 are words)."""
 
 _CADENCE = re.compile(r"每(?:个)?(?P<unit>季度|周|星期|月|日|天|年|小时)")
 """A frequency (`每季度`, `每周`) reads like guidance as much as a number does."""

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
-SEEDS = SHARED / "seeds"
+SEEDS = Path(os.environ.get("COACH_SEEDS_DIR") or SHARED / "seeds")
+"""The source documents: beside the clone, or where COACH_SEEDS_DIR says (a git worktree elsewhere)."""
 
 
 def seed_path(name: str) -> Path:
