@@ -110,9 +110,13 @@ def figures(text: str) -> list[Figure]:
     return sorted(found, key=lambda f: f.start)
 
 
+_TAG = re.compile(r"<[^<>\n]{1,200}>")
+"""A prompt's fences (`<passage n="2" id="step6-cases">`) hold numbers no reader sees."""
+
+
 def values(texts: Iterable[str]) -> set[str]:
-    """Every figure value found in `texts`."""
-    return {f.value for t in texts for f in figures(t)}
+    """Every figure value found in `texts` (fence tags of a prompt left out)."""
+    return {f.value for t in texts for f in figures(_TAG.sub(" ", t))}
 
 
 def unsupported(text: str, sources: Iterable[str]) -> list[Figure]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, create_model
 
-from agent import citemarks
+from agent import citemarks, figures
 from agent.config import Settings
 from agent.drafts import unusable_reason
 from agent.snapshot import ProjectSnapshot, Usage
@@ -372,6 +372,7 @@ class ModelHelper:
         if reason is not None:
             self._fail(f"answer discarded ({reason.en}) / 回答已弃用（{reason.zh}）")
             return None
+        text = figures.mark_unsupported(text, [prompt], lang)  # a number the passages lack is the model's
         text, used = citemarks.renumber(text, passages)
         return text, [citation_for(p) for p in used]
 
@@ -411,6 +412,7 @@ class ModelHelper:
             self.drafts_discarded += 1
             self._fail(f"draft discarded ({reason.en}) / 草稿已弃用（{reason.zh}）")
             return None
+        text = figures.mark_unsupported(text, [prompt], snapshot.lang)  # numbers: passages' or answers' only
         return citemarks.bind(text, sent)
 
     def _text(self, messages: list[Any], prompt: str, on_token: Callable[[str], None] | None) -> str | None:

@@ -140,3 +140,16 @@ def test_markers_that_refer_to_nothing_are_dropped_and_the_rest_stays_escaped() 
     ranking = render_document(snap, _spec("scenario_priority"), "zh")
     assert _narrative_line(ranking) == "按价值排序，先做账单问答。"
     check_citations(ranking.markdown)
+
+
+def test_a_drafted_figure_the_passages_and_answers_lack_is_marked_as_the_models() -> None:
+    """The project's own baseline and target may be restated; a payback period nobody gave is marked."""
+    snap = bank_snapshot()
+    assert (snap.profile.requirements.baseline, snap.profile.requirements.target) == ("62%", "80%")
+    text, _ = _draft(
+        snap, "requirement_spec.overview", "首次解决率从 62% 提升到 80% [2]，预计 3 个月即可回本 [3]。"
+    )
+    snap.narratives = {"requirement_spec.overview": text}
+    line = _narrative_line(render_document(snap, _spec("requirement_spec"), "zh"))  # type: ignore[arg-type]
+    assert "从 62% 提升到 80%" in line, line
+    assert "预计 3 个月（模型给出的数字，所引资料中没有）即可回本" in line, line

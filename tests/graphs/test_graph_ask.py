@@ -143,3 +143,17 @@ def test_an_english_guided_answer_says_its_quotes_are_in_the_original_chinese(
     assert msg.text.startswith("What the guidance says (quoted in its original Chinese")
     (msg_zh,) = open_session("中文项目").send("什么是RAG？").messages
     assert msg_zh.text.startswith("指引中的相关内容：")
+
+
+def test_llm_answer_marks_a_figure_no_passage_contains_as_the_models(
+    open_session: Callable[..., CoachSession],
+) -> None:
+    """The case's 90 % is in the passages and stays as written; the model's "a tenth of today's
+    cost" is not, and the reader sees it marked as the model's own figure."""
+    model = streaming_model("TableAgent 通过模型压缩使成本降低 90% [1]；你们的成本可降到原来的一成 [1]。")
+    session = open_session(model=model)
+
+    (msg,) = session.send("/ask TableAgent 模型压缩 单卡部署 成本降低 90%").messages
+
+    assert "成本降低 90% [1]" in msg.text
+    assert "降到原来的一成（模型给出的数字，所引资料中没有）" in msg.text
