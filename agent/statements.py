@@ -15,11 +15,15 @@ Every cited statement has a support note in `knowledge/citation_support.yaml` (c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from agent.types import Lang, Statement, StatementKind
+from agent.types import Citation, Finding, Lang, Statement, StatementKind
+
+if TYPE_CHECKING:
+    from agent.snapshot import Recommendation
 
 KIND_LABELS: dict[StatementKind, dict[str, str]] = {
     "source": {"zh": "资料所述", "en": "The sources say"},
@@ -87,25 +91,56 @@ def label(kind: StatementKind, lang: Lang | str) -> str:
     return KIND_LABELS[kind]["en" if lang == "en" else "zh"]
 
 
-def labelled(statements: Sequence[Statement], lang: Lang | str, *, markdown: bool = False) -> str:
-    """The statements grouped by runs of one kind, each run led by its label:
-    `【资料所述】… 【教练建议】…` (plain) or `**资料所述**：…` (Markdown), one run per line."""
+def labelled(
+    statements: Sequence[Statement],
+    lang: Lang | str,
+    *,
+    markdown: bool = False,
+    number: Callable[[str], int | None] | None = None,
+    sep: str = "\n",
+) -> str:
+    """The statements grouped in runs of one kind, each run led by its label: `【资料所述】…`
+    (plain) or `**资料所述**：…` (Markdown), runs joined by `sep`. With `number` (passage id → the
+    number of its entry in the source list shown beside the text), each statement ends in its
+    markers, `…降到 5% 以下。[2]`."""
     runs: list[tuple[StatementKind, list[str]]] = []
     for s in statements:
+        text = s.text.strip()
+        if number is not None:
+            found = {number(pid) for pid in s.cites}
+            text += "".join(f"[{n}]" for n in sorted(n for n in found if n is not None))
         if runs and runs[-1][0] == s.kind:
-            runs[-1][1].append(s.text.strip())
+            runs[-1][1].append(text)
         else:
-            runs.append((s.kind, [s.text.strip()]))
-    sep = "" if lang == "zh" else " "
+            runs.append((s.kind, [text]))
+    joiner = "" if lang == "zh" else " "
     lines = []
     for kind, texts in runs:
         name = label(kind, lang)
-        body = sep.join(texts)
+        body = joiner.join(texts)
         if markdown:
             lines.append(f"**{name}**{'：' if lang == 'zh' else ': '}{body}")
         else:
             lines.append(f"【{name}】{body}" if lang == "zh" else f"[{name}] {body}")
-    return "\n".join(lines)
+    return sep.join(lines)
+
+
+def for_message(
+    item: Finding | Recommendation, citations: Sequence[Citation], lang: Lang | str, sep: str = " "
+) -> str:
+    """A finding's or recommendation's advice as Markdown for a chat message or panel whose source
+    list is `citations`: labelled by kind, each statement numbered into that list (the plain
+    advice when the item has no statements, e.g. a finding the model raised)."""
+    if not item.statements:
+        return item.advice
+    ids = [c.passage_id for c in citations]
+    return labelled(
+        item.statements,
+        lang,
+        markdown=True,
+        number=lambda pid: ids.index(pid) + 1 if pid in ids else None,
+        sep=sep,
+    )
 
 
 def has_figures(statements: Sequence[Statement]) -> bool:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from agent import statements
 from agent.snapshot import AnswerRecord, CoachMessage, ProjectSnapshot, Recommendation
 from agent.types import PHASE_TITLES, STAGES, Finding, Lang, Stage
 from graphs.context import Context
@@ -59,7 +60,8 @@ def mean_readiness(snapshot: ProjectSnapshot) -> int:
 
 def finding_message(f: Finding, lang: Lang) -> CoachMessage:
     """A flagged pitfall, with its citations."""
-    text = t("finding_new", lang, title=f.title, severity=severity(f.severity, lang), advice=f.advice)
+    advice = statements.for_message(f, f.citations, lang)  # labelled: 资料所述 / 教练建议 / 案例报告数据
+    text = t("finding_new", lang, title=f.title, severity=severity(f.severity, lang), advice=advice)
     if f.origin == "model":
         text += " _(model)_" if lang == "en" else " _（模型提出）_"
     return CoachMessage(kind="finding", text=text, citations=list(f.citations))
@@ -70,9 +72,6 @@ def advice_message(recs: Iterable[Recommendation], lang: Lang) -> CoachMessage |
     recs = list(recs)[:MAX_ADVICE]
     if not recs:
         return None
-    lines = [t("advice_intro", lang)]
-    for r in recs:
-        lines.append("- " + t("advice_item", lang, title=r.title, advice=r.advice, reasoning=r.reasoning))
     citations = []
     seen: set[str] = set()
     for r in recs:
@@ -80,6 +79,10 @@ def advice_message(recs: Iterable[Recommendation], lang: Lang) -> CoachMessage |
             if c.passage_id not in seen:
                 seen.add(c.passage_id)
                 citations.append(c)
+    lines = [t("advice_intro", lang)]
+    for r in recs:
+        advice = statements.for_message(r, citations, lang)
+        lines.append("- " + t("advice_item", lang, title=r.title, advice=advice, reasoning=r.reasoning))
     return CoachMessage(kind="advice", text="\n".join(lines), citations=citations)
 
 

@@ -31,6 +31,7 @@ _TYPES: tuple[tuple[str, str], ...] = (
     ("agent.types", "Finding"),
     ("agent.types", "Evidence"),
     ("agent.types", "Citation"),
+    ("agent.types", "Statement"),
     ("agent.types", "Passage"),
     ("agent.snapshot", "AnswerRecord"),
     ("agent.snapshot", "CoachMessage"),

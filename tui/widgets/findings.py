@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.containers import VerticalScroll
 from textual.widgets import Collapsible, Static
 
+from agent import statements
 from agent.snapshot import ProjectSnapshot
 from agent.types import SEVERITY_ORDER, Finding
 from tui.i18n import t
@@ -22,7 +23,16 @@ def finding_body(finding: Finding, lang: str) -> str:
         if label:  # 基线值：不知道, not a bare 不知道 beside an id
             shown = f"{label}：{shown}" if lang == "zh" else f"{label}: {shown}"
         lines.append(f"- {shown}  (`{ev.question_id}`)")
-    lines += ["", f"**{t('findings.advice', lang)}**: {finding.advice}"]
+    # each statement labelled by kind (资料所述 / 教练建议 / 案例报告数据), numbered as the citations below
+    lines += [
+        "",
+        f"**{t('findings.advice', lang)}**",
+        "",
+        statements.for_message(finding, finding.citations, lang, "\n\n"),
+    ]
+    if statements.has_figures(finding.statements):
+        note = statements.FIGURE_NOTE["en" if lang == "en" else "zh"]
+        lines += ["", f"*{statements.label('figure', lang)}{'：' if lang == 'zh' else ': '}{note}*"]
     return "\n".join(lines)
 
 
