@@ -30,6 +30,7 @@ def pitfalls(snapshot: ProjectSnapshot) -> list[dict[str, Any]]:
             "stage": f.stage.value,
             "evidence": [e.model_dump(mode="json") for e in f.evidence],
             "advice": f.advice,
+            "statements": [st.model_dump(mode="json") for st in f.statements],
             "citations": [_citation(c) for c in f.citations],
             "origin": f.origin,
         }
@@ -68,6 +69,7 @@ def build_report(
                 "stage": r.stage.value,
                 "title": r.title,
                 "advice": r.advice,
+                "statements": [st.model_dump(mode="json") for st in r.statements],
                 "reasoning": r.reasoning,
                 "based_on": r.based_on,
                 "citations": [_citation(c) for c in r.citations],
