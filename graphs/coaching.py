@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from agent import statements
+from agent.recommend import criterion_text
 from agent.snapshot import AnswerRecord, CoachMessage, ProjectSnapshot, Recommendation
 from agent.types import PHASE_TITLES, STAGES, Finding, Lang, Stage
 from graphs.context import Context
@@ -88,9 +89,8 @@ def advice_message(recs: Iterable[Recommendation], lang: Lang) -> CoachMessage |
 
 def phase_message(snapshot: ProjectSnapshot, lang: Lang) -> CoachMessage:
     """The adoption phase the project is in and what the next phase needs."""
-    unmet = [c.text for c in snapshot.next_phase_criteria if not c.met] or [
-        c.text for c in snapshot.next_phase_criteria
-    ]
+    shown = [c for c in snapshot.next_phase_criteria if not c.met] or snapshot.next_phase_criteria
+    unmet = [criterion_text(c, lang) for c in shown]  # a derived criterion says so
     criteria = join(unmet, lang) if unmet else "—"
     phase = PHASE_TITLES[snapshot.phase][lang]
     return CoachMessage(kind="advice", text=t("phase_note", lang, phase=phase, criteria=criteria))

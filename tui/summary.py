@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agent import statements
 from agent.snapshot import ProjectSnapshot
 from agent.types import SEVERITY_ORDER, STAGE_TITLES, Stage
 from tui.i18n import t
@@ -29,14 +30,17 @@ def stage_summary(snapshot: ProjectSnapshot, stage: Stage, lang: str) -> str:
     recs = [r for r in snapshot.recommendations if r.stage == stage]
     if recs:
         lines += [f"### {t('preview.recommendations', lang)}", ""]
-        lines += [f"- **{r.title}** — {r.advice}" for r in recs]
+        lines += [f"- **{r.title}** — {statements.for_message(r, [], lang)}" for r in recs]
         lines.append("")
     findings = sorted(
         (f for f in snapshot.findings if f.stage == stage), key=lambda f: SEVERITY_ORDER[f.severity]
     )
     if findings:
         lines += [f"### {t('preview.findings', lang)}", ""]
-        lines += [f"- [{t('severity.' + f.severity, lang)}] **{f.title}** — {f.advice}" for f in findings]
+        lines += [
+            f"- [{t('severity.' + f.severity, lang)}] **{f.title}** — {statements.for_message(f, [], lang)}"
+            for f in findings
+        ]
         lines.append("")
     criteria = snapshot.exit_criteria.get(stage, [])
     if criteria:

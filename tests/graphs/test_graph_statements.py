@@ -53,3 +53,18 @@ def build_profile_simple():  # type: ignore[no-untyped-def]
     from agent.answers import build_profile
 
     return build_profile(answers({"sel.task_complexity": "简单"}))
+
+
+def test_the_phase_note_marks_the_criteria_the_coach_derived() -> None:
+    """The sources list no exit criteria for the phases: the chat says the checklist is the coach's."""
+    from agent.readiness import next_phase_criteria
+    from graphs.coaching import phase_message
+    from tests.deliverables.fixtures import bank_snapshot
+
+    snap = bank_snapshot()
+    snap.next_phase_criteria = next_phase_criteria(snap.profile, "zh")
+    assert snap.next_phase_criteria and all(c.derived for c in snap.next_phase_criteria)
+    text = phase_message(snap, "zh").text
+    assert text.count("（教练归纳）") == len([c for c in snap.next_phase_criteria if not c.met]) > 0
+    snap.next_phase_criteria = next_phase_criteria(snap.profile, "en")
+    assert "(derived by the coach)" in phase_message(snap, "en").text
