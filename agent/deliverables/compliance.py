@@ -167,6 +167,17 @@ def mapping_for(
     return {"nist": cw.nist_functions[entry.nist][key], "iso": cw.iso_areas[entry.iso][key], "cn": cn}
 
 
+def obligation_fields() -> list[str]:
+    """Every profile field an obligation's applicability, status or owner reads (deliverable inputs)."""
+    out: list[str] = []
+    for ob in load_obligations():
+        for cond in [ob.applies_when, *(s.when for s in ob.status_if)]:
+            out.extend(f for f in conditions.fields(cond) if f not in out)
+        if ob.owner not in out:
+            out.append(ob.owner)
+    return out
+
+
 def gbt_45654_categories(lang: str) -> list[str]:
     """The GB/T 45654 risk categories, as test categories for a public service."""
     key = "en" if lang == "en" else "zh"
