@@ -24,7 +24,7 @@ NOTES_FILE = REGULATIONS_DIR / "notes.yaml"
 SOURCE_PREFIX = "regulation:"
 KB = "regulation"
 ID_RE = re.compile(r"^reg(-[a-z0-9]+)+$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
 DISCLAIMER = {
     "zh": "法规注释仅供参考，不构成法律意见；适用与否请由法务或外部律师确认。",
@@ -153,9 +153,19 @@ def source_title(source: str, lang: str) -> str | None:
     if inst is None:
         return None
     title = inst.title.get(lang) or inst.title["zh"]
+    zh_when, en_when = _DATE_WORDS.get(inst.binding, ("发布", "published"))
     if lang == "en":
-        return f"Regulation note: {title} (effective {inst.effective})"
-    return f"法规注释：{title}（{inst.effective} 起施行）"
+        return f"Regulation note: {title} ({en_when} {inst.effective})"
+    return f"法规注释：{title}（{inst.effective} {zh_when}）"
+
+
+# How an instrument's date reads: a law is in force, a standard in effect, a framework published.
+_DATE_WORDS = {
+    "law": ("起施行", "in force from"),
+    "departmental_rules": ("起施行", "in force from"),
+    "mandatory_standard": ("起实施", "in effect from"),
+    "recommended_standard": ("起实施", "in effect from"),
+}
 
 
 @cache

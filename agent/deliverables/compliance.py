@@ -83,6 +83,27 @@ def load_obligations(path: Path = OBLIGATIONS_FILE) -> tuple[Obligation, ...]:
     return tuple(out)
 
 
+def _ruling_out(cond: dict[str, Any], profile: Profile, unknown: frozenset[str]) -> list[str]:
+    """The fields of the parts that make a false condition false (for "does not apply, because…")."""
+    out: list[str] = []
+
+    def walk(c: dict[str, Any]) -> None:
+        if "all" in c:
+            for sub in c["all"]:
+                if conditions.evaluate3(sub, profile, unknown) is False:
+                    walk(sub)
+        elif "any" in c:
+            for sub in c["any"]:
+                walk(sub)
+        elif "not" in c:
+            out.extend(f for f in conditions.fields(c["not"]) if f not in out)
+        elif c.get("field") not in out:
+            out.append(c["field"])
+
+    walk(cond)
+    return out
+
+
 def _unanswered(cond: dict[str, Any], profile: Profile) -> list[str]:
     return [f for f in conditions.fields(cond) if profile.get(f) is None]
 
@@ -96,9 +117,7 @@ def assess(profile: Profile, unknown_fields: frozenset[str] = frozenset()) -> li
             rows.append(ObligationRow(ob, "unassessed", _unanswered(ob.applies_when, profile)))
             continue
         if not decided:
-            # the answered fields are what rules it out
-            known = [f for f in conditions.fields(ob.applies_when) if profile.get(f) is not None]
-            rows.append(ObligationRow(ob, "no", known))
+            rows.append(ObligationRow(ob, "no", _ruling_out(ob.applies_when, profile, unknown_fields)))
             continue
         row = ObligationRow(ob, "yes", conditions.deciding_fields(ob.applies_when, profile, unknown_fields))
         for s in ob.status_if:
