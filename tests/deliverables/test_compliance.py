@@ -56,7 +56,7 @@ def rows(markdown: str) -> dict[str, str]:
 def test_an_internal_project_gets_no_obligation_and_says_why() -> None:
     md = checklist(INTERNAL)
     table = rows(md)
-    assert len(table) == 11
+    assert len(table) == 12
     assert not [t for t, line in table.items() if "**适用**" in line]
     filing = table["生成式服务安全评估与备案"]
     assert "不适用：目标用户 = 内部" in filing
@@ -85,7 +85,7 @@ def test_a_public_service_lists_what_applies_with_status_owner_and_evidence() ->
 
 def test_not_yet_assessed_obligations_become_open_questions_not_risks() -> None:
     md = checklist({"req.target_users": "外部客户"})
-    assert "适用 0，不适用 0，尚未评估 11" in md
+    assert "适用 0，不适用 0，尚未评估 12" in md
     questions = " ".join(open_questions(md))
     assert "这项服务具体会触达哪些人" in questions and "requirements.audience" in questions
     assert "法规规则尚未发现问题" in md
@@ -146,3 +146,11 @@ def test_the_checklist_is_written_in_every_format(tmp_path: Path) -> None:
     assert all(s["kb"] == "regulation" for s in doc["sources"])
     html = (tmp_path / next(f for f in entry["files"] if f.endswith(".html"))).read_text("utf-8")
     assert "不构成法律意见" in html
+
+
+def test_checklist_and_register_declare_every_field_an_obligation_reads() -> None:
+    # the staleness hash covers declared inputs: a changed audience must mark both documents stale
+    from agent.deliverables.compliance import obligation_fields
+
+    for doc_id in ("compliance_checklist", "risk_register"):
+        assert set(obligation_fields()) <= set(get_spec(doc_id).inputs), doc_id
