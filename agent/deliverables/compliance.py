@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from agent import conditions
 from agent.datafiles import load_yaml
 from agent.profile import Profile
+from knowledge.regulatory import notes_index
 
 REGULATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "knowledge" / "regulations"
 OBLIGATIONS_FILE = REGULATIONS_DIR / "obligations.yaml"
@@ -63,8 +64,6 @@ class ObligationRow:
 @cache
 def load_obligations(path: Path = OBLIGATIONS_FILE) -> tuple[Obligation, ...]:
     """The obligations, validated (conditions and cited notes); ValueError names file and entry."""
-    from knowledge.regulatory import notes_index
-
     out: list[Obligation] = []
     for item in load_yaml(path) or []:
         ob = Obligation.model_validate(item)
