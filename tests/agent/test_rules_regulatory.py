@@ -86,6 +86,12 @@ def test_internal_only_project_gets_no_public_service_obligation() -> None:
     assert not {"reg-cn-public-genai-no-filing", "reg-generated-content-unlabelled"} & set(found)
 
 
+def test_internal_target_users_never_get_the_filing_finding() -> None:
+    # a contradictory audience does not turn an internal tool into a public service
+    raw = {"req.target_users": "内部员工", "req.audience": "境内公众", "req.cn_filing": "没有计划"}
+    assert "reg-cn-public-genai-no-filing" not in fired(raw)
+
+
 def test_business_customers_in_china_are_not_the_public() -> None:
     assert "reg-cn-public-genai-no-filing" not in fired(
         {"req.target_users": "外部", "req.audience": "企业客户", "req.cn_filing": "没有计划"}
