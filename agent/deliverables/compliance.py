@@ -200,3 +200,21 @@ def gbt_45654_categories(lang: str) -> list[str]:
     """The GB/T 45654 risk categories, as test categories for a public service."""
     key = "en" if lang == "en" else "zh"
     return [c[key] for c in load_crosswalk().gbt_45654_categories]
+
+
+def report_entries(profile: Profile, unknown_fields: frozenset[str], lang: str) -> list[dict[str, Any]]:
+    """The obligations as `report.json` entries: applies (yes / no / unassessed), the fields that
+    decided it, the status from the answers (null unless it applies) and the notes it rests on."""
+    key = "en" if lang == "en" else "zh"
+    return [
+        {
+            "id": r.obligation.id,
+            "title": r.obligation.title[key],
+            "applies": r.applies,
+            "because": r.deciding,
+            "status": r.status if r.applies == "yes" else None,
+            "status_from": r.status_fields if r.applies == "yes" else [],
+            "regulation_notes": list(r.obligation.cites),
+        }
+        for r in assess(profile, unknown_fields)
+    ]

@@ -154,3 +154,17 @@ def test_checklist_and_register_declare_every_field_an_obligation_reads() -> Non
 
     for doc_id in ("compliance_checklist", "risk_register"):
         assert set(obligation_fields()) <= set(get_spec(doc_id).inputs), doc_id
+
+
+def test_report_json_carries_the_obligations(tmp_path: Path) -> None:
+    export_deliverables(snapshot(PUBLIC), tmp_path, formats=["md"], lang="en")
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    by_id = {o["id"]: o for o in report["obligations"]}
+    filing = by_id["cn-genai-filing"]
+    assert filing["applies"] == "yes" and filing["status"] == "missing"
+    assert filing["because"] == ["requirements.target_users", "requirements.audience"]
+    assert filing["status_from"] == ["requirements.cn_filing"]
+    assert (
+        by_id["cn-training-data"]["applies"] == "unassessed" and by_id["cn-training-data"]["status"] is None
+    )
+    assert by_id["eu-high-risk"]["applies"] == "no"
