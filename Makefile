@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench eval clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run_all
+
+# Offline evaluations, one command per line (each prints its own figures).
+eval: $(STAMP)
+	$(BIN)/python -m eval.run_regulatory
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -232,3 +232,29 @@ def _validate_arg(kind: str, choices: tuple[str, ...], op: str, arg: Any, where:
         bad = [v for v in values if v not in choices]
         if bad:
             raise ConditionError(f"{where}: {bad!r} not among the allowed values {list(choices)}")
+
+
+def evaluate3(
+    cond: Condition | None, profile: Profile, unknown_fields: frozenset[str] = frozenset()
+) -> bool | None:
+    """Three-valued `evaluate`: True / False when the answers decide, None when an unknown field could
+    still swing it (Kleene logic: `all` is False once any part is False, `any` True once any is True).
+
+    A leaf on an unknown value is None (`missing` / `present` / `unknown` are always decided). Used
+    where "not yet assessed" must differ from "does not apply" (regulatory obligations).
+    """
+    if not cond:
+        return True
+    if "all" in cond:
+        parts = [evaluate3(c, profile, unknown_fields) for c in cond["all"]]
+        return False if False in parts else (None if None in parts else True)
+    if "any" in cond:
+        parts = [evaluate3(c, profile, unknown_fields) for c in cond["any"]]
+        return True if True in parts else (None if None in parts else False)
+    if "not" in cond:
+        inner = evaluate3(cond["not"], profile, unknown_fields)
+        return None if inner is None else not inner
+    op = _leaf_op(cond)
+    if op not in ("missing", "present", "unknown") and profile.get(cond["field"]) is None:
+        return None
+    return evaluate(cond, profile, unknown_fields)

@@ -76,6 +76,39 @@ class Requirements(_Section):
     """Whether a proof of concept is planned before full implementation."""
     team: list[Literal["business", "it", "compliance", "vendor", "data"]] | None = None
     """Functions represented in the project team."""
+    # -- regulatory layer (issue 13): obligations follow from these answers --------------------
+    audience: (
+        list[Literal["cn_public", "cn_business", "internal_staff", "eu_users", "other_international"]] | None
+    ) = None
+    """Who the service reaches: the public in mainland China, business customers in China, the
+    organisation's own staff, users in the EU, users elsewhere abroad."""
+    public_generated_content: bool | None = None
+    """Does generated content reach the public (shown to or published for people outside the organisation)?"""
+    cn_filing: Literal["filed", "planned", "uses_filed_model", "not_planned"] | None = None
+    """Security assessment and filing of a public generative service in mainland China."""
+    content_labels: list[Literal["explicit", "implicit", "none"]] | None = None
+    """How generated content is labelled as AI-generated."""
+    ai_act_role: Literal["provider", "deployer", "both"] | None = None
+    """The organisation's role under the EU AI Act."""
+    eu_use_areas: (
+        list[
+            Literal[
+                "biometrics",
+                "critical_infrastructure",
+                "education",
+                "employment",
+                "essential_services",
+                "law_enforcement",
+                "migration",
+                "justice",
+                "none",
+            ]
+        ]
+        | None
+    ) = None
+    """Annex III areas (EU AI Act high-risk uses) the system serves, for EU users."""
+    ai_risk_management: bool | None = None
+    """Is there a documented AI risk-management process (identify, assess, treat, monitor after launch)?"""
 
 
 class Selection(_Section):
@@ -117,6 +150,20 @@ class Data(_Section):
     data_leaves_org: bool | None = None
     """Will data be sent outside the organisation (e.g. to a public API)?"""
     audit_mechanism: bool | None = None
+    sensitive_classes: (
+        list[Literal["health", "financial", "minors", "biometric", "location", "identity", "none"]] | None
+    ) = None
+    """Classes of sensitive personal information (PIPL Art. 28) the project processes."""
+    separate_consent: bool | None = None
+    """Is separate consent (or another legal basis) obtained for the sensitive personal information?"""
+    pi_impact_assessment: bool | None = None
+    """Has a personal-information protection impact assessment been done or scheduled (PIPL Art. 55)?"""
+    cross_border: bool | None = None
+    """Does personal information leave mainland China (a model API abroad, a team abroad)?"""
+    cross_border_mechanism: (
+        Literal["security_assessment", "certification", "standard_contract", "exempt", "none"] | None
+    ) = None
+    """The legal route for the transfer abroad (PIPL Art. 38)."""
 
 
 class Development(_Section):

@@ -38,6 +38,14 @@ def pitfalls(snapshot: ProjectSnapshot) -> list[dict[str, Any]]:
     ]
 
 
+def _obligations(snapshot: ProjectSnapshot, lang: str) -> list[dict[str, Any]]:
+    """Regulatory obligations decided from the answers (guidance, not legal advice)."""
+    from agent.answers import unknown_fields
+    from agent.deliverables.compliance import report_entries
+
+    return report_entries(snapshot.profile, unknown_fields(snapshot.answers), lang)
+
+
 def build_report(
     snapshot: ProjectSnapshot,
     deliverables: list[dict[str, Any]],
@@ -77,6 +85,7 @@ def build_report(
             for r in snapshot.recommendations
         ],
         "open_questions": [q.model_dump(mode="json") for q in snapshot.open_questions],
+        "obligations": _obligations(snapshot, lang),
         "deliverables": deliverables,
         "stale_before_export": sorted(set(stale or [])),
     }

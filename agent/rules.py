@@ -23,6 +23,9 @@ from agent.statements import StatementSpec
 from agent.types import SEVERITY_ORDER, STAGES, Citation, Evidence, Finding, Lang, Severity, Stage
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "rules.yaml"
+REGULATORY_RULES_FILE = RULES_FILE.with_name("rules_regulatory.yaml")
+"""Rules that cite regulation notes (issue 13), kept apart from the seed-derived pitfalls."""
+RULE_FILES = (RULES_FILE, REGULATORY_RULES_FILE)
 log = logging.getLogger(__name__)
 
 
@@ -85,10 +88,20 @@ class Rule(BaseModel):
 
 
 @cache
-def load_rules(path: Path = RULES_FILE) -> tuple[Rule, ...]:
-    """The rule pack, validated (shape, ids, conditions); RuleError names file and rule."""
+def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
+    """The rule pack, validated (shape, ids, conditions); RuleError names file and rule.
+
+    Without `path`: every file of `RULE_FILES` (the pitfalls, then the regulatory rules), ids
+    unique across them."""
     rules: list[Rule] = []
     seen: set[str] = set()
+    for p in RULE_FILES if path is None else (path,):
+        rules.extend(_load_rule_file(p, seen))
+    return tuple(rules)
+
+
+def _load_rule_file(path: Path, seen: set[str]) -> list[Rule]:
+    rules: list[Rule] = []
     for item in load_yaml(path) or []:
         where = f"{path.name}: rule {item.get('id', '?')}"
         try:
@@ -116,7 +129,7 @@ def load_rules(path: Path = RULES_FILE) -> tuple[Rule, ...]:
         except conditions.ConditionError as exc:
             raise RuleError(str(exc)) from None
         rules.append(rule)
-    return tuple(rules)
+    return rules
 
 
 def citations(passage_ids: list[str], lang: Lang = "zh") -> list[Citation]:

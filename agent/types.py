@@ -58,7 +58,8 @@ PHASE_TITLES: dict[Phase, dict[str, str]] = {
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
-PassageKind = Literal["guidance", "pitfall", "case", "deliverable"]
+PassageKind = Literal["guidance", "pitfall", "case", "deliverable", "regulation"]
+"""`regulation`: a regulation note (knowledge/regulations/), a separate source from the seed-derived pack."""
 
 
 class Passage(BaseModel):

@@ -32,8 +32,10 @@ def pack_index() -> dict[str, Passage]:
 
 
 def get_passage(passage_id: str) -> Passage | None:
-    """A built-in passage by id, or None."""
-    return pack_index().get(passage_id)
+    """A built-in passage by id (a seed-pack passage or a regulation note), or None."""
+    from knowledge import regulatory
+
+    return pack_index().get(passage_id) or regulatory.get_passage(passage_id)
 
 
 GLOSSES_FILE = Path(__file__).parent / "section_glosses.yaml"
@@ -57,7 +59,9 @@ def cite(passage_id: str, quote_chars: int = 80, lang: str = "zh") -> Citation:
     In English the title is the passage's English title and the section its heading's English gloss;
     the quote is always the passage's own (Chinese) words.
     """
-    p = pack_index()[passage_id]
+    p = pack_index().get(passage_id)
+    if p is None:
+        return _cite_regulation(passage_id, quote_chars, lang)
     quote = p.text.strip().replace("\n", " ")
     if len(quote) > quote_chars:
         quote = quote[:quote_chars] + "…"
@@ -65,3 +69,23 @@ def cite(passage_id: str, quote_chars: int = 80, lang: str = "zh") -> Citation:
     if lang == "en":
         title, section = p.title_en or p.title, section_gloss(p.section) or p.section
     return Citation(passage_id=p.id, source=p.source, section=section, title=title, quote=quote)
+
+
+def _cite_regulation(note_id: str, quote_chars: int, lang: str) -> Citation:
+    """A citation to a regulation note (a separate source, labelled as such); KeyError when unknown."""
+    from knowledge import regulatory
+
+    note = regulatory.get_note(note_id)
+    if note is None:
+        raise KeyError(note_id)
+    key = "en" if lang == "en" else "zh"
+    quote = " ".join(note.text[key].split())
+    if len(quote) > quote_chars:
+        quote = quote[:quote_chars] + "…"
+    return Citation(
+        passage_id=note.id,
+        source=regulatory.SOURCE_PREFIX + note.instrument,
+        section=note.article[key],
+        title=note.title[key],
+        quote=quote,
+    )

@@ -90,13 +90,24 @@ def format_value(value: Any, lang: str, path: str = "") -> str | None:
 
 
 def source_name(source: str, lang: str) -> str:
-    """The document's reader-facing title alone (the file name when unknown)."""
+    """The document's reader-facing title alone (the file name when unknown); a regulation note's
+    instrument by its official title, labelled as a regulation note."""
+    from knowledge.regulatory import source_title
+
+    regulation = source_title(source, lang)
+    if regulation:
+        return regulation
     entry = _labels().get("sources", {}).get(source)
     return entry[lang] if entry else source
 
 
 def source_label(source: str, lang: str) -> str:
     """Reader-facing name of a cited source document (the file name when unknown)."""
+    from knowledge.regulatory import source_title
+
+    regulation = source_title(source, lang)
+    if regulation:
+        return regulation
     entry = _labels().get("sources", {}).get(source)
     return f"{entry[lang]} ({source})" if entry else source
 
@@ -112,6 +123,10 @@ def section_label(section: str, lang: str, kb: str = "builtin") -> str:
 
     if lang != "en" or not section:
         return section
+    if kb == "regulation":
+        from knowledge.regulatory import article_label
+
+        return article_label(section, lang)
     if kb == "builtin":
         return section_gloss(section) or section
     parts = []
@@ -133,7 +148,7 @@ def citation_in(citation: Citation, lang: str) -> Citation:
         return citation.model_copy(
             update={
                 "title": passage.title_en or citation.title,
-                "section": section_label(citation.section, lang, "builtin"),
+                "section": section_label(citation.section, lang, passage.kb),
             }
         )
     return citation.model_copy(

@@ -118,6 +118,27 @@ def _globals(ctx: DocContext) -> dict[str, Any]:
         "kind_label": lambda kind: statement_label(kind, lang),
         "figure_note": FIGURE_NOTE["en" if lang == "en" else "zh"],
         "derived_label": DERIVED_LABEL["en" if lang == "en" else "zh"],
+        **_regulatory_globals(ctx),
+    }
+
+
+def _regulatory_globals(ctx: DocContext) -> dict[str, Any]:
+    """Helpers of the regulatory blocks (compliance checklist, crosswalk, GB/T 45654 test categories)."""
+    from agent.answers import unknown_fields
+    from agent.deliverables import compliance
+    from knowledge.regulatory import DISCLAIMER
+
+    snap, lang = ctx.snapshot, ctx.lang
+
+    def applicable() -> set[str]:
+        return compliance.applicable_ids(snap.profile)
+
+    return {
+        "obligations": lambda: compliance.assess(snap.profile, unknown_fields(snap.answers)),
+        "risk_mapping": lambda rule_id: compliance.mapping_for(rule_id, lang, applicable()),
+        "obligation_applies": lambda ob_id: ob_id in applicable(),
+        "gbt_45654_categories": lambda: compliance.gbt_45654_categories(lang),
+        "legal_disclaimer": DISCLAIMER["en" if lang == "en" else "zh"],
     }
 
 

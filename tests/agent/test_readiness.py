@@ -13,6 +13,7 @@ GOOD_REQUIREMENTS = {
     "req.pain_points": "高峰排队长",
     "req.scenario": "坐席实时检索条款",
     "req.target_users": "内部",
+    "req.audience": "本单位员工",  # asked once the target users are known (regulatory layer)
     "req.goal_metric": "一次解决率",
     "req.baseline": "62%",
     "req.target": "80%",

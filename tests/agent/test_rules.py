@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.rules import evaluate_rules, load_rules
+from agent.rules import RULES_FILE, evaluate_rules, load_rules
 from agent.types import Finding
 
 from .helpers import answers
@@ -187,7 +187,8 @@ def fired(raw: dict[str, str]) -> dict[str, Finding]:
 
 
 def test_every_rule_has_a_case() -> None:
-    assert {r.id for r in load_rules()} == set(CASES)
+    # the regulatory rules (rules_regulatory.yaml) have their cases in test_rules_regulatory.py
+    assert {r.id for r in load_rules(RULES_FILE)} == set(CASES)
 
 
 @pytest.mark.parametrize("rule_id", sorted(CASES))

@@ -23,7 +23,7 @@ def test_export_a_saved_session(tmp_path: Path, capsys: pytest.CaptureFixture[st
     out = tmp_path / "export"
     assert main(["export", "星河导出测试", "--out", str(out), "--format", "md,docx"]) == 0
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    assert report["project"] == "星河导出测试" and len(report["deliverables"]) == 14
+    assert report["project"] == "星河导出测试" and len(report["deliverables"]) == 15
     spec = next(d for d in report["deliverables"] if d["id"] == "requirement_spec")
     assert [Path(f).suffix for f in spec["files"]] == [".md", ".docx"]
     md = (out / spec["files"][0]).read_text(encoding="utf-8")
@@ -46,6 +46,6 @@ def test_tui_entry_points(tmp_path: Path) -> None:
     written = export_deliverables(
         bank_snapshot(), tmp_path, formats=["md"], lang="en", progress=lambda d, t, s: steps.append((d, t, s))
     )
-    assert len(written) == 15 and steps[-1][0] == steps[-1][1] == 15
+    assert len(written) == 16 and steps[-1][0] == steps[-1][1] == 16
     preview = render_stage_markdown(bank_snapshot(), Stage.selection, lang="en")
     assert "# Architecture notes" in preview and "# Model-selection report" in preview

@@ -29,7 +29,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_every_deliverable_in_every_format_plus_report(exported: Path) -> None:
     report = json.loads((exported / "report.json").read_text(encoding="utf-8"))
-    assert len(report["deliverables"]) == 14
+    assert len(report["deliverables"]) == 15
     for entry in report["deliverables"]:
         assert sorted(Path(f).suffix for f in entry["files"]) == [".docx", ".html", ".json", ".md"]
         for name in entry["files"]:

@@ -23,12 +23,13 @@ import docx
 import pytest
 
 from agent.deliverables.files import STAGING_PREFIX
+from agent.deliverables.registry import load_registry
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the worker forks (POSIX only)")
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-N_FILES = 14 * 4 + 1
+N_FILES = len(load_registry()) * 4 + 1  # every deliverable in four formats, plus report.json
 """Fourteen deliverables in four formats, plus report.json."""
 
 

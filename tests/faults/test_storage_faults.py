@@ -26,6 +26,7 @@ import pytest
 
 from agent.cli import main
 from agent.deliverables.files import STAGING_PREFIX
+from agent.deliverables.registry import load_registry
 from agent.errors import StorageError
 from graphs.session import CoachSession, list_projects
 
@@ -372,7 +373,7 @@ def test_coach_run_works_with_a_read_only_coach_home_and_refuses_a_read_only_out
         home.chmod(0o700)
         out.chmod(0o700)
     assert fresh.returncode == 0, fresh.stderr
-    assert len(list((tmp_path / "fresh").iterdir())) == 14 * 2 + 1
+    assert len(list((tmp_path / "fresh").iterdir())) == len(load_registry()) * 2 + 1
     assert refused.returncode == StorageError.exit_code
     clear_message(refused.stderr, str(out), os.strerror(errno.EACCES), "permissions")
     assert listing(out) == before
