@@ -1,12 +1,13 @@
 # Two entry points, both doing all set-up on a fresh machine with Python 3.11:
 #   make run    start the coach (guided mode needs no key)
 #   make test   lint, type-check and run the whole test suite (unit, graph, TUI, integration)
+#   make eval   the trust eval: answer reading and pitfall judgement (figures, not a gate)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench eval clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +29,10 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run_all
+
+# Trust eval (issue 11): answer-reading corpus + scenarios through `coach run`; prints the figures.
+eval: $(STAMP)
+	$(BIN)/python -m eval.run_trust
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -355,7 +355,9 @@ def run_scenarios(scenarios: list[Scenario], *, progress: bool = True) -> dict[s
     with tempfile.TemporaryDirectory(prefix="coach-eval-") as tmp:
         home = Path(tmp) / "home"
         for sc in scenarios:
-            variants = [("answers", sc.answers)] + ([("transcript", typed_answers(sc))] if sc.transcript else [])
+            variants = [("answers", sc.answers)] + (
+                [("transcript", typed_answers(sc))] if sc.transcript else []
+            )
             for variant, answers in variants:
                 if progress:
                     print(f"  running {sc.name} ({variant})…", file=sys.stderr, flush=True)
@@ -390,14 +392,20 @@ def run_transcript_readings(scenarios: list[Scenario]) -> tuple[dict[str, Any], 
             if expected in (None, "unknown", "skip"):
                 case.expect_kind = "unknown" if expected == "unknown" else "skipped"
             else:
-                case.value = float(expected) if isinstance(expected, int) and not isinstance(expected, bool) else expected
+                case.value = (
+                    float(expected)
+                    if isinstance(expected, int) and not isinstance(expected, bool)
+                    else expected
+                )
                 if bank.get(qid).type == "number" and isinstance(case.value, float):
                     case.tol = max(1e-6, abs(case.value) * 0.005)
             kind, value = read_answer(qid, text, lang)
             outcome = score_reading(case, kind, value)
             tally.add(outcome)
             if outcome == "silent_wrong":
-                wrong.append(f"  {sc.name}: {qid} {text!r} → {json.dumps(value, ensure_ascii=False)} (expected {expected!r})")
+                wrong.append(
+                    f"  {sc.name}: {qid} {text!r} → {json.dumps(value, ensure_ascii=False)} (expected {expected!r})"
+                )
     return tally.as_dict(), wrong
 
 
@@ -422,9 +430,7 @@ def print_scenarios(figs: dict[str, Any], readings: tuple[dict[str, Any], list[s
         )
         for line in wrong:
             print(line)
-    failing = [
-        r for r in figs["results"] if r.error or r.missed or r.violations or r.unexpected
-    ]
+    failing = [r for r in figs["results"] if r.error or r.missed or r.violations or r.unexpected]
     if failing:
         print("-- scenarios with a miss, a must-not violation, an unexpected finding or a failed run --")
     for r in failing:
@@ -471,9 +477,16 @@ def summary(figs: dict[str, Any]) -> dict[str, Any]:
             "sectors": s["sectors"],
             "transcript_readings": figs["transcript_readings"][0],
             "failures": [
-                {"scenario": r.name, "variant": r.variant, "missed": r.missed, "must_not": r.violations,
-                 "unexpected": r.unexpected, "error": r.error}
-                for r in s["results"] if r.error or r.missed or r.violations or r.unexpected
+                {
+                    "scenario": r.name,
+                    "variant": r.variant,
+                    "missed": r.missed,
+                    "must_not": r.violations,
+                    "unexpected": r.unexpected,
+                    "error": r.error,
+                }
+                for r in s["results"]
+                if r.error or r.missed or r.violations or r.unexpected
             ],
         }
     out["goals"] = GOALS
