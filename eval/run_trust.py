@@ -56,6 +56,17 @@ def read_answer(question_id: str, text: str, lang: str) -> tuple[str, Any]:
     return "value", result.value
 
 
+GAP_MARKERS = {"gap", "not_assessed", "not-assessed", "open", "open_question", "unknown"}
+
+
+def counts_as_finding(pitfall: dict[str, Any]) -> bool:
+    """Whether a `report.json` pitfall asserts a risk. Issue 11 keeps "not yet assessed" gaps apart
+    from findings; if the engine reports them inside `pitfalls` with a marker (a `kind`, `category`
+    or `status` of "gap"/"not_assessed", or such a severity), they are not judged as findings here."""
+    markers = {str(pitfall.get(k, "")).lower() for k in ("kind", "category", "status", "severity")}
+    return not (markers & GAP_MARKERS) and not pitfall.get("gap")
+
+
 def coach_executable() -> str:
     """The `coach` console script of the interpreter running this eval."""
     name = "coach.exe" if os.name == "nt" else "coach"
@@ -315,10 +326,13 @@ class ScenarioResult:
     unexpected: list[str] = field(default_factory=list)
 
 
-def score_scenario(sc: Scenario, variant: str, pitfalls: list[dict[str, Any]] | None, error: str):
+def score_scenario(
+    sc: Scenario, variant: str, pitfalls: list[dict[str, Any]] | None, error: str
+) -> ScenarioResult:
     """Compare the findings of one run with the scenario's expectations."""
     if pitfalls is None:
         return ScenarioResult(sc.name, variant, [], [], error=error, missed=list(sc.must))
+    pitfalls = [p for p in pitfalls if counts_as_finding(p)]
     found = [str(p["id"]) for p in pitfalls]
     return ScenarioResult(
         sc.name,
