@@ -320,10 +320,19 @@ class ScenarioResult:
     variant: str
     found: list[str]
     high: list[str]
+    high_from_gaps: list[str] = field(default_factory=list)
+    """HIGH findings asserted (partly) from a gap — issue 11: never a HIGH risk by itself."""
     error: str = ""
     missed: list[str] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)
+    from_gaps: list[str] = field(default_factory=list)
+    """Findings whose evidence includes an unanswered or "don't know" field (a null value)."""
+
+
+def rests_on_a_gap(pitfall: dict[str, Any]) -> bool:
+    """Whether a finding's evidence includes a field with no value: it was asserted (partly) from a gap."""
+    return any(isinstance(e, dict) and e.get("value") is None for e in pitfall.get("evidence") or [])
 
 
 def score_scenario(
@@ -332,6 +341,7 @@ def score_scenario(
     """Compare the findings of one run with the scenario's expectations."""
     if pitfalls is None:
         return ScenarioResult(sc.name, variant, [], [], error=error, missed=list(sc.must))
+    high_gaps = {str(p["id"]) for p in pitfalls if p.get("severity") == "high" and rests_on_a_gap(p)}
     pitfalls = [p for p in pitfalls if counts_as_finding(p)]
     found = [str(p["id"]) for p in pitfalls]
     return ScenarioResult(
@@ -339,9 +349,11 @@ def score_scenario(
         variant,
         found,
         [str(p["id"]) for p in pitfalls if p.get("severity") == "high"],
+        high_from_gaps=sorted(high_gaps & {str(p["id"]) for p in pitfalls}),
         missed=[m for m in sc.must if m not in found],
         violations=[m for m in sc.must_not if m in found],
         unexpected=[f for f in found if f not in sc.must and f not in sc.may and f not in sc.must_not],
+        from_gaps=[str(p["id"]) for p in pitfalls if rests_on_a_gap(p)],
     )
 
 
@@ -358,6 +370,8 @@ def aggregate(scenarios: list[Scenario], results: list[ScenarioResult]) -> dict[
         "precision": round(good / found, 3) if found else None,
         "must_not_violations": sum(len(r.violations) for r in results),
         "unexpected_findings": sum(len(r.unexpected) for r in results),
+        "findings_from_gaps": sum(len(r.from_gaps) for r in results),
+        "high_findings_from_gaps": sum(len(r.high_from_gaps) for r in results),
         "findings": found,
         "run_errors": sum(1 for r in results if r.error),
     }
@@ -434,6 +448,10 @@ def print_scenarios(figs: dict[str, Any], readings: tuple[dict[str, Any], list[s
             f"{label:18} scenarios {agg['scenarios']:>3}  recall {rec} (goal ≥ {GOALS['recall']})  "
             f"precision {prec} (goal ≥ {GOALS['precision']})  must-not {agg['must_not_violations']} "
             f"(goal 0)  unexpected {agg['unexpected_findings']}  run errors {agg['run_errors']}"
+        )
+        print(
+            f"{'':18} findings {agg['findings']}, of which resting on a gap (unanswered / don't know) "
+            f"{agg['findings_from_gaps']}, HIGH ones {agg['high_findings_from_gaps']} (goal 0)"
         )
     print(f"sectors covered: {figs['sectors']}")
     if readings is not None:
