@@ -35,9 +35,10 @@ from typing import Any
 import yaml
 
 # --------------------------------------------------------------------------------------------------
-# ADAPTER — the one place this runner touches the product's answer reader. After a refactor, repoint
-# it here (and only here). It must return ("value", v), ("ask", candidates) when the reader refuses or
-# is uncertain and would ask the user, ("unknown", None) for "don't know", ("skipped", None) for skip.
+# ADAPTERS — the only places this runner touches the product's code (besides the `coach` console
+# script). After a refactor, repoint them here. `read_answer` must return ("value", v), ("ask",
+# candidates) when the reader refuses or is uncertain and would ask the user, ("unknown", None) for
+# "don't know", ("skipped", None) for skip. `counts_as_finding` tells a risk from a reported gap.
 # --------------------------------------------------------------------------------------------------
 
 
@@ -54,6 +55,17 @@ def read_answer(question_id: str, text: str, lang: str) -> tuple[str, Any]:
     if getattr(result, "uncertain", False):  # a future reader may flag a reading to confirm
         return "ask", result.value
     return "value", result.value
+
+
+def question_info(question_id: str) -> tuple[str, str]:
+    """(profile field path, question type) of a bank question; the type is choice, multi, yesno,
+    number, text or text_list (a text question whose field holds a list)."""
+    from agent.fieldtypes import field_spec
+    from agent.questions import load_bank
+
+    q = load_bank().get(question_id)
+    kind = "text_list" if q.type == "text" and field_spec(q.field).kind == "text_list" else str(q.type)
+    return q.field, kind
 
 
 GAP_MARKERS = {"gap", "not_assessed", "not-assessed", "open", "open_question", "unknown"}
@@ -181,14 +193,8 @@ class Tally:
 
 
 def field_type(question_id: str) -> str:
-    """The question type as the bank states it (choice, multi, yesno, number, text or text_list)."""
-    from agent.fieldtypes import field_spec
-    from agent.questions import load_bank
-
-    q = load_bank().get(question_id)
-    if q.type == "text" and field_spec(q.field).kind == "text_list":
-        return "text_list"
-    return str(q.type)
+    """The question type (choice, multi, yesno, number, text or text_list)."""
+    return question_info(question_id)[1]
 
 
 def run_corpus(cases: list[Case]) -> tuple[dict[str, Any], list[tuple[Case, str, Any, str]]]:
@@ -304,12 +310,9 @@ def run_coach(answers: dict[str, Any], work: Path, home: Path) -> tuple[list[dic
 
 def typed_answers(sc: Scenario) -> dict[str, Any]:
     """The scenario's answers with each transcript entry's typed text in place of its value."""
-    from agent.questions import load_bank
-
-    bank = load_bank()
     answers = json.loads(json.dumps(sc.answers))
     for qid, text in sc.transcript.items():
-        section, _, name = bank.get(qid).field.partition(".")
+        section, _, name = question_info(qid)[0].partition(".")
         answers.setdefault(section, {})[name] = text
     return answers
 
@@ -406,27 +409,18 @@ def run_scenarios(scenarios: list[Scenario], *, progress: bool = True) -> dict[s
 
 def run_transcript_readings(scenarios: list[Scenario]) -> tuple[dict[str, Any], list[str]]:
     """Each transcript entry read as the TUI reads it, against the scenario's own answer for that field."""
-    from agent.questions import load_bank
-
-    bank = load_bank()
     tally = Tally()
     wrong: list[str] = []
     for sc in scenarios:
         lang = str(sc.answers.get("lang") or "zh")
         for qid, text in sc.transcript.items():
-            section, _, name = bank.get(qid).field.partition(".")
+            section, _, name = question_info(qid)[0].partition(".")
             expected = (sc.answers.get(section) or {}).get(name)
             case = Case(q=qid, lang=lang, text=text, split="transcript", file=sc.name, expect_kind="value")
             if expected in (None, "unknown", "skip"):
                 case.expect_kind = "unknown" if expected == "unknown" else "skipped"
             else:
-                case.value = (
-                    float(expected)
-                    if isinstance(expected, int) and not isinstance(expected, bool)
-                    else expected
-                )
-                if bank.get(qid).type == "number" and isinstance(case.value, float):
-                    case.tol = max(1e-6, abs(case.value) * 0.005)
+                case.value = expected
             kind, value = read_answer(qid, text, lang)
             outcome = score_reading(case, kind, value)
             tally.add(outcome)
