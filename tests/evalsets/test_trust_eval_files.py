@@ -168,3 +168,34 @@ def test_scenarios_span_sectors_and_transcripts_match_their_answers() -> None:
 def test_runner_uses_the_coach_console_script_of_this_interpreter() -> None:
     assert Path(coach_executable()).parent == Path(sys.executable).parent
     assert Path(coach_executable()).exists()
+
+
+def test_scenario_scoring_counts_misses_must_not_and_gap_findings() -> None:
+    from eval.run_trust import Scenario, aggregate, score_scenario
+
+    sc = Scenario(
+        name="s",
+        answers={},
+        must=["a", "b"],
+        must_not=["c"],
+        may=["d"],
+        sector="finance",
+        transcript={},
+    )
+    pitfalls = [
+        {"id": "a", "severity": "high", "evidence": [{"field": "x", "value": True}]},
+        {"id": "c", "severity": "high", "evidence": [{"field": "y", "value": None}]},
+        {"id": "e", "severity": "medium", "evidence": []},
+        {"id": "b", "severity": "medium", "kind": "gap", "evidence": []},  # a gap, not a finding
+    ]
+    result = score_scenario(sc, "answers", pitfalls, "")
+    assert result.missed == ["b"]
+    assert result.violations == ["c"]
+    assert result.unexpected == ["e"]
+    assert result.high_from_gaps == ["c"]
+    figures = aggregate([sc], [result])
+    assert figures["recall"] == 0.5
+    assert figures["precision"] == round(1 / 3, 3)
+    assert figures["must_not_violations"] == 1
+    failed = score_scenario(sc, "answers", None, "exit 2")
+    assert failed.missed == ["a", "b"] and failed.error == "exit 2"
