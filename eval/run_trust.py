@@ -259,6 +259,8 @@ class Scenario:
     may: list[str]
     sector: str
     transcript: dict[str, str]
+    split: str = "dev"
+    """dev, or holdout: scenarios kept for reporting only (do not tune rules on them)."""
 
 
 def _ids(items: Any) -> list[str]:
@@ -280,6 +282,7 @@ def load_scenarios(directory: Path = SCENARIO_DIR) -> list[Scenario]:
                 may=_ids(expect.get("may")),
                 sector=str((data.get("scenario") or {}).get("sector", "")),
                 transcript={str(k): str(v) for k, v in (data.get("transcript") or {}).items()},
+                split=str((data.get("scenario") or {}).get("split", "dev")),
             )
         )
     return out
@@ -399,8 +402,11 @@ def run_scenarios(scenarios: list[Scenario], *, progress: bool = True) -> dict[s
                 results.append(score_scenario(sc, variant, pitfalls, error))
     base = [r for r in results if r.variant == "answers"]
     typed = [r for r in results if r.variant == "transcript"]
+    split_of = {s.name: s.split for s in scenarios}
     return {
         "answers": aggregate(scenarios, base),
+        "answers_dev": aggregate(scenarios, [r for r in base if split_of[r.name] == "dev"]),
+        "answers_holdout": aggregate(scenarios, [r for r in base if split_of[r.name] == "holdout"]),
         "transcripts": aggregate(scenarios, typed) if typed else None,
         "sectors": len({s.sector for s in scenarios if s.sector}),
         "results": results,
@@ -433,7 +439,13 @@ def run_transcript_readings(scenarios: list[Scenario]) -> tuple[dict[str, Any], 
 
 def print_scenarios(figs: dict[str, Any], readings: tuple[dict[str, Any], list[str]] | None) -> None:
     print("== (b) scenarios: eval/scenarios (coach run, guided mode) ==")
-    for label, agg in (("answers files", figs["answers"]), ("typed transcripts", figs["transcripts"])):
+    rows = (
+        ("answers files", figs["answers"]),
+        ("  of which dev", figs["answers_dev"]),
+        ("  of which holdout", figs["answers_holdout"]),
+        ("typed transcripts", figs["transcripts"]),
+    )
+    for label, agg in rows:
         if not agg:
             continue
         rec = "n/a" if agg["recall"] is None else f"{agg['recall']:.3f}"
@@ -499,6 +511,8 @@ def summary(figs: dict[str, Any]) -> dict[str, Any]:
         s = figs["scenarios"]
         out["scenarios"] = {
             "answers": s["answers"],
+            "answers_dev": s["answers_dev"],
+            "answers_holdout": s["answers_holdout"],
             "transcripts": s["transcripts"],
             "sectors": s["sectors"],
             "transcript_readings": figs["transcript_readings"][0],

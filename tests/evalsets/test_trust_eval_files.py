@@ -154,6 +154,9 @@ def test_every_scenario_is_a_valid_answers_file_with_justified_real_rule_ids(
 def test_scenarios_span_sectors_and_transcripts_match_their_answers() -> None:
     scenarios = load_scenarios()
     assert len({s.sector for s in scenarios}) >= 10
+    assert {s.split for s in scenarios} == {"dev", "holdout"}
+    holdout = sum(s.split == "holdout" for s in scenarios) / len(scenarios)
+    assert 0.15 <= holdout <= 0.35, f"a holdout of about a fifth to a third, got {holdout:.0%}"
     with_transcript = [s for s in scenarios if s.transcript]
     assert len(with_transcript) >= 4
     bank = load_bank()
