@@ -42,7 +42,11 @@ def run() -> dict[str, Any]:
     )
     holdout = figs["scenarios"]["answers_holdout"]
     out["scenario_recall_holdout"] = {"value": holdout["recall"], "target": ">= 0.95", "better": "higher"}
-    out["scenario_precision_holdout"] = {"value": holdout["precision"], "target": ">= 0.9", "better": "higher"}
+    out["scenario_precision_holdout"] = {
+        "value": holdout["precision"],
+        "target": ">= 0.9",
+        "better": "higher",
+    }
     out["scenario_high_findings_from_gaps"] = {
         "value": answers["high_findings_from_gaps"],
         "target": 0,
