@@ -20,7 +20,7 @@ def run() -> dict[str, Any]:
         "corpus_cases": corpus["all"]["n"],
         "corpus_silent_wrong": {"value": corpus["all"]["silent_wrong"], "target": 0, "better": "lower"},
         "corpus_silent_wrong_holdout": {
-            "value": corpus["split:holdout"]["silent_wrong"],
+            "value": corpus.get("split:holdout", {}).get("silent_wrong"),
             "target": 0,
             "better": "lower",
         },
