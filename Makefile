@@ -1,6 +1,7 @@
 # Two entry points, both doing all set-up on a fresh machine with Python 3.11:
 #   make run    start the coach (guided mode needs no key)
 #   make test   lint, type-check and run the whole test suite (unit, graph, TUI, integration)
+#   make eval   the trust eval: answer reading and pitfall judgement (figures, not a gate)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -32,6 +33,8 @@ bench: $(STAMP)
 # Offline evaluations, one command per line (each prints its own figures).
 eval: $(STAMP)
 	$(BIN)/python -m eval.run_regulatory
+	$(BIN)/python -m eval.run_trust
+	$(BIN)/python -m eval.run_retrieval
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
