@@ -14,7 +14,7 @@ from helpers import chat_text, question_id, settle
 from textual.pilot import Pilot
 
 from agent.config import Settings
-from agent.types import Passage, Stage
+from agent.types import Lang, Passage, Stage
 from tui.app import CoachApp, make_app
 from tui.backend import EngineFactory, Session
 from tui.widgets.findings import FindingsPanel
@@ -43,10 +43,11 @@ class PackRetriever:
         stage: Stage | None = None,
         kind: str | None = None,
         scope: Any = "all",
+        lang: Lang | None = None,
     ) -> list[Passage]:
         from graphs.asking import pack_search
 
-        return pack_search(query, k=k)
+        return pack_search(query, k=k, lang=lang or "zh")
 
 
 class Engine(EngineFactory):
