@@ -9,10 +9,9 @@ Each passage has a Chinese text (`pack/*.yaml`) and an English text written from
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
-
-import re
 
 from agent.datafiles import load_yaml
 from agent.types import Citation, Lang, Passage
@@ -61,7 +60,9 @@ def localize(passage: Passage, lang: Lang) -> Passage:
     if original is None:
         return passage
     if lang == "en" and original.text_en:
-        return passage.model_copy(update={"text": original.text_en, "text_en": original.text_en, "lang": "en"})
+        return passage.model_copy(
+            update={"text": original.text_en, "text_en": original.text_en, "lang": "en"}
+        )
     return passage.model_copy(update={"text": original.text, "text_en": original.text_en, "lang": "zh"})
 
 

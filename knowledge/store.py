@@ -25,10 +25,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from agent.config import Settings, coach_home, ensure_home, load_settings
 from agent.errors import InputError, StorageError
-from agent.types import Passage, Stage
+from agent.types import Lang, Passage, Stage
 from knowledge.embeddings import Embedder, get_embedder
 from knowledge.lexical import BM25Index, cached
 from knowledge.models import DocumentInfo, IngestFailure, IngestReport
+from knowledge.pack import localize, text_lang
 from knowledge.ranking import (
     EXPANSION_WEIGHT,
     LEXICAL_WEIGHT,
@@ -86,8 +87,10 @@ class _View:
     """(name, collection handle) of the searched collections that hold chunks."""
     corpus: _Corpus | None
     per_base: Counter[str]
-    allowed: dict[tuple[str | None, str | None], tuple[set[str], Counter[str]]] = field(default_factory=dict)
-    """(stage, kind) -> the chunk keys passing that filter and their count per base."""
+    allowed: dict[tuple[str | None, str | None, str | None], tuple[set[str], Counter[str]]] = field(
+        default_factory=dict
+    )
+    """(stage, kind, built-in text language) -> the chunk keys passing that filter and their count per base."""
 
 
 class KnowledgeBase:
@@ -100,6 +103,9 @@ class KnowledgeBase:
         self.mode: RetrievalMode = DEFAULT_MODE
         self.tokenizer = DEFAULT_TOKENIZER
         self.expand_queries = True
+        self.pack_text_lang: Lang | None = None
+        """Search only the built-in records in this language (None: both); the eval measures each
+        language's text on its own with it."""
         """Add the glossary's guidance terms to queries (`knowledge.expansion`); the eval turns it off."""
         self._checked: set[str] = set()
         self._handles: dict[str, Any] = {}
@@ -181,9 +187,11 @@ class KnowledgeBase:
             self._version = self._store_version()  # after any indexing the checks above did
         return view
 
-    def _filtered(self, view: _View, stage: str | None, kind: str | None) -> tuple[set[str], Counter[str]]:
-        """Chunk keys (`base\x00id`) passing the stage/kind filter, and their count per base."""
-        got = view.allowed.get((stage, kind))
+    def _filtered(
+        self, view: _View, stage: str | None, kind: str | None, lang: str | None = None
+    ) -> tuple[set[str], Counter[str]]:
+        """Chunk keys (`base\x00id`) passing the stage/kind/built-in language filter, and their count per base."""
+        got = view.allowed.get((stage, kind, lang))
         if got is None:
             corpus = view.corpus
             assert corpus is not None
@@ -192,8 +200,12 @@ class KnowledgeBase:
                 for (n, p), m in zip(corpus.keys, corpus.metas, strict=True)
                 if (kind is None or m.get("kind", "guidance") == kind)
                 and (stage is None or n != "builtin" or m.get(f"stage_{stage}"))
+                and (lang is None or n != "builtin" or m.get("lang", "zh") == lang)
             }
-            got = view.allowed[(stage, kind)] = (allowed, Counter(k.split("\x00", 1)[0] for k in allowed))
+            got = view.allowed[(stage, kind, lang)] = (
+                allowed,
+                Counter(k.split("\x00", 1)[0] for k in allowed),
+            )
         return got
 
     def _meta(self, col: Any) -> dict[str, Any]:
@@ -371,8 +383,13 @@ class KnowledgeBase:
         stage: Stage | None = None,
         kind: str | None = None,
         scope: Literal["all", "builtin", "org"] = "all",
+        lang: Lang | None = None,
     ) -> list[Passage]:
         """The `k` passages best matching `query`, best first, score in `Passage.score` (0..1).
+
+        Built-in passages are indexed in Chinese and in English: a passage counts once, at the rank of
+        its better-matching text, and is returned with its text in `lang` (default: the query's
+        language); a user's document keeps its own language. `Passage.lang` says which it is.
 
         Hybrid by default: the query with its glossary terms is embedded once and searched in Chroma (ids
         and distances only), and scored with BM25 over the cached corpus; the two rankings are fused by
@@ -400,8 +417,9 @@ class KnowledgeBase:
         vectors: list[list[tuple[float, str, str]]] = [[]]
         allowed: set[str] | None = None  # None: no filter, every chunk competes
         per_base = view.per_base
-        if kind is not None or stage_value is not None:
-            allowed, per_base = self._filtered(view, stage_value, kind)
+        text_filter = self.pack_text_lang
+        if kind is not None or stage_value is not None or text_filter is not None:
+            allowed, per_base = self._filtered(view, stage_value, kind, text_filter)
             if not allowed:
                 return []
         for name, col in view.cols if qvecs is not None else []:
@@ -411,7 +429,7 @@ class KnowledgeBase:
             res = col.query(
                 query_embeddings=[v.tolist() for v in qvecs],  # type: ignore[union-attr]
                 n_results=min(depth, n_allowed),
-                where=self._where(name, stage_value, kind),
+                where=self._where(name, stage_value, kind, text_filter),
                 include=["distances"],
             )
             for i, (ids, dists) in enumerate(zip(res["ids"], res["distances"], strict=True)):
@@ -443,10 +461,17 @@ class KnowledgeBase:
             keyed = [[(f"{n}\x00{p}", s) for s, n, p in r] for r in rankings]
             fused = relative_score_fusion(keyed, weights)
             ranked = [(tuple(key.split("\x00", 1)), s) for key, s in fused]  # type: ignore[misc]
+        want = lang or text_lang(query)
         out: list[Passage] = []
-        for (name, pid), score in ranked[:k]:
+        seen: set[tuple[str, str]] = set()
+        for (name, pid), score in ranked:
             i = corpus.pos[(name, pid)]
-            out.append(to_passage(pid, corpus.docs[i], corpus.metas[i], score))
+            hit = to_passage(pid, corpus.docs[i], corpus.metas[i], score)
+            if (name, hit.id) not in seen:  # the other language's record of a passage already listed
+                seen.add((name, hit.id))
+                out.append(localize(hit, want))
+                if len(out) == k:
+                    break
         return out
 
     def _query_vector(self, query: str, terms: list[str]) -> Any:
@@ -454,10 +479,14 @@ class KnowledgeBase:
         return self.embedder.embed_queries([f"{query} {' '.join(terms)}" if terms else query])
 
     @staticmethod
-    def _where(name: str, stage: str | None, kind: str | None) -> dict[str, Any] | None:
+    def _where(
+        name: str, stage: str | None, kind: str | None, lang: str | None = None
+    ) -> dict[str, Any] | None:
         clauses: list[dict[str, Any]] = []
         if stage and name == "builtin":
             clauses.append({f"stage_{stage}": True})
+        if lang and name == "builtin":
+            clauses.append({"lang": lang})
         if kind:
             clauses.append({"kind": kind})
         if not clauses:

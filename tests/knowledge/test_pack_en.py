@@ -62,7 +62,9 @@ def test_figures_and_names_match_between_the_two_languages(passage) -> None:  # 
     zh, en = passage.text, passage.text_en
     assert set(NUMBER.findall(en)) == set(NUMBER.findall(zh)), "numbers differ between zh and en"
     latin_missing = {w for w in LATIN.findall(zh) if w.lower() not in en.lower()}
-    assert not latin_missing, f"Latin-script names or terms of the Chinese text missing in English: {latin_missing}"
+    assert not latin_missing, (
+        f"Latin-script names or terms of the Chinese text missing in English: {latin_missing}"
+    )
     for name_zh, name_en in CASE_NAMES.items():
         if name_zh in zh:
             assert name_en.lower() in en.lower(), f"{name_zh} is named in Chinese but not as {name_en!r}"
@@ -87,6 +89,8 @@ def test_localize_switches_built_in_text_and_keeps_a_users_document_as_written()
     en = localize(p, "en")
     assert en.lang == "en" and en.text == p.text_en and en.id == p.id
     assert localize(en, "zh").text == p.text and localize(en, "zh").lang == "zh"
-    user = p.model_copy(update={"id": "abc#0", "kb": "org", "text": "我们的数据留在本地机房。", "text_en": ""})
+    user = p.model_copy(
+        update={"id": "abc#0", "kb": "org", "text": "我们的数据留在本地机房。", "text_en": ""}
+    )
     kept = localize(user, "en")
     assert kept.text == user.text and kept.lang == "zh"
