@@ -43,12 +43,15 @@ CONFIGS: dict[str, tuple[str, str, bool]] = {
     "lexical-jieba": ("lexical", "jieba", True),
     "hybrid-jieba": ("hybrid", "jieba", True),
     "hybrid": ("hybrid", "char", True),
-    "hybrid-own": ("hybrid", "char", True),
+    "hybrid-both": ("hybrid", "char", True),
+    "hybrid-cross": ("hybrid", "char", True),
 }
 """name -> (store mode, lexical tokenizer, glossary query expansion). `hybrid` is the shipped default;
-`-raw` configurations search the user's words as typed (no glossary); `-own` ones search only the
-built-in text in the question's language (English questions over English text alone)."""
-OWN_TEXT = frozenset({"hybrid-own"})
+`-raw` configurations search the user's words as typed (no glossary). The built-in pack holds each
+passage in Chinese and English: the shipped default matches a question against the text in its own
+language; `-both` matches both texts, `-cross` only the other language's (English questions over the
+Chinese text, as before the pack had English)."""
+PACK_TEXT = {"hybrid-both": "both", "hybrid-cross": "cross"}
 
 
 @dataclass
@@ -182,7 +185,8 @@ def evaluate(
                 ranks: list[int | None] = []
                 for question in questions:
                     lang = "en" if question.lang == "en" else "zh"
-                    kb.pack_text_lang = lang if name in OWN_TEXT else None
+                    text = PACK_TEXT.get(name)
+                    kb.pack_text_lang = ("zh" if lang == "en" else "en") if text == "cross" else text  # type: ignore[assignment]
                     scope = "builtin" if target == "pack" else "org"
                     hits = kb.search(question.q, k=k, scope=scope, lang=lang)
                     rank = None
@@ -240,7 +244,7 @@ def print_table(results: dict[str, Any]) -> None:
 
 def print_languages(results: dict[str, Any]) -> None:
     """Recall of the built-in pack per question language and split: the text is returned in the
-    question's language (`-own`: only that language's text is searched)."""
+    question's language (`-both`: both texts searched, `-cross`: only the other language's)."""
     print(f"\n{'pack by language':25} {'n':>4} {'r@1':>7} {'r@3':>7} {'r@5':>7}")
     for name, row in results.get("pack", {}).items():
         for lang in ("zh", "en"):
@@ -263,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         help="question file(s); default questions.yaml + questions_en.yaml",
     )
     parser.add_argument("--misses", action="store_true", help="print dev questions not found in the top 3")
+    parser.add_argument("--pack-only", action="store_true", help="score the built-in pack only (not the raw seeds)")
     args = parser.parse_args(argv)
     files = args.questions or [QUESTIONS, QUESTIONS_EN]
     missing = [f for f in files if not f.exists()]
@@ -282,8 +287,8 @@ def main(argv: list[str] | None = None) -> int:
         if importlib.util.find_spec("jieba") is None:
             print("jieba is not installed: skipping the jieba configurations (pip install jieba).")
             configs = [c for c in configs if CONFIGS[c][1] != "jieba"]
-    seeds = find_seeds()
-    if seeds is None:
+    seeds = None if args.pack_only else find_seeds()
+    if seeds is None and not args.pack_only:
         print("Seeds folder not found (../shared/seeds): scoring the built-in pack only.")
     langs = {lang: sum(1 for q in questions if q.lang == lang) for lang in ("zh", "en")}
     splits = {s: sum(1 for q in questions if q.split == s) for s in ("dev", "holdout")}
