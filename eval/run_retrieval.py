@@ -267,7 +267,9 @@ def main(argv: list[str] | None = None) -> int:
         help="question file(s); default questions.yaml + questions_en.yaml",
     )
     parser.add_argument("--misses", action="store_true", help="print dev questions not found in the top 3")
-    parser.add_argument("--pack-only", action="store_true", help="score the built-in pack only (not the raw seeds)")
+    parser.add_argument(
+        "--pack-only", action="store_true", help="score the built-in pack only (not the raw seeds)"
+    )
     args = parser.parse_args(argv)
     files = args.questions or [QUESTIONS, QUESTIONS_EN]
     missing = [f for f in files if not f.exists()]

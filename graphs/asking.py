@@ -16,6 +16,7 @@ from agent.snapshot import CoachMessage
 from agent.types import Lang, Passage, Stage
 from graphs.context import Retriever
 from graphs.text import t
+from knowledge.pack import load_pack, localize
 from prompts import fence, fence_passages, render_prompt
 from prompts.fit import clip, scaled, trim_passages
 
@@ -36,8 +37,6 @@ def search(
 ) -> tuple[list[Passage], str | None]:
     """Passages for `query` with built-in text in `lang` (the built-in pack's words when no retriever),
     and an error to show."""
-    from knowledge.pack import localize
-
     if retriever is None:
         return pack_search(query, k=TOP_K, lang=lang), None
     try:
@@ -52,7 +51,6 @@ def search(
 def pack_search(query: str, *, k: int, lang: Lang = "zh") -> list[Passage]:
     """Character-bigram overlap over the built-in pack (both languages), text in `lang`: a small
     offline retriever of last resort."""
-    from knowledge.pack import load_pack, localize
 
     def grams(text: str) -> set[str]:
         text = "".join(text.lower().split())
@@ -77,7 +75,7 @@ def guided_answer(passages: Sequence[Passage], lang: Lang) -> CoachMessage:
 
     if not passages:
         return CoachMessage(kind="answer", text=t("ask_none", lang))
-    shown = list(passages[:QUOTED])
+    shown = [localize(p, lang) for p in passages[:QUOTED]]
     lines = [t("ask_intro", lang)]
     for n, p in enumerate(shown, 1):
         quote = " ".join(p.text.split())
