@@ -16,14 +16,16 @@ from agent.snapshot import CoachMessage
 from agent.types import Lang, Passage, Stage
 from graphs.context import Retriever
 from graphs.text import t
-from knowledge.pack import load_pack, localize
+from knowledge.lexical import char_tokens
+from knowledge.pack import load_pack, localize, text_lang
 from prompts import fence, fence_passages, render_prompt
 from prompts.fit import clip, scaled, trim_passages
 
 TOP_K = 4
 QUOTED = 2
 """Passages quoted in a guided answer."""
-QUOTE_CHARS = 220
+QUOTE_CHARS = {"zh": 220, "en": 400}
+"""Characters of each quote, by the quote's language (an English sentence takes about twice the characters)."""
 MAX_WORDS = 180
 SENT_PASSAGES = 3
 PASSAGE_TOKENS = 300
@@ -49,10 +51,13 @@ def search(
 
 
 def pack_search(query: str, *, k: int, lang: Lang = "zh") -> list[Passage]:
-    """Character-bigram overlap over the built-in pack (both languages), text in `lang`: a small
-    offline retriever of last resort."""
+    """Overlap with the built-in pack's text in the query's language (Chinese: character bigrams;
+    English: words), returned with the text in `lang`: a small offline retriever of last resort."""
+    english = text_lang(query) == "en"
 
     def grams(text: str) -> set[str]:
+        if english:
+            return set(char_tokens(text))
         text = "".join(text.lower().split())
         return {text[i : i + 2] for i in range(len(text) - 1)}
 
@@ -61,7 +66,7 @@ def pack_search(query: str, *, k: int, lang: Lang = "zh") -> list[Passage]:
         return []
     scored = []
     for p in load_pack():
-        g = grams(f"{p.title} {p.title_en} {p.text} {p.text_en}")
+        g = grams(f"{p.title_en} {p.text_en}" if english else f"{p.title} {p.title_en} {p.text}")
         score = len(q & g) / len(q)
         if score > 0:
             scored.append((score, p.id, p))
@@ -79,8 +84,9 @@ def guided_answer(passages: Sequence[Passage], lang: Lang) -> CoachMessage:
     lines = [t("ask_intro", lang)]
     for n, p in enumerate(shown, 1):
         quote = " ".join(p.text.split())
-        if len(quote) > QUOTE_CHARS:
-            quote = quote[:QUOTE_CHARS] + "…"
+        limit = QUOTE_CHARS[p.lang]
+        if len(quote) > limit:
+            quote = quote[:limit].rstrip() + "…"
         title = (p.title_en if lang == "en" and p.title_en else section_label(p.title, lang, p.kb)) or (
             section_label(p.section, lang, p.kb)
         )
