@@ -160,11 +160,11 @@ def evaluate(
     `prebuilt`: a `COACH_HOME/kb` folder holding an indexed pack to start from (tests reuse theirs).
     """
     from agent.config import Settings
-    from knowledge import store as store_mod
+    from knowledge import indexing
     from knowledge.store import KnowledgeBase
 
     results: dict[str, Any] = {}
-    store_mod.notice = lambda message: None
+    indexing.notice = lambda message: None
     with temp_home() as home:
         if prebuilt is not None:
             import shutil
