@@ -9,7 +9,9 @@ from tui.widgets.docs import sources_markdown
 
 
 def test_english_sources_quote_english_guidance_and_label_a_chinese_document() -> None:
-    mine = Citation(passage_id="d1#0", source="数据规定.md", title="数据规定", quote="客户数据不得离开本行机房。")
+    mine = Citation(
+        passage_id="d1#0", source="数据规定.md", title="数据规定", quote="客户数据不得离开本行机房。"
+    )
     text = sources_markdown([cite("poc-steps", lang="en"), mine], None, "en")
     assert "> A proof of concept usually moves through" in text
     assert text.count("(quoted in Chinese)") == 1
