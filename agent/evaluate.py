@@ -53,8 +53,9 @@ def merge_findings(rule_findings: list[Finding], model_findings: Iterable[Findin
 
 
 def cited_passages(snapshot: ProjectSnapshot) -> dict[str, Passage]:
-    """Every passage cited by the snapshot's findings and recommendations, by id, in order."""
-    from knowledge.pack import get_passage
+    """Every passage cited by the snapshot's findings and recommendations, by id, in order, its text in
+    the snapshot's language."""
+    from knowledge.pack import get_passage, localize
 
     out: dict[str, Passage] = {}
     cits = [c for f in snapshot.findings for c in f.citations]
@@ -63,7 +64,7 @@ def cited_passages(snapshot: ProjectSnapshot) -> dict[str, Passage]:
         if c.passage_id not in out:
             p = get_passage(c.passage_id)
             if p is not None:
-                out[c.passage_id] = p
+                out[c.passage_id] = localize(p, snapshot.lang)
     return out
 
 

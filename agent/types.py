@@ -81,6 +81,10 @@ class Passage(BaseModel):
     kb: str = "builtin"
     """The knowledge base the passage lives in: `builtin` or `org` (the user's documents)."""
     score: float = 0.0
+    text_en: str = ""
+    """English text of a built-in passage (same id, `knowledge/pack/en/`); '' for the user's documents."""
+    lang: Lang = "zh"
+    """The language `text` is written in (a user's document keeps its own)."""
 
 
 class Citation(BaseModel):

@@ -181,13 +181,14 @@ def _synthetic_base(kb: Any, n: int, seeds: Path | None) -> None:
     import numpy as np
 
     from knowledge.chunking import Chunk
+    from knowledge.documents import refresh_content_hash
     from knowledge.ingest import ParsedDocument
     from knowledge.records import document_records
 
-    base = kb._org().get(include=["documents", "embeddings"])
+    base = kb.index.org().get(include=["documents", "embeddings"])
     texts, vecs = list(base["documents"]), np.asarray(base["embeddings"], dtype=np.float32)
     rng = np.random.default_rng(7)
-    col = kb._org()
+    col = kb.index.org()
     per_doc = 50
     for d in range(n // per_doc):
         picks = rng.integers(0, len(texts), per_doc)
@@ -203,7 +204,7 @@ def _synthetic_base(kb: Any, n: int, seeds: Path | None) -> None:
         v = vecs[picks] + noise
         v /= np.linalg.norm(v, axis=1, keepdims=True)
         col.add(ids=ids, documents=docs, metadatas=metas, embeddings=v)
-    kb._refresh_content_hash(col)
+    refresh_content_hash(kb.index, col)
 
 
 def _startup(runs: int = 7) -> tuple[float, float, float]:
@@ -227,11 +228,10 @@ def run() -> dict[str, Any]:
     """Run the benchmark; figures keyed by name, each {value, unit, target, ok}."""
     from agent.config import Settings
     from eval.run_retrieval import find_seeds, temp_home
-    from knowledge import lexical
-    from knowledge import store as store_mod
+    from knowledge import indexing, lexical
     from knowledge.store import KnowledgeBase
 
-    store_mod.notice = lambda message: None
+    indexing.notice = lambda message: None
     seeds = find_seeds()
     out: dict[str, Any] = {}
     with temp_home() as home:
@@ -259,7 +259,7 @@ def run() -> dict[str, Any]:
         out["query_embedding_only_p95_ms"] = _figure(p95, "ms")
         out["query_embedding_only_cpu_p50_ms"] = _figure(_percentiles(cpus)[0], "ms")
         _synthetic_base(kb, 2000, seeds)
-        total = kb._org().count()
+        total = kb.index.org().count()
         started = time.perf_counter()
         kb.search(QUERIES[1], k=5, scope="all")
         out["query_2000_cold_ms"] = _figure((time.perf_counter() - started) * 1000, "ms")

@@ -1,8 +1,10 @@
 """Retrieval eval: recall@1/@3/@5 of several retrieval configurations over `eval/questions.yaml`.
 
-Two targets are scored: (a) the built-in pack (a hit is one of the question's relevant pack ids) and
-(b) the two raw seed documents ingested with the same code path as `coach kb add` into a temporary
-COACH_HOME (scope `org`; a hit is a chunk of the right source document under the right section).
+Two targets are scored: (a) the built-in pack (a hit is one of the question's relevant pack ids, its
+text returned in the question's language) and (b) the two raw seed documents ingested with the same
+code path as `coach kb add` into a temporary COACH_HOME (scope `org`; a hit is a chunk of the right
+source document under the right section). Questions come from `questions.yaml` (mostly Chinese) and
+`questions_en.yaml` (English-only, over the pack's English text); recall is printed per language.
 
     python -m eval.run_retrieval [--split dev|holdout|all] [--configs hybrid,vector,...] [--misses]
 
@@ -27,6 +29,8 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 QUESTIONS = REPO / "eval" / "questions.yaml"
+QUESTIONS_EN = REPO / "eval" / "questions_en.yaml"
+"""English-only questions over the built-in pack's English text (issue 20)."""
 SEED_CANDIDATES = (Path("/work/shared/seeds"), REPO.parent / "shared" / "seeds")
 KS = (1, 3, 5)
 
@@ -39,9 +43,15 @@ CONFIGS: dict[str, tuple[str, str, bool]] = {
     "lexical-jieba": ("lexical", "jieba", True),
     "hybrid-jieba": ("hybrid", "jieba", True),
     "hybrid": ("hybrid", "char", True),
+    "hybrid-both": ("hybrid", "char", True),
+    "hybrid-cross": ("hybrid", "char", True),
 }
 """name -> (store mode, lexical tokenizer, glossary query expansion). `hybrid` is the shipped default;
-`-raw` configurations search the user's words as typed (no glossary)."""
+`-raw` configurations search the user's words as typed (no glossary). The built-in pack holds each
+passage in Chinese and English: the shipped default matches a question against the text in its own
+language; `-both` matches both texts, `-cross` only the other language's (English questions over the
+Chinese text, as before the pack had English)."""
+PACK_TEXT = {"hybrid-both": "both", "hybrid-cross": "cross"}
 
 
 @dataclass
@@ -150,11 +160,11 @@ def evaluate(
     `prebuilt`: a `COACH_HOME/kb` folder holding an indexed pack to start from (tests reuse theirs).
     """
     from agent.config import Settings
-    from knowledge import store as store_mod
+    from knowledge import indexing
     from knowledge.store import KnowledgeBase
 
     results: dict[str, Any] = {}
-    store_mod.notice = lambda message: None
+    indexing.notice = lambda message: None
     with temp_home() as home:
         if prebuilt is not None:
             import shutil
@@ -174,7 +184,11 @@ def evaluate(
                 started = time.perf_counter()
                 ranks: list[int | None] = []
                 for question in questions:
-                    hits = kb.search(question.q, k=k, scope="builtin" if target == "pack" else "org")
+                    lang = "en" if question.lang == "en" else "zh"
+                    text = PACK_TEXT.get(name)
+                    kb.pack_text_lang = ("zh" if lang == "en" else "en") if text == "cross" else text  # type: ignore[assignment]
+                    scope = "builtin" if target == "pack" else "org"
+                    hits = kb.search(question.q, k=k, scope=scope, lang=lang)
                     rank = None
                     for i, hit in enumerate(hits, start=1):
                         ok = (
@@ -199,6 +213,14 @@ def evaluate(
                     sub = [r for r, q in zip(ranks, questions, strict=True) if q.lang == lang]
                     if sub:
                         row[lang] = _recalls(sub)
+                    for key in ("dev", "holdout"):
+                        sub = [
+                            r
+                            for r, q in zip(ranks, questions, strict=True)
+                            if q.lang == lang and q.split == key
+                        ]
+                        if sub:
+                            row[f"{lang}-{key}"] = {**_recalls(sub), "n": len(sub)}
                 for style in ("direct", "paraphrase"):
                     sub = [r for r, q in zip(ranks, questions, strict=True) if q.style == style]
                     if sub:
@@ -220,18 +242,41 @@ def print_table(results: dict[str, Any]) -> None:
             print(f"{target:7} {name:17} {cells}")
 
 
+def print_languages(results: dict[str, Any]) -> None:
+    """Recall of the built-in pack per question language and split: the text is returned in the
+    question's language (`-both`: both texts searched, `-cross`: only the other language's)."""
+    print(f"\n{'pack by language':25} {'n':>4} {'r@1':>7} {'r@3':>7} {'r@5':>7}")
+    for name, row in results.get("pack", {}).items():
+        for lang in ("zh", "en"):
+            for key in ("dev", "holdout"):
+                got = row.get(f"{lang}-{key}")
+                if got:
+                    label = f"{name} {lang}/{key}"
+                    print(f"{label:25} {got['n']:4d} {got['r@1']:7.3f} {got['r@3']:7.3f} {got['r@5']:7.3f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `python -m eval.run_retrieval`."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["dev", "holdout", "all"], default="all")
     parser.add_argument("--configs", default=",".join(CONFIGS), help="comma-separated: " + ",".join(CONFIGS))
-    parser.add_argument("--questions", type=Path, default=QUESTIONS)
+    parser.add_argument(
+        "--questions",
+        type=Path,
+        action="append",
+        help="question file(s); default questions.yaml + questions_en.yaml",
+    )
     parser.add_argument("--misses", action="store_true", help="print dev questions not found in the top 3")
+    parser.add_argument(
+        "--pack-only", action="store_true", help="score the built-in pack only (not the raw seeds)"
+    )
     args = parser.parse_args(argv)
-    if not args.questions.exists():
-        print(f"No question set at {args.questions}", file=sys.stderr)
+    files = args.questions or [QUESTIONS, QUESTIONS_EN]
+    missing = [f for f in files if not f.exists()]
+    if missing:
+        print(f"No question set at {missing[0]}", file=sys.stderr)
         return 2
-    questions = load_questions(args.questions)
+    questions = [q for f in files for q in load_questions(f)]
     if args.split != "all":
         questions = [q for q in questions if q.split == args.split]
     configs = [c.strip() for c in args.configs.split(",") if c.strip()]
@@ -244,14 +289,15 @@ def main(argv: list[str] | None = None) -> int:
         if importlib.util.find_spec("jieba") is None:
             print("jieba is not installed: skipping the jieba configurations (pip install jieba).")
             configs = [c for c in configs if CONFIGS[c][1] != "jieba"]
-    seeds = find_seeds()
-    if seeds is None:
+    seeds = None if args.pack_only else find_seeds()
+    if seeds is None and not args.pack_only:
         print("Seeds folder not found (../shared/seeds): scoring the built-in pack only.")
     langs = {lang: sum(1 for q in questions if q.lang == lang) for lang in ("zh", "en")}
     splits = {s: sum(1 for q in questions if q.split == s) for s in ("dev", "holdout")}
     print(f"{len(questions)} questions: {splits}, {langs}; seeds: {seeds or 'missing'}")
     results = evaluate(questions, configs, seeds, misses=args.misses)
     print_table(results)
+    print_languages(results)
     return 0
 
 

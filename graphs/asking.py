@@ -1,13 +1,13 @@
 """The user's own questions ("什么是RAG？", `/ask …`): grounded answers with citations.
 
-Guided mode quotes the best passages and cites them. LLM mode has the model answer from the same
-passages only, fenced as data, with [n] markers mapped back to citations; a failing model falls
-back to the guided answer with a one-line notice.
+Guided mode quotes the best passages and cites them, built-in guidance in the screen's language and the
+user's own documents as written (labelled when that is not the screen's language). LLM mode has the
+model answer from the same passages only, fenced as data, with [n] markers mapped back to citations; a
+failing model falls back to the guided answer with a one-line notice.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
 from agent.errors import CoachError
@@ -16,13 +16,16 @@ from agent.snapshot import CoachMessage
 from agent.types import Lang, Passage, Stage
 from graphs.context import Retriever
 from graphs.text import t
+from knowledge.lexical import char_tokens
+from knowledge.pack import load_pack, localize, text_lang
 from prompts import fence, fence_passages, render_prompt
 from prompts.fit import clip, scaled, trim_passages
 
 TOP_K = 4
 QUOTED = 2
 """Passages quoted in a guided answer."""
-QUOTE_CHARS = 220
+QUOTE_CHARS = {"zh": 220, "en": 400}
+"""Characters of each quote, by the quote's language (an English sentence takes about twice the characters)."""
 MAX_WORDS = 180
 SENT_PASSAGES = 3
 PASSAGE_TOKENS = 300
@@ -31,23 +34,30 @@ QUERY_TOKENS = 300
 within PASSAGE_TOKENS, and the user's question cut to QUERY_TOKENS (scaled up for larger contexts)."""
 
 
-def search(retriever: Retriever | None, query: str, stage: Stage) -> tuple[list[Passage], str | None]:
-    """Passages for `query` (the built-in pack's words when no retriever), and an error to show."""
+def search(
+    retriever: Retriever | None, query: str, stage: Stage, lang: Lang = "zh"
+) -> tuple[list[Passage], str | None]:
+    """Passages for `query` with built-in text in `lang` (the built-in pack's words when no retriever),
+    and an error to show."""
     if retriever is None:
-        return pack_search(query, k=TOP_K), None
+        return pack_search(query, k=TOP_K, lang=lang), None
     try:
-        return list(retriever.search(query, k=TOP_K)), None
+        found = retriever.search(query, k=TOP_K, lang=lang)
+        return [localize(p, lang) for p in found], None
     except CoachError as exc:
-        return pack_search(query, k=TOP_K), exc.message
+        return pack_search(query, k=TOP_K, lang=lang), exc.message
     except Exception as exc:  # the store is a seam: any failure degrades to the pack
-        return pack_search(query, k=TOP_K), f"{type(exc).__name__}: {str(exc)[:100]}"
+        return pack_search(query, k=TOP_K, lang=lang), f"{type(exc).__name__}: {str(exc)[:100]}"
 
 
-def pack_search(query: str, *, k: int) -> list[Passage]:
-    """Character-bigram overlap over the built-in pack: a small offline retriever of last resort."""
-    from knowledge.pack import load_pack
+def pack_search(query: str, *, k: int, lang: Lang = "zh") -> list[Passage]:
+    """Overlap with the built-in pack's text in the query's language (Chinese: character bigrams;
+    English: words), returned with the text in `lang`: a small offline retriever of last resort."""
+    english = text_lang(query) == "en"
 
     def grams(text: str) -> set[str]:
+        if english:
+            return set(char_tokens(text))
         text = "".join(text.lower().split())
         return {text[i : i + 2] for i in range(len(text) - 1)}
 
@@ -56,15 +66,12 @@ def pack_search(query: str, *, k: int) -> list[Passage]:
         return []
     scored = []
     for p in load_pack():
-        g = grams(f"{p.title} {p.title_en} {p.text}")
+        g = grams(f"{p.title_en} {p.text_en}" if english else f"{p.title} {p.title_en} {p.text}")
         score = len(q & g) / len(q)
         if score > 0:
             scored.append((score, p.id, p))
     scored.sort(key=lambda x: (-x[0], x[1]))
-    return [p.model_copy(update={"score": s}) for s, _, p in scored[:k]]
-
-
-_CJK = re.compile(r"[\u3400-\u9fff]")
+    return [localize(p.model_copy(update={"score": s}), lang) for s, _, p in scored[:k]]
 
 
 def guided_answer(passages: Sequence[Passage], lang: Lang) -> CoachMessage:
@@ -73,18 +80,19 @@ def guided_answer(passages: Sequence[Passage], lang: Lang) -> CoachMessage:
 
     if not passages:
         return CoachMessage(kind="answer", text=t("ask_none", lang))
-    shown = list(passages[:QUOTED])
-    # the built-in pack is Chinese: an English reader is told why the quotes are not in English
-    untranslated = lang == "en" and any(_CJK.search(p.text) for p in shown)
-    lines = [t("ask_intro_chinese" if untranslated else "ask_intro", lang)]
+    shown = [localize(p, lang) for p in passages[:QUOTED]]
+    lines = [t("ask_intro", lang)]
     for n, p in enumerate(shown, 1):
         quote = " ".join(p.text.split())
-        if len(quote) > QUOTE_CHARS:
-            quote = quote[:QUOTE_CHARS] + "…"
+        limit = QUOTE_CHARS[p.lang]
+        if len(quote) > limit:
+            quote = quote[:limit].rstrip() + "…"
         title = (p.title_en if lang == "en" and p.title_en else section_label(p.title, lang, p.kb)) or (
             section_label(p.section, lang, p.kb)
         )
         source = source_name(p.source, lang)
+        if p.lang != lang:  # only the user's own documents: built-in guidance is quoted in `lang`
+            source = f"{source}{t('ask_quoted_in_' + p.lang, lang)}"
         lines.append(
             f"> {quote} [{n}]\n— {title}（{source}）"
             if lang == "zh"
@@ -107,7 +115,7 @@ def answer(
     """Messages answering the user's question, and a notice (retrieval or model fallback) or None."""
     from agent.deliverables.labels import citation_in
 
-    passages, error = search(retriever, query, stage)
+    passages, error = search(retriever, query, stage, lang)
     notice = t("kb_unavailable", lang, error=error) if error else None
     if helper is not None and passages and helper.budget_left():
         prompt, sent = ask_prompt(

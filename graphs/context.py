@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from agent.config import Settings
-from agent.types import Passage, Stage
+from agent.types import Lang, Passage, Stage
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 
 class Retriever(Protocol):
-    """Anything that searches guidance passages (e.g. `knowledge.store.KnowledgeBase`)."""
+    """Anything that searches guidance passages (e.g. `knowledge.store.KnowledgeBase`); `lang` asks for
+    the built-in passages' text in that language."""
 
     def search(
         self,
@@ -31,6 +32,7 @@ class Retriever(Protocol):
         stage: Stage | None = None,
         kind: str | None = None,
         scope: Any = "all",
+        lang: Lang | None = None,
     ) -> list[Passage]: ...
 
 

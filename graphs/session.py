@@ -62,13 +62,14 @@ class LazyKnowledgeBase:
         stage: Stage | None = None,
         kind: str | None = None,
         scope: Any = "all",
+        lang: Lang | None = None,
     ) -> list[Passage]:
         with self._lock:
             if self._kb is None:
                 from knowledge.store import KnowledgeBase
 
                 self._kb = KnowledgeBase.open(self.settings)
-        result: list[Passage] = self._kb.search(query, k=k, stage=stage, kind=kind, scope=scope)
+        result: list[Passage] = self._kb.search(query, k=k, stage=stage, kind=kind, scope=scope, lang=lang)
         return result
 
 

@@ -2,27 +2,68 @@
 
 Loading the pack needs no vector store: rules, recommendations and deliverables cite passages
 by id and resolve them here, deterministically. The store indexes the same passages for search.
+
+Each passage has a Chinese text (`pack/*.yaml`) and an English text written from the same source
+(`pack/en/<same file>.yaml`, keyed by passage id), so a citation resolves in either language.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
 from agent.datafiles import load_yaml
-from agent.types import Citation, Passage
+from agent.types import Citation, Lang, Passage
 
 PACK_DIR = Path(__file__).parent / "pack"
+EN_DIR = PACK_DIR / "en"
+
+
+@cache
+def english_texts() -> dict[str, str]:
+    """The English text of each built-in passage, by passage id."""
+    texts: dict[str, str] = {}
+    for path in sorted(EN_DIR.glob("*.yaml")):
+        texts.update({str(k): str(v).strip() for k, v in (load_yaml(path) or {}).items()})
+    return texts
 
 
 @cache
 def load_pack() -> tuple[Passage, ...]:
-    """Every passage of the built-in pack, in file then list order."""
+    """Every passage of the built-in pack, in file then list order, with its English text."""
+    english = english_texts()
     passages: list[Passage] = []
     for path in sorted(PACK_DIR.glob("*.yaml")):
         for item in load_yaml(path) or []:
-            passages.append(Passage.model_validate({**item, "kb": "builtin"}))
+            text_en = english.get(str(item.get("id")), "")
+            passages.append(Passage.model_validate({**item, "kb": "builtin", "text_en": text_en}))
     return tuple(passages)
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def text_lang(text: str) -> Lang:
+    """The language a text is written in: Chinese when a fifth or more of its letters are CJK."""
+    cjk = len(_CJK.findall(text))
+    letters = cjk + sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    return "zh" if letters and cjk * 5 >= letters else "en"
+
+
+def localize(passage: Passage, lang: Lang) -> Passage:
+    """`passage` with its text in `lang` when it is a built-in passage; a user's document keeps its own
+    language, recorded in `lang`."""
+    if passage.kb != "builtin":
+        return passage.model_copy(update={"lang": text_lang(passage.text)})
+    original = pack_index().get(passage.id)
+    if original is None:
+        return passage
+    if lang == "en" and original.text_en:
+        return passage.model_copy(
+            update={"text": original.text_en, "text_en": original.text_en, "lang": "en"}
+        )
+    return passage.model_copy(update={"text": original.text, "text_en": original.text_en, "lang": "zh"})
 
 
 @cache
@@ -56,13 +97,13 @@ def section_gloss(section: str) -> str:
 def cite(passage_id: str, quote_chars: int = 80, lang: str = "zh") -> Citation:
     """A citation to a built-in passage; raises KeyError for an unknown id (a broken data file).
 
-    In English the title is the passage's English title and the section its heading's English gloss;
-    the quote is always the passage's own (Chinese) words.
+    In English the title is the passage's English title, the section its heading's English gloss and
+    the quote the passage's English text.
     """
     p = pack_index().get(passage_id)
     if p is None:
         return _cite_regulation(passage_id, quote_chars, lang)
-    quote = p.text.strip().replace("\n", " ")
+    quote = " ".join((p.text_en if lang == "en" and p.text_en else p.text).split())
     if len(quote) > quote_chars:
         quote = quote[:quote_chars] + "…"
     title, section = p.title, p.section

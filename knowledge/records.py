@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from agent.types import Passage, Stage
 from knowledge.models import DocumentInfo
+from knowledge.pack import section_gloss, text_lang
 
 if TYPE_CHECKING:
     from knowledge.ingest import ParsedDocument
@@ -23,11 +24,14 @@ INDEX_SCHEMA = "3"
 def embed_text(meta: dict[str, Any], text: str) -> str:
     """The text the embedder (and BM25) sees: titles and section give a chunk its context.
 
-    Built-in passages: Chinese and English titles and the source section. User chunks: the last two
-    headings of the section path (a prefix shared by every chunk of a document only blurs the vectors:
+    Built-in passages: in Chinese, the Chinese and English titles and the source section; in English,
+    the English title and the section's English gloss (no Chinese, so the English record is ranked on
+    English words). User chunks: the last two headings of the section path (a prefix shared by every chunk of a document only blurs the vectors:
     dev recall@1 0.88 with the whole path, 0.93 with the last two headings), else the document title.
     """
-    if meta.get("kb") == "builtin":
+    if meta.get("kb") == "builtin" and meta.get("lang") == "en":
+        head = "\n".join(str(x) for x in (meta.get("title_en"), meta.get("section_en")) if x)
+    elif meta.get("kb") == "builtin":
         head = " / ".join(str(x) for x in (meta.get("title"), meta.get("title_en")) if x)
         section = str(meta.get("section") or "")
         if section and section not in head:
@@ -47,8 +51,22 @@ def digest(items: Sequence[str]) -> str:
     return h.hexdigest()
 
 
+EN_SUFFIX = "@en"
+"""Record id suffix of a built-in passage's English text: `poc-steps@en` beside `poc-steps`."""
+
+
+def passage_id(record_id: str) -> str:
+    """The passage id of a record id (`poc-steps@en` → `poc-steps`)."""
+    return record_id.removesuffix(EN_SUFFIX)
+
+
 def pack_records() -> tuple[list[str], list[str], list[dict[str, Any]], str]:
-    """Ids, texts and metadata of the built-in pack's records, and the pack's content hash."""
+    """Ids, texts and metadata of the built-in pack's records, and the pack's content hash.
+
+    One record per passage and language: the Chinese text under the passage id, the English text
+    under `<id>@en`, each with its `lang`, so a query ranks the text in its own language first and the
+    passage is still found across languages.
+    """
     from knowledge.pack import load_pack
 
     ids, docs, metas = [], [], []
@@ -66,7 +84,11 @@ def pack_records() -> tuple[list[str], list[str], list[dict[str, Any]], str]:
         meta.update({f"stage_{s.value}": True for s in p.stages})
         ids.append(p.id)
         docs.append(p.text.strip())
-        metas.append(meta)
+        metas.append({**meta, "lang": "zh"})
+        if p.text_en:
+            ids.append(p.id + EN_SUFFIX)
+            docs.append(p.text_en.strip())
+            metas.append({**meta, "lang": "en", "section_en": section_gloss(p.section)})
     pack_hash = digest(
         [
             INDEX_SCHEMA,
@@ -79,8 +101,10 @@ def pack_records() -> tuple[list[str], list[str], list[dict[str, Any]], str]:
 def to_passage(pid: str, text: str, meta: dict[str, Any], score: float) -> Passage:
     """A search hit as the shared `Passage` type."""
     stages = [Stage(s) for s in str(meta.get("stages") or "").split(",") if s]
+    builtin = meta.get("kb") == "builtin"
+    lang = meta.get("lang") or ("zh" if builtin else text_lang(text))
     return Passage(
-        id=pid,
+        id=passage_id(pid) if builtin else pid,
         text=text,
         title=str(meta.get("title") or ""),
         title_en=str(meta.get("title_en") or ""),
@@ -91,6 +115,8 @@ def to_passage(pid: str, text: str, meta: dict[str, Any], score: float) -> Passa
         kind=meta.get("kind") or "guidance",
         kb=str(meta.get("kb") or "org"),
         score=round(float(score), 4),
+        text_en=text if builtin and lang == "en" else "",
+        lang="en" if lang == "en" else "zh",
     )
 
 

@@ -165,6 +165,7 @@ def passage_json(p: Passage) -> dict[str, Any]:
         "kind": p.kind,
         "stages": [s.value for s in p.stages],
         "kb": p.kb,
+        "lang": p.lang,
     }
 
 

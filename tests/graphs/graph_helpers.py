@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.snapshot import QuestionView, Turn
-from agent.types import Passage, Stage
+from agent.types import Lang, Passage, Stage
 from graphs.asking import pack_search
 from graphs.session import CoachSession
 
@@ -74,6 +74,7 @@ class SmallRetriever:
         stage: Stage | None = None,
         kind: str | None = None,
         scope: Any = "all",
+        lang: Lang | None = None,
     ) -> list[Passage]:
         self.queries.append(query)
-        return pack_search(query, k=k)
+        return pack_search(query, k=k, lang=lang or "zh")

@@ -134,15 +134,48 @@ def test_real_knowledge_base_answers_with_citations(open_session: Callable[..., 
     assert turn.question == q
 
 
-def test_an_english_guided_answer_says_its_quotes_are_in_the_original_chinese(
+def test_an_english_guided_answer_quotes_the_english_guidance_and_a_chinese_one_the_chinese(
     open_session: Callable[..., CoachSession],
 ) -> None:
     session = open_session("English project", lang="en")
-    (msg,) = session.send("What is RAG?").messages
-    assert msg.kind == "answer" and re.search(r"[\u4e00-\u9fff]", msg.text), "the pack quotes Chinese"
-    assert msg.text.startswith("What the guidance says (quoted in its original Chinese")
-    (msg_zh,) = open_session("中文项目").send("什么是RAG？").messages
-    assert msg_zh.text.startswith("指引中的相关内容：")
+    (msg,) = session.send("What is the difference between RAG and fine-tuning?").messages
+    assert msg.kind == "answer" and msg.text.startswith("What the guidance says:")
+    assert not re.search(r"[\u4e00-\u9fff]", msg.text), "built-in guidance is quoted in English"
+    assert "original Chinese" not in msg.text and "quoted in Chinese" not in msg.text
+    assert "RAG" in msg.text and msg.citations
+    assert all(not re.search(r"[\u4e00-\u9fff]", c.quote) for c in msg.citations)
+    # the same passages resolve by id in either language
+    (msg_zh,) = open_session("中文项目").send("/ask RAG 和微调有什么区别？").messages
+    assert msg_zh.text.startswith("指引中的相关内容：") and re.search(
+        r"[\u4e00-\u9fff]", msg_zh.citations[0].quote
+    )
+
+
+def test_on_an_english_screen_only_the_users_own_document_is_quoted_in_chinese_and_says_so(
+    open_session: Callable[..., CoachSession],
+) -> None:
+    from agent.types import Passage
+    from knowledge.pack import get_passage
+
+    builtin = get_passage("pitfall-data-security")
+    assert builtin is not None
+    mine = Passage(
+        id="d1#0", text="客户数据不得离开本行机房。", title="数据规定", source="数据规定.md", kb="org"
+    )
+
+    class Mixed:
+        def search(self, query: str, **kwargs: object) -> list[Passage]:
+            assert kwargs.get("lang") == "en", "the screen's language is passed to the retriever"
+            return [mine, builtin]
+
+    (msg,) = (
+        open_session("English project", lang="en", retriever=Mixed())
+        .send("/ask where must data stay?")
+        .messages
+    )
+    first, second = msg.text.split("\n\n")[1:3]
+    assert "客户数据不得离开本行机房" in first and first.endswith("(数据规定.md, quoted in Chinese)")
+    assert "desensitisation" in second and not re.search(r"[\u4e00-\u9fff]", second.split("\n")[0])
 
 
 def test_llm_answer_marks_a_figure_no_passage_contains_as_the_models(

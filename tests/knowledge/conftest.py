@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from agent.config import Settings
-from knowledge import store as store_mod
+from knowledge import indexing
 from knowledge.store import KnowledgeBase
 
 REPO = Path(__file__).resolve().parents[2]
@@ -44,7 +44,7 @@ def pack_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def notices(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """One-line notices of the store (first indexing, re-indexing), captured."""
     seen: list[str] = []
-    monkeypatch.setattr(store_mod, "notice", seen.append)
+    monkeypatch.setattr(indexing, "notice", seen.append)
     return seen
 
 

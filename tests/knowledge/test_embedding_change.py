@@ -14,7 +14,7 @@ from tests.knowledge.kb_helpers import SAMPLE_MD, HashEmbedder, write_doc
 
 
 def _dims(kb: KnowledgeBase, name: str) -> set[int]:
-    col = kb._client.get_collection(name, embedding_function=None)
+    col = kb.index.client.get_collection(name, embedding_function=None)
     return {len(v) for v in col.get(include=["embeddings"])["embeddings"]}
 
 
@@ -90,10 +90,10 @@ def test_an_older_index_format_of_user_documents_is_rebuilt(
     kb: KnowledgeBase, tmp_path: Path, notices: list[str]
 ) -> None:
     kb.add_paths([write_doc(tmp_path, "rules.md", SAMPLE_MD)])
-    col = kb._org()
-    kb._set_meta(col, schema="0")
+    col = kb.index.org()
+    kb.index.set_meta(col, schema="0")
     notices.clear()
     reopened = KnowledgeBase.open(Settings())
     assert reopened.search("值班", k=1, scope="org")[0].source == "rules.md"
     assert any("Index format upgraded" in n for n in notices)
-    assert reopened._meta(reopened._org())["schema"] == store_mod.INDEX_SCHEMA
+    assert reopened.index.meta(reopened.index.org())["schema"] == store_mod.INDEX_SCHEMA

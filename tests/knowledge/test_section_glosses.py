@@ -53,6 +53,9 @@ def test_english_guided_answer_names_and_cites_passages_in_english() -> None:
         "(LLM adoption cases: general implementation steps and pitfalls)"
     )
     assert "(Pitfall 1: put data security and privacy compliance first)" in attributions[1]
+    # the built-in passage is quoted in English; the user's Chinese document as written, and said so
+    assert attributions[1].endswith(", quoted in Chinese)")
+    assert "desensitisation" in msg.text and "严格采用数据脱敏" in msg.text
     first, second = msg.citations
     assert first.title == "Put data security and privacy compliance first"
     assert first.section == "Pitfall 1: put data security and privacy compliance first"

@@ -70,11 +70,11 @@ def test_adding_the_same_file_twice_adds_nothing(kb: KnowledgeBase, tmp_path: Pa
     path = write_doc(tmp_path, "rules.md", SAMPLE_MD)
     first = kb.add_paths([path])
     assert [d.name for d in first.added] == ["rules.md"] and first.chunks_added >= 2
-    count = kb._org().count()
+    count = kb.index.org().count()
     second = kb.add_paths([path])
     assert second.added == [] and second.replaced == [] and second.chunks_added == 0
     assert [d.name for d in second.unchanged] == ["rules.md"]
-    assert kb._org().count() == count
+    assert kb.index.org().count() == count
     assert len(kb.list_documents()) == 1
 
 
@@ -91,7 +91,7 @@ def test_a_changed_file_replaces_its_old_chunks(kb: KnowledgeBase, tmp_path: Pat
     texts = [h.text for h in kb.search("值班 告警阈值", k=5, scope="org")]
     assert texts and all("值班" not in t for t in texts)
     assert "模型网关" in kb.search("模型网关", k=1, scope="org")[0].text
-    assert kb._org().count() == 1
+    assert kb.index.org().count() == 1
 
 
 def test_remove_by_name_and_unknown_document(kb: KnowledgeBase, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ pack without Chroma, as the graph tests do.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from helpers import chat_text, question_id, settle
 from textual.pilot import Pilot
 
 from agent.config import Settings
-from agent.types import Passage, Stage
+from agent.types import Lang, Passage, Stage
 from tui.app import CoachApp, make_app
 from tui.backend import EngineFactory, Session
 from tui.widgets.findings import FindingsPanel
@@ -43,10 +44,11 @@ class PackRetriever:
         stage: Stage | None = None,
         kind: str | None = None,
         scope: Any = "all",
+        lang: Lang | None = None,
     ) -> list[Passage]:
         from graphs.asking import pack_search
 
-        return pack_search(query, k=k)
+        return pack_search(query, k=k, lang=lang or "zh")
 
 
 class Engine(EngineFactory):
@@ -265,3 +267,16 @@ async def test_finding_evidence_names_the_question_each_answer_belongs_to() -> N
         bodies = "\n".join(w.source for w in panel.query(".body"))
         # was '- 不知道  (`req.baseline`)': which answer was 不知道?
         assert "基线值：不知道" in bodies and "衡量指标：平均处理时长" in bodies, bodies
+
+
+async def test_slash_ask_on_an_english_screen_answers_from_the_english_guidance() -> None:
+    app = _app(Engine(), lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _new(pilot, "Bank pilot")
+        asked = question_id(app)
+        await _type(pilot, "/ask What is the difference between RAG and fine-tuning?")
+        text = chat_text(app)
+        assert "Unknown command" not in text and "What the guidance says:" in text
+        answer = text[text.index("What the guidance says:") :]
+        assert "RAG" in answer and not re.search(r"[\u4e00-\u9fff]", answer)
+        assert question_id(app) == asked, "a question is not an answer"

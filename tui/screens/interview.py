@@ -52,7 +52,7 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-SESSION_COMMANDS = ("/back", "/skip", "/revise", "/stage")
+SESSION_COMMANDS = ("/back", "/skip", "/revise", "/stage", "/ask")
 
 
 class InterviewScreen(PanelsScreen):

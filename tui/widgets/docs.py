@@ -7,6 +7,7 @@ from textual.widgets import Markdown
 
 from agent.snapshot import ProjectSnapshot
 from agent.types import Citation
+from knowledge.pack import localize, text_lang
 from tui.i18n import t
 
 
@@ -33,7 +34,8 @@ class MarkdownView(VerticalScroll):
 
 
 def sources_markdown(citations: list[Citation], snapshot: ProjectSnapshot | None, lang: str) -> str:
-    """The passages behind `citations`, full text where the snapshot has it."""
+    """The passages behind `citations`, full text where the snapshot has it: built-in guidance in the
+    screen's language, the user's own documents as written (and said so when that is another language)."""
     if not citations:
         return t("sources.none", lang)
     passages = snapshot.passages if snapshot else {}
@@ -47,7 +49,9 @@ def sources_markdown(citations: list[Citation], snapshot: ProjectSnapshot | None
         title = c.title or (passage.title if passage else "") or c.passage_id
         where = " · ".join(x for x in (c.source, c.section) if x)
         lines += [f"**[{i}] {title}**  ", f"*{where}*", ""]
-        body = passage.text if passage else c.quote
+        body = localize(passage, "en" if lang == "en" else "zh").text if passage else c.quote
         if body:
             lines += ["> " + body.replace("\n", "\n> "), ""]
+            if text_lang(body) != lang:
+                lines += [f"*{t('sources.quoted_in.' + text_lang(body), lang)}*", ""]
     return "\n".join(lines)

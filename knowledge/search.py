@@ -1,0 +1,154 @@
+"""Search: the passages best matching a query over the indexed collections, by meaning and by words.
+
+Filters: `stage` applies to built-in passages (user documents carry no stage, so their chunks still
+compete under any stage filter); `kind` applies to both (user chunks are `guidance`).
+
+Languages: every built-in passage is indexed in Chinese and in English (`knowledge.records`). A query is
+matched against the built-in text in its own language, so a question in either language finds every
+passage, and each hit comes back with its text in the asked language; a user's document keeps its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from agent.errors import InputError
+from agent.types import Lang, Passage, Stage
+from knowledge.indexing import CollectionIndex
+from knowledge.pack import localize, text_lang
+from knowledge.ranking import (
+    EXPANSION_WEIGHT,
+    LEXICAL_WEIGHT,
+    VECTOR_WEIGHT,
+    RetrievalMode,
+    relative_score_fusion,
+)
+from knowledge.records import to_passage
+
+Scope = Literal["all", "builtin", "org"]
+PackText = Literal["zh", "en", "both"]
+"""Which built-in text a query is matched against (default: the query's own language)."""
+
+DEFAULT_MODE: RetrievalMode = "hybrid"
+
+
+def search(
+    index: CollectionIndex,
+    query: str,
+    *,
+    k: int = 5,
+    stage: Stage | None = None,
+    kind: str | None = None,
+    scope: Scope = "all",
+    mode: RetrievalMode = DEFAULT_MODE,
+    expand_queries: bool = True,
+    lang: Lang | None = None,
+    pack_text: PackText | None = None,
+) -> list[Passage]:
+    """The `k` passages best matching `query`, best first, score in `Passage.score` (0..1).
+
+    Each passage comes once, with its text in `lang` (default: the query's language) and the language
+    of that text in `Passage.lang`; `pack_text` overrides which built-in text is matched (the eval).
+
+    Hybrid by default: the query with its glossary terms is embedded once and searched in Chroma (ids
+    and distances only), and scored with BM25 over the cached corpus; the two rankings are fused by
+    relative score (`knowledge.ranking`). Texts and metadata come from the in-memory corpus, so a
+    search makes one Chroma call per searched base and nothing else (see `CollectionIndex.view`).
+    """
+    query = query.strip()
+    if not query:
+        raise InputError("Empty search query / 查询内容为空", hint="Type a question or keywords")
+    if k < 1:
+        raise InputError(f"k must be at least 1, got {k} / k 至少为 1")
+    names = {"all": ["builtin", "org"], "builtin": ["builtin"], "org": ["org"]}[scope]
+    view = index.view(names)
+    corpus = view.corpus
+    if corpus is None:
+        return []
+    depth = max(4 * k, 20)
+    stage_value = Stage(stage).value if stage else None
+    terms: list[str] = []
+    if expand_queries:
+        from knowledge.expansion import expansion_terms
+
+        terms = expansion_terms(query)
+    qvecs = _query_vector(index, query, terms) if mode != "lexical" else None
+    vectors: list[list[tuple[float, str, str]]] = [[]]
+    allowed: set[str] | None = None  # None: no filter, every chunk competes
+    per_base = view.per_base
+    # every passage has both texts: matching the query's language finds all of them, and mixing in the
+    # other language only adds noise (eval, English questions: recall@3 0.93 over both texts, 0.98 over
+    # the English alone; Chinese questions equal)
+    chosen = pack_text or text_lang(query)
+    text_filter = None if chosen == "both" else chosen
+    if kind is not None or stage_value is not None or text_filter is not None:
+        allowed, per_base = index.filtered(view, stage_value, kind, text_filter)
+        if not allowed:
+            return []
+    for name, col in view.cols if qvecs is not None else []:
+        n_allowed = per_base[name]
+        if not n_allowed:
+            continue
+        res = col.query(
+            query_embeddings=[v.tolist() for v in qvecs],  # type: ignore[union-attr]
+            n_results=min(depth, n_allowed),
+            where=_where(name, stage_value, kind, text_filter),
+            include=["distances"],
+        )
+        for i, (ids, dists) in enumerate(zip(res["ids"], res["distances"], strict=True)):
+            vectors[i].extend(
+                (1.0 - float(d), name, pid)
+                for pid, d in zip(ids, dists, strict=True)
+                if (name, pid) in corpus.pos  # written since the view was read: next search has it
+            )
+    lexical: list[tuple[float, str, str]] = []
+    if mode != "vector":
+        hits = corpus.bm25.search(query, depth, allowed, extra=" ".join(terms), extra_weight=EXPANSION_WEIGHT)
+        for key, score in hits:
+            n, p = key.split("\x00", 1)
+            lexical.append((score, n, p))
+    rankings: list[list[tuple[float, str, str]]] = []
+    weights: list[float] = []
+    if mode != "lexical":
+        rankings += [sorted(v, key=lambda t: -t[0]) for v in vectors]
+        weights += [VECTOR_WEIGHT / len(vectors)] * len(vectors)
+    if mode != "vector":
+        rankings.append(sorted(lexical, key=lambda t: -t[0]))
+        weights.append(LEXICAL_WEIGHT)
+    if len(rankings) == 1:
+        top = max((t[0] for t in rankings[0]), default=1.0) if mode == "lexical" else 1.0
+        ranked = [((n, p), s / top) for s, n, p in rankings[0]]
+    else:
+        keyed = [[(f"{n}\x00{p}", s) for s, n, p in r] for r in rankings]
+        fused = relative_score_fusion(keyed, weights)
+        ranked = [(tuple(key.split("\x00", 1)), s) for key, s in fused]  # type: ignore[misc]
+    want = lang or text_lang(query)
+    out: list[Passage] = []
+    seen: set[tuple[str, str]] = set()
+    for (name, pid), score in ranked:
+        i = corpus.pos[(name, pid)]
+        hit = to_passage(pid, corpus.docs[i], corpus.metas[i], score)
+        if (name, hit.id) not in seen:  # the other language's record of a passage already listed
+            seen.add((name, hit.id))
+            out.append(localize(hit, want))
+            if len(out) == k:
+                break
+    return out
+
+
+def _query_vector(index: CollectionIndex, query: str, terms: list[str]) -> Any:
+    """The query's vector (one row): one embedding per query, the user's words first, then the terms."""
+    return index.embedder.embed_queries([f"{query} {' '.join(terms)}" if terms else query])
+
+
+def _where(name: str, stage: str | None, kind: str | None, lang: str | None = None) -> dict[str, Any] | None:
+    clauses: list[dict[str, Any]] = []
+    if stage and name == "builtin":
+        clauses.append({f"stage_{stage}": True})
+    if lang and name == "builtin":
+        clauses.append({"lang": lang})
+    if kind:
+        clauses.append({"kind": kind})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
