@@ -1,0 +1,65 @@
+"""What ingestion will read of one document, and the error a file that cannot be read raises.
+
+Every limit is checked while the file is being read (bytes unpacked, zip entries, paragraphs, pages,
+characters), so a hostile file (a zip bomb, millions of empty paragraphs, one giant text node) is refused
+after a bounded amount of work and memory, with a one-line reason naming the limit and the way out.
+The defaults let through any ordinary business document; `IngestLimits(...)` with smaller numbers is how
+tests (and a cautious caller) lower them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MIB = 1024 * 1024
+
+
+class UnreadableFile(Exception):
+    """A file that cannot be ingested; `str()` is a one-line, bilingual reason."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class IngestLimits:
+    """Per-document limits of `knowledge.ingest.parse_file` (defaults documented in the README)."""
+
+    max_file_bytes: int = 50 * MIB
+    """Size of the file on disk."""
+    max_unpacked_bytes: int = 200 * MIB
+    """Bytes decompressed from a .docx (its XML parts; pictures are never unpacked)."""
+    max_zip_entries: int = 10_000
+    """Entries in a .docx archive (a long report with pictures has a few hundred)."""
+    max_paragraphs: int = 200_000
+    """Paragraphs (and table rows) of one document; an 800-page report has about 30,000."""
+    max_pages: int = 5_000
+    """Pages of a PDF."""
+    max_text_chars: int = 25_000_000
+    """Characters of text taken from one document (a 20 MB plain-text file holds about 20 million)."""
+    max_chunks: int = 60_000
+    """Chunks of one document: the embedding work (see `bench/bench_ingest.py` for the rate)."""
+    max_html_bytes: int = 20 * MIB
+    """Size of an HTML page (parsed whole, so it is held in memory several times over)."""
+
+
+def exceeded(
+    what_en: str, what_zh: str, limit: int, *, got: int | None = None, unit: str = ""
+) -> UnreadableFile:
+    """The one-line refusal for a limit: what went over, by how much when known, and what to do.
+
+    `unit="MiB"` prints byte counts in MiB; otherwise counts are printed with thousands separators.
+    """
+
+    def fmt(n: int) -> str:
+        return f"{n / MIB:.0f} MiB" if unit == "MiB" else f"{n:,}"
+
+    if got is None:
+        en, zh = f"more than {fmt(limit)} {what_en}", f"{what_zh}超过 {fmt(limit)}"
+    else:
+        en = zh = f"{fmt(got)} > {fmt(limit)}"
+        en, zh = f"{what_en} {en}", f"{what_zh} {zh}"
+    return UnreadableFile(
+        f"too large: {en} (the limit per document); split it into smaller files / "
+        f"文件过大：{zh}（单个文档的上限），请拆分为多个较小的文件"
+    )
+
+
+DEFAULT_LIMITS = IngestLimits()
