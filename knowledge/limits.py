@@ -32,10 +32,12 @@ class IngestLimits:
     """Paragraphs (and table rows) of one document; an 800-page report has about 30,000."""
     max_pages: int = 5_000
     """Pages of a PDF."""
-    max_text_chars: int = 25_000_000
-    """Characters of text taken from one document (a 20 MB plain-text file holds about 20 million)."""
-    max_chunks: int = 60_000
-    """Chunks of one document: the embedding work (see `bench/bench_ingest.py` for the rate)."""
+    max_text_chars: int = 3_000_000
+    """Characters of text taken from one document: checked before chunking, so a file far over the chunk
+    limit is refused at once (a 20 MB text file holds 7-20 million)."""
+    max_chunks: int = 6_000
+    """Chunks of one document, i.e. the embedding work: about 5 minutes on 2 cores at the rate
+    `bench/bench_ingest.py` measures (30-50 ms a chunk)."""
     max_html_bytes: int = 20 * MIB
     """Size of an HTML page (parsed whole, so it is held in memory several times over)."""
 
