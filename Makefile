@@ -10,7 +10,9 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 # The full (test) install keeps the stamp name older checkouts and scripts know.
 STAMP := $(VENV)/.installed
-PIP := $(BIN)/python -m pip install -q --disable-pip-version-check
+# --no-compile: byte-compiling every file of every dependency is much of an install's time; Python
+# compiles what actually runs on first import.
+PIP := $(BIN)/python -m pip install -q --disable-pip-version-check --no-compile
 
 .PHONY: run test lint wheel-test bench clean
 

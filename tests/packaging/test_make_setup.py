@@ -53,7 +53,7 @@ def installs(calls: list[str]) -> list[str]:
 
 def test_run_installs_the_runtime_only_and_test_adds_the_rest(project: Path) -> None:
     first = make(project, "run")
-    assert installs(first) == ["-q --disable-pip-version-check -e ."]
+    assert installs(first) == ["-q --disable-pip-version-check --no-compile -e ."]
     assert first[-1] == "coach "
 
     added = installs(make(project, ".venv/.installed"))  # what `make test` sets up before linting
@@ -68,7 +68,7 @@ def test_a_changed_pyproject_reinstalls_both_in_order(project: Path) -> None:
     make(project, ".venv/.installed")
     time.sleep(1.1)  # mtimes of one second resolution on some filesystems
     (project / "pyproject.toml").write_text("[project]\nname = 'x'\nversion = '2'\n", encoding="utf-8")
-    assert installs(make(project, "run")) == ["-q --disable-pip-version-check -e ."]
+    assert installs(make(project, "run")) == ["-q --disable-pip-version-check --no-compile -e ."]
     assert any("[test,integration]" in a for a in installs(make(project, ".venv/.installed")))
 
 
