@@ -2,15 +2,17 @@
 
 `python -m bench.bench_first_run` prints the figure; `run()` returns it for `bench/run_all.py`.
 
-The committed HEAD of this checkout is cloned into a temporary folder, `make run` is started there in a
-detached tmux session (a real terminal, 100×30, its own COACH_HOME), and the pane is read every 0.2 s
-until the project picker is on screen. What is timed is what a new user waits for: the clone, the venv,
+The committed HEAD of this checkout is cloned into a temporary folder; `make run`'s set-up step runs
+there (its wall and CPU time recorded), then `make run` itself in a detached tmux session (a real
+terminal, 100×30, its own COACH_HOME, a private tmux server), whose pane is read every 0.2 s until the
+project picker is on screen. What is timed is what a new user waits for: the clone, the venv,
 the runtime install (from the warm package cache: nothing is built), and the TUI's start. Goal ≤ 90 s.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -29,6 +31,11 @@ FIRST_SCREEN = "Pick a project"
 def _tmux(socket: str, *args: str, **kw: Any) -> subprocess.CompletedProcess[str]:
     """tmux on a private server (its own socket), so no one else's sessions are touched."""
     return subprocess.run(["tmux", "-L", socket, *args], capture_output=True, text=True, check=False, **kw)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def first_run(keep: bool = False) -> dict[str, Any]:
@@ -50,6 +57,14 @@ def first_run(keep: bool = False) -> dict[str, Any]:
         subprocess.run(["git", "clone", "-q", "--no-checkout", str(ROOT), str(clone)], check=True, env=env)
         subprocess.run(["git", "-C", str(clone), "checkout", "-q", branch], check=True, env=env)
         cloned = time.perf_counter() - started
+        # `make run` is its set-up step, then `coach`: the set-up runs here as a child (so its CPU time
+        # is known), then `make run` in a terminal finds it up to date and starts the TUI.
+        cpu_before = _children_cpu()
+        subprocess.run(
+            ["make", "-s", ".venv/.installed-run"], cwd=clone, env=env, check=True, capture_output=True
+        )
+        installed = time.perf_counter() - started
+        install_cpu = _children_cpu() - cpu_before
         # Textual draws on stderr: the pane is the only record, and it is enough
         command = "make run; echo EXITED $?; sleep 600"
         _tmux(
@@ -67,11 +82,8 @@ def first_run(keep: bool = False) -> dict[str, Any]:
             command,
             env=env,
         )
-        venv_ready = None
         while True:
             elapsed = time.perf_counter() - started
-            if venv_ready is None and (clone / ".venv" / ".installed-run").exists():
-                venv_ready = elapsed
             text = _tmux(socket, "capture-pane", "-p").stdout
             if FIRST_SCREEN in text:
                 break
@@ -82,8 +94,9 @@ def first_run(keep: bool = False) -> dict[str, Any]:
         return {
             "seconds": total,
             "clone_s": cloned,
-            "install_s": (venv_ready or total) - cloned,
-            "tui_start_s": total - (venv_ready or total),
+            "install_s": installed - cloned,
+            "install_cpu_s": install_cpu,
+            "tui_start_s": total - installed,
             "load_avg_1m": os.getloadavg()[0],
         }
     finally:
@@ -104,6 +117,11 @@ def run() -> dict[str, Any]:
             "note": note,
         },
         "first_run_install_s": {"value": round(got["install_s"], 1), "unit": "s"},
+        "first_run_install_cpu_s": {
+            "value": round(got["install_cpu_s"], 1),
+            "unit": "s",
+            "note": "CPU time of the set-up (user + system): about its wall time on an idle machine",
+        },
         "first_run_tui_start_s": {"value": round(got["tui_start_s"], 1), "unit": "s"},
     }
 
