@@ -17,7 +17,6 @@ import io
 import posixpath
 import zipfile
 import zlib
-from collections.abc import Iterator
 from typing import IO, Any
 
 from lxml import etree
@@ -35,6 +34,8 @@ _OFFICE_DOCUMENT = "/officeDocument"
 _SMALL_PART = 16 * MIB
 """Cap on the side parts read whole (relationships, styles, core properties)."""
 _INVALID = "not a valid .docx file / 不是有效的 Word 文档"
+_PURGE_EVERY = 4096
+"""Elements between two purges of the body's finished children."""
 
 
 class _Budget:
@@ -210,11 +211,18 @@ def _drop(el: Any) -> None:
         parent.remove(el)
 
 
-def _events(reader: _BoundedReader) -> Iterator[tuple[str, Any]]:
-    return etree.iterparse(  # type: ignore[no-any-return]
+def _purge(el: Any) -> None:
+    """Free the body's finished children (bookmarks, section breaks, handled tables…) from the element
+    just parsed: every one but the last, which holds `el` or is `el`."""
+    body = next(el.iterancestors(_BODY), None)
+    if body is not None and len(body) > 1:
+        del body[:-1]
+
+
+def _events(reader: _BoundedReader) -> Any:
+    return etree.iterparse(
         reader,
         events=("end",),
-        tag=(_P, _TR),
         resolve_entities=False,
         no_network=True,
         huge_tree=False,
@@ -233,14 +241,23 @@ def read_docx(data: bytes, limits: IngestLimits) -> tuple[str, list[Block]]:
     if reader is None:
         raise UnreadableFile(_INVALID)
     blocks: list[Block] = []
-    paragraphs = chars = 0
+    paragraphs = chars = elements = 0
     try:
         for _event, el in _events(reader):
+            # every element counts: the tree holds each until its body-level ancestor ends and is freed
+            elements += 1
+            if elements > limits.max_xml_elements:
+                raise exceeded("XML elements", "XML 元素数", limits.max_xml_elements)
+            tag = el.tag
+            if tag != _P and tag != _TR:
+                if elements % _PURGE_EVERY == 0:
+                    _purge(el)
+                continue
             paragraphs += 1
             if paragraphs > limits.max_paragraphs:
                 raise exceeded("paragraphs", "段落数", limits.max_paragraphs)
             parent = el.getparent()
-            if el.tag == _P:
+            if tag == _P:
                 if parent is None or parent.tag != _BODY:
                     continue  # a cell's or a text box's paragraph: read with its row, or not at all
                 block, is_title = _paragraph_block(el, styles)

@@ -30,6 +30,9 @@ class IngestLimits:
     """Entries in a .docx archive (a long report with pictures has a few hundred)."""
     max_paragraphs: int = 200_000
     """Paragraphs (and table rows) of one document; an 800-page report has about 30,000."""
+    max_xml_elements: int = 2_000_000
+    """XML elements in a .docx's main part (runs, properties, bookmarks…); an 800-page report has about
+    750,000. Caps the parse tree an unended paragraph can hold (a few hundred MiB at most)."""
     max_pages: int = 5_000
     """Pages of a PDF."""
     max_text_chars: int = 3_000_000

@@ -116,6 +116,17 @@ def test_millions_of_empty_paragraphs_stop_at_the_default_limit_quickly(tmp_path
     assert grown_mib < 300, f"peak memory grew by {grown_mib:.0f} MiB"
 
 
+def test_a_docx_of_too_many_xml_elements_is_refused_inside_one_paragraph_or_between_them(
+    tmp_path: Path,
+) -> None:
+    limits = IngestLimits(max_xml_elements=10_000)
+    runs = write_docx(tmp_path / "runs.docx", [b"<w:p>", b"<w:r/>" * 20_000, b"</w:p>"])
+    marks = write_docx(tmp_path / "marks.docx", [para("正文"), b"<w:bookmarkEnd/>" * 20_000])
+    for doc in (runs, marks):
+        assert "more than 10,000 XML elements" in refusal(doc, limits)
+    assert [c.text for c in parse_file(marks).chunks] == ["正文"]  # the default limits take it
+
+
 def test_too_many_paragraphs_in_a_text_file_are_refused(tmp_path: Path) -> None:
     doc = write_doc(tmp_path, "notes.txt", "\n\n".join(f"第{n}条记录" for n in range(500)))
     reason = refusal(doc, IngestLimits(max_paragraphs=100))
