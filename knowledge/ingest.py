@@ -14,7 +14,7 @@ from pathlib import Path
 
 from knowledge.chunking import Block, Chunk, chunk_blocks, iter_markdown_blocks, split_front_matter
 from knowledge.docx_reader import read_docx
-from knowledge.limits import DEFAULT_LIMITS, IngestLimits, UnreadableFile, exceeded
+from knowledge.limits import DEFAULT_LIMITS, IngestLimits, UnreadableFile, estimated_tokens, exceeded
 
 __all__ = ["SUPPORTED", "IngestLimits", "ParsedDocument", "UnreadableFile", "collect_files", "parse_file"]
 
@@ -228,6 +228,14 @@ def parse_file(path: Path, limits: IngestLimits = DEFAULT_LIMITS) -> ParsedDocum
         raise UnreadableFile("no text found (scanned or empty document?) / 未提取到文字（扫描件或空文档？）")
     if len(chunks) > limits.max_chunks:
         raise exceeded("chunks to embed", "需向量化的文本段数", limits.max_chunks, got=len(chunks))
+    tokens = sum(estimated_tokens(c.text) for c in chunks)
+    if tokens > limits.max_tokens:
+        raise exceeded(
+            "text to embed (estimated tokens, about 5 minutes of embedding at the limit)",
+            "需向量化的文字（估计词元数，上限约为 5 分钟的向量化）",
+            limits.max_tokens,
+            got=tokens,
+        )
     return ParsedDocument(
         doc_id=doc_id_for(path),
         name=path.name,

@@ -9,9 +9,11 @@ tests (and a cautious caller) lower them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 MIB = 1024 * 1024
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 
 
 class UnreadableFile(Exception):
@@ -35,12 +37,16 @@ class IngestLimits:
     750,000. Caps the parse tree an unended paragraph can hold (a few hundred MiB at most)."""
     max_pages: int = 5_000
     """Pages of a PDF."""
-    max_text_chars: int = 3_000_000
-    """Characters of text taken from one document: checked before chunking, so a file far over the chunk
-    limit is refused at once (a 20 MB text file holds 7-20 million)."""
-    max_chunks: int = 6_000
-    """Chunks of one document, i.e. the embedding work: about 5 minutes on 2 cores at the rate
-    `bench/bench_ingest.py` measures (30-50 ms a chunk)."""
+    max_tokens: int = 500_000
+    """Estimated tokens to embed (`estimated_tokens`), i.e. the embedding work: the bundled model embeds
+    about 1,700-2,000 tokens a second on 2 idle cores (17 English or 6 Chinese chunks a second), so the
+    limit is about 5 minutes (`bench/bench_ingest.py`)."""
+    max_text_chars: int = 2_000_000
+    """Characters of text taken from one document, checked before chunking so a file far over the token
+    limit is refused at once (4 characters a token is the most any text gets; a 20 MB text file holds
+    7-20 million characters)."""
+    max_chunks: int = 20_000
+    """Chunks of one document (the token limit usually comes first)."""
     max_html_bytes: int = 20 * MIB
     """Size of an HTML page (parsed whole, so it is held in memory several times over)."""
 
@@ -65,6 +71,13 @@ def exceeded(
         f"too large: {en} (the limit per document); split it into smaller files / "
         f"文件过大：{zh}（单个文档的上限），请拆分为多个较小的文件"
     )
+
+
+def estimated_tokens(text: str) -> int:
+    """Tokens the embedding model will see, without its tokenizer: a CJK character is about one token,
+    other text about four characters a token (the bundled model's measured cost is per token)."""
+    cjk = len(text) - len(_CJK.sub("", text))
+    return cjk + (len(text) - cjk + 3) // 4
 
 
 DEFAULT_LIMITS = IngestLimits()

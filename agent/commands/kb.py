@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -155,8 +156,6 @@ class ProgressLines:
         self._started = self._last = 0.0
 
     def update(self, done: int, total: int, label: str) -> None:
-        import time
-
         now = time.monotonic()
         if label != self._label:
             self._label, self._started, self._last = label, now, now

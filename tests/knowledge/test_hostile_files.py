@@ -21,7 +21,7 @@ from agent.config import Settings
 from knowledge import ingest
 from knowledge import store as store_mod
 from knowledge.ingest import parse_file
-from knowledge.limits import IngestLimits, UnreadableFile
+from knowledge.limits import IngestLimits, UnreadableFile, estimated_tokens
 from knowledge.store import KnowledgeBase
 from tests.knowledge.kb_helpers import SAMPLE_MD, HashEmbedder, write_doc
 
@@ -138,7 +138,27 @@ def test_text_over_the_character_or_chunk_limit_is_refused_with_the_numbers(tmp_
     assert "characters" in refusal(doc, IngestLimits(max_text_chars=5_000))
     reason = refusal(doc, IngestLimits(max_chunks=10))
     assert "chunks" in reason and "> 10" in reason
+    reason = refusal(doc, IngestLimits(max_tokens=5_000))
+    assert "estimated tokens" in reason and "> 5,000" in reason
     assert len(parse_file(doc).chunks) > 10  # the default limits take it
+
+
+def test_the_token_estimate_counts_a_cjk_character_as_one_token_and_four_latin_characters_as_one() -> None:
+    assert estimated_tokens("企业需要可衡量的目标") == 10
+    assert estimated_tokens("a" * 400) == 100
+    assert estimated_tokens("模型 model") == 2 + 2
+
+
+def test_a_20_mb_text_file_is_refused_at_once_with_the_reason(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text(
+        ("The model answers from the retrieved passages and cites them.\n\n" * 330_000), encoding="utf-8"
+    )
+    assert big.stat().st_size > 20_000_000
+    started = time.perf_counter()
+    reason = refusal(big)
+    assert "characters" in reason and "> 2,000,000" in reason and "split" in reason
+    assert time.perf_counter() - started < 20
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
