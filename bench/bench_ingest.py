@@ -106,9 +106,15 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure(sizes: tuple[float, ...] = SIZES_MB, big_mb: float = BIG_MB) -> dict[str, Any]:
     """Throughput at each size, then the big file's outcome; raw numbers."""
     from agent.config import Settings
+    from knowledge.limits import estimated_tokens
     from knowledge.store import KnowledgeBase
 
     with tempfile.TemporaryDirectory(prefix="coach-bench-ingest-") as tmp:
@@ -120,9 +126,10 @@ def measure(sizes: tuple[float, ...] = SIZES_MB, big_mb: float = BIG_MB) -> dict
             path = Path(tmp) / f"doc-{mb}.md"
             path.write_text(make_text(mb, seed=i), encoding="utf-8")
             real_mb = path.stat().st_size / 1_000_000
-            started = time.perf_counter()
+            cpu, started = _cpu_s(), time.perf_counter()
             report = kb.add_paths([path])
-            seconds = time.perf_counter() - started
+            seconds, cpu = time.perf_counter() - started, _cpu_s() - cpu
+            tokens = estimated_tokens(path.read_text(encoding="utf-8"))
             assert report.added and not report.failed, report.failed
             rows.append(
                 {
@@ -131,6 +138,8 @@ def measure(sizes: tuple[float, ...] = SIZES_MB, big_mb: float = BIG_MB) -> dict
                     "seconds": seconds,
                     "mb_per_min": real_mb / seconds * 60,
                     "chunks_per_s": report.chunks_added / seconds,
+                    "tokens_per_s": tokens / seconds,
+                    "cpu_s_per_chunk": cpu / report.chunks_added,
                 }
             )
         memory_after_sizes = _peak_mib()
@@ -165,6 +174,12 @@ def run(sizes: tuple[float, ...] = SIZES_MB) -> dict[str, Any]:
             "value": round(row["chunks_per_s"], 2),
             "unit": "chunks/s",
             "note": f"{row['chunks']} chunks in {row['seconds']:.1f} s; {load}",
+        }
+        figures[f"ingest_{tag}_tokens_per_s"] = {"value": round(row["tokens_per_s"]), "unit": "tokens/s"}
+        figures[f"ingest_{tag}_cpu_s_per_chunk"] = {
+            "value": round(row["cpu_s_per_chunk"], 3),
+            "unit": "s",
+            "note": "CPU time (user + system, all threads) per chunk: less sensitive to the machine's load",
         }
     figures["ingest_time_growth_vs_size"] = {
         "value": round((large["seconds"] / small["seconds"]) / (large["mb"] / small["mb"]), 2),
