@@ -37,11 +37,11 @@ class IngestLimits:
     750,000. Caps the parse tree an unended paragraph can hold (a few hundred MiB at most)."""
     max_pages: int = 5_000
     """Pages of a PDF."""
-    max_tokens: int = 500_000
-    """Estimated tokens to embed (`estimated_tokens`), i.e. the embedding work: the bundled model embeds
-    about 1,700-2,000 tokens a second on 2 idle cores (17 English or 6 Chinese chunks a second), so the
-    limit is about 5 minutes (`bench/bench_ingest.py`)."""
-    max_text_chars: int = 2_000_000
+    max_tokens: int = 150_000
+    """Estimated tokens to embed (`estimated_tokens`), i.e. the embedding work: the bundled model costs
+    about 1 CPU-second per 400 tokens (`bench/bench_ingest.py`: ~430 tokens/s, about one 470-character
+    Chinese chunk a second, on this 2-core machine at load 2.7), so the limit is about 5 minutes."""
+    max_text_chars: int = 600_000
     """Characters of text taken from one document, checked before chunking so a file far over the token
     limit is refused at once (4 characters a token is the most any text gets; a 20 MB text file holds
     7-20 million characters)."""
