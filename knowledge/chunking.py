@@ -10,6 +10,7 @@ the heading path as the chunk's `section`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -72,35 +73,37 @@ def clean_inline(text: str) -> str:
 
 def markdown_blocks(text: str) -> list[Block]:
     """Headings and blank-line separated paragraphs of markdown or plain text."""
-    blocks: list[Block] = []
+    return list(iter_markdown_blocks(text))
+
+
+def iter_markdown_blocks(text: str) -> Iterator[Block]:
+    """`markdown_blocks` one block at a time, so a reader can stop at a limit without building them all."""
     para: list[str] = []
     depth = 0
 
-    def flush() -> None:
-        nonlocal para
+    def flush() -> Iterator[Block]:
         lines = [ln.rstrip() for ln in para if ln.strip()]
-        para = []
+        para.clear()
         if not lines:
             return
         m = _PSEUDO_HEADING.match(lines[0].strip())
         if m:
-            blocks.append(Block("heading", clean_inline(m.group(1)), min(depth + 1, 7)))
+            yield Block("heading", clean_inline(m.group(1)), min(depth + 1, 7))
             lines = lines[1:]
         if lines:
-            blocks.append(Block("para", clean_inline("\n".join(ln.strip() for ln in lines))))
+            yield Block("para", clean_inline("\n".join(ln.strip() for ln in lines)))
 
     for line in text.splitlines():
         m = _HEADING.match(line)
         if m:
-            flush()
+            yield from flush()
             depth = len(m.group(1))
-            blocks.append(Block("heading", clean_inline(m.group(2)), depth))
+            yield Block("heading", clean_inline(m.group(2)), depth)
         elif not line.strip() or _RULE.match(line):
-            flush()
+            yield from flush()
         else:
             para.append(line)
-    flush()
-    return blocks
+    yield from flush()
 
 
 def _sentences(text: str) -> list[str]:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.errors import InputError, StorageError
+from agent.errors import InputError
 from knowledge.indexing import CollectionIndex
-from knowledge.models import DocumentInfo, IngestFailure, IngestReport
-from knowledge.records import INDEX_SCHEMA, digest, document_info, document_records
+from knowledge.models import DocumentInfo, IngestReport
+from knowledge.records import INDEX_SCHEMA, digest, document_info
 
 if TYPE_CHECKING:
-    from knowledge.ingest import ParsedDocument
+    from knowledge.limits import IngestLimits
 
 
 def doc_chunks(col: Any) -> dict[str, list[dict[str, Any]]]:
@@ -74,55 +72,14 @@ def remove(index: CollectionIndex, doc: str) -> DocumentInfo:
     return info
 
 
-def add_paths(index: CollectionIndex, paths: list[Path], progress: Callable | None = None) -> IngestReport:
-    """Ingest files and folders into the `org` base; a file whose content is unchanged is skipped."""
-    from knowledge.ingest import UnreadableFile, collect_files, parse_file
+def add_paths(
+    index: CollectionIndex,
+    paths: list[Path],
+    progress: Callable[[int, int, str], None] | None = None,
+    limits: IngestLimits | None = None,
+) -> IngestReport:
+    """Ingest files and folders into the `org` base, file by file, within `limits`: a file that cannot
+    be read is reported and the others go on (`knowledge.ingest_batch`)."""
+    from knowledge.ingest_batch import add_paths as add  # reading files needs lxml, pypdf, bs4: only here
 
-    started = time.perf_counter()
-    report = IngestReport()
-    files, problems = collect_files([Path(p) for p in paths])
-    report.failed.extend(IngestFailure(path=str(p), reason=r) for p, r in problems)
-    col = index.org()
-    existing = doc_chunks(col)
-    todo: list[ParsedDocument] = []
-    for path in files:
-        try:
-            parsed = parse_file(path)
-        except UnreadableFile as exc:
-            report.failed.append(IngestFailure(path=str(path), reason=str(exc)))
-            continue
-        old = existing.get(parsed.doc_id)
-        if old and old[0].get("content_hash") == parsed.content_hash:
-            report.unchanged.append(document_info(parsed.doc_id, old))
-        else:
-            todo.append(parsed)
-    total = sum(len(d.chunks) for d in todo)
-    done = 0
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    for parsed in todo:
-        ids, docs, metas = document_records(parsed, now)
-
-        def step(n: int, _total: int, label: str, base: int = done) -> None:
-            if progress:
-                progress(base + n, total, label)
-
-        vectors = index.embed_records(docs, metas, step, parsed.name)
-        try:
-            col.upsert(ids=ids, documents=docs, metadatas=metas, embeddings=vectors)
-            stale = [m["id"] for m in existing.get(parsed.doc_id, []) if m.get("id") not in set(ids)]
-            if stale:
-                col.delete(ids=stale)
-        except Exception as exc:
-            raise StorageError(
-                f"Cannot write to the knowledge store: {exc} / 写入知识库失败",
-                hint="Check free disk space and that COACH_HOME is writable",
-            ) from exc
-        done += len(ids)
-        info = document_info(parsed.doc_id, metas, parsed.chars)
-        (report.replaced if parsed.doc_id in existing else report.added).append(info)
-        report.chunks_added += len(ids)
-    if todo:
-        refresh_content_hash(index, col)
-        index.invalidate()
-    report.seconds = round(time.perf_counter() - started, 3)
-    return report
+    return add(index, paths, progress=progress, limits=limits)

@@ -1,25 +1,26 @@
 """Read the user's documents (.md .txt .pdf .docx .html) into chunks, with a one-line reason on failure.
 
 `collect_files` expands folders; `parse_file` returns a `ParsedDocument` or raises `UnreadableFile`
-with a reason the CLI prints as is. The store (`knowledge.store`) embeds and writes the chunks.
+with a reason the CLI prints as is, within `IngestLimits` checked while reading (`knowledge.limits`).
+`knowledge.ingest_batch` embeds and writes the chunks, file by file.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from knowledge.chunking import Block, Chunk, chunk_blocks, markdown_blocks, split_front_matter
+from knowledge.chunking import Block, Chunk, chunk_blocks, iter_markdown_blocks, split_front_matter
+from knowledge.docx_reader import read_docx
+from knowledge.limits import DEFAULT_LIMITS, IngestLimits, UnreadableFile, estimated_tokens, exceeded
+
+__all__ = ["SUPPORTED", "IngestLimits", "ParsedDocument", "UnreadableFile", "collect_files", "parse_file"]
 
 SUPPORTED = frozenset({".md", ".markdown", ".txt", ".pdf", ".docx", ".html", ".htm"})
-MAX_BYTES = 50 * 1024 * 1024
-PARSER_VERSION = b"1"
+PARSER_VERSION = b"2"
 """Part of each document's content hash: bump when reading or chunking changes, so files re-ingest."""
-
-
-class UnreadableFile(Exception):
-    """A file that cannot be ingested; `str()` is a one-line, bilingual reason."""
 
 
 @dataclass
@@ -89,18 +90,36 @@ def _decode(data: bytes) -> str:
     raise UnreadableFile("not valid UTF-8 or GB18030 text / 文本编码无法识别")
 
 
-def _read_text(path: Path, data: bytes) -> tuple[str, list[Block]]:
-    front, body = split_front_matter(_decode(data).replace("\r\n", "\n"))
+def _bounded(blocks: Iterable[Block], limits: IngestLimits, chars: int = 0) -> Iterator[Block]:
+    """The blocks, refusing the document as soon as it passes the paragraph or character limit."""
+    for n, block in enumerate(blocks, start=1):
+        if n > limits.max_paragraphs:
+            raise exceeded("paragraphs", "段落数", limits.max_paragraphs)
+        chars += len(block.text)
+        if chars > limits.max_text_chars:
+            raise exceeded("characters of text", "文字字符数", limits.max_text_chars)
+        yield block
+
+
+def _text_of(data: bytes, limits: IngestLimits) -> str:
+    text = _decode(data)
+    if len(text) > limits.max_text_chars:
+        raise exceeded("characters of text", "文字字符数", limits.max_text_chars, got=len(text))
+    return text
+
+
+def _read_text(path: Path, data: bytes, limits: IngestLimits) -> tuple[str, list[Block]]:
+    front, body = split_front_matter(_text_of(data, limits).replace("\r\n", "\n"))
     title = str(front.get("title") or "")
-    return title, markdown_blocks(body)
+    return title, list(_bounded(iter_markdown_blocks(body), limits))
 
 
-def _read_pdf(path: Path, data: bytes) -> tuple[str, list[Block]]:
+def _read_pdf(path: Path, data: bytes, limits: IngestLimits) -> tuple[str, list[Block]]:
     import io
     import logging
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
     # pypdf logs its repairs ("invalid pdf header", "EOF marker not found") as warnings, which Python
     # prints raw to stderr beside our one-line reason; the reason is what the user needs.
@@ -116,88 +135,65 @@ def _read_pdf(path: Path, data: bytes) -> tuple[str, list[Block]]:
                 raise UnreadableFile(
                     "encrypted PDF; save an unprotected copy / PDF 已加密，请另存为未加密副本"
                 )
-        blocks: list[Block] = []
-        for n, page in enumerate(reader.pages, start=1):
-            text = page.extract_text() or ""
-            if text.strip():
-                blocks.append(Block("heading", f"p. {n}", 1))
-                blocks.extend(b for b in markdown_blocks(text) if b.kind == "para")
+        if len(reader.pages) > limits.max_pages:
+            raise exceeded("pages", "页数", limits.max_pages, got=len(reader.pages))
+
+        def pages() -> Iterator[Block]:
+            for n, page in enumerate(reader.pages, start=1):
+                text = page.extract_text() or ""
+                if text.strip():
+                    yield Block("heading", f"p. {n}", 1)
+                    yield from (b for b in iter_markdown_blocks(text) if b.kind == "para")
+
+        blocks = list(_bounded(pages(), limits))
         meta = reader.metadata
         title = str(meta.title) if meta and meta.title else ""
     except UnreadableFile:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise UnreadableFile(f"damaged or unreadable PDF ({exc}) / PDF 文件损坏或无法读取") from exc
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, IndexError, AttributeError) as exc:
+        raise UnreadableFile(
+            f"damaged or unreadable PDF ({str(exc)[:120]}) / PDF 文件损坏或无法读取"
+        ) from exc
     return title, blocks
 
 
-def _read_docx(path: Path, data: bytes) -> tuple[str, list[Block]]:
-    import io
-    import zipfile
-
-    import docx
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise UnreadableFile("not a valid .docx file / 不是有效的 Word 文档") from exc
-    title = document.core_properties.title or ""
-    blocks: list[Block] = []
-    for para in document.paragraphs:
-        text = para.text.strip()
-        if not text:
-            continue
-        style = (para.style.name if para.style is not None else "") or ""
-        level = _heading_level(style)
-        if style.lower() == "title":
-            title = title or text
-            blocks.append(Block("heading", text, 1))
-        elif level:
-            blocks.append(Block("heading", text, level))
-        else:
-            blocks.append(Block("para", text))
-    for table in document.tables:
-        for row in table.rows:
-            cells = [c.text.strip() for c in row.cells if c.text.strip()]
-            if cells:
-                blocks.append(Block("para", " | ".join(dict.fromkeys(cells))))
-    return title, blocks
+def _read_docx(path: Path, data: bytes, limits: IngestLimits) -> tuple[str, list[Block]]:
+    return read_docx(data, limits)
 
 
-def _heading_level(style: str) -> int:
-    for prefix in ("heading", "标题"):
-        if style.lower().startswith(prefix):
-            digits = "".join(ch for ch in style if ch.isdigit())
-            return min(int(digits), 6) if digits else 1
-    return 0
-
-
-def _read_html(path: Path, data: bytes) -> tuple[str, list[Block]]:
+def _read_html(path: Path, data: bytes, limits: IngestLimits) -> tuple[str, list[Block]]:
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(_decode(data), "html.parser")
+    # html.parser builds the whole tree (several times the page's size in memory): pages are capped
+    # by size before parsing; the paragraph and character limits apply to what is taken from it.
+    if len(data) > limits.max_html_bytes:
+        raise exceeded("HTML page", "HTML 页面", limits.max_html_bytes, got=len(data), unit="MiB")
+    soup = BeautifulSoup(_text_of(data, limits), "html.parser")
     for tag in soup(["script", "style", "noscript", "nav", "footer", "header", "template"]):
         tag.decompose()
     title = soup.title.get_text(strip=True) if soup.title else ""
-    blocks: list[Block] = []
     body = soup.body or soup
-    for el in body.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "blockquote", "tr"]):
-        if el.find_parent(["p", "li", "pre", "blockquote"]) is not None:
-            continue  # nested inside a block we already take whole
-        text = el.get_text(" " if el.name == "tr" else "", strip=True)
-        if not text:
-            continue
-        if el.name and el.name[0] == "h" and el.name[1:].isdigit():
-            blocks.append(Block("heading", text, int(el.name[1])))
-        else:
-            blocks.append(Block("para", text))
+
+    def elements() -> Iterator[Block]:
+        for el in body.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "blockquote", "tr"]):
+            if el.find_parent(["p", "li", "pre", "blockquote"]) is not None:
+                continue  # nested inside a block we already take whole
+            text = el.get_text(" " if el.name == "tr" else "", strip=True)
+            if not text:
+                continue
+            if el.name and el.name[0] == "h" and el.name[1:].isdigit():
+                yield Block("heading", text, int(el.name[1]))
+            else:
+                yield Block("para", text)
+
+    blocks = list(_bounded(elements(), limits))
     if not blocks:
-        text = body.get_text("\n", strip=True)
-        blocks = markdown_blocks(text)
+        blocks = list(_bounded(iter_markdown_blocks(body.get_text("\n", strip=True)), limits))
     return title, blocks
 
 
-_READERS = {
+_Reader = Callable[[Path, bytes, IngestLimits], tuple[str, list[Block]]]
+_READERS: dict[str, _Reader] = {
     ".md": _read_text,
     ".markdown": _read_text,
     ".txt": _read_text,
@@ -208,15 +204,15 @@ _READERS = {
 }
 
 
-def parse_file(path: Path) -> ParsedDocument:
-    """Read and chunk one file; raises `UnreadableFile` with a one-line reason."""
+def parse_file(path: Path, limits: IngestLimits = DEFAULT_LIMITS) -> ParsedDocument:
+    """Read and chunk one file within `limits`; raises `UnreadableFile` with a one-line reason."""
     reader = _READERS.get(path.suffix.lower())
     if reader is None:
         raise UnreadableFile(_unsupported(path))
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise UnreadableFile(f"file too large ({size // 1_048_576} MB > 50 MB) / 文件过大")
+        if size > limits.max_file_bytes:
+            raise exceeded("file", "文件大小", limits.max_file_bytes, got=size, unit="MiB")
         data = path.read_bytes()
     except PermissionError as exc:
         raise UnreadableFile("permission denied / 没有读取权限") from exc
@@ -226,10 +222,20 @@ def parse_file(path: Path) -> ParsedDocument:
         raise UnreadableFile(f"cannot read: {exc.strerror} / 无法读取") from exc
     if not data.strip():
         raise UnreadableFile("empty file / 空文件")
-    title, blocks = reader(path, data)
+    title, blocks = reader(path, data, limits)
     chunks = chunk_blocks(blocks, doc_title=title or path.stem)
     if not chunks:
         raise UnreadableFile("no text found (scanned or empty document?) / 未提取到文字（扫描件或空文档？）")
+    if len(chunks) > limits.max_chunks:
+        raise exceeded("chunks to embed", "需向量化的文本段数", limits.max_chunks, got=len(chunks))
+    tokens = sum(estimated_tokens(c.text) for c in chunks)
+    if tokens > limits.max_tokens:
+        raise exceeded(
+            "text to embed (estimated tokens, about 5 minutes of embedding at the limit)",
+            "需向量化的文字（估计词元数，上限约为 5 分钟的向量化）",
+            limits.max_tokens,
+            got=tokens,
+        )
     return ParsedDocument(
         doc_id=doc_id_for(path),
         name=path.name,

@@ -12,8 +12,8 @@ keeps working.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agent.config import Settings, coach_home, ensure_home, load_settings
 from agent.errors import StorageError
@@ -25,6 +25,9 @@ from knowledge.models import DocumentInfo, IngestReport
 from knowledge.ranking import RetrievalMode
 from knowledge.records import INDEX_SCHEMA
 from knowledge.search import DEFAULT_MODE, PackText, Scope, search
+
+if TYPE_CHECKING:
+    from knowledge.limits import IngestLimits
 
 __all__ = [
     "DEFAULT_MODE",
@@ -130,6 +133,9 @@ class KnowledgeBase:
         """Remove a document by id, file name or path; `InputError` if none or several match."""
         return documents.remove(self.index, doc)
 
-    def add_paths(self, paths: list[Path], progress: Callable | None = None) -> IngestReport:
-        """Ingest files and folders into the `org` base; idempotent per file content."""
-        return documents.add_paths(self.index, paths, progress)
+    def add_paths(
+        self, paths: list[Path], progress: Progress | None = None, limits: IngestLimits | None = None
+    ) -> IngestReport:
+        """Ingest files and folders into the `org` base, file by file, within `limits`: a file that
+        cannot be read is reported and the others go on (`knowledge.ingest_batch`)."""
+        return documents.add_paths(self.index, paths, progress, limits)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,14 @@ _T: dict[str, dict[str, str]] = {
         "en": "Nothing could be ingested. Supported: .md .txt .pdf .docx .html",
     },
     "embedding": {"zh": "向量化", "en": "Embedding"},
+    "progress": {
+        "zh": "向量化 {label}：{done}/{total} 段（{pct}%），每秒 {rate:.0f} 段",
+        "en": "Embedding {label}: {done}/{total} chunks ({pct}%), {rate:.0f} chunks/s",
+    },
+    "some_failed": {
+        "zh": "{failed} 个文件未导入（原因见上），其余已导入",
+        "en": "{failed} file(s) not ingested (reasons above); the others were",
+    },
     "no_docs": {
         "zh": "知识库中还没有你的文档。用 `coach kb add 路径` 添加。",
         "en": "No documents of yours yet. Add some with `coach kb add PATH`.",
@@ -97,8 +106,13 @@ def _add(kb: Any, paths: list[Path], lang: str) -> int:
     )
     task = bar.add_task(_t("embedding", lang), total=None)
 
+    lines = ProgressLines(err, lang)
+
     def progress(done: int, total: int, label: str) -> None:
-        bar.update(task, completed=done, total=total, description=f"{_t('embedding', lang)} {label}")
+        if err.is_terminal:
+            bar.update(task, completed=done, total=total, description=f"{_t('embedding', lang)} {label}")
+        else:
+            lines.update(done, total, label)
 
     with bar:
         report: IngestReport = kb.add_paths(paths, progress=progress)
@@ -110,7 +124,7 @@ def _add(kb: Any, paths: list[Path], lang: str) -> int:
     for doc in report.unchanged:
         out.print(f"[dim]=[/] {_t('unchanged', lang)}: {doc.name}")
     for fail in report.failed:
-        err.print(f"[red]✗[/] {fail.path}: {fail.reason}", markup=True, highlight=False)
+        err.print(f"[red]✗[/] {fail.path}: {fail.reason}", markup=True, highlight=False, soft_wrap=True)
     out.print(
         _t(
             "summary",
@@ -126,7 +140,36 @@ def _add(kb: Any, paths: list[Path], lang: str) -> int:
     if not report.ok:
         err.print(_t("nothing", lang))
         return 1
+    if report.failed:
+        err.print(_t("some_failed", lang, failed=len(report.failed)))
+        return 1
     return 0
+
+
+class ProgressLines:
+    """Progress as plain lines when stderr is not a terminal (a log, CI, a pipe): one when a file
+    starts, then at most one every `every_s` seconds, and one when it is done."""
+
+    def __init__(self, console: Console, lang: str, every_s: float = 10.0) -> None:
+        self.console, self.lang, self.every_s = console, lang, every_s
+        self._label = ""
+        self._started = self._last = 0.0
+
+    def update(self, done: int, total: int, label: str) -> None:
+        now = time.monotonic()
+        if label != self._label:
+            self._label, self._started, self._last = label, now, now
+        elif done < total and now - self._last < self.every_s:
+            return
+        self._last = now
+        rate = done / (now - self._started) if now > self._started else 0.0
+        pct = 100 * done // total if total else 100
+        self.console.print(
+            _t("progress", self.lang, label=label, done=done, total=total, pct=pct, rate=rate),
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def _list(kb: Any, as_json: bool, lang: str) -> int:
