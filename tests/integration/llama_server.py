@@ -128,10 +128,40 @@ def start(log_path: Path, *, n_ctx: int = 2048) -> LlamaServer:
         models = _models(server.base_url)
         if models:
             server.model = models[0]
+            _smoke(server)
             return server
         time.sleep(0.3)
     stop(server)
     raise ServerUnavailable(f"llama_cpp.server did not answer within {START_TIMEOUT_S:.0f} s")
+
+
+def _smoke(server: LlamaServer) -> None:
+    """One short chat completion, so that a server that cannot generate fails here with its reason,
+    not as "connection refused" in every test after it (a native build dies with SIGILL on a CPU whose
+    advertised instructions the VM does not allow)."""
+    body = json.dumps(
+        {"model": server.model, "messages": [{"role": "user", "content": "hi"}], "max_tokens": 4}
+    ).encode()
+    request = urllib.request.Request(
+        f"{server.base_url}/chat/completions", data=body, headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=120) as resp:
+            resp.read()
+    except (urllib.error.URLError, OSError) as exc:
+        time.sleep(0.5)
+        code = server.process.poll()
+        stop(server)
+        hint = ""
+        if code == -signal.SIGILL:
+            hint = (
+                " (SIGILL: llama-cpp-python was built for instructions this CPU does not allow; "
+                "rebuild it with CMAKE_ARGS=-DGGML_NATIVE=OFF, as `make test` does)"
+            )
+        raise ServerUnavailable(
+            f"llama_cpp.server failed its first chat completion: {exc}; exit code {code}{hint}\n"
+            f"{server.log_tail()}"
+        ) from exc
 
 
 def stop(server: LlamaServer) -> None:
