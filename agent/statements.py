@@ -7,7 +7,9 @@ of one kind (`agent.types.StatementKind`):
 - `coach`: the coach's own reasoning from the project's answers and the sources — it may cite the
   passages it rests on, but only for what they actually support;
 - `figure`: a number one case reported, attributed to the case and to the document reporting it
-  (the case synthesis gives no primary references) — never a forecast or a target for the user.
+  (the case synthesis gives no primary references) — never a forecast or a target for the user;
+- `regulation`: what the cited regulation notes say (knowledge/regulations/notes.yaml), a source kept
+  apart from the case guidance — guidance, not legal advice.
 
 Every cited statement has a support note in `knowledge/citation_support.yaml` (checked by
 `tests/knowledge/test_citation_support.py`). The labels below are what a reader sees.
@@ -29,6 +31,7 @@ KIND_LABELS: dict[StatementKind, dict[str, str]] = {
     "source": {"zh": "资料所述", "en": "The sources say"},
     "coach": {"zh": "教练建议", "en": "Coach's recommendation"},
     "figure": {"zh": "案例报告数据", "en": "Reported figure"},
+    "regulation": {"zh": "法规要点", "en": "The regulation notes say"},
 }
 
 FIGURE_NOTE = {
@@ -66,7 +69,13 @@ def validate_specs(specs: Sequence[StatementSpec], where: str) -> None:
             raise ValueError(f"{where}: a {s.kind} statement without zh or en text")
         if s.kind == "figure" and not s.cites:
             raise ValueError(f"{where}: a reported figure must cite the passage that reports it")
-        if s.kind == "source" and not s.cites:
+        if s.kind == "regulation" and not all(pid.startswith("reg-") for pid in s.cites):
+            raise ValueError(f"{where}: a regulation statement must cite regulation notes (reg-…) only")
+        if s.kind == "source" and any(pid.startswith("reg-") for pid in s.cites):
+            raise ValueError(
+                f"{where}: what a regulation note says is a `regulation` statement, not `source`"
+            )
+        if s.kind in ("source", "regulation") and not s.cites:
             raise ValueError(f"{where}: a 'sources say' statement must cite its source")
 
 

@@ -98,7 +98,7 @@ class Citation(BaseModel):
     """A short excerpt of the passage, for display."""
 
 
-StatementKind = Literal["source", "coach", "figure"]
+StatementKind = Literal["source", "coach", "figure", "regulation"]
 """What a sentence of advice is: `source` — what the cited passages say (quoted or closely
 paraphrased); `coach` — the coach's own reasoning from the answers and the sources; `figure` — a
 number one case reported, attributed to the case and the document reporting it (never a forecast)."""

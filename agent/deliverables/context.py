@@ -234,7 +234,11 @@ class DocContext:
         for e in finding.evidence:
             if e.value is not None and not (is_free_text(e.field) and e.text):
                 shown = format_value(e.value, self.lang, e.field) or ""
+            elif not e.text:
+                shown = self.t("未回答（按不知道处理）", "not answered (taken as don't know)")
+            elif e.text.strip().lower() in ("unknown", "不知道", "don't know"):
+                shown = self.t("不知道", "don't know")  # an answers file's `unknown`, not the user's words
             else:
-                shown = e.text or self.t("未回答（按不知道处理）", "not answered (taken as don't know)")
+                shown = self.t(f"不知道（原话：“{e.text}”）", f'don\'t know (in their words: "{e.text}")')
             parts.append(f"{self.label(e.field)} = {shown}")
         return md_escape("；".join(parts) if self.lang == "zh" else "; ".join(parts))

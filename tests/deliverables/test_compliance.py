@@ -168,3 +168,23 @@ def test_report_json_carries_the_obligations(tmp_path: Path) -> None:
         by_id["cn-training-data"]["applies"] == "unassessed" and by_id["cn-training-data"]["status"] is None
     )
     assert by_id["eu-high-risk"]["applies"] == "no"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_regulatory_finding_reads_as_the_regulation_notes_not_as_the_case_guidance(lang: str) -> None:
+    """Regulation notes are their own source: the register labels their advice 法规要点 / "The
+    regulation notes say", never 资料所述 (which is the case guidance), and the legend says so."""
+    raw = {**PUBLIC, "req.content_labels": "暂无标识"}
+    text = render_document(snapshot(raw, lang), get_spec("risk_register"), lang).markdown
+    regulation = "法规要点" if lang == "zh" else "The regulation notes say"
+    row = next(line for line in text.splitlines() if "**" in line and ("备案" in line or "filing" in line))
+    assert f"**{regulation}**" in row
+    assert ("资料所述" if lang == "zh" else "The sources say") not in row
+    assert ("不构成法律意见" if lang == "zh" else "not legal advice") in text
+
+
+def test_a_dont_know_answer_is_shown_as_dont_know_not_as_the_answers_file_keyword() -> None:
+    raw = {**PUBLIC, "dat.pi_impact_assessment": "unknown"}
+    text = render_document(snapshot(raw), get_spec("compliance_checklist"), "zh").markdown
+    assert "个人信息保护影响评估 = 不知道" in text
+    assert "= unknown" not in text
