@@ -1,6 +1,6 @@
 """The `coach` command. Parsing is cheap; each subcommand imports its heavy parts lazily.
 
-Each subcommand lives in `agent/commands/<name>.py` and exposes `run(args) -> int`.
+Each subcommand lives in `cli/commands/<name>.py` and exposes `run(args) -> int`.
 A `CoachError` becomes a one-line message (plus hint) on stderr and its exit code.
 """
 
@@ -83,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_app(lang=lang)
         module_name = args.command.replace("-", "_")
-        module = importlib.import_module(f"agent.commands.{module_name}")
+        module = importlib.import_module(f"cli.commands.{module_name}")
         return int(module.run(args) or 0)
     except CoachError as exc:
         print(f"coach: {exc.title}: {exc}", file=sys.stderr)

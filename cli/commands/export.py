@@ -8,8 +8,8 @@ from pathlib import Path
 
 def run(args: argparse.Namespace) -> int:
     """Regenerate every deliverable of a saved project into `--out`, with `report.json`."""
-    from agent.commands.run import default_lang, print_summary
     from agent.deliverables.export import export_deliverables, parse_formats
+    from cli.commands.run import default_lang, print_summary
     from graphs.session import CoachSession
 
     formats = parse_formats(args.format)

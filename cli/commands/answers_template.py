@@ -119,7 +119,7 @@ def render_template(schema: dict[str, Any], lang: str) -> str:
 def run(args: argparse.Namespace) -> int:
     """Print the skeleton in the requested language (default: the configured one)."""
     from agent.answers_schema import answers_json_schema
-    from agent.commands.run import default_lang
+    from cli.commands.run import default_lang
 
     lang = args.lang or default_lang()
     schema = answers_json_schema()
