@@ -18,11 +18,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from agent.answers import Provenance
-from agent.llm import Extraction, ModelHelper
+from agent.extraction import Extraction
 from agent.profile import Profile
 from agent.questions import Question
 from agent.snapshot import AnswerRecord
 from agent.types import Evidence, Finding, Lang
+from graphs.model_calls import ModelHelper
 from prompts import fence, render_prompt
 from prompts.fit import clip, clip_value, fit_tokens, scaled
 

@@ -266,7 +266,7 @@ class CoachSession:
 
     def send(self, text: str, *, on_token: Callable[[str], None] | None = None) -> Turn:
         """Feed one input (answer, command or question); returns what to show next."""
-        from agent.llm import scrub_key
+        from agent.scrub import scrub_key
 
         # the input is checkpointed as the resume value: a pasted API key must not get there
         return self._resume(scrub_key(text, self.ctx.settings), on_token)

@@ -15,11 +15,12 @@ from langgraph.errors import GraphBubbleUp
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
-from agent.llm import ModelHelper, scrub, scrub_key
 from agent.questions import Question
+from agent.scrub import scrub, scrub_key
 from agent.snapshot import CoachMessage
 from agent.types import Citation
 from graphs.context import Context
+from graphs.model_calls import ModelHelper
 from graphs.state import CoachState, NewTurn
 from graphs.text import t
 

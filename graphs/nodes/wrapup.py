@@ -11,11 +11,11 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command
 
 from agent.datafiles import load_yaml
-from agent.llm import ModelHelper
 from agent.snapshot import CoachMessage, ProjectSnapshot
 from agent.types import PHASE_TITLES, Stage
 from graphs.coaching import evaluate, mean_readiness
 from graphs.context import Context
+from graphs.model_calls import ModelHelper
 from graphs.nodes.turn import make_helper
 from graphs.state import CoachState
 from graphs.text import t
