@@ -11,11 +11,11 @@ import re
 from collections.abc import Callable, Sequence
 
 from agent.errors import CoachError
+from agent.interview.deps import Retriever
+from agent.interview.text import t
 from agent.llm import ModelHelper, citation_for
 from agent.snapshot import CoachMessage
 from agent.types import Lang, Passage, Stage
-from graphs.context import Retriever
-from graphs.text import t
 from prompts import fence, fence_passages, render_prompt
 from prompts.fit import clip, scaled, trim_passages
 
