@@ -7,6 +7,7 @@ turn and an optional failing "model". Like the engine, it reads options from wha
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -136,7 +137,7 @@ class FakeSession:
     @staticmethod
     def _options(q: QuestionView, text: str) -> list[tuple[str, str]] | None:
         """The options `text` picks by number or value ("2", "1,3", "rag"), or None."""
-        parts = [p.strip() for p in text.replace("，", ",").split(",") if p.strip()]
+        parts = [p for p in re.split(r"[,，、\s]+", text) if p]
         out = []
         for p in parts:
             if p.isdigit() and 1 <= int(p) <= len(q.options):
@@ -166,7 +167,7 @@ class FakeSession:
                 raise InputError(f"'{text}' is not an option", hint="choose a number")
             value = picked[0][0]
         elif q.type == "multi":
-            value = [v for v, _ in picked] if picked else [v.strip() for v in text.split(",") if v.strip()]
+            value = [v for v, _ in picked] if picked else [v for v in re.split(r"[,，、\s]+", text) if v]
         elif q.type == "number":
             try:
                 value = float(text)
