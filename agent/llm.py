@@ -7,9 +7,10 @@ scrubbing is `agent.scrub`, the token estimate `agent.tokens`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from agent.config import Settings
+from agent.snapshot import Usage
 from agent.tokens import REPLY_TOKENS
 
 if TYPE_CHECKING:
@@ -50,3 +51,13 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
     else:
         kwargs["max_tokens"] = MAX_OUTPUT_TOKENS
     return ChatOpenAI(**kwargs)
+
+
+class ModelCalls(Protocol):
+    """What the domain reads of the helper that calls the model (`graphs.model_calls.ModelHelper`):
+    the usage so far, the last failure's one-line notice, whether budget is left."""
+
+    usage: Usage
+    notice: str | None
+
+    def budget_left(self) -> bool: ...

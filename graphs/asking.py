@@ -12,11 +12,11 @@ from collections.abc import Callable, Sequence
 
 from agent.citemarks import citation_for
 from agent.errors import CoachError
+from agent.interview.deps import Retriever
+from agent.interview.text import t
 from agent.snapshot import CoachMessage
 from agent.types import Lang, Passage, Stage
-from graphs.context import Retriever
 from graphs.model_calls import ModelHelper
-from graphs.text import t
 from prompts import fence, fence_passages, render_prompt
 from prompts.fit import clip, scaled, trim_passages
 

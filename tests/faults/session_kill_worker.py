@@ -16,9 +16,9 @@ import sys
 import time
 from typing import Any
 
+import graphs.nodes.stage
 from graph_helpers import answer_for
 
-import graphs.nodes.stage
 import graphs.nodes.wrapup
 from graphs.session import CoachSession
 

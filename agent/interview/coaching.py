@@ -1,5 +1,5 @@
-"""What the coach says: the project snapshot from the graph state, and advice, findings and the
-phase turned into short cited messages.
+"""What the coach says: the project evaluated from the interview state, and advice, findings and
+the phase turned into short cited messages.
 
 The judgement (rules, readiness, recommendations) is the domain layer's (`agent.evaluate`); this
 module only decides what is news to the user and words it.
@@ -7,47 +7,40 @@ module only decides what is news to the user and words it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
 
-from agent.snapshot import AnswerRecord, CoachMessage, ProjectSnapshot, Recommendation
+from agent.evaluate import evaluate_project
+from agent.interview.deps import StepDeps
+from agent.interview.state import InterviewState
+from agent.interview.text import join, severity, stage_title, t
+from agent.snapshot import CoachMessage, ProjectSnapshot, Recommendation
 from agent.types import PHASE_TITLES, STAGES, Finding, Lang, Stage
-from graphs.context import Context
-from graphs.state import CoachState
-from graphs.text import join, severity, stage_title, t
 
 MAX_ADVICE = 3
 """Recommendations told at once: brief, the rest are in the deliverables."""
 
 
-def evaluate(
-    state: CoachState, ctx: Context, *, answers: Mapping[str, AnswerRecord] | None = None, **changes: Any
-) -> ProjectSnapshot:
-    """The project snapshot for `state` (optionally with other answers or state fields)."""
-    from agent.evaluate import evaluate_project
-
-    get = lambda name: changes.get(name, getattr(state, name))  # noqa: E731
-    model_name = None
-    if ctx.model is not None:
-        model_name = getattr(ctx.model, "model_name", None) or getattr(ctx.model, "model", None)
+def evaluate(state: InterviewState, deps: StepDeps) -> ProjectSnapshot:
+    """The project as `state` stands: profile, findings, readiness, phase, recommendations (the
+    one evaluation of an input; the step asks for it once)."""
     snapshot = evaluate_project(
         name=state.project.name or "",
         lang=state.lang,
-        answers=dict(answers if answers is not None else state.answers),
+        answers=dict(state.answers),
         project=state.project,
-        overrides=tuple(get("overrides")),
-        mode="llm" if ctx.model is not None else "guided",
-        model_name=model_name if isinstance(model_name, str) else None,
-        usage=get("usage"),
-        model_findings=tuple(get("model_findings")),
-        narratives=dict(get("narratives")),
-        current_stage=get("stage"),
-        done=get("done"),
-        bank=ctx.bank,
+        overrides=tuple(state.overrides),
+        mode=deps.mode,
+        model_name=deps.model_name,
+        usage=state.usage,
+        model_findings=tuple(state.model_findings),
+        narratives=dict(state.narratives),
+        current_stage=state.stage,
+        done=state.done,
+        bank=deps.bank,
     )
     return snapshot.model_copy(
-        update={"stale_deliverables": list(get("stale_deliverables")), "updated_at": datetime.now(UTC)}
+        update={"stale_deliverables": list(state.stale_deliverables), "updated_at": datetime.now(UTC)}
     )
 
 
@@ -94,7 +87,7 @@ def phase_message(snapshot: ProjectSnapshot, lang: Lang) -> CoachMessage:
 
 
 def entry_messages(
-    stage: Stage, snapshot: ProjectSnapshot, state: CoachState
+    stage: Stage, snapshot: ProjectSnapshot, state: InterviewState
 ) -> tuple[list[CoachMessage], list[str], dict[str, str]]:
     """On entering a stage: its title, advice for this project, and its findings not yet told.
 
@@ -120,7 +113,7 @@ def entry_messages(
 
 
 def change_messages(
-    snapshot: ProjectSnapshot, state: CoachState, *, stage: Stage
+    snapshot: ProjectSnapshot, state: InterviewState, *, stage: Stage
 ) -> tuple[list[CoachMessage], list[str], dict[str, str]]:
     """After an answer: pitfalls newly flagged or resolved, and new advice for `stage`.
 

@@ -7,13 +7,16 @@ inputs changed as stale.
 
 from __future__ import annotations
 
+from agent.answers import build_profile
+from agent.deliverables.registry import get_spec
+from agent.deliverables.staleness import input_hashes
+from agent.interview.builder import TurnBuilder
+from agent.interview.coaching import change_messages, evaluate
+from agent.interview.reading import Outcome
+from agent.interview.text import join, t
 from agent.questions import Question
 from agent.snapshot import AnswerRecord, ProjectSnapshot
 from agent.types import Finding, Lang
-from graphs.answering import Outcome
-from graphs.coaching import change_messages, evaluate, mean_readiness
-from graphs.nodes.turn import TurnBuilder
-from graphs.text import join, t
 
 
 def record(tb: TurnBuilder, q: Question, outcome: Outcome, *, quiet: bool = False) -> None:
@@ -22,30 +25,28 @@ def record(tb: TurnBuilder, q: Question, outcome: Outcome, *, quiet: bool = Fals
     rec = outcome.record
     assert rec is not None
     old = state.answers.get(q.id)
-    answers = {**state.answers, q.id: rec}
     model_findings = _model_findings(state.model_findings, q, rec, outcome.model_finding)
     if not quiet:
         _echo(tb, q, rec, old)
         if outcome.understood:
             tb.say("echo", t("understood", lang, text=outcome.understood))
     _also_noted(tb, rec, old)
-    after = evaluate(state, tb.ctx, answers=answers, model_findings=model_findings)
+    tb.update.update(answers={q.id: rec}, model_findings=model_findings)
+    after = tb.evaluation()
     msgs, told, active = change_messages(after, state, stage=q.stage)
     tb.msgs.extend(msgs)
     _mark_stale(tb, after, revised=old is not None and state.revising == q.id and _changed(old, rec))
     tb.update.update(
-        answers={q.id: rec},
         history=[q.id],
         revising=None,
         question_id=None,
-        advance=True,
         seen_findings=active,
         seen_recommendations=list(dict.fromkeys([*state.seen_recommendations, *told])),
-        readiness=mean_readiness(after),
-        model_findings=model_findings,
     )
+    tb.move = True
     if outcome.follow_up and q.id not in state.followed_up and rec.status == "answered":
-        tb.update.update(follow_up=outcome.follow_up, followed_up=[q.id], question_id=q.id, advance=False)
+        tb.update.update(follow_up=outcome.follow_up, followed_up=[q.id], question_id=q.id)
+        tb.move = False
 
 
 def _echo(tb: TurnBuilder, q: Question, rec: AnswerRecord, old: AnswerRecord | None) -> None:
@@ -53,16 +54,16 @@ def _echo(tb: TurnBuilder, q: Question, rec: AnswerRecord, old: AnswerRecord | N
     label = q.label[lang]
     if rec.status == "skipped":
         tb.say("echo", t("skipped", lang, label=label))
-    elif rec.status == "unknown":
+        return
+    if rec.status == "unknown":
         tb.say("echo", t("unknown", lang, label=label))
-    elif old is not None and _changed(old, rec):
-        tb.say(
-            "echo",
-            t("revised", lang, label=label, old=_show(q, old, lang), new=q.value_label(rec.value, lang)),
-        )
+        return
+    shown = tb.shown[q.id] = q.value_label(rec.value, lang)  # the one value → label of the answer
+    if old is not None and _changed(old, rec):
+        tb.say("echo", t("revised", lang, label=label, old=_show(q, old, lang), new=shown))
     else:
         key = "confirmed" if rec.source == "confirmed" else "recorded"
-        tb.say("echo", t(key, lang, label=label, value=q.value_label(rec.value, lang)))
+        tb.say("echo", t(key, lang, label=label, value=shown))
 
 
 def _show(q: Question, rec: AnswerRecord, lang: str) -> str:
@@ -77,15 +78,13 @@ def _changed(old: AnswerRecord, new: AnswerRecord) -> bool:
 
 def _also_noted(tb: TurnBuilder, rec: AnswerRecord, old: AnswerRecord | None) -> None:
     """Name the other fields the answer's free text filled (signals or the model)."""
-    from agent.answers import build_profile
-
     before = old.inferred if old is not None else {}
-    known = build_profile(tb.state.answers, tb.state.project, tb.ctx.bank)
+    known = build_profile(tb.state.answers, tb.state.project, tb.deps.bank)
     items = []
     for path, value in rec.inferred.items():
         if before.get(path) == value or value is None or known.get(path) == value:
             continue  # nothing new: e.g. inferred the same from an earlier answer
-        other = tb.ctx.bank.by_field(path)
+        other = tb.deps.bank.by_field(path)
         if other is not None:
             items.append(f"{other.label[tb.lang]}={other.value_label(value, tb.lang)}")
         else:
@@ -112,13 +111,11 @@ def _mark_stale(tb: TurnBuilder, after: ProjectSnapshot, *, revised: bool) -> No
     state = tb.state
     if not state.deliverable_hashes and not revised:
         return
-    from agent.deliverables.staleness import input_hashes
-
     new = input_hashes(after)
     if state.deliverable_hashes:
         stale = [did for did, h in new.items() if state.deliverable_hashes.get(did) != h]
     else:
-        old = input_hashes(evaluate(state, tb.ctx))
+        old = input_hashes(evaluate(state, tb.deps))  # the project before the revision
         stale = list(
             dict.fromkeys([*state.stale_deliverables, *(d for d, h in new.items() if old.get(d) != h)])
         )
@@ -131,8 +128,6 @@ def _mark_stale(tb: TurnBuilder, after: ProjectSnapshot, *, revised: bool) -> No
 
 def _title(deliverable_id: str, lang: Lang) -> str:
     """A deliverable's title as the lead knows it (its id when the registry has none)."""
-    from agent.deliverables.registry import get_spec
-
     try:
         title = get_spec(deliverable_id).title_in(lang)
     except KeyError:
