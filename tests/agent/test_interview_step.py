@@ -138,8 +138,8 @@ def test_the_users_own_question_goes_to_the_injected_answerer_and_the_question_s
 
 def test_an_injected_model_reading_fills_other_fields_of_a_free_text_answer() -> None:
     from agent.config import Settings
-    from graphs.model_calls import ModelHelper
     from agent.snapshot import Usage
+    from graphs.model_calls import ModelHelper
 
     seen: list[str] = []
 
