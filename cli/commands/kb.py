@@ -8,44 +8,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from agent.i18n import Strings
+
 if TYPE_CHECKING:
     from rich.console import Console
 
     from agent.types import Passage
     from knowledge.models import IngestReport
 
-_T: dict[str, dict[str, str]] = {
-    "added": {"zh": "已添加", "en": "added"},
-    "replaced": {"zh": "已更新", "en": "replaced"},
-    "unchanged": {"zh": "未变化，跳过", "en": "unchanged, skipped"},
-    "failed": {"zh": "失败", "en": "failed"},
-    "chunks": {"zh": "段", "en": "chunks"},
-    "summary": {
-        "zh": "完成：新增 {added}，更新 {replaced}，未变化 {unchanged}，失败 {failed}；写入 {chunks} 段，用时 {secs:.1f} 秒",
-        "en": "Done: {added} added, {replaced} replaced, {unchanged} unchanged, {failed} failed; "
-        "{chunks} chunks written in {secs:.1f} s",
-    },
-    "nothing": {
-        "zh": "没有任何文件被导入。支持 .md .txt .pdf .docx .html",
-        "en": "Nothing could be ingested. Supported: .md .txt .pdf .docx .html",
-    },
-    "embedding": {"zh": "向量化", "en": "Embedding"},
-    "no_docs": {
-        "zh": "知识库中还没有你的文档。用 `coach kb add 路径` 添加。",
-        "en": "No documents of yours yet. Add some with `coach kb add PATH`.",
-    },
-    "removed": {"zh": "已删除 {name}（{chunks} 段）", "en": "Removed {name} ({chunks} chunks)"},
-    "no_hits": {
-        "zh": "没有找到相关内容。试试换个说法，或去掉 --stage/--kind 过滤。",
-        "en": "Nothing found. Try other words, or drop the --stage/--kind filters.",
-    },
-    "docs_header": {"zh": "文档", "en": "documents"},
-}
-
-
-def _t(key: str, lang: str, **kw: Any) -> str:
-    text = _T[key].get(lang, _T[key]["en"])
-    return text.format(**kw) if kw else text
+_STRINGS = Strings(Path(__file__).resolve().parent.parent / "strings.yaml")
+_t = _STRINGS.t
 
 
 def _lang(args: argparse.Namespace) -> str:
