@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from agent.deliverables.labels import citation_in, section_label, source_name
 from agent.errors import CoachError
 from agent.interview.deps import Retriever
 from agent.interview.text import t
 from agent.llm import ModelHelper, citation_for
 from agent.snapshot import CoachMessage
 from agent.types import Lang, Passage, Stage
+from knowledge.pack import load_pack
 from prompts import fence, fence_passages, render_prompt
 from prompts.fit import clip, scaled, trim_passages
 
@@ -45,7 +47,6 @@ def search(retriever: Retriever | None, query: str, stage: Stage) -> tuple[list[
 
 def pack_search(query: str, *, k: int) -> list[Passage]:
     """Character-bigram overlap over the built-in pack: a small offline retriever of last resort."""
-    from knowledge.pack import load_pack
 
     def grams(text: str) -> set[str]:
         text = "".join(text.lower().split())
@@ -69,8 +70,6 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 def guided_answer(passages: Sequence[Passage], lang: Lang) -> CoachMessage:
     """The best passages, quoted and cited."""
-    from agent.deliverables.labels import citation_in, section_label, source_name
-
     if not passages:
         return CoachMessage(kind="answer", text=t("ask_none", lang))
     shown = list(passages[:QUOTED])
@@ -105,8 +104,6 @@ def answer(
     on_token: object = None,
 ) -> tuple[list[CoachMessage], str | None]:
     """Messages answering the user's question, and a notice (retrieval or model fallback) or None."""
-    from agent.deliverables.labels import citation_in
-
     passages, error = search(retriever, query, stage)
     notice = t("kb_unavailable", lang, error=error) if error else None
     if helper is not None and passages and helper.budget_left():
