@@ -11,12 +11,14 @@ import re
 from collections.abc import Callable, Sequence
 
 from agent.citemarks import citation_for
+from agent.deliverables.labels import citation_in, section_label, source_name
 from agent.errors import CoachError
 from agent.interview.deps import Retriever
 from agent.interview.text import t
 from agent.snapshot import CoachMessage
 from agent.types import Lang, Passage, Stage
 from graphs.model_calls import ModelHelper
+from knowledge.pack import load_pack
 from prompts import fence, fence_passages, render_prompt
 from prompts.fit import clip, scaled, trim_passages
 
@@ -46,7 +48,6 @@ def search(retriever: Retriever | None, query: str, stage: Stage) -> tuple[list[
 
 def pack_search(query: str, *, k: int) -> list[Passage]:
     """Character-bigram overlap over the built-in pack: a small offline retriever of last resort."""
-    from knowledge.pack import load_pack
 
     def grams(text: str) -> set[str]:
         text = "".join(text.lower().split())
@@ -70,8 +71,6 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 def guided_answer(passages: Sequence[Passage], lang: Lang) -> CoachMessage:
     """The best passages, quoted and cited."""
-    from agent.deliverables.labels import citation_in, section_label, source_name
-
     if not passages:
         return CoachMessage(kind="answer", text=t("ask_none", lang))
     shown = list(passages[:QUOTED])
@@ -106,8 +105,6 @@ def answer(
     on_token: object = None,
 ) -> tuple[list[CoachMessage], str | None]:
     """Messages answering the user's question, and a notice (retrieval or model fallback) or None."""
-    from agent.deliverables.labels import citation_in
-
     passages, error = search(retriever, query, stage)
     notice = t("kb_unavailable", lang, error=error) if error else None
     if helper is not None and passages and helper.budget_left():

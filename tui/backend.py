@@ -38,6 +38,10 @@ class Session(Protocol):
 
     def snapshot(self) -> ProjectSnapshot: ...
 
+    def mark_exported(self) -> None:
+        """The deliverables were just written from the current snapshot."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -74,9 +74,9 @@ def _confirm_suggestion(tb: TurnBuilder, text: str) -> bool:
     value = reading.suggestion(q, profile, provenance)
     if value is None:
         return False
-    if not text:  # the transcript keeps the question and the value confirmed, as the front shows them
-        tb.said = said(tb, q.value_label(value, tb.lang))
     record(tb, q, reading.Outcome(record=reading.confirmed_record(q, text, value)))
+    if not text:  # the transcript keeps the question and the value confirmed, as the echo shows it
+        tb.said = said(tb, tb.shown.get(q.id, ""))
     return True
 
 

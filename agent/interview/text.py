@@ -1,4 +1,4 @@
-"""The engine's user-facing strings (`agent/interview/strings.yaml`), in the session's language."""
+"""The interview's user-facing strings (`agent/interview/strings.yaml`), in the session's language."""
 
 from __future__ import annotations
 

@@ -3,6 +3,8 @@ for the model's reading and the answerer of the user's questions."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections import Counter
 from typing import Any
 
@@ -111,14 +113,19 @@ def test_an_answer_that_ends_a_stage_still_costs_one_evaluation(monkeypatch: pyt
     assert len(calls) == 1
 
 
-def test_the_step_neither_changes_the_state_it_was_given_nor_needs_a_graph() -> None:
+def test_the_step_does_not_change_the_state_it_was_given() -> None:
     state, deps = _started()
     before = repr(state)
     result = step.apply(state, "某城市商业银行信用卡中心", deps)
     assert repr(state) == before
     assert result.changes["answers"]["req.organisation"].raw == "某城市商业银行信用卡中心"
 
-    assert "langgraph" not in str(step.__dict__.values()) and "textual" not in str(step.__dict__.values())
+
+def test_the_step_loads_neither_langgraph_nor_textual() -> None:
+    code = "import sys, agent.interview.step; print(sorted({m.split('.')[0] for m in sys.modules}))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "'agent'" in out
+    assert "'langgraph'" not in out and "'textual'" not in out and "'graphs'" not in out
 
 
 @pytest.mark.parametrize("text", ["/ask 什么是RAG？", "/问 什么是RAG？", "/提问 什么是RAG？", "什么是RAG？"])

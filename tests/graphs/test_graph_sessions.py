@@ -221,3 +221,27 @@ def test_reopened_project_keeps_the_conversation_in_order(
     first_user = kinds.index(("user", "某城市商业银行信用卡中心"))
     assert any(k == "echo" and "某城市商业银行信用卡中心" in text for k, text in kinds[first_user:])
     assert kinds[0][0] == "notice", "the welcome comes first"
+
+
+def test_a_project_saved_by_the_version_before_the_one_step_opens_and_goes_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Users have saved projects: a checkpoint whose state still has `outbox`, `notice`,
+    `advance` and `readiness` (saved before those left the state) opens where it stopped."""
+    import shutil
+
+    home = coach_home()
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(Path(__file__).parent / "data" / "sessions-before-i10.sqlite", home / "sessions.sqlite")
+    session = CoachSession.open("旧项目", create=False)
+    try:
+        turn = session.current()
+        assert turn.question is not None and turn.question.id == "req.goal_metric"
+        assert turn.snapshot is not None and len(turn.snapshot.answers) == 5
+        assert any(m.kind == "user" for m in session.transcript()), "the conversation is replayed"
+        turn = session.send("1")
+        assert turn.question is not None and turn.question.id != "req.goal_metric"
+        assert len(session.snapshot().answers) == 6
+    finally:
+        session.close()
+    assert not [r for r in caplog.records if "unregistered type" in r.getMessage()]

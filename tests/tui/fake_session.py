@@ -267,6 +267,9 @@ class FakeSession:
             updated_at=datetime.now(UTC),
         )
 
+    def mark_exported(self) -> None:
+        """Nothing is stale in the fake."""
+
     def close(self) -> None:
         self.closed = True
 

@@ -22,7 +22,6 @@ from agent.types import STAGE_TITLES, Citation
 from tui.i18n import t
 from tui.messages import (
     AnswerSubmitted,
-    SnapshotReady,
     StageSelected,
     TokenReceived,
     TurnFailed,
@@ -268,12 +267,6 @@ class InterviewScreen(PanelsScreen):
             self.action_sources()
         elif action == "lang":
             self.app.action_switch_lang()
-
-    @on(SnapshotReady)
-    async def _snapshot_ready(self, event: SnapshotReady) -> None:
-        await self._apply_snapshot(event.snapshot)
-        self._render_stages()
-        self._render_status()
 
     async def _apply_snapshot(self, snapshot: ProjectSnapshot) -> None:
         old = {f.id for f in self.snapshot.findings} if self.snapshot else None
