@@ -13,7 +13,7 @@ import os
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, SecretStr, ValidationError
 from pydantic.fields import FieldInfo
@@ -104,6 +104,9 @@ class Settings(BaseSettings):
     def chat_model_name(self) -> str:
         return self.model or "gpt-4o-mini"
 
+    user_sources: ClassVar[bool] = False
+    """Read the user's sources (`load_settings` sets it on a subclass); else only the init arguments."""
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -113,8 +116,14 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """Code that builds a `Settings(...)` gets what it passed; the user's sources are `_UserSettings`'s."""
-        return (init_settings,)
+        """Code that builds a `Settings(...)` gets what it passed; `load_settings()` gets the user's
+        settings: the documented environment variables over `COACH_HOME/config.toml`."""
+        if not cls.user_sources:
+            return (init_settings,)
+        return (
+            _DocumentedEnv(settings_cls, case_sensitive=True),
+            TomlConfigSettingsSource(settings_cls, toml_file=config_path()),
+        )
 
 
 ENV_VARS = {
@@ -141,19 +150,7 @@ class _DocumentedEnv(EnvSettingsSource):
 class _UserSettings(Settings):
     """The settings the user set: environment over `COACH_HOME/config.toml` over defaults."""
 
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (
-            _DocumentedEnv(settings_cls, case_sensitive=True),
-            TomlConfigSettingsSource(settings_cls, toml_file=config_path()),
-        )
+    user_sources: ClassVar[bool] = True
 
 
 def load_settings() -> Settings:
