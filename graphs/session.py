@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any, cast
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
+from agent import llm
 from agent.config import Settings, load_settings
 from agent.deliverables.staleness import input_hashes
 from agent.errors import InputError, StorageError
 from agent.interview import step
 from agent.interview.coaching import evaluate, mean_readiness
-from agent.llm import make_chat_model
 from agent.profile import ProjectInfo
 from agent.scrub import scrub_key
 from agent.snapshot import AnswerRecord, CoachMessage, ProjectSnapshot, TurnResult
@@ -135,7 +135,8 @@ class CoachSession:
                         hint="`coach projects` lists them",
                     )
                 row = store.create(name, lang)
-            chat = model if model is not None else make_chat_model(settings)
+            # the factory is looked up at call time: tests replace it
+            chat = model if model is not None else llm.make_chat_model(settings)
             ctx = Context(settings=settings, model=chat, retriever=retriever or LazyKnowledgeBase(settings))
             graph = build_graph(checkpointer=store.saver)
             session = cls(name=name, thread_id=row["thread_id"], store=store, graph=graph, ctx=ctx)
@@ -321,7 +322,9 @@ def run_answers(
     that don't apply to the project are not used. Nothing is saved under COACH_HOME. The turns'
     one-line notices (model fallbacks) are appended to `notices` when given."""
     settings = settings or load_settings()
-    chat = model if model is not None else make_chat_model(settings)
+    chat = (
+        model if model is not None else llm.make_chat_model(settings)
+    )  # looked up at call time: tests replace it
     ctx = Context(settings=settings, model=chat, retriever=retriever)
     # nothing of this run is kept: checkpoints stay objects in memory, one per input
     graph = build_graph(checkpointer=InMemorySaver(serde=cast(Any, RunSerde())))

@@ -42,21 +42,21 @@ class PrefixedLine(Static):
     would otherwise move whole to the next line) stay aligned under the text."""
 
     def __init__(self, prefix: Text, text: str, **kwargs: Any) -> None:
+        super().__init__(self._grid(prefix, text), **kwargs)
+        self.prefix = prefix
+        self.source = prefix.plain + text
+
+    @staticmethod
+    def _grid(prefix: Text, text: str) -> Table:
         grid = Table.grid(padding=0)
         grid.add_column(no_wrap=True)
         grid.add_column(ratio=1, overflow="fold")
         grid.add_row(prefix, Text(text))
-        super().__init__(grid, **kwargs)
-        self.prefix = prefix
-        self.source = prefix.plain + text
+        return grid
 
     def restate(self, text: str) -> None:
         """Show `text` after the same prefix."""
-        grid = Table.grid(padding=0)
-        grid.add_column(no_wrap=True)
-        grid.add_column(ratio=1, overflow="fold")
-        grid.add_row(self.prefix, Text(text))
-        self.update(grid)
+        self.update(self._grid(self.prefix, text))
         self.source = self.prefix.plain + text
 
 
