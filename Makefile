@@ -50,6 +50,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The built wheel and sdist, installed into a clean venv outside the checkout: missing package data fails here.
 wheel-test: $(STAMP)

@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Sequence
 from urllib.parse import quote, unquote
 
-from agent.types import Passage
+from agent.types import Citation, Passage
 
 _NUMBERS = r"(?P<nums>\d{1,3}(?:\s*[,，、;；]\s*\d{1,3})*)"
 _MARKER = re.compile(r"(?P<space>[ \t\u3000]*)[\[【]\s*" + _NUMBERS + r"\s*[\]】]")
@@ -101,3 +101,11 @@ def resolve(
         last = marker
     out.append(escape(text[pos:]))
     return "".join(out)
+
+
+def citation_for(p: Passage, quote_chars: int = 80) -> Citation:
+    """A citation to any passage (built-in or the user's), with a short quote."""
+    quote = " ".join(p.text.split())
+    if len(quote) > quote_chars:
+        quote = quote[:quote_chars] + "…"
+    return Citation(passage_id=p.id, source=p.source, section=p.section, title=p.title, quote=quote)

@@ -1,8 +1,10 @@
 """Where state lives (COACH_HOME) and the user's settings.
 
-Settings come from, highest first: environment variables, then `COACH_HOME/config.toml`,
-then defaults. No endpoint configured means guided mode. `save_settings` writes only what the user
-changed; the API key (a `SecretStr`) only when they typed it into the settings screen and agreed.
+Settings are a pydantic-settings model. `load_settings()` reads them from, highest first: the
+documented environment variables (`ENV_VARS`), then `COACH_HOME/config.toml`, then defaults; a
+`Settings(...)` built in code holds exactly what it is given. No endpoint configured means guided
+mode. `save_settings` writes only what the user changed; the API key (a `SecretStr`) only when they
+typed it into the settings screen and agreed.
 """
 
 from __future__ import annotations
@@ -11,9 +13,17 @@ import os
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 from agent.errors import ConfigError, StorageError
 
@@ -49,11 +59,14 @@ def ensure_home() -> Path:
 
 
 def config_path() -> Path:
+    """`COACH_HOME/config.toml`."""
     return coach_home() / "config.toml"
 
 
-class Settings(BaseModel):
+class Settings(BaseSettings):
     """User settings. Field docs are shown by `coach doctor` and the settings screen."""
+
+    model_config = SettingsConfigDict(extra="ignore", validate_default=False)
 
     api_key: SecretStr | None = None
     """API key of the OpenAI-compatible endpoint (env OPENAI_API_KEY)."""
@@ -91,8 +104,29 @@ class Settings(BaseModel):
     def chat_model_name(self) -> str:
         return self.model or "gpt-4o-mini"
 
+    user_sources: ClassVar[bool] = False
+    """Read the user's sources (`load_settings` sets it on a subclass); else only the init arguments."""
 
-_ENV = {
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Code that builds a `Settings(...)` gets what it passed; `load_settings()` gets the user's
+        settings: the documented environment variables over `COACH_HOME/config.toml`."""
+        if not cls.user_sources:
+            return (init_settings,)
+        return (
+            _DocumentedEnv(settings_cls, case_sensitive=True),
+            TomlConfigSettingsSource(settings_cls, toml_file=config_path()),
+        )
+
+
+ENV_VARS = {
     "api_key": "OPENAI_API_KEY",
     "base_url": "OPENAI_BASE_URL",
     "model": "COACH_MODEL",
@@ -101,26 +135,34 @@ _ENV = {
     "lang": "COACH_LANG",
     "context_tokens": "COACH_CONTEXT_TOKENS",
 }
+"""The environment variable of each setting that has one (README, Configuration); no other is read."""
+
+
+class _DocumentedEnv(EnvSettingsSource):
+    """Only the variables in `ENV_VARS`, by their exact names; an empty one counts as unset."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        var = ENV_VARS.get(field_name)
+        value = self.env_vars.get(var) if var else None
+        return value or None, field_name, False
+
+
+class _UserSettings(Settings):
+    """The settings the user set: environment over `COACH_HOME/config.toml` over defaults."""
+
+    user_sources: ClassVar[bool] = True
 
 
 def load_settings() -> Settings:
     """Read settings: environment over config file over defaults."""
-    data: dict[str, Any] = {}
     path = config_path()
-    if path.exists():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(
-                f"{path}: not valid TOML ({exc}) / 配置文件格式错误",
-                hint="Fix or delete the file; `coach doctor` shows the settings in use",
-            ) from exc
-    for field, var in _ENV.items():
-        value = os.environ.get(var)
-        if value:
-            data[field] = value
     try:
-        return Settings.model_validate(data)
+        user = _UserSettings()
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"{path}: not valid TOML ({exc}) / 配置文件格式错误",
+            hint="Fix or delete the file; `coach doctor` shows the settings in use",
+        ) from exc
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err["loc"])
@@ -128,6 +170,7 @@ def load_settings() -> Settings:
             f"{path}: setting '{loc}': {err['msg']} / 配置项无效",
             hint="Fix the value in the config file or the environment variable",
         ) from exc
+    return Settings(**{name: getattr(user, name) for name in Settings.model_fields})
 
 
 def save_settings(settings: Settings, changed: Iterable[str], *, store_key: bool = False) -> Path:
@@ -153,7 +196,7 @@ def save_settings(settings: Settings, changed: Iterable[str], *, store_key: bool
                 hint="Fix or delete the file, then save again",
             ) from exc
     current = settings.model_dump(mode="json")
-    defaults = Settings().model_dump(mode="json")
+    defaults = Settings().model_dump(mode="json")  # defaults only: Settings() reads no source
     for name in changed:
         if name not in Settings.model_fields:
             raise KeyError(f"no setting named {name!r}")

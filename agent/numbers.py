@@ -11,36 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_ZH_DIGITS = {
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
-_SCALES = {
-    "亿": 1e8,
-    "万": 1e4,
-    "千": 1e3,
-    "百": 1e2,
-    "k": 1e3,
-    "thousand": 1e3,
-    "w": 1e4,
-    "m": 1e6,
-    "mn": 1e6,
-    "million": 1e6,
-    "millions": 1e6,
-    "b": 1e9,
-    "bn": 1e9,
-    "billion": 1e9,
-}
+from agent.words import word_values
+
+_ZH_DIGITS = word_values("numbers", "zh_digits")
+_ZH_UNITS = word_values("numbers", "zh_units")
+_SCALES = word_values("numbers", "scales")
 _NUMBER = re.compile(
     r"(-?\d+(?:\.\d+)?)(?:\s*(千亿|百亿|亿|万|千|百|thousand|millions?|billion|mn|bn|k|w|m|b)(?![a-z]))?",
 )
@@ -76,7 +51,7 @@ class NumberError(ValueError):
 
 def _zh_number(s: str) -> float:
     """A small Chinese numeral (≤ 9999), e.g. 三, 十二, 二十五, 一百."""
-    total, current = 0, 0
+    total, current = 0.0, 0.0
     for ch in s:
         if ch in _ZH_DIGITS:
             current = _ZH_DIGITS[ch]

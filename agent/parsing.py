@@ -17,108 +17,16 @@ from agent.numbers import NumberError, parse_number
 from agent.questions import Option, Question
 from agent.signals import inferred_values, normalise, scan
 from agent.types import Lang
+from agent.words import word_set
 
 ParseStatus = Literal["answered", "skipped", "unknown"]
 
-_SKIP = {"skip", "跳过", "pass", "略过", "下一个", "下一题", "next", "跳", "暂不回答", "不回答"}
-_UNKNOWN = {
-    "不知道",
-    "不确定",
-    "不清楚",
-    "不了解",
-    "没想好",
-    "还没想好",
-    "待定",
-    "未定",
-    "说不好",
-    "不好说",
-    "unknown",
-    "don't know",
-    "dont know",
-    "do not know",
-    "not sure",
-    "unsure",
-    "idk",
-    "tbd",
-    "?",
-    "??",
-    "no idea",
-    "n/a",
-    "na",
-}
-_YES = {
-    "是",
-    "是的",
-    "有",
-    "有的",
-    "对",
-    "对的",
-    "会",
-    "要",
-    "需要",
-    "涉及",
-    "已",
-    "已经",
-    "已有",
-    "可以",
-    "能",
-    "好",
-    "嗯",
-    "当然",
-    "y",
-    "yes",
-    "yeah",
-    "yep",
-    "true",
-    "t",
-    "1",
-    "ok",
-    "sure",
-    "of course",
-    "correct",
-}
-_NO = {
-    "否",
-    "不",
-    "不是",
-    "没有",
-    "没",
-    "无",
-    "不会",
-    "不要",
-    "不需要",
-    "不涉及",
-    "未",
-    "还没有",
-    "还没",
-    "暂无",
-    "不能",
-    "不可以",
-    "n",
-    "no",
-    "nope",
-    "false",
-    "f",
-    "0",
-    "none",
-    "not yet",
-    "never",
-    "2",
-}
-_NONE_WORDS = {
-    "无",
-    "没有",
-    "都没有",
-    "暂无",
-    "还没有",
-    "都不",
-    "none",
-    "nothing",
-    "no",
-    "neither",
-    "not yet",
-}
-_ALL_WORDS = {"全部", "都有", "都要", "所有", "全选", "all", "all of them", "everything"}
+_SKIP = word_set("answers", "skip")
+_UNKNOWN = word_set("answers", "unknown")
+_YES = word_set("answers", "yes")
+_NO = word_set("answers", "no")
+_NONE_WORDS = word_set("answers", "none")
+_ALL_WORDS = word_set("answers", "all")
 _MULTI_SPLIT = re.compile(r"\s*(?:[,，、;；/|+&]|\band\b|\bor\b|和|与|及|以及|还有|加上|\s)\s*")
 _SENTENCE_CHARS = 8
 """Typed answers longer than this are also scanned for signals."""
@@ -151,21 +59,7 @@ def is_unknown(raw: str) -> bool:
     return text in _UNKNOWN or text.rstrip("?") in _UNKNOWN or (bool(text) and set(text) <= {"?"})
 
 
-_CONFIRM = {
-    "是",
-    "是的",
-    "对",
-    "对的",
-    "没错",
-    "确认",
-    "确定",
-    "yes",
-    "y",
-    "ok",
-    "okay",
-    "confirm",
-    "correct",
-}
+_CONFIRM = word_set("answers", "confirm")
 """Words that confirm a value the coach inferred from earlier answers."""
 
 

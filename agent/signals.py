@@ -17,33 +17,16 @@ from typing import Any
 
 from agent.datafiles import load_yaml
 from agent.fieldtypes import field_spec
+from agent.words import word_list
 
 SIGNALS_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "signals.yaml"
 
 _CLAUSE_BREAK = re.compile(r"[，,。.;；!！?？\n:：、()（）]")
-# Chinese negators that precede the phrase within a few characters; adjectival uses are excluded.
-_ZH_NEG = re.compile(r"(不|没|无|未|非|别|勿|禁止|避免|杜绝|拒绝)")
-_ZH_NOT_NEG = (
-    "不仅",
-    "不但",
-    "不只",
-    "不少",
-    "无论",
-    "不断",
-    "非常",
-    "不同",
-    "不一致",
-    "不及时",
-    "不够",
-    "不足",
-    "不高",
-    "不好",
-    "不满",
-    "不准",
-    "无法及时",
-    "未来",
-)
-_EN_NEG = re.compile(r"\b(no|not|without|never|none|avoid|avoids|exclude|excluding|nor)\b|n't\b")
+# Negators (knowledge/answer_words.yaml): Chinese ones precede the phrase within a few characters;
+# words that merely start with one (不仅, 非常, 未来…) negate nothing.
+_ZH_NEG = re.compile("(" + "|".join(map(re.escape, word_list("negation", "zh"))) + ")")
+_ZH_NOT_NEG = word_list("negation", "zh_not")
+_EN_NEG = re.compile(r"\b(" + "|".join(map(re.escape, word_list("negation", "en"))) + r")\b|n't\b")
 _ZH_WINDOW = 6
 _EN_WINDOW_WORDS = 4
 

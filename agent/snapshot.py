@@ -1,6 +1,6 @@
 """What the engine exposes to its fronts and to the deliverables.
 
-`Turn` is what the TUI or a scripted run sees after each input; `ProjectSnapshot` is the whole
+`TurnResult` (alias `Turn`) is what the TUI or a scripted run sees after each input; `ProjectSnapshot` is the whole
 picture of a project at a moment, from which deliverables, `report.json` and the TUI panels are
 made. Both are plain pydantic models: no graph, no model, no textual.
 """
@@ -160,8 +160,10 @@ class CoachMessage(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
 
 
-class Turn(BaseModel):
-    """What the front shows after an input: new messages and the next question (None when done)."""
+class TurnResult(BaseModel):
+    """Everything a front end shows after one input (the domain step's result): the new messages,
+    the next question (None when done), the evaluation of the project as it now stands, a notice,
+    and what a front-end command asked for. A front end renders it and asks for nothing more."""
 
     messages: list[CoachMessage] = Field(default_factory=list)
     question: QuestionView | None = None
@@ -169,3 +171,16 @@ class Turn(BaseModel):
     done: bool = False
     notice: str | None = None
     """One-line notice, e.g. 'model unavailable, guided mode for this turn'."""
+    snapshot: ProjectSnapshot | None = None
+    """The project evaluated once after this input (readiness, findings, phase…); None only from
+    fronts' fakes that don't evaluate."""
+    said: str | None = None
+    """The input as the transcript keeps it: a picked option's label for "2" (None: no input)."""
+    action: Literal["help", "export", "sources", "lang"] | None = None
+    """A front-end command (`/export`, `/sources`, `/lang`, `/help`) the front end carries out."""
+    changes: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
+    """The state update of this input (for the adapter that persists the state; fronts ignore it)."""
+
+
+Turn = TurnResult
+"""The name the fronts have used since the beginning."""

@@ -209,7 +209,7 @@ def _synthetic_base(kb: Any, n: int, seeds: Path | None) -> None:
 
 def _startup(runs: int = 7) -> tuple[float, float, float]:
     exe = shutil.which("coach") or (str(Path(sys.executable).parent / "coach"))
-    cmd = [exe, "--help"] if Path(exe).exists() else [sys.executable, "-m", "agent.cli", "--help"]
+    cmd = [exe, "--help"] if Path(exe).exists() else [sys.executable, "-m", "cli", "--help"]
 
     def median_of(argv: list[str]) -> float:
         times = []

@@ -42,7 +42,7 @@ def _env(home: Path) -> dict[str, str]:
 
 def _coach_run(answers: Path, out: Path, home: Path, lang: str) -> tuple[float, float]:
     """(wall seconds, CPU seconds of the child) of one `coach run` in a fresh interpreter."""
-    argv = [sys.executable, "-m", "agent.cli", "run", "--answers", str(answers), "--out", str(out)]
+    argv = [sys.executable, "-m", "cli", "run", "--answers", str(answers), "--out", str(out)]
     argv += ["--format", FORMATS, "--lang", lang]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
@@ -57,11 +57,11 @@ def _coach_run(answers: Path, out: Path, home: Path, lang: str) -> tuple[float, 
 
 def _split_child(out: Path, started: float) -> dict[str, float]:
     """In a fresh process, what `coach run` does, timed phase by phase (wall seconds)."""
-    import agent.cli  # noqa: F401 - the entry point, as a run imports it
+    import cli.main  # noqa: F401 - the entry point, as a run imports it
     from agent.answers_schema import answers_json_schema
-    from agent.commands.run import _records, evaluate
     from agent.deliverables.answers_file import load_answers_file, validate_answers
     from agent.deliverables.export import export_deliverables
+    from cli.commands.run import _records, evaluate
     from graphs.graph import build_graph  # noqa: F401
     from graphs.session import run_answers  # noqa: F401 - with LangGraph, before the graph runs
 

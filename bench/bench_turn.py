@@ -12,7 +12,7 @@ Figures:
 - `prompt_<kind>_{median,max}_tokens`: the size of what each model call puts in the context (the
   messages and the tool schemas), per kind of call (extract, follow-up, ask, narrative), over a
   scripted LLM-mode session that also asks a question (`/ask`, real knowledge base) in every stage.
-  `est` is `agent.llm.estimate_tokens` (what the engine reports when the endpoint gives no usage);
+  `est` is `agent.tokens.estimate_tokens` (what the engine reports when the endpoint gives no usage);
   `fit` is `prompts.fit.fit_tokens`, the deliberately high count prompts are cut by (budget 2,886
   at the default `context_tokens` 4096);
   `smollm2` is the SmolLM2 tokenizer of the integration tier (when llama-cpp-python and the
@@ -129,7 +129,7 @@ def _smollm2_counter() -> Any:
 
 def prompt_sizes(model: Any) -> dict[str, Any]:
     """Median and max prompt size per kind of call, from the fake model's recorded requests."""
-    from agent.llm import estimate_tokens
+    from agent.tokens import estimate_tokens
     from prompts.fit import fit_tokens
 
     counters: dict[str, Any] = {"est": estimate_tokens, "fit": fit_tokens}

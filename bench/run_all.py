@@ -199,7 +199,7 @@ def startup(runs: int = 5) -> dict[str, Any]:
     """`coach --help` wall time (median), and its ratio to a bare interpreter start in the same run."""
     coach = shutil.which("coach", path=str(Path(sys.executable).parent))
     cmd = (
-        [coach, "--help"] if coach else [sys.executable, "-c", "from agent.cli import main; main(['--help'])"]
+        [coach, "--help"] if coach else [sys.executable, "-c", "from cli.main import main; main(['--help'])"]
     )
     try:
         bare = _time_cmd([sys.executable, "-c", "pass"], runs)

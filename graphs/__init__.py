@@ -1,13 +1,14 @@
-"""LangGraph assembly of the coaching interview.
+"""LangGraph assembly of the coaching interview: a thin adapter over the domain step.
 
-    intake → requirements ⇄ turn → selection ⇄ turn → … → operations ⇄ turn → wrapup → turn
+    intake → turn ⇄ turn (one input per step) → wrapup (LLM mode: narratives) → turn
 
-- `graphs.session`: the facade for the fronts (`CoachSession`, `list_projects`, `delete_project`,
-  `run_answers`); sessions persist in `COACH_HOME/sessions.sqlite` (`graphs.storage`).
-- `graphs.graph`: `build_graph(*, model, retriever, checkpointer)` / `build_builder()`, `make_context`.
-- `graphs.state` (checkpointed state), `graphs.context` (runtime `Context`: model, retriever,
-  settings — never checkpointed), `graphs.routing` (typed routes).
-- `graphs.stages.<stage>`: one node per stage, built by `graphs.nodes.stage.make_stage_node`;
-  `graphs.nodes.turn` pauses with `interrupt()` and interprets the input (`graphs.nodes.handle`).
-- User-facing strings: `graphs/strings.yaml`.
+- `graphs.session`: the facade for the fronts (`CoachSession`, `run_answers`); sessions persist in
+  `COACH_HOME/sessions.sqlite` (`graphs.storage`); `graphs.projects` lists and deletes them.
+- `graphs.graph`: `build_graph(*, checkpointer)` / `build_builder()`.
+- `graphs.state` (the checkpointed state: `agent.interview.state.InterviewState`),
+  `graphs.context` (runtime `Context`: model, retriever, settings — never checkpointed — and
+  `step_deps`, the step's seams made from it).
+- `graphs.nodes.turn` pauses with `interrupt()`, calls `agent.interview.step.apply` and streams its
+  `TurnResult`; `graphs.answering` (the model's reading of an answer) and `graphs.asking` (the
+  user's own questions) are injected into the step.
 """

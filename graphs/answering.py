@@ -1,5 +1,6 @@
-"""From what the user typed to an answer record: guided parsing, and in LLM mode the model's
-structured extraction on top (never instead: a failing model leaves the guided result).
+"""The model's reading of an answer (LLM mode): structured extraction on top of the guided
+parser's reading (`agent.interview.reading`), never instead: a failing model leaves the guided
+result. The step (`agent.interview`) gets it injected as `StepDeps.extract`.
 
 The model is asked only when it can add something: free-text questions (other fields the answer
 mentions) and answers the guided parser could not read. Typed answers that parse ("2", "是",
@@ -9,20 +10,14 @@ mentions) and answers the guided parser could not read. Typed answers that parse
 from __future__ import annotations
 
 import json
-import typing
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 
-from pydantic import ValidationError
-
-from agent.answers import Provenance
-from agent.llm import Extraction, ModelHelper
+from agent.extraction import Extraction
+from agent.interview.reading import Outcome, annotation, fits, make_record
 from agent.profile import Profile
 from agent.questions import Question
-from agent.snapshot import AnswerRecord
 from agent.types import Evidence, Finding, Lang
+from graphs.model_calls import ModelHelper
 from prompts import fence, render_prompt
 from prompts.fit import clip, clip_value, fit_tokens, scaled
 
@@ -36,73 +31,6 @@ KNOWN_TOKENS = 300
 ANSWER_TOKENS = 600
 """At a 4,096-token context: each known value shown to the model, all of them, and the user's
 answer (scaled up for larger contexts)."""
-
-
-@dataclass
-class Outcome:
-    """What one answer turned into."""
-
-    record: AnswerRecord | None = None
-    """The answer to record (None: the input was not usable, re-ask)."""
-    error: str | None = None
-    understood: str | None = None
-    follow_up: str | None = None
-    model_finding: Finding | None = None
-    inferred_labels: list[str] = field(default_factory=list)
-
-
-@cache
-def annotation(path: str) -> Any:
-    """The profile type annotation of a dotted path."""
-    section, _, name = path.partition(".")
-    section_type = Profile.model_fields[section].annotation
-    return typing.get_type_hints(section_type)[name]
-
-
-def fits(question: Question | None, path: str, value: Any) -> bool:
-    """Whether `value` is valid for the profile field (and among the question's options)."""
-    try:
-        Profile().set(path, value)
-    except (ValidationError, ValueError, TypeError, AttributeError):
-        return False
-    if question is not None and question.field == path and question.type in ("choice", "multi"):
-        allowed = {o.value for o in question.options}
-        values = value if isinstance(value, list) else [value]
-        return all(str(v) in allowed for v in values)
-    return True
-
-
-def _record(
-    q: Question, raw: str, value: Any, status: str, source: str, inferred: dict[str, Any]
-) -> AnswerRecord:
-    return AnswerRecord(
-        question_id=q.id,
-        stage=q.stage,
-        field=q.field,
-        raw=raw,
-        value=value if status == "answered" else None,
-        status=status,  # type: ignore[arg-type]
-        source=source,  # type: ignore[arg-type]
-        inferred=inferred,
-        at=datetime.now(UTC),
-    )
-
-
-def guided(q: Question, raw: str, lang: Lang, source: str = "user") -> Outcome:
-    """The guided parser's reading of `raw` (a record, or the error to show)."""
-    from agent.parsing import parse_answer
-
-    res = parse_answer(q, raw, lang)
-    if not res.ok:
-        return Outcome(error=res.error)
-    return Outcome(record=_record(q, raw, res.value, res.status, source, dict(res.inferred)))
-
-
-def wants_model(q: Question, outcome: Outcome) -> bool:
-    """Free text, or an answer the guided parser could not read: the model may help."""
-    if outcome.record is None:
-        return True
-    return outcome.record.status == "answered" and q.type == "text"
 
 
 def other_fields(
@@ -285,7 +213,7 @@ def merge(q: Question, raw: str, base: Outcome, ex: Extraction, *, follow_up: bo
         value, status = rec.value, rec.status
     else:
         return Outcome(error=base.error, understood=ex.understood or None)
-    new = _record(q, raw, value, status, "llm", inferred)
+    new = make_record(q, raw, value, status, "llm", inferred)
     finding = None
     if ex.risk:
         finding = Finding(
@@ -303,34 +231,3 @@ def merge(q: Question, raw: str, base: Outcome, ex: Extraction, *, follow_up: bo
         follow_up=None if follow_up else ex.follow_up,
         model_finding=finding,
     )
-
-
-def skipped_record(q: Question, raw: str) -> AnswerRecord:
-    """The record of a skipped question (an open question)."""
-    return _record(q, raw, None, "skipped", "user", {})
-
-
-def current_label(q: Question, rec: AnswerRecord, lang: Lang) -> str:
-    """An answer already given, as displayed when its question is asked again."""
-    if rec.status == "answered":
-        return q.value_label(rec.value, lang)
-    if rec.status == "unknown":
-        return "不知道" if lang == "zh" else "don't know"
-    return "已跳过" if lang == "zh" else "skipped"
-
-
-def suggestion(q: Question, profile: Profile, provenance: dict[str, Provenance]) -> Any:
-    """The value of `q`'s field inferred from other answers (signals or the model), when it is
-    one the question accepts; None when the field was not inferred (unset, or answered itself)."""
-    prov = provenance.get(q.field)
-    if prov is None or not prov.inferred:
-        return None
-    value = profile.get(q.field)
-    if value is None or value == [] or not fits(q, q.field, value):
-        return None
-    return value
-
-
-def confirmed_record(q: Question, raw: str, value: Any) -> AnswerRecord:
-    """The record of an inferred value the user confirmed (`raw`: what they typed, maybe nothing)."""
-    return _record(q, raw, value, "answered", "confirmed", {})

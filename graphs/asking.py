@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from agent.citemarks import citation_for
+from agent.deliverables.labels import citation_in, section_label, source_name
 from agent.errors import CoachError
-from agent.llm import ModelHelper, citation_for
+from agent.interview.deps import Retriever
+from agent.interview.text import t
 from agent.snapshot import CoachMessage
 from agent.types import Lang, Passage, Stage
-from graphs.context import Retriever
-from graphs.text import t
+from graphs.model_calls import ModelHelper
 from knowledge.lexical import char_tokens
 from knowledge.pack import load_pack, localize, text_lang
 from prompts import fence, fence_passages, render_prompt
@@ -76,8 +78,6 @@ def pack_search(query: str, *, k: int, lang: Lang = "zh") -> list[Passage]:
 
 def guided_answer(passages: Sequence[Passage], lang: Lang) -> CoachMessage:
     """The best passages, quoted and cited."""
-    from agent.deliverables.labels import citation_in, section_label, source_name
-
     if not passages:
         return CoachMessage(kind="answer", text=t("ask_none", lang))
     shown = [localize(p, lang) for p in passages[:QUOTED]]
@@ -113,8 +113,6 @@ def answer(
     on_token: object = None,
 ) -> tuple[list[CoachMessage], str | None]:
     """Messages answering the user's question, and a notice (retrieval or model fallback) or None."""
-    from agent.deliverables.labels import citation_in
-
     passages, error = search(retriever, query, stage, lang)
     notice = t("kb_unavailable", lang, error=error) if error else None
     if helper is not None and passages and helper.budget_left():

@@ -1,49 +1,53 @@
 """The facade the TUI and `coach run` use: named projects on the coaching graph.
 
 `CoachSession.open(name)` resumes (or starts) a project persisted in `COACH_HOME/sessions.sqlite`;
-`send(text)` feeds one input through the graph and returns the `Turn` to show; `snapshot()` is the
-whole picture for deliverables. `run_answers` drives the same graph from an answers dict, without
-touching the saved sessions.
+`send(text)` feeds one input through the graph and returns the step's `TurnResult` — what to show,
+the project's evaluation included; `snapshot()` is the whole picture for deliverables.
+`run_answers` drives the same graph from an answers dict, without touching the saved sessions.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import fields, replace
-from datetime import datetime
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
-from pydantic import BaseModel
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.types import Command
 
+from agent import llm
 from agent.config import Settings, load_settings
+from agent.deliverables.staleness import input_hashes
 from agent.errors import InputError, StorageError
+from agent.interview import step
+from agent.interview.coaching import evaluate, mean_readiness
 from agent.profile import ProjectInfo
-from agent.snapshot import AnswerRecord, CoachMessage, ProjectSnapshot, QuestionView, Turn
+from agent.scrub import scrub_key
+from agent.snapshot import AnswerRecord, CoachMessage, ProjectSnapshot, TurnResult
 from agent.types import Lang, Passage, Stage
+from graphs.context import Context, Retriever, step_deps
+from graphs.graph import build_graph
+from graphs.nodes.wrapup import Notice
+from graphs.projects import ProjectSummary, delete_project, list_projects
+from graphs.state import CoachState, state_from
 from graphs.storage import SessionStore, normalise_name, storage_errors
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-    from agent.questions import Question
-    from graphs.context import Context, Retriever
-    from graphs.state import CoachState
+__all__ = [
+    "CoachSession",
+    "LazyKnowledgeBase",
+    "ProjectSummary",
+    "delete_project",
+    "list_projects",
+    "run_answers",
+]
 
 _DURABILITY = "sync"
 """Every step is committed before the next starts: a kill never loses a recorded answer."""
-
-
-class ProjectSummary(BaseModel):
-    """One saved project, as `coach projects` and the TUI picker list it."""
-
-    name: str
-    lang: Lang = "zh"
-    stage: Stage = Stage.requirements
-    readiness: int = 0
-    """Mean readiness over the seven stages, 0–100."""
-    done: bool = False
-    updated_at: datetime | None = None
 
 
 class LazyKnowledgeBase:
@@ -73,72 +77,6 @@ class LazyKnowledgeBase:
         return result
 
 
-def state_of(values: dict[str, Any]) -> CoachState:
-    """The graph's state values as a `CoachState`."""
-    from graphs.state import CoachState
-
-    names = {f.name for f in fields(CoachState)}
-    return CoachState(**{k: v for k, v in values.items() if k in names})
-
-
-def question_view(state: CoachState, ctx: Context) -> QuestionView | None:
-    """The pending question (or the model's follow-up) ready to display."""
-    from agent.answers import build_profile_with_provenance
-    from graphs.answering import current_label, suggestion
-
-    if state.question_id is None:
-        return None
-    q = ctx.bank.find(state.question_id)
-    if q is None:
-        return None
-    profile, provenance = build_profile_with_provenance(state.answers, state.project, ctx.bank)
-    applicable = [x.id for x in ctx.bank.applicable(q.stage, profile)]
-    index = applicable.index(q.id) + 1 if q.id in applicable else 0
-    view = q.view(state.lang, profile, index, len(applicable))
-    if state.follow_up is not None:
-        hint = (
-            "可直接回答，或 /skip 跳过追问"
-            if state.lang == "zh"
-            else "Answer, or /skip to skip the follow-up"
-        )
-        return view.model_copy(
-            update={
-                "id": f"{q.id}#follow-up",
-                "text": state.follow_up,
-                "help": hint,
-                "type": "text",
-                "options": [],
-            }
-        )
-    if q.id in state.answers:
-        rec = state.answers[q.id]
-        current = current_label(q, rec, state.lang)
-        note = (
-            f"当前答案：{current}（直接回车保留）"
-            if state.lang == "zh"
-            else f"Current answer: {current} (Enter keeps it)"
-        )
-        view = view.model_copy(update={"help": f"{note}\n{view.help}".strip(), "current": current})
-    return _with_suggestion(view, q, state.lang, suggestion(q, profile, provenance))
-
-
-def _with_suggestion(view: QuestionView, q: Question, lang: Lang, value: Any) -> QuestionView:
-    """`view` offering `value` (inferred from earlier answers; None: none) as the answer Enter
-    confirms."""
-    from agent.parsing import is_confirmation
-    from graphs.text import t
-
-    if value is None:
-        return view
-    label = q.value_label(value, lang)
-    key = "suggested" if q.type in ("choice", "multi") else "suggested_text"
-    if not is_confirmation(q, "是"):  # 是 is an answer of its own here: only Enter confirms
-        key = "suggested_yesno"
-    line = t(key, lang, value=label)
-    # first: the front may show only the first lines of a long help text
-    return view.model_copy(update={"help": f"{line}\n{view.help}".strip(), "suggested": label})
-
-
 class CoachSession:
     """One open project."""
 
@@ -161,6 +99,10 @@ class CoachSession:
         self._lock = threading.Lock()
         self._closed = False
         self._unfinished = False
+        self._last: TurnResult | None = None
+        """The result of the last step, while it is the state's latest (None: ask the state)."""
+        self._paused: CoachState | None = None
+        """The state at the last pause this session saw."""
         self.durability = durability
         """When steps are checkpointed: "sync" (saved sessions), "exit" (an in-memory run)."""
 
@@ -181,9 +123,6 @@ class CoachSession:
         An existing project keeps its own language. `model` defaults to the configured endpoint
         (None: guided mode); `retriever` to the knowledge base, opened on first use.
         """
-        from agent.llm import make_chat_model
-        from graphs.graph import build_graph, make_context
-
         name = normalise_name(name)
         settings = settings or load_settings()
         store = SessionStore.open()
@@ -197,10 +136,9 @@ class CoachSession:
                         hint="`coach projects` lists them",
                     )
                 row = store.create(name, lang)
-            chat = model if model is not None else make_chat_model(settings)
-            ctx = make_context(
-                settings=settings, model=chat, retriever=retriever or LazyKnowledgeBase(settings)
-            )
+            # the factory is looked up at call time: tests replace it
+            chat = model if model is not None else llm.make_chat_model(settings)
+            ctx = Context(settings=settings, model=chat, retriever=retriever or LazyKnowledgeBase(settings))
             graph = build_graph(checkpointer=store.saver)
             session = cls(name=name, thread_id=row["thread_id"], store=store, graph=graph, ctx=ctx)
             session._start(ProjectInfo(name=name), lang if fresh else row["lang"], sector)
@@ -212,31 +150,60 @@ class CoachSession:
     def _start(self, project: ProjectInfo, lang: str, sector: str | None) -> CoachState:
         """Run the graph to its first question, or finish a step a killed process left in flight;
         returns the state at the pause."""
-        values: Any = None
         with self._storage():
             snap = self.graph.get_state(self.config)
             if not snap.values:
                 initial = {"project": project, "lang": lang, "sector_hint": sector}
-                values = self.graph.invoke(initial, self.config, context=self.ctx, durability=self.durability)
-            elif snap.next and not snap.interrupts:
-                values = self.graph.invoke(None, self.config, context=self.ctx, durability=self.durability)
-            else:
-                values = snap.values
-        state = state_of(values) if isinstance(values, dict) and values else self._state()
+                return self._run(initial, self.ctx)
+            if snap.next and not snap.interrupts:
+                return self._run(None, self.ctx)
+        state = state_from(snap.values)
         self._touch(state)
         return state
 
-    def _storage(self) -> Any:
-        path = self.store.path if self.store is not None else None
-        if path is None:
-            from contextlib import nullcontext
+    def _run(self, value: Any, ctx: Context) -> CoachState:
+        """Run the graph with `value` (initial state, None, or a resume command) to its next pause;
+        keeps the step's result and returns the state at the pause."""
+        result: TurnResult | None = None
+        notice: str | None = None
+        values: Any = None
+        for mode, chunk in self.graph.stream(
+            value, self.config, context=ctx, durability=self.durability, stream_mode=["custom", "values"]
+        ):
+            if mode == "values":
+                values = chunk
+            elif isinstance(chunk, TurnResult):
+                result = chunk
+            elif isinstance(chunk, Notice):
+                notice = chunk.text
+        # the values at the pause are what was just saved: no need to read them back
+        state = state_from(values) if isinstance(values, dict) and values else self._state()
+        if result is not None and notice is not None and result.notice is None:
+            result = result.model_copy(update={"notice": notice})
+        snap = result.snapshot if result is not None else None
+        if (
+            result is not None
+            and snap is not None
+            and (snap.narratives, snap.usage)
+            != (
+                state.narratives,
+                state.usage,
+            )
+        ):  # the wrap-up node drafted narratives after the step
+            snap = snap.model_copy(update={"narratives": dict(state.narratives), "usage": state.usage})
+            result = result.model_copy(update={"snapshot": snap})
+        self._last = result
+        self._paused = state
+        self._touch(state, result)
+        return state
 
-            return nullcontext()
-        return storage_errors(path)
+    def _storage(self) -> AbstractContextManager[Any]:
+        path = self.store.path if self.store is not None else None
+        return storage_errors(path) if path is not None else nullcontext()
 
     def _state(self) -> CoachState:
         with self._storage():
-            return state_of(self.graph.get_state(self.config).values)
+            return state_from(self.graph.get_state(self.config).values)
 
     def _check_open(self) -> None:
         if self._closed:
@@ -244,20 +211,14 @@ class CoachSession:
                 f"The session “{self.name}” is closed / 会话已关闭", hint="Open the project again"
             )
 
-    def current(self) -> Turn:
-        """The pending question and the messages since the last input, without advancing."""
+    def current(self) -> TurnResult:
+        """The pending question and the project's evaluation, without advancing (with the last
+        input's messages when this session handled it)."""
         self._check_open()
-        return self._turn(self._state())
-
-    def _turn(self, state: CoachState) -> Turn:
-        view = question_view(state, self.ctx)
-        return Turn(
-            messages=list(state.outbox),
-            question=view,
-            stage=state.stage,
-            done=state.done and view is None,
-            notice=state.notice,
-        )
+        if self._last is not None:
+            return self._last
+        self._last = step.view(self._state(), step_deps(CoachState(), self.ctx))
+        return self._last
 
     def transcript(self) -> list[CoachMessage]:
         """The conversation so far, oldest first (the last `TRANSCRIPT_CAP` messages): what the
@@ -265,20 +226,17 @@ class CoachSession:
         self._check_open()
         return list(self._state().transcript)
 
-    def send(self, text: str, *, on_token: Callable[[str], None] | None = None) -> Turn:
-        """Feed one input (answer, command or question); returns what to show next."""
-        from agent.llm import scrub_key
-
+    def send(self, text: str, *, on_token: Callable[[str], None] | None = None) -> TurnResult:
+        """Feed one input (answer, command or question, as typed); returns what to show next."""
         # the input is checkpointed as the resume value: a pasted API key must not get there
-        return self._resume(scrub_key(text, self.ctx.settings), on_token)
+        return self._advance(scrub_key(text, self.ctx.settings), on_token)
 
-    def _resume(self, value: Any, on_token: Callable[[str], None] | None = None) -> Turn:
-        return self._turn(self._advance(value, on_token))
+    def record(self, record: AnswerRecord) -> TurnResult:
+        """Answer the pending question with a ready-made record (answers files); not a TUI path."""
+        return self._advance({"record": record.model_dump(mode="json")})
 
-    def _advance(self, value: Any, on_token: Callable[[str], None] | None = None) -> CoachState:
-        """Resume the graph with `value` (an input or a record); the state at the next pause."""
-        from langgraph.types import Command
-
+    def _advance(self, value: Any, on_token: Callable[[str], None] | None = None) -> TurnResult:
+        """Resume the graph with `value` (an input or a record); the step's result."""
         self._check_open()
         ctx = replace(self.ctx, on_token=on_token) if on_token is not None else self.ctx
         with self._lock, self._storage():
@@ -287,86 +245,39 @@ class CoachSession:
                 # this input answers the question it was typed for
                 pending = self.graph.get_state(self.config)
                 if pending.next and not pending.interrupts:
-                    self.graph.invoke(None, self.config, context=ctx, durability=self.durability)
+                    self._run(None, ctx)
             self._unfinished = True
-            values = self.graph.invoke(
-                Command(resume=value), self.config, context=ctx, durability=self.durability
-            )
+            self._last = None
+            state = self._run(Command(resume=value), ctx)
             self._unfinished = False
-        # the values at the pause are what was just saved: no need to read them back
-        state = state_of(values) if isinstance(values, dict) and values else self._state()
-        self._touch(state)
-        return state
-
-    def record(self, record: AnswerRecord) -> Turn:
-        """Answer the pending question with a ready-made record (answers files); not a TUI path."""
-        return self._turn(self._record(record))
-
-    def _record(self, record: AnswerRecord) -> CoachState:
-        return self._advance({"record": record.model_dump(mode="json")})
+        if self._last is None:
+            self._last = step.view(state, step_deps(state, self.ctx))
+        return self._last
 
     def snapshot(self) -> ProjectSnapshot:
-        """The whole picture of the project now."""
-        from graphs.coaching import evaluate
-
-        self._check_open()
-        return evaluate(self._state(), self.ctx)
+        """The whole picture of the project now (the last step's evaluation when there is one)."""
+        turn = self.current()
+        if turn.snapshot is not None:
+            return turn.snapshot
+        return evaluate(self._state(), step_deps(CoachState(), self.ctx))  # pragma: no cover
 
     def mark_exported(self) -> None:
         """The deliverables were just written: nothing is stale, and later changes are measured
         against what was exported."""
-        from agent.deliverables.staleness import input_hashes
-
-        self._check_open()
         hashes = input_hashes(self.snapshot())
-        with self._lock, self._storage():
-            self.graph.update_state(
-                self.config, {"stale_deliverables": [], "deliverable_hashes": hashes}, as_node="turn"
-            )
+        self._advance({"exported": hashes})
 
-    def _touch(self, state: CoachState | None = None) -> None:
+    def _touch(self, state: CoachState, result: TurnResult | None = None) -> None:
         if self.store is None:
             return
-        state = state or self._state()
-        self.store.touch(self.name, stage=state.stage.value, readiness=state.readiness, done=state.done)
+        readiness = mean_readiness(result.snapshot) if result is not None and result.snapshot else None
+        self.store.touch(self.name, stage=state.stage.value, readiness=readiness, done=state.done)
 
     def close(self) -> None:
         """Close the database (everything is already saved)."""
         if not self._closed and self.store is not None:
             self.store.close()
         self._closed = True
-
-
-def list_projects() -> list[ProjectSummary]:
-    """Saved projects, most recently used first."""
-    from graphs.storage import sessions_path
-
-    if not sessions_path().exists():
-        return []
-    store = SessionStore.open()
-    try:
-        return [
-            ProjectSummary(
-                name=r["name"],
-                lang=r["lang"] or "zh",
-                stage=Stage(r["stage"] or "requirements"),
-                readiness=r["readiness"] or 0,
-                done=r["done"],
-                updated_at=r["updated_at"],
-            )
-            for r in store.all()
-        ]
-    finally:
-        store.close()
-
-
-def delete_project(name: str) -> None:
-    """Delete a project and its session history (InputError when there is none)."""
-    store = SessionStore.open()
-    try:
-        store.delete(normalise_name(name))
-    finally:
-        store.close()
 
 
 def _fresh_containers(value: Any) -> Any:
@@ -411,36 +322,30 @@ def run_answers(
     (source `file`), a missing one is recorded as unknown (an open question). Answers to questions
     that don't apply to the project are not used. Nothing is saved under COACH_HOME. The turns'
     one-line notices (model fallbacks) are appended to `notices` when given."""
-    from langgraph.checkpoint.memory import InMemorySaver
-
-    from agent.llm import make_chat_model
-    from graphs.coaching import evaluate
-    from graphs.graph import build_graph, make_context
-
     settings = settings or load_settings()
-    chat = model if model is not None else make_chat_model(settings)
-    ctx = make_context(settings=settings, model=chat, retriever=retriever)
+    chat = (
+        model if model is not None else llm.make_chat_model(settings)
+    )  # looked up at call time: tests replace it
+    ctx = Context(settings=settings, model=chat, retriever=retriever)
     # nothing of this run is kept: checkpoints stay objects in memory, one per input
     graph = build_graph(checkpointer=InMemorySaver(serde=cast(Any, RunSerde())))
     session = CoachSession(name=name, thread_id="run", store=None, graph=graph, ctx=ctx, durability="exit")
     state = session._start(ProjectInfo(name=name), lang, None)
-    limit = 4 * len(ctx.bank) + 20
-    for _ in range(limit):
-        qid = state.question_id
-        if qid is None:
+    turn = session.current()
+    for _ in range(4 * len(ctx.bank) + 20):
+        if state.question_id is None:
             break
         if state.follow_up is not None:
-            state = session._advance("/skip")
-            continue
-        q = ctx.bank.get(qid)
-        given = answers.get(q.id)
-        if given is None:
-            given = AnswerRecord(
+            turn = session._advance("/skip")
+        else:
+            q = ctx.bank.get(state.question_id)
+            given = answers.get(q.id) or AnswerRecord(
                 question_id=q.id, stage=q.stage, field=q.field, status="unknown", source="file"
             )
-        state = session._record(given.model_copy(update={"source": "file"}))
-        if notices is not None and state.notice and state.notice not in notices:
-            notices.append(state.notice)
+            turn = session.record(given.model_copy(update={"source": "file"}))
+            if notices is not None and turn.notice and turn.notice not in notices:
+                notices.append(turn.notice)
+        state = session._paused or session._state()
     else:  # pragma: no cover - a loop here is a graph bug
         raise RuntimeError("run_answers: the interview did not finish")
-    return evaluate(state, ctx)
+    return session.snapshot()

@@ -38,7 +38,6 @@ _TYPES: tuple[tuple[str, str], ...] = (
     ("agent.snapshot", "StageOverride"),
     ("agent.snapshot", "Usage"),
     ("agent.profile", "ProjectInfo"),
-    ("graphs.state", "NewTurn"),
 )
 """The only types a checkpoint may hold besides plain data (LangGraph's msgpack allow-list)."""
 
@@ -297,10 +296,12 @@ class SessionStore:
             "updated_at": now,
         }
 
-    def touch(self, name: str, *, stage: str, readiness: int, done: bool) -> None:
+    def touch(self, name: str, *, stage: str, readiness: int | None, done: bool) -> None:
+        """Record a project's place; `readiness` None keeps the one recorded last."""
         with storage_errors(self.path):
             self.conn.execute(
-                "UPDATE coach_projects SET stage = ?, readiness = ?, done = ?, updated_at = ? WHERE name = ?",
+                "UPDATE coach_projects SET stage = ?, readiness = COALESCE(?, readiness), done = ?,"
+                " updated_at = ? WHERE name = ?",
                 (stage, readiness, int(done), datetime.now(UTC).isoformat(), name),
             )
             self.conn.commit()

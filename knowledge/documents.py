@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent.errors import InputError
 from knowledge.indexing import CollectionIndex
-from knowledge.models import DocumentInfo, IngestReport
+from knowledge.models import DocumentInfo
 from knowledge.records import INDEX_SCHEMA, digest, document_info
 
 if TYPE_CHECKING:
-    from knowledge.limits import IngestLimits
+    pass
 
 
 def doc_chunks(col: Any) -> dict[str, list[dict[str, Any]]]:
@@ -70,16 +69,3 @@ def remove(index: CollectionIndex, doc: str) -> DocumentInfo:
     finally:
         index.invalidate()
     return info
-
-
-def add_paths(
-    index: CollectionIndex,
-    paths: list[Path],
-    progress: Callable[[int, int, str], None] | None = None,
-    limits: IngestLimits | None = None,
-) -> IngestReport:
-    """Ingest files and folders into the `org` base, file by file, within `limits`: a file that cannot
-    be read is reported and the others go on (`knowledge.ingest_batch`)."""
-    from knowledge.ingest_batch import add_paths as add  # reading files needs lxml, pypdf, bs4: only here
-
-    return add(index, paths, progress=progress, limits=limits)

@@ -163,7 +163,7 @@ class OpenAIEmbedder:
                 resp = client.embeddings.create(model=self.model, input=texts[i : i + _BATCH])  # type: ignore[attr-defined]
                 rows.extend(item.embedding for item in sorted(resp.data, key=lambda d: d.index))
         except Exception as exc:
-            from agent.llm import mask_secret
+            from agent.scrub import mask_secret
 
             # Endpoints echo the key they rejected: never let it reach a message or a log.
             reason = mask_secret(f"{type(exc).__name__}: {exc}", self._api_key)

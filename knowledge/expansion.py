@@ -46,9 +46,3 @@ def expansion_terms(query: str) -> list[str]:
         if hit:
             found.extend(t for t in terms if t.lower() not in low and t not in found)
     return found
-
-
-def expand(query: str) -> str:
-    """The query with its expansion terms appended (unchanged when none apply)."""
-    terms = expansion_terms(query)
-    return f"{query} {' '.join(terms)}" if terms else query

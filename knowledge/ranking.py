@@ -14,8 +14,6 @@ from typing import Literal
 
 RetrievalMode = Literal["hybrid", "vector", "lexical"]
 
-RRF_K = 60
-"""The usual RRF damping constant: a rank-1 hit is worth 1/61, a rank-10 hit 1/70."""
 
 VECTOR_WEIGHT = 1.0
 """Weight of the vector signal (one ranking: the query embedded with its glossary terms)."""
@@ -38,16 +36,3 @@ def relative_score_fusion(
             total[doc_id] = total.get(doc_id, 0.0) + w * ((score - low) / span if span > 0 else 1.0)
     norm = sum(weights) or 1.0
     return sorted(((d, s / norm) for d, s in total.items()), key=lambda item: -item[1])
-
-
-def rrf(
-    rankings: list[list[str]], weights: list[float] | None = None, k: int = RRF_K
-) -> list[tuple[str, float]]:
-    """Fuse ranked id lists; returns (id, score in 0..1) best first, ties kept in first-seen order."""
-    weights = weights or [1.0] * len(rankings)
-    scores: dict[str, float] = {}
-    for ranking, w in zip(rankings, weights, strict=True):
-        for rank, doc_id in enumerate(ranking, start=1):
-            scores[doc_id] = scores.get(doc_id, 0.0) + w / (k + rank)
-    best = sum(w / (k + 1) for w in weights) or 1.0
-    return sorted(((d, s / best) for d, s in scores.items()), key=lambda item: -item[1])

@@ -138,4 +138,6 @@ class KnowledgeBase:
     ) -> IngestReport:
         """Ingest files and folders into the `org` base, file by file, within `limits`: a file that
         cannot be read is reported and the others go on (`knowledge.ingest_batch`)."""
-        return documents.add_paths(self.index, paths, progress, limits)
+        from knowledge.ingest_batch import add_paths  # reading files needs lxml, pypdf, bs4: only here
+
+        return add_paths(self.index, paths, progress=progress, limits=limits)

@@ -16,6 +16,8 @@ from xml.sax.saxutils import escape, quoteattr
 from agent.types import Passage
 
 PROMPT_DIR = Path(__file__).parent
+LANGUAGE_NAMES: dict[str, str] = {"zh": "Simplified Chinese (简体中文)", "en": "English"}
+"""How a prompt names the language the model must write in."""
 
 
 def prompt_names() -> list[str]:
@@ -35,6 +37,11 @@ def load_prompt(name: str) -> str:
 def render_prompt(name: str, **values: Any) -> str:
     """`load_prompt(name)` with its placeholders filled."""
     return load_prompt(name).format(**values)
+
+
+def system_prompt(lang: str) -> str:
+    """The system message of every request: the coach's role, writing in `lang`."""
+    return render_prompt("system", language=LANGUAGE_NAMES[lang])
 
 
 def fence(tag: str, text: str) -> str:

@@ -13,10 +13,9 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from agent.tokens import REPLY_TOKENS
 from agent.types import Passage
 
-REPLY_TOKENS = 800
-"""Room kept for the reply (the cap `agent.llm` sends as `max_tokens`)."""
 SLACK = 0.9
 """Share of the context a prompt and its reply may use: the rest absorbs the chat template and
 tokenizers that count even higher than `fit_tokens`."""

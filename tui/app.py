@@ -232,11 +232,12 @@ class CoachApp(App[int]):
 
     async def action_quit(self) -> None:
         """Close the open session (saved as it goes) and exit."""
+        from tui.screens.interview import InterviewScreen
+
         for screen in self.screen_stack:
-            session = getattr(screen, "session", None)
-            if session is not None:
+            if isinstance(screen, InterviewScreen) and screen.session is not None:
                 with contextlib.suppress(Exception):
-                    session.close()
+                    screen.session.close()
         self.exit(0)
 
 

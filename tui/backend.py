@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from agent.config import Settings
-from agent.snapshot import ProjectSnapshot, Turn
+from agent.snapshot import CoachMessage, ProjectSnapshot, Turn
 from agent.types import Stage
 
 Progress = Callable[[int, int, str], None]
@@ -24,11 +24,23 @@ Progress = Callable[[int, int, str], None]
 class Session(Protocol):
     """One open project: the contract of `graphs.session.CoachSession`."""
 
-    def current(self) -> Turn: ...
+    def current(self) -> Turn:
+        """The pending question and the project's evaluation."""
+        ...
 
-    def send(self, text: str, *, on_token: Callable[[str], None] | None = None) -> Turn: ...
+    def transcript(self) -> list[CoachMessage]:
+        """The conversation so far, oldest first (a resumed project replays it)."""
+        ...
+
+    def send(self, text: str, *, on_token: Callable[[str], None] | None = None) -> Turn:
+        """What the user typed, as typed: the engine reads commands and options."""
+        ...
 
     def snapshot(self) -> ProjectSnapshot: ...
+
+    def mark_exported(self) -> None:
+        """The deliverables were just written from the current snapshot."""
+        ...
 
     def close(self) -> None: ...
 
@@ -39,6 +51,10 @@ class SessionFactory(Protocol):
     def open(
         self, name: str, *, lang: str, sector: str | None, settings: Settings | None, create: bool
     ) -> Session: ...
+
+    def warm_up(self) -> None:
+        """Prepare what the first LLM-mode turn needs (called in the worker that opened a session)."""
+        ...
 
     def list_projects(self) -> list[Any]: ...
 
@@ -115,10 +131,11 @@ class EngineFactory:
         convert_to_openai_tool(_Warm)
 
     def list_projects(self) -> list[Any]:
-        return list(self._session_module().list_projects())
+        # graphs.projects is light: the picker lists projects before the engine loads
+        return list(importlib.import_module("graphs.projects").list_projects())
 
     def delete_project(self, name: str) -> None:
-        self._session_module().delete_project(name)
+        importlib.import_module("graphs.projects").delete_project(name)
 
     def export(
         self, session: Session, out_dir: Path, formats: Sequence[str], lang: str, progress: Progress

@@ -59,9 +59,7 @@ def export_snapshot(
     except ImportError:
         return summary_export(snapshot, out_dir, formats, lang, progress)
     written = export_deliverables(snapshot, out_dir, formats=list(formats), lang=lang, progress=progress)
-    mark = getattr(session, "mark_exported", None)
-    if callable(mark):
-        mark()
+    session.mark_exported()
     return [Path(p) for p in written]
 
 

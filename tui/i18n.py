@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rich.cells import cell_len
 
+from agent.i18n import Strings
+
 _DIR = Path(__file__).resolve().parent
+_STRINGS = Strings(_DIR / "strings.yaml", strict=False)
+t = _STRINGS.t
+"""The UI string `key` in `lang` (falling back to Chinese, then the key), formatted with `values`."""
 
 
-@cache
-def _strings() -> dict[str, dict[str, str]]:
-    data = yaml.safe_load((_DIR / "strings.yaml").read_text(encoding="utf-8"))
-    return {str(k): {str(lang): str(text) for lang, text in v.items()} for k, v in data.items()}
-
-
-def t(key: str, lang: str, **values: Any) -> str:
-    """The UI string `key` in `lang` (falling back to Chinese, then the key), formatted with `values`."""
-    entry = _strings().get(key)
-    if entry is None:
-        return key
-    text = entry.get(lang) or entry.get("zh") or key
-    return text.format(**values) if values else text
+def _strings() -> dict[str, dict[str, Any]]:
+    return _STRINGS.table
 
 
 def keys() -> list[str]:

@@ -27,14 +27,6 @@ class TurnReady(Message):
         """A resumed project's conversation so far (its tail is `turn.messages`)."""
 
 
-class SnapshotReady(Message):
-    """A fresh snapshot of the project (findings, readiness, usage…)."""
-
-    def __init__(self, snapshot: ProjectSnapshot) -> None:
-        super().__init__()
-        self.snapshot = snapshot
-
-
 class TokenReceived(Message):
     """A streamed token from the model, for the chat log."""
 

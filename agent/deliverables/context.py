@@ -15,6 +15,7 @@ from typing import Any
 from agent import citemarks
 from agent.deliverables.labels import field_label, format_value, section_label
 from agent.deliverables.registry import DeliverableSpec
+from agent.i18n import pick
 from agent.snapshot import ProjectSnapshot
 from agent.types import Citation, Finding, Lang, Passage
 
@@ -76,7 +77,7 @@ class DocContext:
     # -- language ---------------------------------------------------------------------------
     def t(self, zh: str, en: str) -> str:
         """The text in the document's language."""
-        return zh if self.lang == "zh" else en
+        return pick(self.lang, zh, en)
 
     def label(self, path: str) -> str:
         """Display name of a profile field."""

@@ -101,7 +101,7 @@ def export_deliverables(
     ones were stale against the previous `report.json` in `out_dir` or the session. Returns the
     written paths. A failure leaves `out_dir` as it was.
     """
-    from agent.report import REPORT_NAME, build_report
+    from agent.deliverables.report import REPORT_NAME, build_report
 
     fmts = parse_formats(list(formats))
     language = lang or snapshot.lang

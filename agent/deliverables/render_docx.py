@@ -18,6 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from agent.deliverables.diagram_svg import GridCell, architecture_grid
+from agent.deliverables.docx_tables import (
+    KEEP_TOGETHER_ROWS,
+    keep_rows_whole,
+    keep_table_together,
+    set_widths,
+    style_header_row,
+)
 from agent.deliverables.mdblocks import Run, parse_blocks, plain
 
 EAST_ASIAN_FONT = "Microsoft YaHei"
@@ -210,7 +217,7 @@ def _add_diagram_grid(document: Any, boundary: str, grid: list[list[GridCell]], 
                     run = para.add_run(item.text)
                     run.font.size = Pt(8)
                     run.font.color.rgb = RGBColor(0x52, 0x60, 0x6D)
-    _keep_rows_whole(table)
+    keep_rows_whole(table)
     _paragraph(document)
 
 
@@ -231,140 +238,15 @@ def _add_table(document: Any, block: dict[str, Any], text_width: float) -> None:
     grid = [row.cells for row in table.rows]  # python-docx rebuilds `cells` on every access
     for ci, cell_runs in enumerate(header):
         _add_runs(grid[0][ci].paragraphs[0], [{**r, "bold": True} for r in cell_runs])
-    _style_header_row(table.rows[0], grid[0])
-    _keep_rows_whole(table)
+    style_header_row(table.rows[0], grid[0])
+    keep_rows_whole(table)
     if len(rows) < KEEP_TOGETHER_ROWS:
-        _keep_table_together(grid)
+        keep_table_together(grid)
     for ri, row in enumerate(rows, start=1):
         for ci, cell_runs in enumerate(row[:cols]):
             _add_runs(grid[ri][ci].paragraphs[0], cell_runs)
-    _set_widths(table, grid, [header, *rows], cols, text_width)
+    set_widths(table, grid, [header, *rows], cols, text_width)
     _paragraph(document)
-
-
-HEADER_FILL = "E4E7EB"
-"""Header-row shading, the grey of the HTML tables."""
-
-
-def _style_header_row(row: Any, cells: list[Any]) -> None:
-    """Shade the header row and repeat it at the top of every page the table runs onto."""
-    from docx.oxml.ns import qn
-
-    tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
-    for cell in cells:
-        tc_pr = cell._tc.get_or_add_tcPr()
-        shading = tc_pr.makeelement(
-            qn("w:shd"), {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): HEADER_FILL}
-        )
-        tc_pr.append(shading)
-
-
-def _keep_rows_whole(table: Any) -> None:
-    """A row stays on one page (a risk's mitigation is not cut off from its risk)."""
-    from docx.oxml.ns import qn
-
-    for row in table.rows:
-        tr_pr = row._tr.get_or_add_trPr()
-        tr_pr.append(tr_pr.makeelement(qn("w:cantSplit"), {qn("w:val"): "true"}))
-
-
-KEEP_TOGETHER_ROWS = 15
-"""A table shorter than this moves to the next page whole rather than leave its header behind."""
-
-
-def _keep_table_together(grid: list[Any]) -> None:
-    """Every row but the last keeps with the next (Word's way of keeping a table on one page)."""
-    for cells in grid[:-1]:
-        for cell in cells:
-            for para in cell.paragraphs:
-                para.paragraph_format.keep_with_next = True
-
-
-def _display_width(text: str) -> int:
-    """Rough display width: CJK characters count double."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-CM_PER_UNIT = 0.22
-"""Width in cm of one display unit (half a CJK character) at the 10.5 pt body size."""
-CELL_PADDING_CM = 0.6
-"""Word's default cell margins (0.19 cm a side) plus a little slack for bold and wide glyphs."""
-SHORT_COLUMN_CM = 3.6
-"""A column whose longest cell fits in this width (six Chinese characters) is never wrapped."""
-HEADER_BOLD_FACTOR = 1.2
-"""Header cells are bold, and bold glyphs are wider."""
-CJK_KEEP_UNITS = 8
-"""Chinese text may wrap between any two characters, but a column narrower than four characters
-reads as a vertical strip ('严/重/度'); four characters is the narrowest a column gets."""
-
-
-def _unbreakable_units(text: str) -> int:
-    """Display width of the longest piece of `text` a line cannot break inside.
-
-    Latin words (including code such as `operations.model_update_cadence`) break only at spaces;
-    Chinese text anywhere, but no narrower than `CJK_KEEP_UNITS`.
-    """
-    longest = 0
-    for word in text.split():
-        units = _display_width(word)
-        if any(ord(ch) > 0x2E80 for ch in word):
-            latin = max((_display_width(w) for w in re.split(r"[\u2e80-\uffff]+", word)), default=0)
-            units = max(latin, min(units, CJK_KEEP_UNITS))
-        longest = max(longest, units)
-    return longest
-
-
-def column_widths(rows: list[list[str]], cols: int, text_width: float) -> list[float]:
-    """Column widths in cm that share `text_width` by content.
-
-    Each column needs at least its longest unbreakable word (so no word is split across lines);
-    the width is shared in proportion to each column's longest cell, which keeps the rows
-    shortest, and a column whose share is below its minimum gets its minimum instead. The first
-    row is the header, set in bold (wider glyphs).
-    """
-    lo = [1.0] * cols
-    hi = [1.0] * cols
-    for ri, row in enumerate(rows):
-        bold = HEADER_BOLD_FACTOR if ri == 0 else 1.0
-        for ci, text in enumerate(row[:cols]):
-            lo[ci] = max(lo[ci], _unbreakable_units(text) * CM_PER_UNIT * bold + CELL_PADDING_CM)
-            line = max((_display_width(part) for part in text.split("\n")), default=0)
-            hi[ci] = max(hi[ci], line * CM_PER_UNIT * bold + CELL_PADDING_CM)
-    # A column of short labels ('预算（万元）') keeps each on one line.
-    lo = [h if h <= SHORT_COLUMN_CM else w for w, h in zip(lo, hi, strict=True)]
-    lo = [min(w, text_width * 0.6) for w in lo]
-    if sum(lo) >= text_width:
-        return [w * text_width / sum(lo) for w in lo]
-    widths = [0.0] * cols
-    fixed: set[int] = set()
-    while True:
-        free = [ci for ci in range(cols) if ci not in fixed]
-        room = text_width - sum(widths[ci] for ci in fixed)
-        share = sum(hi[ci] for ci in free)
-        short = [ci for ci in free if room * hi[ci] / share < lo[ci]]
-        if not short or len(short) == len(free):
-            for ci in free:
-                widths[ci] = max(lo[ci], room * hi[ci] / share) if short else room * hi[ci] / share
-            return widths
-        for ci in short:
-            widths[ci] = lo[ci]
-            fixed.add(ci)
-
-
-def _set_widths(
-    table: Any, grid: list[Any], rows: list[list[list[Run]]], cols: int, text_width: float
-) -> None:
-    """Column widths that fit their content: no word split across lines, long text wraps."""
-    from docx.shared import Cm
-
-    widths = column_widths([[plain(cell) for cell in row] for row in rows], cols, text_width)
-    table.autofit = False
-    for ci, width_cm in enumerate(widths):
-        width = Cm(width_cm)
-        table.columns[ci].width = width
-        for cells in grid:
-            cells[ci].width = width
 
 
 @lru_cache(maxsize=2)

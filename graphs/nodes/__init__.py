@@ -1,1 +1,1 @@
-"""Graph nodes: intake, the stage node factory, the turn (ask and handle), wrap-up."""
+"""Graph nodes: intake and the turn (`turn.py`, both calling the domain step), the LLM wrap-up."""

@@ -1,24 +1,24 @@
-"""Wrap-up: the project's standing in a few lines and, in LLM mode, the drafted narrative sections
-of the deliverables. The graph then rests at the turn node (revise, jump or ask at any time)."""
+"""Wrap-up, in LLM mode: the drafted narrative sections of the deliverables (the step itself says
+the project's standing). The graph then rests at the turn node (revise, jump or ask at any time)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from langgraph.runtime import Runtime
 from langgraph.types import Command
 
 from agent.datafiles import load_yaml
-from agent.llm import ModelHelper
-from agent.snapshot import CoachMessage, ProjectSnapshot
-from agent.types import PHASE_TITLES, Stage
-from graphs.coaching import evaluate, mean_readiness
-from graphs.context import Context
-from graphs.nodes.turn import make_helper
+from agent.interview.coaching import evaluate
+from agent.interview.text import t
+from agent.snapshot import ProjectSnapshot
+from agent.types import Stage
+from graphs.context import Context, make_helper, step_deps
+from graphs.model_calls import ModelHelper
 from graphs.state import CoachState
-from graphs.text import t
 
 NARRATIVES_FILE = Path(__file__).resolve().parent.parent.parent / "prompts" / "narratives.yaml"
 
@@ -30,34 +30,32 @@ def narrative_sections() -> tuple[tuple[str, tuple[Stage, ...]], ...]:
     return tuple((str(i["id"]), tuple(Stage(s) for s in i["stages"])) for i in items)
 
 
-def wrapup(state: CoachState, runtime: Runtime[Context]) -> Command[Any]:
-    """Summarise, draft narratives (LLM mode), and rest at the turn node."""
+def wrapup(state: CoachState, runtime: Runtime[Context]) -> Command[Literal["turn"]]:
+    """Draft the narratives (LLM mode) of the interview just finished, then rest at the turn node.
+
+    A step of its own, after the one that recorded the last answer: drafting takes several model
+    calls, and a process killed meanwhile must not lose that answer."""
     ctx = runtime.context
-    lang = state.lang
-    snapshot = evaluate(state, ctx, done=True)
-    update: dict[str, Any] = {"done": True, "question_id": None, "advance": False, "revising": None}
     helper = make_helper(state, ctx)
-    if helper is not None:
-        narratives = draft_narratives(helper, snapshot, state)
-        if narratives:
-            update["narratives"] = narratives
-        if helper.usage != state.usage:
-            update["usage"] = helper.usage
-        if helper.notice:
-            update["notice"] = t("model_fallback", lang, reason=helper.notice)
-    high = sum(1 for f in snapshot.findings if f.severity == "high")
-    text = t(
-        "wrapup",
-        lang,
-        readiness=mean_readiness(snapshot),
-        findings=len(snapshot.findings),
-        high=high,
-        phase=PHASE_TITLES[snapshot.phase][lang],
-        open=len(snapshot.open_questions),
-    )
-    msgs = [CoachMessage(kind="summary", text=text)]
-    update.update(outbox=msgs, transcript=msgs, readiness=mean_readiness(snapshot))
+    if helper is None:
+        return Command(goto="turn")
+    snapshot = evaluate(state, step_deps(state, ctx))
+    update: dict[str, Any] = {}
+    narratives = draft_narratives(helper, snapshot, state)
+    if narratives:
+        update["narratives"] = narratives
+    if helper.usage != state.usage:
+        update["usage"] = helper.usage
+    if helper.notice:
+        runtime.stream_writer(Notice(t("model_fallback", state.lang, reason=helper.notice)))
     return Command(update=update, goto="turn")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Streamed by the wrap-up node: a one-line notice for the turn that finished the interview."""
+
+    text: str
 
 
 MAX_DISCARDED_DRAFTS = 2

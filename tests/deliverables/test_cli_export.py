@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.cli import main
 from agent.types import Stage
+from cli.main import main
 
 
 def test_export_a_saved_session(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

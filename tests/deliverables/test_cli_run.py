@@ -11,8 +11,8 @@ import docx
 import pytest
 import yaml
 
-from agent.cli import main
 from agent.deliverables.registry import load_registry
+from cli.main import main
 
 from .checks import check_citations, open_questions, parse_html, passage_titles_resolve
 

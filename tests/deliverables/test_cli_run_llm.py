@@ -10,7 +10,7 @@ import pytest
 from fakes import ScriptedChatModel, field_of
 
 import agent.llm
-from agent.cli import main
+from cli.main import main
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "bank_customer_service.yaml"
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from agent.cli import main
+from cli.main import main
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))

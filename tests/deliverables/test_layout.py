@@ -9,7 +9,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from agent.cli import main
+from cli.main import main
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 RUNS = {

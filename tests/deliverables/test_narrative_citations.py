@@ -17,9 +17,9 @@ from agent.deliverables.labels import section_label, source_name
 from agent.deliverables.registry import load_registry
 from agent.deliverables.render_html import markdown_to_html
 from agent.deliverables.render_md import RenderedDoc, render_document
-from agent.llm import ModelHelper
 from agent.snapshot import ProjectSnapshot
 from agent.types import Passage, Stage
+from graphs.model_calls import ModelHelper
 from knowledge.pack import get_passage
 
 from .checks import check_citations, split_sources

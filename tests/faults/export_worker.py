@@ -93,7 +93,7 @@ def _command(mode: str, base: Path, out: Path) -> list[str]:
 
 
 def _main_quiet(argv: list[str]) -> int:
-    from agent.cli import main
+    from cli.main import main
 
     with contextlib.redirect_stdout(io.StringIO()):
         return main(argv)
@@ -137,10 +137,10 @@ def _fork(run_child: Callable[[], int]) -> int:
 
 def main(mode: str, base: Path, points: list[str], rerun: str | None) -> None:
     # warm imports: each forked child starts with them loaded
-    import agent.cli
-    import agent.commands.export
-    import agent.commands.run
     import agent.deliverables.render_docx  # noqa: F401
+    import cli.commands.export
+    import cli.commands.run
+    import cli.main  # noqa: F401
     import graphs.session  # noqa: F401
 
     _prepare(mode, base)

@@ -1,10 +1,11 @@
-"""Subprocess of the session kill tests: a guided interview on the real SQLite store that stops
-inside a graph step after the answer was saved, so the test can SIGKILL it there.
+"""Subprocess of the session kill tests: an interview on the real SQLite store that stops inside a
+graph step, so the test can SIGKILL it there.
 
-    python session_kill_worker.py NAME stage|wrapup
+    python session_kill_worker.py NAME step|wrapup
 
-`stage`: answers four questions, then the fifth; the stage step that follows the recorded answer
-stops. `wrapup`: answers every question; the wrap-up step after the last answer stops. Prints
+`step`: guided; answers four questions, then the fifth, whose step (recording and moving to the
+next question are one step) stops while moving on. `wrapup`: LLM mode (a scripted model); answers
+every question; the wrap-up step that drafts the narratives after the last answer stops. Prints
 `SENDING <question id>` before each answer, `ANSWERED <question id>` after it, and `PAUSED` at the
 stop, then waits to be killed.
 """
@@ -16,9 +17,10 @@ import sys
 import time
 from typing import Any
 
+from fakes import ScriptedChatModel
 from graph_helpers import answer_for
 
-import graphs.nodes.stage
+import agent.interview.step
 import graphs.nodes.wrapup
 from graphs.session import CoachSession
 
@@ -37,14 +39,15 @@ def _pausing(real: Any) -> Any:
 
 
 def main(name: str, point: str) -> None:
-    session = CoachSession.open(name)
+    model = ScriptedChatModel(responder=lambda messages, kwargs: {}) if point == "wrapup" else None
+    session = CoachSession.open(name, model=model)
     if point == "wrapup":
-        graphs.nodes.wrapup.evaluate = _pausing(graphs.nodes.wrapup.evaluate)  # type: ignore[attr-defined]
+        graphs.nodes.wrapup.draft_narratives = _pausing(graphs.nodes.wrapup.draft_narratives)  # type: ignore[attr-defined]
     for n in range(200):
         q = session.current().question
         assert q is not None, "the interview ended without reaching the stop"
-        if point == "stage" and n == 4:
-            graphs.nodes.stage.build_profile = _pausing(graphs.nodes.stage.build_profile)  # type: ignore[attr-defined]
+        if point == "step" and n == 4:
+            agent.interview.step.advance = _pausing(agent.interview.step.advance)  # type: ignore[attr-defined]
         _say("SENDING", q.id)
         session.send(answer_for(q))
         _say("ANSWERED", q.id)

@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pytest
 
-from agent.cli import main
 from agent.deliverables.files import STAGING_PREFIX
 from agent.deliverables.registry import load_registry
 from agent.errors import StorageError
+from cli.main import main
 from graphs.session import CoachSession, list_projects
 
 REPO = Path(__file__).resolve().parents[2]
@@ -129,7 +129,7 @@ def _start(
     *argv: str, home: Path, preexec: Callable[[], None] | None = None, code: str | None = None
 ) -> subprocess.Popen[str]:
     env = {**os.environ, "COACH_HOME": str(home), "PYTHONPATH": str(REPO)}
-    cmd = [sys.executable, "-c", code] if code else [sys.executable, "-m", "agent.cli", *argv]
+    cmd = [sys.executable, "-c", code] if code else [sys.executable, "-m", "cli", *argv]
     return subprocess.Popen(
         cmd, cwd=REPO, env=env, preexec_fn=preexec, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )

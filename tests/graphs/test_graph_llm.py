@@ -177,7 +177,7 @@ def test_retries_honour_retry_after_and_are_bounded() -> None:
     import httpx
     import openai
 
-    from agent.llm import ModelHelper
+    from graphs.model_calls import ModelHelper
 
     response = httpx.Response(429, headers={"retry-after": "2"}, request=httpx.Request("POST", "http://x/v1"))
     error = openai.RateLimitError("slow down", response=response, body=None)
@@ -193,6 +193,38 @@ def test_retries_honour_retry_after_and_are_bounded() -> None:
     helper = ModelHelper(model=model, settings=Settings(max_retries=2), sleep=sleeps.append)
     assert helper.draft(prompt="hello", lang="zh") is None
     assert len(model.calls) == 1 and sleeps == [], "no retry for an error that won't go away"
+
+
+def test_a_streamed_answer_is_retried_after_retry_after_only_before_its_first_token() -> None:
+    """The /ask path streams: a 429 before any token waits as asked and tries again; a stream that
+    broke after showing text is not sent again (the user would see the start twice)."""
+    import httpx
+    import openai
+    from langchain_core.messages import AIMessageChunk
+    from langchain_core.outputs import ChatGenerationChunk
+
+    from graphs.model_calls import ModelHelper
+
+    response = httpx.Response(429, headers={"retry-after": "3"}, request=httpx.Request("POST", "http://x/v1"))
+    model = ErrorChatModel(error=openai.RateLimitError("slow down", response=response, body=None))
+    sleeps: list[float] = []
+    shown: list[str] = []
+    helper = ModelHelper(model=model, settings=Settings(max_retries=2), sleep=sleeps.append)
+    assert helper.answer(prompt="什么是RAG？", lang="zh", passages=[], on_token=shown.append) is None
+    assert len(model.calls) == 3 and sleeps == [3.0, 3.0] and shown == []
+    assert helper.notice and "RateLimitError" in helper.notice
+
+    class BreaksMidStream(ErrorChatModel):
+        def _stream(self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any) -> Any:
+            self.calls.append("stream")
+            yield ChatGenerationChunk(message=AIMessageChunk(content="RAG 是"))
+            raise ConnectionError("connection reset")
+
+    broken = BreaksMidStream()
+    sleeps.clear()
+    helper = ModelHelper(model=broken, settings=Settings(max_retries=2), sleep=sleeps.append)
+    assert helper.answer(prompt="什么是RAG？", lang="zh", passages=[], on_token=shown.append) is None
+    assert broken.calls == ["stream"] and sleeps == [] and shown == ["RAG 是"]
 
 
 @pytest.mark.allow_model_calls
@@ -220,7 +252,7 @@ def test_api_key_never_reaches_the_store_or_the_notice(open_session: Callable[..
 
 
 def test_error_messages_are_scrubbed_of_the_key() -> None:
-    from agent.llm import ModelHelper
+    from graphs.model_calls import ModelHelper
 
     key = "sk-live-abcdefghijklmnop"
     model = ErrorChatModel(error=ValueError(f"Incorrect API key provided: {key}"))

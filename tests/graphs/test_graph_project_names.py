@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.cli import main
+from cli.main import main
 from graphs.session import CoachSession, list_projects
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from agent.cli import main
+from cli.main import main
 from graphs.session import CoachSession
 
 

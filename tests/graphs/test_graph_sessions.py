@@ -153,48 +153,47 @@ def test_a_failing_step_does_not_wedge_the_session(
     open_session: Callable[..., CoachSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A bug while handling an input: told in one message, nothing recorded, the next input works."""
-    import agent.evaluate
+    import agent.interview.coaching
 
     session = open_session()
     q = session.current().question
     assert q is not None
-    real = agent.evaluate.evaluate_project
+    real = agent.interview.coaching.evaluate_project
 
     def boom(**kwargs: object) -> None:
         raise RuntimeError("rules exploded")
 
-    monkeypatch.setattr(agent.evaluate, "evaluate_project", boom)
+    monkeypatch.setattr(agent.interview.coaching, "evaluate_project", boom)
     turn = session.send("某银行")
     assert (
         turn.question == q and turn.messages[0].kind == "error" and "rules exploded" in turn.messages[0].text
     )
-    monkeypatch.setattr(agent.evaluate, "evaluate_project", real)
+    monkeypatch.setattr(agent.interview.coaching, "evaluate_project", real)
     session.send("另一家银行")
     assert session.snapshot().answers[q.id].raw == "另一家银行", "the new input, not the failed one"
 
 
-def test_a_failing_stage_step_is_finished_before_the_next_input(
+def test_a_failure_while_moving_to_the_next_question_records_nothing(
     open_session: Callable[..., CoachSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import agent.answers
+    """Recording an answer and moving on are one step: a failure in the second leaves the first
+    unsaved too (no half-done input), and the same question is asked again."""
+    import agent.interview.step
 
     session = open_session()
     q = session.current().question
     assert q is not None
-    real = agent.answers.build_profile
 
-    def broken(*args: object, **kwargs: object) -> None:
+    def broken(tb: object) -> None:
         raise OSError("disk")
 
-    monkeypatch.setattr("graphs.nodes.stage.build_profile", broken)
-    with pytest.raises(OSError):
-        session.send("某银行")  # recorded by the turn, then the stage node fails
-    monkeypatch.setattr("graphs.nodes.stage.build_profile", real)
-    assert session.snapshot().answers[q.id].raw == "某银行", "the answer was saved"
-    session.send("/skip")
-    snap = session.snapshot()
-    skipped = [r for r in snap.answers.values() if r.status == "skipped"]
-    assert len(skipped) == 1 and skipped[0].question_id != q.id, "the input answered the next question"
+    monkeypatch.setattr(agent.interview.step, "advance", broken)
+    turn = session.send("某银行")
+    assert turn.question == q and turn.messages[-1].kind == "error"
+    assert q.id not in session.snapshot().answers
+    monkeypatch.undo()
+    session.send("某银行")
+    assert session.snapshot().answers[q.id].raw == "某银行"
 
 
 def test_reopened_project_keeps_the_conversation_in_order(
@@ -222,3 +221,27 @@ def test_reopened_project_keeps_the_conversation_in_order(
     first_user = kinds.index(("user", "某城市商业银行信用卡中心"))
     assert any(k == "echo" and "某城市商业银行信用卡中心" in text for k, text in kinds[first_user:])
     assert kinds[0][0] == "notice", "the welcome comes first"
+
+
+def test_a_project_saved_by_the_version_before_the_one_step_opens_and_goes_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Users have saved projects: a checkpoint whose state still has `outbox`, `notice`,
+    `advance` and `readiness` (saved before those left the state) opens where it stopped."""
+    import shutil
+
+    home = coach_home()
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(Path(__file__).parent / "data" / "sessions-before-i10.sqlite", home / "sessions.sqlite")
+    session = CoachSession.open("旧项目", create=False)
+    try:
+        turn = session.current()
+        assert turn.question is not None and turn.question.id == "req.goal_metric"
+        assert turn.snapshot is not None and len(turn.snapshot.answers) == 5
+        assert any(m.kind == "user" for m in session.transcript()), "the conversation is replayed"
+        turn = session.send("1")
+        assert turn.question is not None and turn.question.id != "req.goal_metric"
+        assert len(session.snapshot().answers) == 6
+    finally:
+        session.close()
+    assert not [r for r in caplog.records if "unregistered type" in r.getMessage()]

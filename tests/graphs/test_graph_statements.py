@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 
+from agent.interview.coaching import advice_message, finding_message
 from agent.recommend import recommend
 from agent.rules import evaluate_rules
 from agent.types import Finding
-from graphs.coaching import advice_message, finding_message
 from tests.agent.helpers import answers
 
 LIGHTWEIGHT = {"sel.deployment": "私有化", "dev.optimisation": "不做", "sel.model_size": "72B"}
@@ -57,8 +57,8 @@ def build_profile_simple():  # type: ignore[no-untyped-def]
 
 def test_the_phase_note_marks_the_criteria_the_coach_derived() -> None:
     """The sources list no exit criteria for the phases: the chat says the checklist is the coach's."""
+    from agent.interview.coaching import phase_message
     from agent.readiness import next_phase_criteria
-    from graphs.coaching import phase_message
     from tests.deliverables.fixtures import bank_snapshot
 
     snap = bank_snapshot()

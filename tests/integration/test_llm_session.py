@@ -15,8 +15,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from agent.cli import main
 from agent.snapshot import QuestionView, Turn
+from cli.main import main
 from graphs.asking import pack_search
 from graphs.session import CoachSession
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.cli import main
+from cli.main import main
 from tests.knowledge.kb_helpers import SAMPLE_MD, write_doc
 
 pytestmark = pytest.mark.usefixtures("kb_home")
@@ -108,7 +108,7 @@ def test_a_damaged_pdf_gets_one_line_and_no_library_noise(tmp_path: Path, coach_
 
     (tmp_path / "scan.pdf").write_bytes(b"\x00\x01\x02 not a pdf")
     run = subprocess.run(
-        [sys.executable, "-m", "agent.cli", "kb", "add", str(tmp_path / "scan.pdf")],
+        [sys.executable, "-m", "cli", "kb", "add", str(tmp_path / "scan.pdf")],
         capture_output=True,
         text=True,
         env={**os.environ, "COACH_HOME": str(coach_home)},

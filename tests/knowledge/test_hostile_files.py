@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.cli import main
 from agent.config import Settings
+from cli.main import main
 from knowledge import ingest
 from knowledge import store as store_mod
 from knowledge.ingest import parse_file

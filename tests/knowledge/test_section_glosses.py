@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from agent.citemarks import citation_for
 from agent.deliverables.labels import citation_in, section_label
-from agent.llm import citation_for
 from agent.types import Passage
 from graphs.asking import guided_answer
 from knowledge.pack import cite, get_passage, load_pack, section_gloss

@@ -1,6 +1,6 @@
 """`coach run` on hostile answers files: exit 0 with a report, or exit 2 with a message; never a traceback.
 
-The runs are in-process (`agent.cli.main`), so any exception other than a handled `CoachError`
+The runs are in-process (`cli.main.main`), so any exception other than a handled `CoachError`
 surfaces as a failure with its traceback; a run that fails must also leave nothing in --out.
 """
 
@@ -18,7 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agent.cli import main
+from cli.main import main
 
 from .strategies import EXAMPLES, dump, mutated_answers, nested, raw_files, valid_text_answers, yaml_bomb
 

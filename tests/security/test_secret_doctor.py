@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from faults.server import FaultServer
 
-from agent.cli import main
+from cli.main import main
 
 from .secrets import API_KEY, leaking_files, leaks
 

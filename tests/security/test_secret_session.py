@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from faults.server import MODEL, FaultServer, Mode
 
-from agent.cli import main
+from cli.main import main
 from graphs.asking import pack_search
 from graphs.session import CoachSession
 

@@ -1,11 +1,13 @@
 """An in-memory stand-in for `graphs.session`, with the same methods, for fast Pilot tests.
 
-Five questions of every type, one pitfall rule, /back /skip /revise /stage, user questions,
-streamed tokens, an optional delay per turn and an optional failing "model".
+Five questions of every type, one pitfall rule, the engine's command table (/back /skip /revise
+/stage /ask, the front-end ones as actions), user questions, streamed tokens, an optional delay per
+turn and an optional failing "model". Like the engine, it reads options from what the user typed.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -15,6 +17,7 @@ from typing import Any
 
 from agent.config import Settings
 from agent.errors import InputError, ModelError
+from agent.interview.commands import parse_command
 from agent.snapshot import AnswerRecord, CoachMessage, ExitCriterion, ProjectSnapshot, QuestionView, Turn
 from agent.types import Citation, Evidence, Finding, Passage, Stage
 
@@ -94,10 +97,18 @@ class FakeSession:
             total=len(in_stage),
         )
 
-    def _turn(self, messages: list[CoachMessage], notice: str | None = None) -> Turn:
+    def _turn(self, messages: list[CoachMessage], notice: str | None = None, **extra: Any) -> Turn:
         q = self._question()
         stage = q.stage if q else Stage.operations
-        return Turn(messages=messages, question=q, stage=stage, done=q is None, notice=notice)
+        return Turn(
+            messages=messages,
+            question=q,
+            stage=stage,
+            done=q is None,
+            notice=notice,
+            snapshot=self.snapshot(),
+            **extra,
+        )
 
     def current(self) -> Turn:
         """The question waiting for an answer."""
@@ -113,51 +124,70 @@ class FakeSession:
         q = self._question()
         turn = self._send(text, on_token)
         shown = text.strip()
-        if q is not None and q.options:
-            labels = dict(q.options)
-            parts = [p.strip() for p in shown.split(",")]
-            if all(p in labels for p in parts):
-                shown = "、".join(labels[p] for p in parts)
+        if q is not None and q.options and parse_command(shown) is None:
+            picked = self._options(q, shown)
+            if picked is not None:
+                shown = "、".join(label for _, label in picked)
         said = [CoachMessage(kind="user", text=shown)]
-        if q is not None and not text.strip().startswith("/"):
+        if q is not None and parse_command(text) is None:
             said.insert(0, CoachMessage(kind="question", text=q.text))
         self.state.setdefault("transcript", []).extend([*said, *turn.messages])
-        return turn
+        return turn.model_copy(update={"said": shown})
+
+    @staticmethod
+    def _options(q: QuestionView, text: str) -> list[tuple[str, str]] | None:
+        """The options `text` picks by number or value ("2", "1,3", "rag"), or None."""
+        parts = [p for p in re.split(r"[,，、\s]+", text) if p]
+        out = []
+        for p in parts:
+            if p.isdigit() and 1 <= int(p) <= len(q.options):
+                out.append(q.options[int(p) - 1])
+            elif p in dict(q.options):
+                out.append((p, dict(q.options)[p]))
+            else:
+                return None
+        return out or None
 
     def _send(self, text: str, on_token: Callable[[str], None] | None) -> Turn:
         self.state["log"].append(text)
         text = text.strip()
         if self.delay:
             time.sleep(self.delay)
-        if text.startswith("/"):
-            return self._command(text)
+        if parse_command(text) is not None:
+            return self._command(text, on_token)
         if text.endswith(("?", "？")):
-            if self.fail:
-                raise ModelError("endpoint unreachable: connection refused", hint="check OPENAI_BASE_URL")
-            for tok in self.tokens:
-                if on_token:
-                    on_token(tok)
-                if self.delay:
-                    time.sleep(self.delay / max(1, len(self.tokens)))
-            body = "".join(self.tokens) or "RAG 是检索增强生成。"
-            return self._turn([CoachMessage(kind="answer", text=body, citations=[CITATION])])
+            return self._answer(on_token)
         q = self._question()
         if q is None:
             return self._turn([CoachMessage(kind="notice", text="访谈已完成。")])
         value: Any = text
+        picked = self._options(q, text) if q.options else None
         if q.type in ("choice", "yesno"):
-            values = [v for v, _ in q.options]
-            if text.isdigit() and 1 <= int(text) <= len(values):
-                value = values[int(text) - 1]
-            elif text not in values:
+            if picked is None or len(picked) != 1:
                 raise InputError(f"'{text}' is not an option", hint="choose a number")
+            value = picked[0][0]
         elif q.type == "multi":
-            value = [v.strip() for v in text.split(",") if v.strip()]
+            value = [v for v, _ in picked] if picked else [v for v in re.split(r"[,，、\s]+", text) if v]
         elif q.type == "number":
             try:
                 value = float(text)
             except ValueError as exc:
                 raise InputError(f"'{text}' is not a number", hint="type digits") from exc
+        return self._record(q, text, value)
+
+    def _answer(self, on_token: Callable[[str], None] | None) -> Turn:
+        """A user question: a cited answer, streamed."""
+        if self.fail:
+            raise ModelError("endpoint unreachable: connection refused", hint="check OPENAI_BASE_URL")
+        for tok in self.tokens:
+            if on_token:
+                on_token(tok)
+            if self.delay:
+                time.sleep(self.delay / max(1, len(self.tokens)))
+        body = "".join(self.tokens) or "RAG 是检索增强生成。"
+        return self._turn([CoachMessage(kind="answer", text=body, citations=[CITATION])])
+
+    def _record(self, q: QuestionView, text: str, value: Any) -> Turn:
         self.state["answers"][q.id] = AnswerRecord(
             question_id=q.id, stage=q.stage, field=q.id, raw=text, value=value
         )
@@ -170,21 +200,29 @@ class FakeSession:
             messages.append(CoachMessage(kind="finding", text="⚠ 敏感数据使用公有云", citations=[CITATION]))
         return self._turn(messages, notice)
 
-    def _command(self, text: str) -> Turn:
-        cmd, _, arg = text.partition(" ")
+    def _command(self, text: str, on_token: Callable[[str], None] | None) -> Turn:
+        parsed = parse_command(text)
+        assert parsed is not None
+        spec, arg = parsed.spec, parsed.arg
         ids = [q[0] for q in QUESTIONS]
-        if cmd == "/back":
+        if spec is None:
+            return self._turn([CoachMessage(kind="error", text=f"未知命令 /{parsed.word}")])
+        if spec.scope == "front":
+            return self._turn([], action=spec.name)
+        if spec.name == "ask":
+            return self._answer(on_token)
+        if spec.name == "back":
             self.state["pos"] = max(0, self.state["pos"] - 1)
-        elif cmd == "/skip":
+        elif spec.name == "skip":
             self.state["pos"] += 1
-        elif cmd == "/revise" and arg.strip() in ids:
-            self.state["pos"] = ids.index(arg.strip())
-        elif cmd == "/stage":
-            stage = Stage(arg.strip())
+        elif spec.name == "revise" and arg in ids:
+            self.state["pos"] = ids.index(arg)
+        elif spec.name == "stage":
+            stage = Stage(arg)
             self.state["pos"] = next(i for i, q in enumerate(QUESTIONS) if q[1] == stage)
         else:
-            raise InputError(f"unknown command {cmd}", hint="/help")
-        return self._turn([CoachMessage(kind="notice", text=f"{cmd} ok")])
+            raise InputError(f"bad command {text}", hint="/help")
+        return self._turn([CoachMessage(kind="notice", text=f"/{spec.name} ok")])
 
     def _finding(self) -> Finding | None:
         answers = self.state["answers"]
@@ -229,6 +267,9 @@ class FakeSession:
             updated_at=datetime.now(UTC),
         )
 
+    def mark_exported(self) -> None:
+        """Nothing is stale in the fake."""
+
     def close(self) -> None:
         self.closed = True
 
@@ -267,6 +308,9 @@ class FakeFactory:
         )
         self.opened.append(session)
         return session
+
+    def warm_up(self) -> None:
+        """Nothing to prepare."""
 
     def list_projects(self) -> list[dict[str, Any]]:
         rows = []

@@ -100,7 +100,7 @@ async def test_back_and_revise(build) -> None:
         assert question_id(app) == "req.target_users"
         await answer(pilot, "3", "enter")
         assert STORE["revise"]["answers"]["req.target_users"].value == "both"
-        assert STORE["revise"]["log"][-3:] == ["/back", "/revise req.target_users", "both"]
+        assert STORE["revise"]["log"][-3:] == ["/back", "/revise req.target_users", "3"]  # sent as typed
 
 
 async def test_export_writes_the_deliverables_and_says_where(
@@ -251,7 +251,7 @@ async def test_busy_turn_refuses_a_second_answer(build) -> None:
         await pilot.pause(0.05)
         await pilot.press("2", "enter")
         await settle(pilot)
-        assert STORE["busy"]["log"] == ["internal"]
+        assert STORE["busy"]["log"] == ["1"]  # sent as typed
         assert app.screen.query_one(QuestionPanel).input.value == "2"
 
 

@@ -29,7 +29,7 @@ class Terminal:
         env = {**os.environ, "COACH_HOME": str(home), "TERM": "xterm-256color", "COACH_LANG": "zh"}
         env.pop("TEXTUAL", None)
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", "from agent.cli import main; raise SystemExit(main([]))"],
+            [sys.executable, "-c", "from cli.main import main; raise SystemExit(main([]))"],
             stdin=slave,
             stdout=slave,
             stderr=slave,

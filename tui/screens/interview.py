@@ -16,12 +16,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
 from agent.errors import CoachError
+from agent.interview.commands import parse_command
 from agent.snapshot import ProjectSnapshot, Turn
 from agent.types import STAGE_TITLES, Citation
 from tui.i18n import t
 from tui.messages import (
     AnswerSubmitted,
-    SnapshotReady,
     StageSelected,
     TokenReceived,
     TurnFailed,
@@ -50,9 +50,6 @@ def settle_heap() -> None:
     """
     gc.collect()
     gc.freeze()
-
-
-SESSION_COMMANDS = ("/back", "/skip", "/revise", "/stage", "/ask")
 
 
 class InterviewScreen(PanelsScreen):
@@ -155,24 +152,18 @@ class InterviewScreen(PanelsScreen):
             )
             self.session = session
             turn = session.current()
-            snapshot = session.snapshot()
-            history = None
-            transcript = getattr(session, "transcript", None)
-            if not self.create and callable(transcript):
-                history = list(transcript())
-            if snapshot.mode == "llm":
-                warm_up = getattr(self.app.session_factory, "warm_up", None)
-                if callable(warm_up):
-                    warm_up()
+            history = None if self.create else list(session.transcript())
+            if turn.snapshot is not None and turn.snapshot.mode == "llm":
+                self.app.session_factory.warm_up()
             settle_heap()
         except Exception as exc:
             self.post_message(TurnFailed(exc, None))
             return
-        self.post_message(TurnReady(turn, snapshot=snapshot, history=history))
+        self.post_message(TurnReady(turn, snapshot=turn.snapshot, history=history))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="session")
     def _send(self, text: str) -> None:
-        """Send an answer or command; stream tokens to the chat; then refresh the snapshot."""
+        """Send what the user typed; stream tokens to the chat. The turn carries the evaluation."""
         session = self.session
         if session is None:
             return
@@ -182,11 +173,10 @@ class InterviewScreen(PanelsScreen):
                 self.post_message(TokenReceived(token))
 
             turn = session.send(text, on_token=on_token)
-            snapshot = session.snapshot()
         except Exception as exc:
             self.post_message(TurnFailed(exc, text))
             return
-        self.post_message(TurnReady(turn, sent=text, snapshot=snapshot))
+        self.post_message(TurnReady(turn, sent=text, snapshot=turn.snapshot))
 
     def submit(self, text: str, display: str | None = None) -> None:
         """Send `text` to the session unless a turn is already running."""
@@ -197,7 +187,7 @@ class InterviewScreen(PanelsScreen):
         self._pending = text
         self._render_status()
         question = self.turn.question if self.turn is not None else None
-        asked = question.text if question is not None and not text.startswith("/") else None
+        asked = question.text if question is not None and parse_command(text) is None else None
         self.run_worker(
             self.query_one(ChatLog).add_user(t("interview.you", self.lang), display or text, asked)
         )
@@ -241,6 +231,8 @@ class InterviewScreen(PanelsScreen):
             self.last_citations = next((m.citations for m in reversed(history) if m.citations), [])
             await self._render_sources()
         else:
+            if event.sent is not None and turn.said:
+                chat.restate_user(turn.said)
             for message in turn.messages:
                 await chat.add_message(message)
                 cited += message.citations
@@ -262,12 +254,19 @@ class InterviewScreen(PanelsScreen):
             await self._apply_snapshot(event.snapshot)
         self._render_stages()
         self._render_status()
+        if turn.action is not None:
+            self._front_action(turn.action)
 
-    @on(SnapshotReady)
-    async def _snapshot_ready(self, event: SnapshotReady) -> None:
-        await self._apply_snapshot(event.snapshot)
-        self._render_stages()
-        self._render_status()
+    def _front_action(self, action: str) -> None:
+        """Carry out what a front-end command (`/export`, `/sources`, `/lang`, `/help`) asked for."""
+        if action == "help":
+            self.app.action_help()
+        elif action == "export":
+            self.action_export()
+        elif action == "sources":
+            self.action_sources()
+        elif action == "lang":
+            self.app.action_switch_lang()
 
     async def _apply_snapshot(self, snapshot: ProjectSnapshot) -> None:
         old = {f.id for f in self.snapshot.findings} if self.snapshot else None
@@ -365,33 +364,13 @@ class InterviewScreen(PanelsScreen):
 
     @on(AnswerSubmitted)
     def _answer(self, event: AnswerSubmitted) -> None:
-        text = event.text.strip()
-        if text.startswith("/"):
-            self.command(text)
-        else:
-            self.submit(text, event.display)
+        self.submit(event.text.strip(), event.display)
 
     @on(StageSelected)
     def _stage(self, event: StageSelected) -> None:
         self.submit(f"/stage {event.stage}")
         self.remove_class("-show-panels")
         self._focus_for_layout()
-
-    def command(self, text: str) -> None:
-        """Run a slash command: UI ones here, interview ones in the session."""
-        cmd = text.split()[0].lower()
-        if cmd == "/help":
-            self.app.action_help()
-        elif cmd == "/export":
-            self.action_export()
-        elif cmd == "/sources":
-            self.action_sources()
-        elif cmd == "/lang":
-            self.app.action_switch_lang()
-        elif cmd in SESSION_COMMANDS:
-            self.submit(text)
-        else:
-            self.notify(t("interview.unknown_command", self.lang, cmd=cmd), severity="warning")
 
     # --- actions ----------------------------------------------------------------------------
 

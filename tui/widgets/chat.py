@@ -42,12 +42,22 @@ class PrefixedLine(Static):
     would otherwise move whole to the next line) stay aligned under the text."""
 
     def __init__(self, prefix: Text, text: str, **kwargs: Any) -> None:
+        super().__init__(self._grid(prefix, text), **kwargs)
+        self.prefix = prefix
+        self.source = prefix.plain + text
+
+    @staticmethod
+    def _grid(prefix: Text, text: str) -> Table:
         grid = Table.grid(padding=0)
         grid.add_column(no_wrap=True)
         grid.add_column(ratio=1, overflow="fold")
         grid.add_row(prefix, Text(text))
-        super().__init__(grid, **kwargs)
-        self.source = prefix.plain + text
+        return grid
+
+    def restate(self, text: str) -> None:
+        """Show `text` after the same prefix."""
+        self.update(self._grid(self.prefix, text))
+        self.source = self.prefix.plain + text
 
 
 class ChatLog(VerticalScroll):
@@ -59,6 +69,7 @@ class ChatLog(VerticalScroll):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._stream: Static | None = None
         self._stream_text = ""
+        self._last_user: PrefixedLine | None = None
 
     def on_mount(self) -> None:
         self.anchor()
@@ -78,11 +89,17 @@ class ChatLog(VerticalScroll):
     async def add_user(self, label: str, text: str, question: str | None = None) -> None:
         """Echo what the user sent, after the question it answers (when there is one)."""
         widgets = [self._question_widget(question)] if question else []
-        widgets.append(self._user_widget(label, text))
+        self._last_user = self._user_widget(label, text)
+        widgets.append(self._last_user)
         await self._mount(*widgets)
 
+    def restate_user(self, text: str) -> None:
+        """Show the last user line as the coach understood it (a picked option's label for "2")."""
+        if self._last_user is not None and not self._last_user.source.endswith(text):
+            self._last_user.restate(text)
+
     @staticmethod
-    def _user_widget(label: str, text: str) -> Static:
+    def _user_widget(label: str, text: str) -> PrefixedLine:
         return PrefixedLine(Text.assemble((label, "bold"), " › "), text, classes="msg msg-user")
 
     @staticmethod

@@ -8,7 +8,6 @@ ticked) confirms it; on a question asked again (/back, /revise) it keeps the cur
 
 from __future__ import annotations
 
-import re
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -24,8 +23,6 @@ from agent.snapshot import QuestionView
 from agent.types import STAGE_TITLES, STAGES
 from tui.i18n import shorten, t
 from tui.messages import AnswerSubmitted
-
-_NUMBERS = re.compile(r"^\s*\d+(\s*[,，、 ]\s*\d+)*\s*$")
 
 
 def _shorten_value(value: str) -> str:
@@ -185,7 +182,7 @@ class QuestionPanel(Vertical):
             return
         text = event.value.strip()
         q = self.question
-        if q is not None and not text.startswith("/"):
+        if q is not None:
             resolved = self._resolve(q, text)
             if resolved is None:
                 self.app.bell()
@@ -201,47 +198,45 @@ class QuestionPanel(Vertical):
         self.post_message(AnswerSubmitted(text))
 
     def _resolve(self, q: QuestionView, text: str) -> tuple[str, str] | None:
-        """What to send for `text` typed while `q` is asked: (engine text, text to echo)."""
-        resolved = self._resolve_typed(q, text)
-        if resolved is None and not text and q.suggested:
-            return "", q.suggested  # an empty answer confirms the suggestion
-        if resolved is None and not text and q.current:
-            return "", q.current  # …or keeps the answer of a question asked again
-        return resolved
+        """What to send for `text` typed while `q` is asked: (the input, the text to echo).
 
-    def _resolve_typed(self, q: QuestionView, text: str) -> tuple[str, str] | None:
+        Typed text goes as typed (the engine reads "2", "B" or "银行"); with nothing typed, the
+        option picked in the list goes as its number, else an empty answer confirms the suggestion
+        or keeps the answer of a question asked again. None: nothing to send."""
+        if text:
+            return text, text
+        picked = self._picked(q)
+        if picked is not None:
+            return picked
+        if q.suggested:
+            return "", q.suggested
+        if q.current:
+            return "", q.current
+        return None
+
+    def _picked(self, q: QuestionView) -> tuple[str, str] | None:
+        """The options picked in the visible list, as their numbers and labels."""
+        choices = self._options(q)
         if q.type == "multi":
             multi = self.query_one("#q-multi", SelectionList)
-            if not text:
-                picked = list(multi.selected)
-                if not picked:
-                    return None
-                labels = [label for value, label in self._options(q) if value in picked]
-                return ",".join(picked), "、".join(labels)
-            if _NUMBERS.match(text):
-                idx = [int(n) - 1 for n in re.findall(r"\d+", text)]
-                pairs = [self._value_label(i) for i in idx]
-                if all(pairs):
-                    return ",".join(p[0] for p in pairs if p), "、".join(p[1] for p in pairs if p)
-            return text, text
-        if q.type in ("choice", "yesno"):
-            options = self.query_one("#q-options", OptionList)
-            if not text:
-                if options.highlighted is None:
-                    return None
-                pair = self._value_label(options.highlighted)
-                return pair if pair else None
-            if text.isdigit():
-                pair = self._value_label(int(text) - 1)
-                if pair:
-                    return pair
-            return text, text
-        return (text, text) if text else None
+            numbers = [i for i, (value, _) in enumerate(choices, 1) if value in multi.selected]
+        else:
+            highlighted = self.query_one("#q-options", OptionList).highlighted
+            numbers = [highlighted + 1] if highlighted is not None and q.type in ("choice", "yesno") else []
+        if not numbers:
+            return None
+        labels = [choices[n - 1][1] for n in numbers]
+        return ",".join(str(n) for n in numbers), "、".join(labels)
+
+    def _number(self, index: int) -> tuple[str, str] | None:
+        """The option at `index` (0-based), as its number and label."""
+        pair = self._value_label(index)
+        return (str(index + 1), pair[1]) if pair else None
 
     @on(OptionList.OptionSelected, "#q-options")
     def _option_clicked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        pair = self._value_label(event.option_index)
+        pair = self._number(event.option_index)
         if pair:
             self.post_message(AnswerSubmitted(*pair))
             self.input.focus()
@@ -253,7 +248,7 @@ class QuestionPanel(Vertical):
         focused = self.app.focused
         if isinstance(focused, OptionList) and not isinstance(focused, SelectionList):
             if event.character and event.character.isdigit():
-                pair = self._value_label(int(event.character) - 1)
+                pair = self._number(int(event.character) - 1)
                 if pair:
                     event.stop()
                     self.post_message(AnswerSubmitted(*pair))

@@ -1,0 +1,55 @@
+"""Saved projects as the fronts list them: `coach projects` and the TUI picker.
+
+Light on purpose (no LangGraph, no model): the picker lists projects before the engine loads.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from agent.types import Lang, Stage
+from graphs.storage import SessionStore, normalise_name, sessions_path
+
+
+class ProjectSummary(BaseModel):
+    """One saved project, as `coach projects` and the TUI picker list it."""
+
+    name: str
+    lang: Lang = "zh"
+    stage: Stage = Stage.requirements
+    readiness: int = 0
+    """Mean readiness over the seven stages, 0–100."""
+    done: bool = False
+    updated_at: datetime | None = None
+
+
+def list_projects() -> list[ProjectSummary]:
+    """Saved projects, most recently used first."""
+    if not sessions_path().exists():
+        return []
+    store = SessionStore.open()
+    try:
+        return [
+            ProjectSummary(
+                name=r["name"],
+                lang=r["lang"] or "zh",
+                stage=Stage(r["stage"] or "requirements"),
+                readiness=r["readiness"] or 0,
+                done=r["done"],
+                updated_at=r["updated_at"],
+            )
+            for r in store.all()
+        ]
+    finally:
+        store.close()
+
+
+def delete_project(name: str) -> None:
+    """Delete a project and its session history (InputError when there is none)."""
+    store = SessionStore.open()
+    try:
+        store.delete(normalise_name(name))
+    finally:
+        store.close()
