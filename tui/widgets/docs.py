@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
+from agent.deliverables.labels import section_label, source_name
 from agent.snapshot import ProjectSnapshot
 from agent.types import Citation
 from knowledge.pack import localize, text_lang
@@ -47,7 +48,9 @@ def sources_markdown(citations: list[Citation], snapshot: ProjectSnapshot | None
         seen.add(c.passage_id)
         passage = passages.get(c.passage_id)
         title = c.title or (passage.title if passage else "") or c.passage_id
-        where = " · ".join(x for x in (c.source, c.section) if x)
+        kb = passage.kb if passage else "builtin"
+        names = (source_name(c.source, lang), section_label(c.section, lang, kb))
+        where = " · ".join(x for x in names if x)
         lines += [f"**[{i}] {title}**  ", f"*{where}*", ""]
         body = localize(passage, "en" if lang == "en" else "zh").text if passage else c.quote
         if body:

@@ -6,6 +6,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Collapsible, Static
 
 from agent import statements
+from agent.deliverables.labels import section_label, source_name
 from agent.snapshot import ProjectSnapshot
 from agent.types import SEVERITY_ORDER, Finding
 from tui.i18n import t
@@ -47,11 +48,11 @@ def _question_label(question_id: str, lang: str) -> str | None:
     return q.label.get(lang) or q.label.get("zh") if q is not None else None
 
 
-def citations_body(finding: Finding) -> str:
-    """The citations of a finding, numbered, with their quotes."""
+def citations_body(finding: Finding, lang: str) -> str:
+    """The citations of a finding, numbered, with their quotes; sources named by title, never by file."""
     out = []
     for i, c in enumerate(finding.citations, 1):
-        where = " · ".join(x for x in (c.source, c.section) if x)
+        where = " · ".join(x for x in (source_name(c.source, lang), section_label(c.section, lang)) if x)
         out.append(f"{i}. **{c.title or c.passage_id}** — {where}" + (f"\n   > {c.quote}" if c.quote else ""))
     return "\n".join(out)
 
@@ -77,7 +78,7 @@ class FindingsPanel(VerticalScroll):
         if f.citations:
             parts.append(
                 Collapsible(
-                    MarkdownStatic(citations_body(f)),
+                    MarkdownStatic(citations_body(f, self.lang)),
                     title=t("findings.citations", self.lang, n=len(f.citations)),
                     collapsed=True,
                     classes="citations",
