@@ -235,6 +235,8 @@ class DocContext:
         for e in finding.evidence:
             if e.value is not None and not (is_free_text(e.field) and e.text):
                 shown = format_value(e.value, self.lang, e.field) or ""
+            elif e.value is not None:
+                shown = e.text  # free text: the user's own words
             elif not e.text:
                 shown = self.t("未回答（按不知道处理）", "not answered (taken as don't know)")
             elif e.text.strip().lower() in ("unknown", "不知道", "don't know"):
