@@ -204,7 +204,7 @@ async def test_streamed_tokens_end_in_one_message(build) -> None:
         assert text.count("RAG 是检索增强生成。") == 1
         screen = app.screen
         assert isinstance(screen, InterviewScreen)
-        assert "003_829d98c82b09c91c.txt" in screen.query_one("#sources").text
+        assert "《大模型落地应用案例集" in screen.query_one("#sources").text  # by title, not file name
 
 
 async def test_sources_keep_the_latest_cited_reply_after_an_answer_or_command(build) -> None:
@@ -219,7 +219,7 @@ async def test_sources_keep_the_latest_cited_reply_after_an_answer_or_command(bu
         await answer(pilot, *"/back", "enter")  # and a command
         await answer(pilot, *"/sources", "enter")
         # was: 'the last answer cited no passages', though the passages were one reply up
-        assert "003_829d98c82b09c91c.txt" in sources.text and "最近一次引用的资料" in sources.text
+        assert "《大模型落地应用案例集" in sources.text and "最近一次引用的资料" in sources.text
 
 
 def _footer_keys(app) -> list[str]:  # type: ignore[no-untyped-def]
@@ -364,7 +364,7 @@ async def test_resume_replays_the_conversation_up_to_the_current_question(
         assert replay.count("你 ›") == live.count("你 ›") == 5
         assert replay.count("◇ ") == live.count("◇ ") == 5
         # and F3 shows the sources of the finding, as before quitting
-        assert "003_829d98c82b09c91c.txt" in app2.screen.query_one("#sources").text
+        assert "《大模型落地应用案例集" in app2.screen.query_one("#sources").text
 
 
 async def test_a_long_conversation_replays_only_its_last_messages(build, factory: FakeFactory) -> None:
