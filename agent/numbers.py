@@ -1,43 +1,49 @@
-"""Numbers as people type them, converted to a question's unit.
+"""Numbers as people type them, converted to a question's unit — and never guessed.
 
 "500万" → 500 (万元), "1.5亿" → 15000 (万元), "3 million" → 300 (万元), "2 years" → 24 (months),
-"半年" → 6, "30%" → 30, "0.95" → 95 (for an accuracy-like percent), "2秒" → 2000 (ms), "7B" → 7 (billion parameters),
-"2万" → 20000 (users). Without a unit word the number is taken in the question's unit, except
-latency: a bare number below 50 is read as seconds ("2" → 2000 ms).
+"半年" → 6, "九成二" → 92 (percent), "0.95" → 95 (for an accuracy-like percent), "2秒" → 2000 (ms),
+"Qwen2.5-72B" → 72 (billion parameters), "一线运维人员约3000人" → 3000 (users). Number words inside
+ordinary words (一线, 第一, 一期, 单卡), GPU and model names (A100, H20, Qwen2.5) and years are not
+quantities (`agent.numtext`).
+
+`read_number` returns a `NumberReading`: a value when the answer states exactly one number of the
+kind the question asks (words such as 一共/total, 峰值/peak, 每年/a year or "from 85% to 95%" settle
+which one when there are several); otherwise no value and the candidates to ask back about — a
+range ("300到500人"), two numbers that words do not settle, a date given for a duration, a foreign
+currency, a rough quantity ("两三百" → 200 or 300; "几十" → ask for an estimate). A bare number is
+read in the question's unit; a bare latency below 30 is read as seconds and says so.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+from dataclasses import dataclass, field
 
+from agent.numtext import (
+    LATENCY_MS,
+    TIME_MONTHS,
+    Mention,
+    clause_of,
+    ends_with_word,
+    has_word,
+    mentions,
+    normalise,
+)
+from agent.signals import is_negated
 from agent.words import word_values
 
-_ZH_DIGITS = word_values("numbers", "zh_digits")
-_ZH_UNITS = word_values("numbers", "zh_units")
-_SCALES = word_values("numbers", "scales")
-_NUMBER = re.compile(
-    r"(-?\d+(?:\.\d+)?)(?:\s*(千亿|百亿|亿|万|千|百|thousand|millions?|billion|mn|bn|k|w|m|b)(?![a-z]))?",
-)
-_TIME_UNITS = (
-    (re.compile(r"^\s*(年|years?|yrs?\b|y\b)"), 12.0),
-    (re.compile(r"^\s*(个月|月|months?|mos?\b)"), 1.0),
-    (re.compile(r"^\s*(周|星期|weeks?|wks?\b)"), 12 / 52),
-    (re.compile(r"^\s*(天|日|days?\b|d\b)"), 12 / 365),
-)
-_LATENCY_UNITS = (
-    (re.compile(r"^\s*(毫秒|ms\b|milliseconds?)"), 1.0),
-    (re.compile(r"^\s*(秒|s\b|secs?\b|seconds?)"), 1000.0),
-    (re.compile(r"^\s*(分钟|min\b|mins?\b|minutes?)"), 60000.0),
-)
-_CURRENCY = re.compile(r"(元|块|yuan|cny|rmb|¥|￥)")
-
-
+_PER_YEAR = word_values("reading", "per_year_money")
 _VAGUE = re.compile(
-    r"[十百千万]几|几[十百千万亿]|几(?=[个位台张名人家条次])|数[十百千万]|上[百千万]|成[百千万]|若干|好些|"
-    r"[一二两三四五六七八九]{2}[十百千万亿]?|\b(?:a few|several|dozens?|hundreds|thousands)\b"
+    r"[十百千万]几|几[十百千万亿]|几(?=[个位台张名人家条次])|数[十百千万]|上[百千万]|成[百千万]|若干|好些|十来|百来|"
+    r"\b(?:a few|several|dozens?|hundreds|thousands|tens)\b"
 )
-"""Rough quantities ("几十", "十几", "两三百", "dozens"): asked again for one estimate, never guessed."""
+"""Rough quantities ("几十", "十几", "dozens"): asked again for one estimate, never guessed."""
+_PAIR = re.compile(r"([一二两三四五六七八九])([一二两三四五六七八九])(?=[十百千万亿个年月天周秒分人名])")
+"""Two adjacent digits, a spoken range: 两三百 = 200 or 300, 三五个月 = 3 or 5 months."""
+_TYPED_ONLY = ("billion_params", "ms", "percent", "months")
+"""Units where a number with the unit's own word wins over a bare one in the same answer."""
+_RANGE_JOIN = re.compile(r"^\s*(?:到|至|-|–|~|～|to|or|或|and)\s*$")
+_DATE = re.compile(r"(?:19|20)\d\d|\d+\s*月\s*\d+\s*[日号]|\d+\s*月(?:份|底|初|中|前|之前|以前)|\bq[1-4]\b")
 
 
 class NumberError(ValueError):
@@ -49,83 +55,16 @@ class NumberError(ValueError):
         self.en = en
 
 
-def _zh_number(s: str) -> float:
-    """A small Chinese numeral (≤ 9999), e.g. 三, 十二, 二十五, 一百."""
-    total, current = 0.0, 0.0
-    for ch in s:
-        if ch in _ZH_DIGITS:
-            current = _ZH_DIGITS[ch]
-        elif ch in _ZH_UNITS:
-            total += (current or 1) * _ZH_UNITS[ch]
-            current = 0
-    return float(total + current)
+@dataclass
+class NumberReading:
+    """What an answer says about one number: a value, or the candidates to ask back about."""
 
-
-def _arabise(text: str) -> str:
-    """Replace Chinese numerals and 半 with Arabic digits ("一年半" → "1.5年", "半年" → "0.5年")."""
-    text = re.sub(r"百分之([零一二两三四五六七八九十百\d.]+)", lambda m: m.group(1) + "%", text)
-    text = re.sub(
-        r"[零一二两三四五六七八九十百千]+(?![a-z])",
-        lambda m: (
-            f"{_zh_number(m.group(0)):g}"
-            if any(c in _ZH_DIGITS or c == "十" for c in m.group(0))
-            else m.group(0)
-        ),
-        text,
-    )
-    text = re.sub(
-        r"(\d+(?:\.\d+)?)(个)?(年|月|小时)半", lambda m: f"{float(m.group(1)) + 0.5:g}{m.group(3)}", text
-    )
-    text = re.sub(r"(?<!\d)半(个)?(年|月)", r"0.5\2", text)
-    return text
-
-
-def parse_number(raw: str, unit: str | None, *, fraction_as_percent: bool = False) -> float:
-    """The first number in `raw`, converted to `unit` (see module doc); NumberError if none.
-
-    With `fraction_as_percent`, a bare fraction in a percent field is read as a share ("0.95" → 95);
-    without it "0.5" stays 0.5 % (e.g. a hallucination ceiling).
-    """
-    plain = unicodedata.normalize("NFKC", raw).strip().lower()
-    vague = _VAGUE.search(plain)
-    if vague and not re.search(r"\d", plain[: vague.start()]):
-        raise NumberError(
-            f"“{vague.group(0)}”是一个大概的范围，请给一个估计值，例如 " + _EXAMPLES[unit][0],
-            f"'{vague.group(0)}' is a range; give one estimate, e.g. " + _EXAMPLES[unit][1],
-        )
-    text = _arabise(plain)
-    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
-    text = re.sub(r"(?<![\d.])(千亿|百亿|亿|万)", r"1\1", text)
-    m = _NUMBER.search(text)
-    if not m:
-        raise NumberError(
-            "请输入一个数字，例如 " + _EXAMPLES[unit][0], "enter a number, e.g. " + _EXAMPLES[unit][1]
-        )
-    n = float(m.group(1))
-    scale_word = m.group(2) or ""
-    scale = {"千亿": 1e11, "百亿": 1e10}.get(scale_word) or _SCALES.get(scale_word, 1.0)
-    rest = text[m.end() :]
-    if unit == "wan_cny":
-        if scale_word or _CURRENCY.search(text):
-            return round(n * scale / 1e4, 4)
-        return n
-    if unit == "billion_params":
-        return round(n * scale / 1e9, 4) if scale_word else n
-    if unit == "percent":
-        if rest.lstrip().startswith(("%", "percent", "个百分点")):
-            return n
-        return round(n * 100, 4) if fraction_as_percent and 0 < n < 1 else n
-    if unit == "months":
-        for pat, factor in _TIME_UNITS:
-            if pat.search(rest):
-                return round(n * factor, 2)
-        return n
-    if unit == "ms":
-        for pat, factor in _LATENCY_UNITS:
-            if pat.search(rest):
-                return round(n * factor, 3)
-        return n * 1000 if n < 50 else n
-    return n * scale
+    value: float | None = None
+    candidates: list[float] = field(default_factory=list)
+    """Values the answer could mean (asked back when there is no `value`)."""
+    why_zh: str = ""
+    why_en: str = ""
+    """Why the reading is not certain (or, with a value, the assumption it made)."""
 
 
 _EXAMPLES: dict[str | None, tuple[str, str]] = {
@@ -138,3 +77,226 @@ _EXAMPLES: dict[str | None, tuple[str, str]] = {
     "users": ("“500”“2万”", "'500', '20k'"),
     "qps": ("“50”", "'50'"),
 }
+
+_WANTED = {
+    "users": ("people",),
+    "qps": (),
+    "wan_cny": ("money",),
+    "months": ("time",),
+    "ms": ("latency",),
+    "percent": ("percent",),
+    "billion_params": ("params",),
+}
+"""The kind of number each unit asks for; a bare number (no unit word) is read in the unit too."""
+
+
+def _ask(why_zh: str, why_en: str, candidates: list[float] | None = None) -> NumberReading:
+    return NumberReading(None, sorted(set(candidates or [])), why_zh, why_en)
+
+
+def _convert(m: Mention, unit: str | None, text: str, fraction_as_percent: bool) -> float | None:
+    """`m` in `unit`, or None when it is not a number of that kind."""
+    n, kind = m.value, m.kind
+    if unit == "wan_cny":
+        if kind not in ("", "money") or m.scale == "b":
+            return None
+        return round(n / 1e4, 4) if (m.scale or kind == "money") else n
+    if unit == "billion_params":
+        if kind not in ("", "params"):
+            return None
+        return round(n / 1e9, 4) if m.scale else n
+    if unit == "percent":
+        if kind not in ("", "percent") or m.scale:
+            return None
+        return round(n * 100, 4) if kind == "" and fraction_as_percent and 0 < n < 1 else n
+    if unit == "months":
+        if kind not in ("", "time"):
+            return None
+        key = re.sub(r"^个|^个半|s$", "", m.unit)
+        return round(n * TIME_MONTHS.get(key, 1.0), 2) + (0.5 if m.unit == "个半月" else 0)
+    if unit == "ms":
+        if kind not in ("", "latency"):
+            return None
+        key = {"秒钟": "秒", "seconds": "s", "second": "s", "secs": "s", "minutes": "min", "minute": "min"}
+        key |= {"mins": "min", "milliseconds": "ms"}
+        return round(n * LATENCY_MS[key.get(m.unit, m.unit)], 3) if kind else n
+    if unit == "qps" and kind == "things" and m.unit in ("requests", "calls", "times"):
+        return n
+    # counts: users, qps, no unit
+    if kind not in ("", "people") or m.scale == "b":
+        return None
+    return n
+
+
+def _near(text: str, m: Mention, name: str) -> bool:
+    """Whether a word of `reading.name` comes right before `m` (hedges like 约/about in between)."""
+    start, _ = clause_of(text, m.start)
+    return ends_with_word(text[start : m.start], name)
+
+
+def _period(text: str, m: Mention) -> float | None:
+    """The factor turning `m` into a yearly amount, from a period word in its clause (每月 → 12)."""
+    start, end = clause_of(text, m.start)
+    clause = text[start:end]
+    best: tuple[int, float] | None = None
+    for word, factor in _PER_YEAR.items():
+        for hit in re.finditer(re.escape(word), clause):
+            if (
+                word.isascii()
+                and word[:1].isalpha()
+                and re.search(r"[a-z]", clause[hit.end() : hit.end() + 1])
+            ):
+                continue
+            dist = abs(start + hit.start() - m.start)
+            if best is None or dist < best[0]:
+                best = (dist, factor)
+    return best[1] if best else None
+
+
+def _pairs(text: str) -> list[str]:
+    """The two readings of a spoken range (两三百 → 两百, 三百), or [] when there is none."""
+    m = _PAIR.search(text)
+    if not m:
+        return []
+    return [text[: m.start()] + d + text[m.end() :] for d in m.groups()]
+
+
+def read_number(
+    raw: str, unit: str | None, *, fraction_as_percent: bool = False, per: str | None = None
+) -> NumberReading:
+    """What `raw` says about a number in `unit` (see module doc). NumberError when it holds none.
+
+    With `fraction_as_percent`, a bare fraction in a percent field is read as a share ("0.95" → 95);
+    `per="year"`: a money amount per month or day is turned into a yearly one.
+    """
+    text = normalise(raw)
+    if unit == "months" and (_DATE.search(text) or has_word(text, "date_words")):
+        return _ask("这是一个日期，请说从现在起大约多少个月", "that is a date; how many months from now?")
+    if has_word(text, "foreign_money") and unit == "wan_cny":
+        return _ask("不是人民币金额，请换算成万元", "not in yuan; please give the amount in 10k CNY")
+    pairs = _pairs(text)
+    if pairs:
+        values = [
+            r.value for r in (_safe(p, unit, fraction_as_percent, per) for p in pairs) if r.value is not None
+        ]
+        return _ask("这是一个范围，请给一个数", "that is a range; please give one number", values)
+    vague = _VAGUE.search(text)
+    if vague and not re.search(r"\d", text[: vague.start()]):
+        return _ask(
+            f"“{vague.group(0)}”是一个大概的范围，请给一个估计值，例如 {_EXAMPLES[unit][0]}",
+            f"'{vague.group(0)}' is a range; give one estimate, e.g. {_EXAMPLES[unit][1]}",
+        )
+    found, fraction = mentions(text)
+    read = [(m, v) for m in found if (v := _convert(m, unit, text, fraction_as_percent)) is not None]
+    if not read:
+        raise NumberError(
+            f"请输入一个数字，例如 {_EXAMPLES[unit][0]}", f"enter a number, e.g. {_EXAMPLES[unit][1]}"
+        )
+    values = [v for _, v in read]
+    # a range: two numbers joined by 到 / - / to ("300到500人", "between 2 and 3 million")
+    for (a, va), (b, vb) in zip(read, read[1:], strict=False):
+        if _RANGE_JOIN.match(text[a.end : b.start]) and a.kind in ("", b.kind):
+            if not b.kind or a.kind:
+                return _ask("这是一个范围，请给一个数", "that is a range; please give one number", [va, vb])
+            ranged = _convert(
+                Mention(a.value, a.start, a.end, a.scale or b.scale, b.kind, b.unit),
+                unit,
+                text,
+                fraction_as_percent,
+            )
+            return _ask(
+                "这是一个范围，请给一个数", "that is a range; please give one number", [ranged or va, vb]
+            )
+    if unit in _TYPED_ONLY and any(m.kind for m, _ in read):  # "Qwen2.5-7B on one A10": not 1
+        read = [(m, v) for m, v in read if m.kind]
+        values = [v for _, v in read]
+    if fraction:
+        return _ask(
+            "答案里说的是其中一部分，请直接给出人数",
+            "the answer speaks of a share; please give the number itself",
+            values,
+        )
+    if unit == "users":
+        if any(_near(text, m, "not_users") or _per_unit(text, m) for m, _ in read):
+            return _ask(
+                "这个数字可能不是使用人数，请确认", "this number may not be the number of users", values
+            )
+    if unit == "qps":
+        read = _qps(text, read)
+        if not read:
+            return _ask(
+                "这是小时或每天的量，请给每秒峰值",
+                "that is per hour or per day; give the peak per second",
+                values,
+            )
+    if unit == "wan_cny" and per == "year":
+        read = [(m, v * (_period(text, m) or 1)) for m, v in read]
+        timed = [(m, v) for m, v in read if _period(text, m) is not None]
+        if len(timed) == 1 and len(read) > 1:
+            read = timed
+    return _settle(text, read, unit)
+
+
+def _per_unit(text: str, m: Mention) -> bool:
+    """Whether `m` counts per something ("每个分公司150人", "each store has 2"): not the total."""
+    before = text[clause_of(text, m.start)[0] : m.start]
+    return "每" in before or bool(re.search(r"\b(each|per|every)\b", before))
+
+
+def _safe(text: str, unit: str | None, fraction_as_percent: bool, per: str | None) -> NumberReading:
+    try:
+        return read_number(text, unit, fraction_as_percent=fraction_as_percent, per=per)
+    except NumberError:
+        return NumberReading()
+
+
+def _qps(text: str, read: list[tuple[Mention, float]]) -> list[tuple[Mention, float]]:
+    """Requests per second: per minute ÷ 60; per hour or per day cannot give a peak (dropped)."""
+    out = []
+    for m, v in read:
+        start, end = clause_of(text, m.start)
+        clause = text[start:end]
+        if has_word(clause, "per_minute"):
+            out.append((m, round(v / 60, 3)))
+        elif not has_word(clause, "per_longer") or has_word(clause, "per_second"):
+            out.append((m, v))
+    return out
+
+
+def _settle(text: str, read: list[tuple[Mention, float]], unit: str | None) -> NumberReading:
+    """One value when the numbers agree or words pick one; otherwise the candidates."""
+    values = sorted({v for _, v in read})
+    if len(values) == 1:
+        return _with_assumption(read[0], unit)
+    bounds = has_word(text, "bounds")
+    if len(read) > 1:
+        kept = [(m, v) for m, v in read if bounds or not is_negated(text, m.start)]  # 跑不了72B
+        if 0 < len(kept) < len(read) and len({v for _, v in kept}) == 1:
+            return _with_assumption(kept[0], unit)
+    for cue in ("total", "peak") if unit in ("users", "qps", None) else ("total",):
+        picked = [(m, v) for m, v in read if _near(text, m, cue)]
+        if len({v for _, v in picked}) == 1:
+            return _with_assumption(picked[0], unit)
+    if len(read) == 2 and _near(text, read[0][0], "baseline"):  # "从现在的85%提到95%"
+        return _with_assumption(read[1], unit)
+    return _ask(
+        "答案里有几个数字，请确认是哪一个", "the answer holds several numbers; which one is it?", values
+    )
+
+
+def _with_assumption(item: tuple[Mention, float], unit: str | None) -> NumberReading:
+    m, v = item
+    if unit == "ms" and not m.kind:
+        if m.value < 30:
+            return NumberReading(v * 1000, [], f"按 {m.value:g} 秒理解", f"read as {m.value:g} seconds")
+        if m.value < 200:
+            return _ask("请说明单位：秒还是毫秒", "seconds or milliseconds?", [m.value, m.value * 1000])
+    return NumberReading(v)
+
+
+def parse_number(raw: str, unit: str | None, *, fraction_as_percent: bool = False) -> float:
+    """The one number `raw` states in `unit`; NumberError when there is none or it is uncertain."""
+    reading = read_number(raw, unit, fraction_as_percent=fraction_as_percent)
+    if reading.value is None:
+        raise NumberError(reading.why_zh, reading.why_en)
+    return reading.value

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from agent.fieldtypes import field_spec
-from agent.numbers import NumberError, parse_number
+from agent.numbers import NumberError, read_number
 from agent.questions import Option, Question
 from agent.signals import inferred_values, normalise, scan
 from agent.types import Lang
@@ -44,6 +44,12 @@ class ParseResult:
     """A bilingual one-line reason with the accepted forms (when not ok)."""
     inferred: dict[str, Any] = field(default_factory=dict)
     """Other profile fields implied by the free text (signals)."""
+    uncertain: bool = False
+    """The answer could mean more than one value (or none for sure): ask back, never record a guess."""
+    candidates: list[Any] = field(default_factory=list)
+    """The values an uncertain answer could mean, in the question's unit (may be empty)."""
+    note: str | None = None
+    """An assumption the reading made, to show with the recorded value ("按 3 秒理解")."""
 
 
 def _clean(raw: str) -> str:
@@ -211,16 +217,24 @@ def _parse_yesno(question: Question, text: str, lang: Lang) -> ParseResult:
 
 def _parse_number(question: Question, text: str, lang: Lang) -> ParseResult:
     try:
-        value = parse_number(text, question.unit, fraction_as_percent=question.fraction_as_percent)
+        reading = read_number(
+            text, question.unit, fraction_as_percent=question.fraction_as_percent, per=question.per
+        )
     except NumberError as exc:
         return _error(question, text, lang, exc.zh, exc.en)
+    if reading.value is None:
+        result = _error(question, text, lang, reading.why_zh, reading.why_en)
+        result.uncertain, result.candidates = True, list(reading.candidates)
+        return result
+    value = reading.value
     if question.min is not None and value < question.min:
         return _error(
             question, text, lang, f"不能小于 {question.min:g}", f"must be at least {question.min:g}"
         )
     if question.max is not None and value > question.max:
         return _error(question, text, lang, f"不能大于 {question.max:g}", f"must be at most {question.max:g}")
-    return ParseResult(ok=True, value=value)
+    note = (reading.why_zh if lang == "zh" else reading.why_en) or None
+    return ParseResult(ok=True, value=value, note=note)
 
 
 def _split_list(raw: str) -> list[str]:

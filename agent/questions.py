@@ -87,6 +87,8 @@ class Question(_Model):
     max: float | None = None
     fraction_as_percent: bool = False
     """For percent numbers: read a bare fraction as a share ("0.95" → 95 %)."""
+    per: Literal["year"] | None = None
+    """For a yearly amount: an amount per month or per day is converted ("每月2万" → 24 万元)."""
     intake: bool = False
     """Project identification (name, organisation, sector) asked at the very start."""
 

@@ -1,0 +1,246 @@
+"""The numbers in an answer, each with what surrounds it: where the numbers are (Arabic, Chinese,
+English words, 九成二, 百分之五, 半年), what kind of quantity the words after each one say it is, and
+what is not a number at all (一线, 第一, A100, Qwen2.5, 2027年, P95…).
+
+Used by `agent.numbers`, which picks the one a question is about. Word lists live in
+`knowledge/answer_words.yaml` (`reading`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from agent.words import word_list, word_values
+
+ZH_DIGITS = word_values("numbers", "zh_digits")
+_ZH_SMALL = {"十": 10.0, "百": 100.0, "千": 1000.0}
+_SCALES = word_values("numbers", "scales")
+_EN_NUMBERS = word_values("reading", "en_numbers")
+
+CLAUSE_BREAK = re.compile(r"[，;；。！!？?\n]|,(?!\d{3})|(?<!\d)\.(?!\d)|(?<=\s)-(?=\s)|—")
+_ORDINAL = re.compile(r"第[零一二两三四五六七八九十百\d]+")
+_MODEL_TOKEN = re.compile(r"(?<![a-z0-9])[a-z]+[-_]?(?!\d+(?:\.\d+)?b(?![a-z]))\d+(?:\.\d+)*[a-z]*")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?:\s*年|(?!\d)(?=\s*(?:$|[,，.。]|\b)))")
+_ROUND_CLOCK = re.compile(r"7\s*[x×*]\s*24")
+_ARABIC = re.compile(
+    r"(?<![a-z0-9.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    r"(?:\s*(千亿|百亿|亿|万|千(?!分)|thousand|millions?|billion|mn|bn|k|w|m|b)(?![a-z]))?"
+)
+_ZH_RUN = re.compile(r"[零一二两三四五六七八九十百千万亿]+")
+_ZH_TENTHS = re.compile(r"([一二两三四五六七八九十\d])成([一二三四五六七八九])?")
+_ZH_PER = re.compile(r"(百分之|千分之)([零一二两三四五六七八九十百点.\d]+)")
+_HALF = re.compile(r"(?<![一二两三四五六七八九十\d])半(?:个)?(?=年|月|秒|小时|天|周)|half an?|half of an?")
+_FRACTION = re.compile(r"一半|半数|[一二三四]分之[一二三]|\bhalf of\b|\ba (?:third|quarter) of\b")
+
+KIND_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("percent", ("%", "percent", "per cent", "个百分点", "pct")),
+    ("params", ("亿参数", "参数", "billion parameters", "b parameters")),
+    (
+        "latency",
+        ("毫秒", "ms", "秒钟", "秒", "seconds", "second", "secs", "sec", "s", "分钟", "minutes", "minute", "mins", "min"),
+    ),
+    (
+        "time",
+        (
+            "个工作日", "个季度", "季度", "个半月", "个月", "个星期", "星期", "月", "年", "周", "天", "日",
+            "years", "year", "yrs", "months", "month", "mos", "weeks", "week", "days", "day", "quarters", "quarter",
+        ),
+    ),
+)  # fmt: skip
+TIME_MONTHS = {
+    "年": 12.0, "year": 12.0, "yr": 12.0, "月": 1.0, "month": 1.0, "mo": 1.0, "季度": 3.0, "quarter": 3.0,
+    "周": 12 / 52, "星期": 12 / 52, "week": 12 / 52, "天": 12 / 365, "日": 12 / 365, "工作日": 12 / 250,
+    "day": 12 / 365,
+}  # fmt: skip
+LATENCY_MS = {
+    "毫秒": 1.0,
+    "ms": 1.0,
+    "秒": 1000.0,
+    "s": 1000.0,
+    "sec": 1000.0,
+    "分钟": 60000.0,
+    "min": 60000.0,
+}
+
+
+@dataclass
+class Mention:
+    """One number in the answer."""
+
+    value: float
+    """The number with its scale applied (500万 → 5,000,000; 72B → 72e9)."""
+    start: int
+    end: int
+    scale: str = ""
+    """The scale word as typed (万, 亿, k, m, b…), or empty."""
+    kind: str = ""
+    """percent | params | latency | time | money | people | things | "" (bare)."""
+    unit: str = ""
+    """The unit word that set `kind` (秒, 个月, 人…)."""
+
+
+@cache
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            (unicodedata.normalize("NFKC", w).lower() for w in word_list("reading", name)),
+            key=len,
+            reverse=True,
+        )
+    )
+
+
+def zh_numeral(s: str) -> float:
+    """A Chinese numeral with sections (一万二千 = 12000, 两千五百万 = 25,000,000, 千亿 = 1e11)."""
+    total, section, current = 0.0, 0.0, 0.0
+    for ch in s:
+        if ch in ZH_DIGITS:
+            current = ZH_DIGITS[ch]
+        elif ch in _ZH_SMALL:
+            section += (current or 1) * _ZH_SMALL[ch]
+            current = 0
+        elif ch == "万":
+            total += ((section + current) or 1) * 1e4
+            section = current = 0
+        elif ch == "亿":
+            total = (total + section + current or 1) * 1e8
+            section = current = 0
+    return total + section + current
+
+
+def normalise(raw: str) -> str:
+    """Width-folded, lower-case, thousands separators kept (`5,000`)."""
+    return unicodedata.normalize("NFKC", raw).strip().lower()
+
+
+def masked(text: str) -> tuple[str, bool]:
+    """`text` with what is not a quantity blanked out (same length), and whether it speaks of a
+    fraction of something ("一半的员工": the number after it is not the answer)."""
+    spans: list[tuple[int, int]] = []
+    for word in _words("not_numbers"):
+        spans += [(m.start(), m.end()) for m in re.finditer(re.escape(word), text)]
+    for pat in (_ORDINAL, _MODEL_TOKEN, _YEAR, _ROUND_CLOCK):
+        spans += [(m.start(), m.end()) for m in pat.finditer(text)]
+    fraction = _FRACTION.search(text)
+    if fraction:
+        spans.append((fraction.start(), fraction.end()))
+    chars = list(text)
+    for s, e in spans:
+        chars[s:e] = "_" * (e - s)
+    return "".join(chars), fraction is not None
+
+
+def _classify(text: str, m: Mention) -> None:
+    """Set `m.kind` and `m.unit` from the words right after (and money words right before) it."""
+    after = text[m.end :].lstrip().removeprefix("-")
+    if m.scale == "b":
+        m.kind, m.unit = "params", "b"
+        return
+    for kind, suffixes in KIND_SUFFIXES:
+        for suffix in suffixes:
+            if after.startswith(suffix) and (not suffix.isascii() or not after[len(suffix) :][:1].isalpha()):
+                m.kind, m.unit = kind, suffix
+                if kind in ("time", "latency"):
+                    m.end += len(text[m.end :]) - len(after) + len(suffix)
+                    if text[m.end : m.end + 1] == "半":  # 一年半, 两个小时半
+                        m.value += 0.5
+                        m.end += 1
+                    elif text[m.end :].startswith(" and a half"):
+                        m.value += 0.5
+                return
+    before = text[max(0, m.start - 6) : m.start]
+    if any(after.startswith(w) for w in _words("yuan")) or any(
+        before.rstrip().endswith(w) for w in _words("yuan")
+    ):
+        m.kind, m.unit = "money", "元"
+        return
+    for name in ("people", "things"):
+        for word in _words(name):
+            if after.startswith(word) and (not word.isascii() or not after[len(word) :][:1].isalpha()):
+                m.kind, m.unit = name, word
+                return
+
+
+def mentions(text: str) -> tuple[list[Mention], bool]:
+    """Every number in normalised `text` (see module doc), in order, and the fraction flag."""
+    blank, fraction = masked(text)
+    found: list[Mention] = []
+
+    def take(m: Mention) -> None:
+        nonlocal blank
+        found.append(m)
+        blank = blank[: m.start] + "_" * (m.end - m.start) + blank[m.end :]
+
+    for m in _ZH_PER.finditer(blank):
+        digits = m.group(2).replace("点", ".")
+        value = float(digits) if re.fullmatch(r"[\d.]+", digits) else zh_numeral(digits)
+        take(
+            Mention(
+                value / (10 if m.group(1) == "千分之" else 1), m.start(), m.end(), kind="percent", unit="%"
+            )
+        )
+    for m in _ZH_TENTHS.finditer(blank):
+        tens = float(m.group(1)) if m.group(1).isdigit() else zh_numeral(m.group(1))
+        ones = ZH_DIGITS.get(m.group(2) or "", 0.0)
+        take(Mention(tens * 10 + ones, m.start(), m.end(), kind="percent", unit="成"))
+    for m in _HALF.finditer(blank):
+        take(Mention(0.5, m.start(), m.end()))
+    for m in _ARABIC.finditer(blank):
+        n = float(m.group(1).replace(",", ""))
+        scale = m.group(2) or ""
+        factor = {"千亿": 1e11, "百亿": 1e10}.get(scale) or _SCALES.get(scale, 1.0)
+        take(Mention(n * factor, m.start(), m.end(), scale=scale))
+    for m in _ZH_RUN.finditer(blank):
+        run = m.group(0)
+        if not any(c in ZH_DIGITS or c == "十" for c in run) and len(run) < 2:
+            continue
+        scale = run[-1] if run[-1] in "万亿" else ""
+        take(Mention(zh_numeral(run), m.start(), m.end(), scale=scale))
+    for m in re.finditer(r"(?<![a-z])(" + "|".join(_EN_NUMBERS) + r"|an?)(?![a-z])", blank):
+        word = m.group(1)
+        if word in ("a", "an"):  # "a year", "an hour": one of a unit, nothing else
+            if not re.match(r"\s*(year|month|week|day|quarter|second|minute|hour)", blank[m.end() :]):
+                continue
+            value = 1.0
+        else:
+            value = _EN_NUMBERS[word]
+        take(Mention(value, m.start(), m.end()))
+    found.sort(key=lambda x: x.start)
+    for m in found:
+        if not m.kind:
+            _classify(text, m)
+    return found, fraction
+
+
+def clause_of(text: str, pos: int) -> tuple[int, int]:
+    """The (start, end) of the clause of `text` holding position `pos`."""
+    start, end = 0, len(text)
+    for m in CLAUSE_BREAK.finditer(text):
+        if m.end() <= pos:
+            start = m.end()
+        elif m.start() >= pos:
+            end = m.start()
+            break
+    return start, end
+
+
+def has_word(text: str, name: str) -> str | None:
+    """The first word of list `reading.name` that occurs in `text` (ASCII words as whole words)."""
+    for word in _words(name):
+        if word.isascii() and word[:1].isalpha():
+            if re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", text):
+                return word
+        elif word in text:
+            return word
+    return None
+
+
+def ends_with_word(text: str, name: str) -> bool:
+    """Whether `text` (stripped, hedges like 约/大概/about removed) ends with a word of `reading.name`."""
+    text = re.sub(
+        r"(约|大约|大概|差不多|的|是|about|around|roughly|approximately|is|are|of|:|：|\s)+$", "", text
+    )
+    return any(text.endswith(w) for w in _words(name))
