@@ -16,6 +16,7 @@ read in the question's unit; a bare latency below 30 is read as seconds and says
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -194,7 +195,7 @@ def read_number(
         )
     values = [v for _, v in read]
     # a range: two numbers joined by 到 / - / to ("300到500人", "between 2 and 3 million")
-    for (a, va), (b, vb) in zip(read, read[1:], strict=False):
+    for (a, va), (b, vb) in itertools.pairwise(read):
         if _RANGE_JOIN.match(text[a.end : b.start]) and a.kind in ("", b.kind):
             if not b.kind or a.kind:
                 return _ask("这是一个范围，请给一个数", "that is a range; please give one number", [va, vb])
@@ -216,11 +217,8 @@ def read_number(
             "the answer speaks of a share; please give the number itself",
             values,
         )
-    if unit == "users":
-        if any(_near(text, m, "not_users") or _per_unit(text, m) for m, _ in read):
-            return _ask(
-                "这个数字可能不是使用人数，请确认", "this number may not be the number of users", values
-            )
+    if unit == "users" and any(_near(text, m, "not_users") or _per_unit(text, m) for m, _ in read):
+        return _ask("这个数字可能不是使用人数，请确认", "this number may not be the number of users", values)
     if unit == "qps":
         read = _qps(text, read)
         if not read:
