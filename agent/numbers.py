@@ -180,7 +180,7 @@ def read_number(
         values = [
             r.value for r in (_safe(p, unit, fraction_as_percent, per) for p in pairs) if r.value is not None
         ]
-        return _ask("这是一个范围，请给一个数", "that is a range; please give one number", values)
+        return _ask("这是一个范围，请给一个估计值", "that is a range; please give one estimate", values)
     vague = _VAGUE.search(text)
     if vague and not re.search(r"\d", text[: vague.start()]):
         return _ask(
@@ -198,7 +198,9 @@ def read_number(
     for (a, va), (b, vb) in itertools.pairwise(read):
         if _RANGE_JOIN.match(text[a.end : b.start]) and a.kind in ("", b.kind):
             if not b.kind or a.kind:
-                return _ask("这是一个范围，请给一个数", "that is a range; please give one number", [va, vb])
+                return _ask(
+                    "这是一个范围，请给一个估计值", "that is a range; please give one estimate", [va, vb]
+                )
             ranged = _convert(
                 Mention(a.value, a.start, a.end, a.scale or b.scale, b.kind, b.unit),
                 unit,
@@ -206,7 +208,9 @@ def read_number(
                 fraction_as_percent,
             )
             return _ask(
-                "这是一个范围，请给一个数", "that is a range; please give one number", [ranged or va, vb]
+                "这是一个范围，请给一个估计值",
+                "that is a range; please give one estimate",
+                [ranged or va, vb],
             )
     if unit in _TYPED_ONLY and any(m.kind for m, _ in read):  # "Qwen2.5-7B on one A10": not 1
         read = [(m, v) for m, v in read if m.kind]

@@ -15,9 +15,9 @@ from typing import Any, Literal
 from agent.fieldtypes import field_spec
 from agent.numbers import NumberError, read_number
 from agent.questions import Option, Question
-from agent.signals import inferred_values, normalise, scan
+from agent.signals import inferred_values, is_negated, normalise, scan
 from agent.types import Lang
-from agent.words import word_set
+from agent.words import word_list, word_set
 
 ParseStatus = Literal["answered", "skipped", "unknown"]
 
@@ -28,6 +28,8 @@ _NO = word_set("answers", "no")
 _NONE_WORDS = word_set("answers", "none")
 _ALL_WORDS = word_set("answers", "all")
 _MULTI_SPLIT = re.compile(r"\s*(?:[,，、;；/|+&]|\band\b|\bor\b|和|与|及|以及|还有|加上|\s)\s*")
+_EXCEPT = re.compile(r"除了.+(都|全)|\b(all|everything)\b.*\b(except|but|other than)\b")
+_NEGATORS = frozenset(word_list("negation", "en"))
 _SENTENCE_CHARS = 8
 """Typed answers longer than this are also scanned for signals."""
 _TRAILING = re.compile(r"[\s。.!！~～]+$")
@@ -65,6 +67,25 @@ def is_unknown(raw: str) -> bool:
     return text in _UNKNOWN or text.rstrip("?") in _UNKNOWN or (bool(text) and set(text) <= {"?"})
 
 
+_UNKNOWN_PHRASES = word_list("answers", "unknown_phrases")
+_FIRST_CLAUSE = re.compile(r"[，,;；。.!！?？:：—]")
+_HEDGE = re.compile(r"^(还|目前|暂时|现在|我|我们|也|都|i'd|i|we|still)\s*|\s*(yet|for now|呢|吧|啊)$")
+
+
+def says_unknown(raw: str, free_text: bool = False) -> bool:
+    """Whether the answer says the user does not know: its first clause holds a don't-know phrase
+    ("不知道，要问法务", "not sure yet, the ops team decides"); for free text, the first clause must be
+    nothing but such a phrase (a pain point may well start "员工不知道…")."""
+    first = _FIRST_CLAUSE.split(_clean(raw), maxsplit=1)[0].strip()
+    if free_text:
+        first = _HEDGE.sub("", _HEDGE.sub("", first)).strip()
+        return first in _UNKNOWN or first in _UNKNOWN_PHRASES
+    return any(
+        re.search(rf"(?<![a-z]){re.escape(p)}(?![a-z])", first) if p.isascii() else p in first
+        for p in _UNKNOWN_PHRASES
+    )
+
+
 _CONFIRM = word_set("answers", "confirm")
 """Words that confirm a value the coach inferred from earlier answers."""
 
@@ -95,8 +116,10 @@ def _match_option(question: Question, token: str) -> Option | None:
     return None
 
 
-def _contained_options(question: Question, text: str) -> list[Option]:
-    """Options whose label or alias appears inside `text` (longest names first, no overlaps)."""
+def _contained_options(question: Question, text: str, *, negated: bool = False) -> list[Option]:
+    """Options whose label or alias appears inside `text` (longest names first, no overlaps); a
+    mention negated in its clause ("不做微调", "no pruning") selects nothing — or, with `negated`,
+    only the negated ones are returned."""
     found: list[tuple[int, Option]] = []
     taken: list[tuple[int, int]] = []
     names = [(normalise(n), o) for o in question.options for n in (o.zh, o.en, *o.aliases)]
@@ -107,6 +130,8 @@ def _contained_options(question: Question, text: str) -> list[Option]:
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             taken.append((m.start(), m.end()))
+            if is_negated(text, m.start()) != negated:
+                continue
             if all(o is not opt for _, o in found):
                 found.append((m.start(), opt))
     found.sort(key=lambda p: p[0])
@@ -169,9 +194,18 @@ def _parse_multi(question: Question, text: str, lang: Lang) -> ParseResult:
         return ParseResult(ok=True, value=[single.value])
     if text in _NONE_WORDS:
         return ParseResult(ok=True, value=["none"] if "none" in values else [])
+    if _EXCEPT.search(text):  # "除了多模态都要", "all of the above except multimodal"
+        left_out = {o.value for o in _contained_options(question, text)}
+        return ParseResult(ok=True, value=[v for v in values if v != "none" and v not in left_out])
+    if (
+        "none" in values
+        and not _contained_options(question, text)
+        and _contained_options(question, text, negated=True)
+    ):  # "没有脱敏"
+        return ParseResult(ok=True, value=["none"])
     tokens = [t for t in _MULTI_SPLIT.split(text) if t and t.strip()]
     picked = [_match_option(question, t) for t in tokens]
-    if tokens and all(picked):
+    if tokens and all(picked) and not any(t in _NEGATORS for t in tokens):
         chosen = [o.value for o in picked if o is not None]
     else:
         chosen = [o.value for o in _contained_options(question, text)]
@@ -253,6 +287,10 @@ def parse_answer(question: Question, raw: str, lang: Lang = "zh") -> ParseResult
     text = _clean(raw)
     if not text:
         return _error(question, raw, lang, "答案为空", "the answer is empty")
+    if says_unknown(raw, free_text=question.type == "text"):
+        if question.option("unknown") is not None:
+            return ParseResult(ok=True, value="unknown")
+        return ParseResult(ok=True, status="unknown")
     inferred = {k: v for k, v in inferred_values(raw).items() if k != question.field}
     if question.type != "text":
         parse = {
