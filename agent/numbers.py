@@ -41,6 +41,8 @@ _VAGUE = re.compile(
 """Rough quantities ("几十", "十几", "dozens"): asked again for one estimate, never guessed."""
 _PAIR = re.compile(r"([一二两三四五六七八九])([一二两三四五六七八九])(?=[十百千万亿个年月天周秒分人名])")
 """Two adjacent digits, a spoken range: 两三百 = 200 or 300, 三五个月 = 3 or 5 months."""
+_LATENCY_KEY = {"秒钟": "秒", "seconds": "s", "second": "s", "secs": "s", "minutes": "min", "minute": "min"}
+_LATENCY_KEY |= {"mins": "min", "milliseconds": "ms"}
 _TYPED_ONLY = ("billion_params", "ms", "percent", "months")
 """Units where a number with the unit's own word wins over a bare one in the same answer."""
 _RANGE_JOIN = re.compile(r"^\s*(?:到|至|-|–|~|～|to|or|或|and)\s*$")
@@ -118,9 +120,7 @@ def _convert(m: Mention, unit: str | None, text: str, fraction_as_percent: bool)
     if unit == "ms":
         if kind not in ("", "latency"):
             return None
-        key = {"秒钟": "秒", "seconds": "s", "second": "s", "secs": "s", "minutes": "min", "minute": "min"}
-        key |= {"mins": "min", "milliseconds": "ms"}
-        return round(n * LATENCY_MS[key.get(m.unit, m.unit)], 3) if kind else n
+        return round(n * LATENCY_MS[_LATENCY_KEY.get(m.unit, m.unit)], 3) if kind else n
     if unit == "qps" and kind == "things" and m.unit in ("requests", "calls", "times"):
         return n
     # counts: users, qps, no unit

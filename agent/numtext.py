@@ -209,9 +209,9 @@ def mentions(text: str) -> tuple[list[Mention], bool]:
             value = _EN_NUMBERS[word]
         take(Mention(value, m.start(), m.end()))
     found.sort(key=lambda x: x.start)
-    for m in found:
-        if not m.kind:
-            _classify(text, m)
+    for mention in found:
+        if not mention.kind:
+            _classify(text, mention)
     return found, fraction
 
 
