@@ -18,6 +18,7 @@ answered". Forgiving forms are parsed exactly as in the interview (`agent.parsin
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from agent.errors import InputError
@@ -27,6 +28,32 @@ from agent.questions import Question, QuestionBank, load_bank
 from agent.snapshot import AnswerRecord, AnswerStatus
 
 OPEN_WORDS = ["unknown", "skip"]
+
+
+@dataclass(frozen=True)
+class ReadingWarning:
+    """A free-text answer in a file that the reader could not read for certain: the field is left
+    unknown (an open question), and the run says so."""
+
+    field: str
+    text: str
+    candidates: tuple[Any, ...] = ()
+
+    def line(self, lang: str) -> str:
+        """One line naming the field, the text and the candidates, in `lang`."""
+        shown = ", ".join(f"{c:g}" if isinstance(c, float) else str(c) for c in self.candidates)
+        if lang == "zh":
+            maybe = f"；可能是：{shown}" if shown else ""
+            return f"警告：{self.field}：无法确定“{self.text}”的意思{maybe}——已记为未知，请在文件里写明"
+        maybe = f"; it could be: {shown}" if shown else ""
+        return f"warning: {self.field}: could not read '{self.text}' for certain{maybe} — left unknown; state it in the file"
+
+
+def _is_free_text(value: Any) -> bool:
+    """A sentence in the user's own words (not a mistyped option value such as `moon`)."""
+    return isinstance(value, str) and (not value.isascii() or len(value.split()) > 1)
+
+
 TOP_LEVEL_EXTRA = ("lang",)
 
 
@@ -111,7 +138,7 @@ def _raw_text(value: Any) -> str:
     return str(value)
 
 
-def _record(q: Question, value: Any) -> AnswerRecord:
+def _record(q: Question, value: Any, warnings: list[ReadingWarning] | None = None) -> AnswerRecord:
     path = q.field
     kind = field_spec(path).kind
     raw = _raw_text(value)
@@ -159,6 +186,12 @@ def _record(q: Question, value: Any) -> AnswerRecord:
                 hint="write the answer, or `unknown` to list it as an open question, or delete the line",
                 field=path,
             )
+        if not r.ok and _is_free_text(value) and warnings is not None:
+            # the user's own words, read as the TUI reads them: uncertain → unknown, with a warning
+            warnings.append(ReadingWarning(path, str(value).strip(), tuple(r.candidates)))
+            return AnswerRecord(
+                question_id=q.id, stage=q.stage, field=path, raw=raw, status="unknown", source="file"
+            )
         if not r.ok:
             raise AnswersFileError(
                 f"answers file: {path}: {value!r} is not valid",
@@ -187,8 +220,13 @@ def _record(q: Question, value: Any) -> AnswerRecord:
     return AnswerRecord(question_id=q.id, stage=q.stage, field=path, raw=raw, value=typed, source="file")
 
 
-def file_answers_to_records(data: Any, bank: QuestionBank | None = None) -> dict[str, AnswerRecord]:
+def file_answers_to_records(
+    data: Any, bank: QuestionBank | None = None, warnings: list[ReadingWarning] | None = None
+) -> dict[str, AnswerRecord]:
     """Answer records (keyed by question id) from a parsed answers file.
+
+    Free text the reader cannot read for certain ("两三百人", "学生用…" where no option fits) is left
+    unknown and listed in `warnings` (when a list is given; without one it is an error).
 
     Raises AnswersFileError (an InputError) naming the field and the accepted values for an unknown
     section or field, a wrong type, or an invalid option. Null values are "not answered".
@@ -232,5 +270,5 @@ def file_answers_to_records(data: Any, bank: QuestionBank | None = None) -> dict
                 )
             if value is None:
                 continue
-            records[q.id] = _record(q, value)
+            records[q.id] = _record(q, value, warnings)
     return records

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from agent.answers_schema import ReadingWarning
     from agent.snapshot import AnswerRecord, ProjectSnapshot
 
 
@@ -28,13 +29,16 @@ def default_lang() -> str:
         return "zh"
 
 
-def _records(data: dict[str, Any], file: Path, table: dict[Any, int]) -> dict[str, AnswerRecord]:
-    """Answer records of the file; a domain error gets the file and line of the field it names."""
+def _records(
+    data: dict[str, Any], file: Path, table: dict[Any, int], warnings: list[ReadingWarning] | None = None
+) -> dict[str, AnswerRecord]:
+    """Answer records of the file; a domain error gets the file and line of the field it names.
+    Free text that cannot be read for certain is left unknown and added to `warnings`."""
     from agent.answers_schema import file_answers_to_records
     from agent.errors import InputError
 
     try:
-        return file_answers_to_records(data)
+        return file_answers_to_records(data, warnings=warnings)
     except InputError as exc:
         field = getattr(exc, "field", None)
         if not field:
@@ -121,9 +125,18 @@ def run(args: argparse.Namespace) -> int:
         )
     data, table = load_answers_file(file)
     validate_answers(data, answers_json_schema(), file, table, value_depth=2)
-    records = _records(data, file, table)
+    warnings: list[ReadingWarning] = []
+    records = _records(data, file, table, warnings)
     file_lang = data.get("lang")
     lang = args.lang or (file_lang if file_lang in ("zh", "en") else None) or lang
+    for warning in warnings:
+        line = table.get(tuple(warning.field.split(".")))
+        print(f"{file}:{line or '?'}: {warning.line(lang)}", file=sys.stderr)
+    if args.strict and warnings:
+        raise InputError(
+            f"{file}: {len(warnings)} answer(s) could not be read for certain (--strict) / 存在无法确定的答案",
+            hint="state them in the file (a number, an option), or run without --strict to leave them unknown",
+        )
     project = data.get("project") if isinstance(data.get("project"), dict) else {}
     name = str((project or {}).get("name") or file.stem)
     notices: list[str] = []
