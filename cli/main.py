@@ -31,7 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", default=FORMATS, help=f"comma-separated formats (default: {FORMATS}; also pdf)"
     )
     p.add_argument("--lang", dest="sub_lang", choices=["zh", "en"], help="language of the deliverables")
-    p.add_argument("--strict", action="store_true", help="missing answers, and free text that cannot be read for certain, are an error (exit 2)")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="missing answers, and free text that cannot be read for certain, are an error (exit 2)",
+    )
 
     p = sub.add_parser("answers-template", help="print a commented YAML answers skeleton with every question")
     p.add_argument("--lang", dest="sub_lang", choices=["zh", "en"])

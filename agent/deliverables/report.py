@@ -38,6 +38,27 @@ def pitfalls(snapshot: ProjectSnapshot) -> list[dict[str, Any]]:
     ]
 
 
+def answers(snapshot: ProjectSnapshot) -> dict[str, dict[str, Any]]:
+    """Every recorded value by profile field, with the user's own words and where it came from:
+    `answered` (typed or in the answers file) or `confirmed` (a reading or an inferred value the
+    user confirmed). Unknown and skipped questions are open questions, not answers."""
+    from agent.answers import ordered_records
+
+    out: dict[str, dict[str, Any]] = {}
+    for rec in ordered_records(snapshot.answers, _bank()):
+        if rec.status != "answered" or rec.value is None:
+            continue
+        source = "confirmed" if rec.source == "confirmed" else "answered"
+        out[rec.field] = {"value": rec.value, "text": rec.raw, "source": source}
+    return out
+
+
+def _bank() -> Any:
+    from agent.questions import load_bank
+
+    return load_bank()
+
+
 def _obligations(snapshot: ProjectSnapshot, lang: str) -> list[dict[str, Any]]:
     """Regulatory obligations decided from the answers (guidance, not legal advice)."""
     from agent.answers import unknown_fields
@@ -85,6 +106,7 @@ def build_report(
             for r in snapshot.recommendations
         ],
         "open_questions": [q.model_dump(mode="json") for q in snapshot.open_questions],
+        "answers": answers(snapshot),
         "obligations": _obligations(snapshot, lang),
         "deliverables": deliverables,
         "stale_before_export": sorted(set(stale or [])),
