@@ -148,7 +148,7 @@ class Question(_Model):
                 return "无" if lang == "zh" else "none"
             return sep.join(self.value_label(v, lang) for v in value)
         if isinstance(value, float | int):
-            num = f"{value:g}"
+            num = f"{int(value)}" if float(value).is_integer() else f"{value:g}"  # 1200000, not 1.2e+06
             unit = _UNIT_LABELS[self.unit][lang]
             if lang == "en" and value == 1 and unit in ("months", "users"):
                 unit = unit[:-1]  # 1 month, not 1 months

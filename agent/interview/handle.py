@@ -10,7 +10,7 @@ import re
 from datetime import UTC, datetime
 
 from agent.answers import build_profile, build_profile_with_provenance
-from agent.interview import reading
+from agent.interview import pending, reading
 from agent.interview.builder import TurnBuilder
 from agent.interview.commands import parse_command
 from agent.interview.navigate import back, confirms_jump, jump, revise
@@ -37,9 +37,13 @@ def handle(tb: TurnBuilder, raw: str) -> None:
             tb.say("error", t("empty", tb.lang))
         return
     if parse_command(text) is not None:
+        if state.reading is not None:
+            tb.update["reading"] = None
         command(tb, text)
         return
     q = tb.question()
+    if q is not None and state.reading is not None and pending.resolve(tb, q, text):
+        return
     if state.follow_up is not None and q is not None:
         if looks_like_question(text, q):
             ask(tb, text)
@@ -102,11 +106,20 @@ def answer(tb: TurnBuilder, q: Question, text: str) -> None:
     base = reading.guided(q, text, tb.lang)
     outcome = base
     helper, extract = tb.helper, tb.deps.extract
-    if helper is not None and extract is not None and reading.wants_model(q, base) and helper.budget_left():
+    if (
+        helper is not None
+        and extract is not None
+        and base.uncertain is None  # an uncertain reading is asked back, never guessed by a model
+        and reading.wants_model(q, base)
+        and helper.budget_left()
+    ):
         profile = build_profile(tb.state.answers, tb.state.project, tb.deps.bank)
         outcome = extract(q, text, tb.lang, profile, base)
         tb.model_failed()
     if outcome.record is None:
+        if outcome.uncertain is not None:
+            pending.ask_back(tb, q, text, outcome.uncertain)
+            return
         tb.say("error", outcome.error or t("empty", tb.lang))
         return
     record(tb, q, outcome)

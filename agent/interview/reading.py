@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from agent.answers import Provenance
-from agent.parsing import parse_answer
+from agent.parsing import ParseResult, parse_answer
 from agent.profile import Profile
 from agent.questions import Question
 from agent.snapshot import AnswerRecord
@@ -33,6 +33,8 @@ class Outcome:
     follow_up: str | None = None
     model_finding: Finding | None = None
     inferred_labels: list[str] = field(default_factory=list)
+    uncertain: ParseResult | None = None
+    """A reading that could mean several values (with candidates): asked back, never recorded."""
 
 
 @cache
@@ -77,7 +79,7 @@ def guided(q: Question, raw: str, lang: Lang, source: str = "user") -> Outcome:
     """The guided parser's reading of `raw` (a record, or the error to show)."""
     res = parse_answer(q, raw, lang)
     if not res.ok:
-        return Outcome(error=res.error)
+        return Outcome(error=res.error, uncertain=res if res.uncertain and res.candidates else None)
     return Outcome(record=make_record(q, raw, res.value, res.status, source, dict(res.inferred)))
 
 

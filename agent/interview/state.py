@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
+from agent.interview.reading_state import PendingReading
 from agent.profile import ProjectInfo
 from agent.snapshot import AnswerRecord, CoachMessage, StageOverride, Usage
 from agent.types import Finding, Lang, Stage
@@ -94,6 +95,8 @@ class InterviewState:
     """Recommendation ids the user has already been told about."""
     done: bool = False
     """The interview reached its wrap-up."""
+    reading: PendingReading | None = None
+    """An answer read with uncertainty, waiting for the user to pick what they meant (not recorded)."""
 
 
 STATE_FIELDS: frozenset[str] = frozenset(InterviewState.__dataclass_fields__)

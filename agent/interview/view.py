@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from agent.answers import build_profile_with_provenance
+from agent.interview.pending import view_asking
 from agent.interview.reading import current_label, suggestion
 from agent.interview.state import InterviewState
 from agent.interview.text import t
@@ -43,7 +44,8 @@ def question_view(state: InterviewState, bank: QuestionBank, profile: Profile) -
         view = view.model_copy(update={"help": f"{note}\n{view.help}".strip(), "current": current})
     # which answer each value came from: a value inferred from another answer is offered
     provenance = build_profile_with_provenance(state.answers, state.project, bank)[1]
-    return _with_suggestion(view, q, state.lang, suggestion(q, profile, provenance))
+    view = _with_suggestion(view, q, state.lang, suggestion(q, profile, provenance))
+    return view_asking(view, q, state.reading, state.lang)
 
 
 def _with_suggestion(view: QuestionView, q: Question, lang: Lang, value: Any) -> QuestionView:
