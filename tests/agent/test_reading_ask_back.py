@@ -56,7 +56,7 @@ def test_a_new_answer_instead_of_a_pick_is_read_afresh() -> None:
     state, deps = _at("int.scale_users")
     state, first = _send(state, "先试点50人，明年推广到全省5000人", deps)
     assert "1) 50 用户、2) 5000 用户" in _said(first)
-    after, result = _send(state, "全省5000人", deps)
+    after, _ = _send(state, "全省5000人", deps)
     rec = after.answers["int.scale_users"]
     assert (rec.value, rec.source) == (5000, "user")
     assert after.reading is None
