@@ -38,6 +38,7 @@ _TYPES: tuple[tuple[str, str], ...] = (
     ("agent.snapshot", "StageOverride"),
     ("agent.snapshot", "Usage"),
     ("agent.profile", "ProjectInfo"),
+    ("agent.interview.reading_state", "PendingReading"),
 )
 """The only types a checkpoint may hold besides plain data (LangGraph's msgpack allow-list)."""
 
