@@ -287,7 +287,8 @@ def parse_answer(question: Question, raw: str, lang: Lang = "zh") -> ParseResult
     text = _clean(raw)
     if not text:
         return _error(question, raw, lang, "答案为空", "the answer is empty")
-    if says_unknown(raw, free_text=question.type == "text"):
+    names_option = question.type in ("choice", "multi") and _match_option(question, text) is not None
+    if not names_option and says_unknown(raw, free_text=question.type == "text"):
         if question.option("unknown") is not None:
             return ParseResult(ok=True, value="unknown")
         return ParseResult(ok=True, status="unknown")

@@ -80,7 +80,8 @@ def guided(q: Question, raw: str, lang: Lang, source: str = "user") -> Outcome:
     res = parse_answer(q, raw, lang)
     if not res.ok:
         return Outcome(error=res.error, uncertain=res if res.uncertain and res.candidates else None)
-    return Outcome(record=make_record(q, raw, res.value, res.status, source, dict(res.inferred)))
+    record = make_record(q, raw, res.value, res.status, source, dict(res.inferred))
+    return Outcome(record=record, understood=res.note)  # an assumption is said ("按 3 秒理解")
 
 
 def wants_model(q: Question, outcome: Outcome) -> bool:

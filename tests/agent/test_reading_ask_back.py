@@ -83,3 +83,17 @@ def test_a_clear_number_is_recorded_at_once() -> None:
     after, result = _send(state, "全省一线运维人员约3000人", deps)
     assert after.answers["int.scale_users"].value == 3000
     assert "我不确定" not in _said(result)
+
+
+def test_report_answers_carry_the_words_and_the_source() -> None:
+    from agent.deliverables.report import answers
+
+    state, deps = _at("req.budget")
+    state, _ = _send(state, "两三百万", deps)
+    _, result = _send(state, "1", deps)
+    assert result.snapshot is not None
+    assert answers(result.snapshot)["requirements.budget_wan"] == {
+        "value": 200,
+        "text": "两三百万",
+        "source": "confirmed",
+    }

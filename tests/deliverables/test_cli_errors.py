@@ -26,7 +26,7 @@ CASES = {
     ),
     "unknown_section": ("project:\n  name: x\nbudget:\n  total: 3\n", ["answers.yaml:3", "budget"]),
     "wrong_type": (
-        "project:\n  name: x\nrequirements:\n  budget_wan: 很多钱\n",
+        "project:\n  name: x\nrequirements:\n  budget_wan: lots\n",  # free text is read, not refused
         ["answers.yaml:4", "budget_wan"],
     ),
     "wrong_type_list": (
