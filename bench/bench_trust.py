@@ -19,6 +19,11 @@ def run() -> dict[str, Any]:
     out: dict[str, Any] = {
         "corpus_cases": corpus["all"]["n"],
         "corpus_silent_wrong": {"value": corpus["all"]["silent_wrong"], "target": 0, "better": "lower"},
+        "corpus_silent_wrong_dev": {
+            "value": corpus.get("split:dev", {}).get("silent_wrong"),
+            "target": 0,
+            "better": "lower",
+        },
         "corpus_silent_wrong_holdout": {
             "value": corpus.get("split:holdout", {}).get("silent_wrong"),
             "target": 0,
@@ -60,6 +65,7 @@ def run() -> dict[str, Any]:
             "target": 0,
             "better": "lower",
         }
+        out["transcript_run_errors"] = {"value": typed["run_errors"], "target": 0, "better": "lower"}
     out["transcript_reading_silent_wrong"] = {
         "value": figs["scenarios"]["transcript_readings"]["silent_wrong"],
         "target": 0,

@@ -227,6 +227,12 @@ def print_corpus(figures: dict[str, Any], rows: list[tuple[Case, str, Any, str]]
         f"cases {a['n']}  correct {a['correct']:.1%}  asked back {a['asked_back']:.1%}  "
         f"SILENT WRONG {a['silent_wrong']} ({a['silent_wrong_share']:.1%}, goal {GOALS['silent_wrong']})"
     )
+    dev, holdout = figures.get("split:dev", {}), figures.get("split:holdout", {})
+    print(
+        f"silent wrong values: dev {dev.get('silent_wrong', 0)} of {dev.get('n', 0)}, holdout "
+        f"{holdout.get('silent_wrong', 0)} of {holdout.get('n', 0)} (report only); asked back "
+        f"{a['asked_back']:.1%} (dev {dev.get('asked_back', 0):.1%})"
+    )
     print(f"{'slice':28} {'n':>4} {'correct':>8} {'asked':>7} {'wrong':>6}")
     for prefix in ("split:", "lang:", "type:", "expect:", "tag:"):
         for key, f in figures.items():
