@@ -130,12 +130,35 @@ def _contained_options(question: Question, text: str, *, negated: bool = False) 
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             taken.append((m.start(), m.end()))
-            if is_negated(text, m.start()) != negated:
+            if (is_negated(text, m.start()) or _negated_after(text, m.end())) != negated:
                 continue
             if all(o is not opt for _, o in found):
                 found.append((m.start(), opt))
     found.sort(key=lambda p: p[0])
     return [o for _, o in found]
+
+
+_AFTER_NEG = word_list("negation", "after")
+_LATER = re.compile(
+    r"\b(?:joins?|comes?|added|coming)\s+later\b|later on\b|以后再加|以后加入|之后加入|后续加入"
+)
+_CONTRAST = word_list("negation", "contrast")
+_CLAUSE = re.compile(r"[，,。;；!！?？\n:：()（）]|(?<!\d)\.(?!\d)")
+
+
+def _negated_after(text: str, end: int) -> bool:
+    """Whether the rest of the clause after a mention negates it ("钱和人还没", "no pruning yet")."""
+    brk = _CLAUSE.search(text, end)
+    rest = text[end : brk.start() if brk else len(text)]
+    return any(w in rest for w in _AFTER_NEG if not w.isascii()) or any(
+        re.search(rf"\b{re.escape(w)}\b", rest) for w in _AFTER_NEG if w.isascii()
+    )
+
+
+def _then_but(text: str) -> bool:
+    """Whether a later clause opens with a contrast ("还没做，不过已经排期了"): not a plain no."""
+    clauses = [c.strip() for c in _CLAUSE.split(text)[1:]]
+    return any(c.startswith(w) for c in clauses for w in _CONTRAST)
 
 
 def _accepted(question: Question, lang: Lang) -> str:
@@ -209,6 +232,16 @@ def _parse_multi(question: Question, text: str, lang: Lang) -> ParseResult:
         chosen = [o.value for o in picked if o is not None]
     else:
         chosen = [o.value for o in _contained_options(question, text)]
+    if _LATER.search(text) and len(chosen) > 1:  # "business joins later": in the team or not yet?
+        result = _error(
+            question,
+            text,
+            lang,
+            "有的选项是“以后”才有，请确认现在的",
+            "some are only 'later'; which hold now?",
+        )
+        result.uncertain = True
+        return result
     if not chosen:
         signal = _signal_value(question, text)
         chosen = [v for v in signal or [] if question.option(v) is not None]
@@ -233,15 +266,31 @@ def _parse_yesno(question: Question, text: str, lang: Lang) -> ParseResult:
         return ParseResult(ok=True, value=False)
     # A sentence: judge by how it starts ("没有，我们…", "是的，已经…", "No, we…").
     head = re.split(r"[\s,，。.!！;；]", text, maxsplit=1)[0]
+    said_no = head in _NO or any(
+        text.startswith(p) and not text.startswith(("不知道", "不确定", "不清楚"))
+        for p in ("没有", "没", "不", "无", "未", "还没", "暂时没", "暂未", "目前没", "尚未")
+    )
+    if said_no and head not in _YES and _then_but(text):  # "not yet, but planned": ask, don't guess
+        result = _error(
+            question, text, lang, "答案里既有“否”也有“但是”，请确认", "the answer says no, then 'but'"
+        )
+        result.uncertain = True
+        return result
     if head in _YES or head in _NO:
         return ParseResult(ok=True, value=head in _YES)
-    for prefix in ("没有", "没", "不", "无", "未", "还没"):
-        if text.startswith(prefix) and not text.startswith(("不知道", "不确定", "不清楚")):
-            return ParseResult(ok=True, value=False)
+    if said_no:
+        return ParseResult(ok=True, value=False)
     for prefix in ("有", "是", "已", "会", "需要", "涉及", "包含", "yes", "yeah"):
         if text.startswith(prefix):
             return ParseResult(ok=True, value=True)
     signal = _signal_value(question, text)  # "we handle patient records" → personal data: yes
+    said = {_signal_value(question, c) for c in _CLAUSE.split(text)} - {None}
+    if len(said) > 1:  # "会发到云上，原始数据不出域": one clause says yes, another no
+        result = _error(
+            question, text, lang, "答案里既有“是”也有“否”，请确认", "the answer says both yes and no"
+        )
+        result.uncertain = True
+        return result
     if isinstance(signal, bool):
         return ParseResult(ok=True, value=signal)
     return _error(
@@ -272,7 +321,7 @@ def _parse_number(question: Question, text: str, lang: Lang) -> ParseResult:
 
 
 def _split_list(raw: str) -> list[str]:
-    parts = re.split(r"\s*(?:[,，、;；\n]|>|→)\s*", raw.strip())
+    parts = re.split(r"\s*(?:[,，、;；\n]|>|→)\s*|\s+(?=\d+[.)、]\s*\S)", raw.strip())
     return [re.sub(r"^\s*(?:\d+[.)、]|[-*•])\s*", "", p).strip() for p in parts if p.strip()]
 
 
