@@ -13,7 +13,8 @@
       vendor: unknown             # "unknown"/"不知道" → open question; "skip" → skipped
 
 One key per question's field (`coach schema` prints the JSON Schema). A null value means "not
-answered". Forgiving forms are parsed exactly as in the interview (`agent.parsing`).
+answered". Forgiving forms are parsed exactly as in the interview (`agent.parsing`); free text the
+reader cannot read for certain is left unknown with a `ReadingWarning` (never a guessed value).
 """
 
 from __future__ import annotations
