@@ -43,6 +43,7 @@ def handle(tb: TurnBuilder, raw: str) -> None:
         return
     q = tb.question()
     if q is not None and state.reading is not None and pending.resolve(tb, q, text):
+        tb.said = said(tb, tb.shown.get(q.id, text))  # the transcript keeps the value picked
         return
     if state.follow_up is not None and q is not None:
         if looks_like_question(text, q):

@@ -77,7 +77,9 @@ def view_asking(view: QuestionView, q: Question, pending: PendingReading | None,
     options = [(str(i), q.value_label(c, lang)) for i, c in enumerate(pending.candidates, 1)]  # type: ignore[arg-type]
     return view.model_copy(
         update={
-            "text": t("reading_ask", lang, text=pending.text, question=_asking(q, pending, lang)),
+            "text": t("reading_which", lang, text=pending.text)
+            if len(options) > 1
+            else t("reading_which_one", lang, value=options[0][1]),
             "help": t("reading_help", lang, why=pending.why),
             "type": "choice",
             "options": options,

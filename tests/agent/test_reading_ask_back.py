@@ -37,7 +37,7 @@ def test_a_spoken_range_is_asked_back_with_numbered_candidates_and_nothing_recor
     assert "req.budget" not in after.answers
     assert "我不确定“两三百万”的意思" in _said(result) and "1) 200 万元" in _said(result)
     assert result.question is not None and result.question.id == "req.budget"
-    assert result.question.type == "choice"
+    assert result.question.type == "choice" and result.question.text == "您说的“两三百万”是指哪一个？"
     assert [label for _, label in result.question.options] == ["200 万元", "300 万元"]
     assert "未确认前不会记录" in result.question.help
 

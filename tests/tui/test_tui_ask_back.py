@@ -29,3 +29,4 @@ async def test_a_spoken_range_is_asked_back_and_the_pick_recorded() -> None:
         rec = app.screen.snapshot.answers["req.budget"]
         assert (rec.value, rec.source, rec.raw) == (300, "confirmed", "两三百万")
         assert "已确认「预算」：300 万元" in chat_text(app)
+        assert "你 › 300 万元" in chat_text(app)  # the transcript keeps the value picked, not "2"
