@@ -278,8 +278,10 @@ def _parse_yesno(question: Question, text: str, lang: Lang) -> ParseResult:
         return result
     if head in _YES or head in _NO:
         return ParseResult(ok=True, value=head in _YES)
-    if said_no:
+    if said_no or re.search(r"(都没有|都不\S{0,3}|没有)$", head):  # "一张卡都没有"
         return ParseResult(ok=True, value=False)
+    if re.fullmatch(r"[\u4e00-\u9fff]{1,3}过", head) and not head.startswith(("没", "未", "不")):
+        return ParseResult(ok=True, value=True)  # "做过，法务签字了", "考虑过", "粗算过"
     for prefix in ("有", "是", "已", "会", "需要", "涉及", "包含", "yes", "yeah"):
         if text.startswith(prefix):
             return ParseResult(ok=True, value=True)
