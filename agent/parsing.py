@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from agent.cues import CLAUSE, EXCEPT, LATER, negated_after, says_unknown, then_but
 from agent.fieldtypes import field_spec
 from agent.numbers import NumberError, read_number
 from agent.questions import Option, Question
@@ -28,7 +29,6 @@ _NO = word_set("answers", "no")
 _NONE_WORDS = word_set("answers", "none")
 _ALL_WORDS = word_set("answers", "all")
 _MULTI_SPLIT = re.compile(r"\s*(?:[,，、;；/|+&]|\band\b|\bor\b|和|与|及|以及|还有|加上|\s)\s*")
-_EXCEPT = re.compile(r"除了.+(都|全)|\b(all|everything)\b.*\b(except|but|other than)\b")
 _NEGATORS = frozenset(word_list("negation", "en"))
 _SENTENCE_CHARS = 8
 """Typed answers longer than this are also scanned for signals."""
@@ -65,25 +65,6 @@ def is_skip(raw: str) -> bool:
 def is_unknown(raw: str) -> bool:
     text = _clean(raw)
     return text in _UNKNOWN or text.rstrip("?") in _UNKNOWN or (bool(text) and set(text) <= {"?"})
-
-
-_UNKNOWN_PHRASES = word_list("answers", "unknown_phrases")
-_FIRST_CLAUSE = re.compile(r"[，,;；。.!！?？:：—]")
-_HEDGE = re.compile(r"^(还|目前|暂时|现在|我|我们|也|都|i'd|i|we|still)\s*|\s*(yet|for now|呢|吧|啊)$")
-
-
-def says_unknown(raw: str, free_text: bool = False) -> bool:
-    """Whether the answer says the user does not know: its first clause holds a don't-know phrase
-    ("不知道，要问法务", "not sure yet, the ops team decides"); for free text, the first clause must be
-    nothing but such a phrase (a pain point may well start "员工不知道…")."""
-    first = _FIRST_CLAUSE.split(_clean(raw), maxsplit=1)[0].strip()
-    if free_text:
-        first = _HEDGE.sub("", _HEDGE.sub("", first)).strip()
-        return first in _UNKNOWN or first in _UNKNOWN_PHRASES
-    return any(
-        re.search(rf"(?<![a-z]){re.escape(p)}(?![a-z])", first) if p.isascii() else p in first
-        for p in _UNKNOWN_PHRASES
-    )
 
 
 _CONFIRM = word_set("answers", "confirm")
@@ -130,35 +111,12 @@ def _contained_options(question: Question, text: str, *, negated: bool = False) 
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             taken.append((m.start(), m.end()))
-            if (is_negated(text, m.start()) or _negated_after(text, m.end())) != negated:
+            if (is_negated(text, m.start()) or negated_after(text, m.end())) != negated:
                 continue
             if all(o is not opt for _, o in found):
                 found.append((m.start(), opt))
     found.sort(key=lambda p: p[0])
     return [o for _, o in found]
-
-
-_AFTER_NEG = word_list("negation", "after")
-_LATER = re.compile(
-    r"\b(?:joins?|comes?|added|coming)\s+later\b|later on\b|以后再加|以后加入|之后加入|后续加入"
-)
-_CONTRAST = word_list("negation", "contrast")
-_CLAUSE = re.compile(r"[，,。;；!！?？\n:：()（）]|(?<!\d)\.(?!\d)")
-
-
-def _negated_after(text: str, end: int) -> bool:
-    """Whether the rest of the clause after a mention negates it ("钱和人还没", "no pruning yet")."""
-    brk = _CLAUSE.search(text, end)
-    rest = text[end : brk.start() if brk else len(text)]
-    return any(w in rest for w in _AFTER_NEG if not w.isascii()) or any(
-        re.search(rf"\b{re.escape(w)}\b", rest) for w in _AFTER_NEG if w.isascii()
-    )
-
-
-def _then_but(text: str) -> bool:
-    """Whether a later clause opens with a contrast ("还没做，不过已经排期了"): not a plain no."""
-    clauses = [c.strip() for c in _CLAUSE.split(text)[1:]]
-    return any(c.startswith(w) for c in clauses for w in _CONTRAST)
 
 
 def _accepted(question: Question, lang: Lang) -> str:
@@ -217,7 +175,7 @@ def _parse_multi(question: Question, text: str, lang: Lang) -> ParseResult:
         return ParseResult(ok=True, value=[single.value])
     if text in _NONE_WORDS:
         return ParseResult(ok=True, value=["none"] if "none" in values else [])
-    if _EXCEPT.search(text):  # "除了多模态都要", "all of the above except multimodal"
+    if EXCEPT.search(text):  # "除了多模态都要", "all of the above except multimodal"
         left_out = {o.value for o in _contained_options(question, text)}
         return ParseResult(ok=True, value=[v for v in values if v != "none" and v not in left_out])
     if (
@@ -232,7 +190,7 @@ def _parse_multi(question: Question, text: str, lang: Lang) -> ParseResult:
         chosen = [o.value for o in picked if o is not None]
     else:
         chosen = [o.value for o in _contained_options(question, text)]
-    if _LATER.search(text) and len(chosen) > 1:  # "business joins later": in the team or not yet?
+    if LATER.search(text) and len(chosen) > 1:  # "business joins later": in the team or not yet?
         result = _error(
             question,
             text,
@@ -270,7 +228,7 @@ def _parse_yesno(question: Question, text: str, lang: Lang) -> ParseResult:
         text.startswith(p) and not text.startswith(("不知道", "不确定", "不清楚"))
         for p in ("没有", "没", "不", "无", "未", "还没", "暂时没", "暂未", "目前没", "尚未")
     )
-    if said_no and head not in _YES and _then_but(text):  # "not yet, but planned": ask, don't guess
+    if said_no and head not in _YES and then_but(text):  # "not yet, but planned": ask, don't guess
         result = _error(
             question, text, lang, "答案里既有“否”也有“但是”，请确认", "the answer says no, then 'but'"
         )
@@ -286,7 +244,7 @@ def _parse_yesno(question: Question, text: str, lang: Lang) -> ParseResult:
         if text.startswith(prefix):
             return ParseResult(ok=True, value=True)
     signal = _signal_value(question, text)  # "we handle patient records" → personal data: yes
-    said = {_signal_value(question, c) for c in _CLAUSE.split(text)} - {None}
+    said = {_signal_value(question, c) for c in CLAUSE.split(text)} - {None}
     if len(said) > 1:  # "会发到云上，原始数据不出域": one clause says yes, another no
         result = _error(
             question, text, lang, "答案里既有“是”也有“否”，请确认", "the answer says both yes and no"
@@ -339,7 +297,7 @@ def parse_answer(question: Question, raw: str, lang: Lang = "zh") -> ParseResult
     if not text:
         return _error(question, raw, lang, "答案为空", "the answer is empty")
     names_option = question.type in ("choice", "multi") and _match_option(question, text) is not None
-    if not names_option and says_unknown(raw, free_text=question.type == "text"):
+    if not names_option and says_unknown(text, free_text=question.type == "text"):
         if question.option("unknown") is not None:
             return ParseResult(ok=True, value="unknown")
         return ParseResult(ok=True, status="unknown")
