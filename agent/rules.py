@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -64,6 +64,9 @@ class Rule(BaseModel):
     when: dict[str, Any]
     unknowns: str = ""
     """How unanswered / "don't know" answers are treated (documentation)."""
+    dont_know: Literal["gap", "risk"] = "gap"
+    """What the rule's `unknown: true` leaves raise: a gap to ask about (the default), or — for an
+    obligation that applies and whose safeguard nobody can name (the regulatory rules) — a risk."""
     advice: list[StatementSpec]
     """The advice as statements (`agent.statements`), each citing what supports it."""
     advice_if: list[AdviceIf] = Field(default_factory=list)
@@ -212,7 +215,8 @@ def judge(
     for rule in rules or load_rules():
         if not conditions.evaluate(rule.applies_if, profile):
             continue
-        if not conditions.evaluate(rule.when, profile):
+        counted = unknown if rule.dont_know == "risk" else frozenset()
+        if not conditions.evaluate(rule.when, profile, counted):
             if conditions.evaluate(rule.when, profile, unknown):
                 gaps.append(_gap(rule, profile, unknown, lang, bank))
             continue
@@ -222,7 +226,7 @@ def judge(
         paths = list(
             dict.fromkeys(
                 conditions.deciding_fields(rule.applies_if, profile)
-                + conditions.deciding_fields(rule.when, profile)
+                + conditions.deciding_fields(rule.when, profile, counted)
                 + escalated_by
                 + advised_by
             )
