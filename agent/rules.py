@@ -225,7 +225,7 @@ def judge(
         said = statements.resolve(specs, lang)
         paths = list(
             dict.fromkeys(
-                conditions.deciding_fields(rule.applies_if, profile)
+                _shown_preconditions(rule.applies_if, profile)
                 + conditions.deciding_fields(rule.when, profile, counted)
                 + escalated_by
                 + advised_by
@@ -247,6 +247,24 @@ def judge(
     findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], stage_order[f.stage], f.id))
     gaps.sort(key=lambda g: (SEVERITY_ORDER[g.severity], stage_order[g.stage], g.rule))
     return findings, gaps
+
+
+def _shown_preconditions(cond: dict[str, Any], profile: Profile) -> list[str]:
+    """The precondition fields worth showing as evidence: the positive facts that make the advice
+    apply (personal data = yes, an agent), not "is answered" checks nor what the project is not."""
+    out: list[str] = []
+
+    def walk(c: dict[str, Any]) -> None:
+        if not c or "not" in c:
+            return
+        if "all" in c or "any" in c:
+            for sub in c.get("all", []) or [x for x in c["any"] if conditions.evaluate(x, profile)]:
+                walk(sub)
+        elif not ({"present", "missing"} & set(c)) and c["field"] not in out:
+            out.append(c["field"])
+
+    walk(cond)
+    return out
 
 
 def _gap(rule: Rule, profile: Profile, unknown: frozenset[str], lang: Lang, bank: QuestionBank) -> Gap:

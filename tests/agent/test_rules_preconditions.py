@@ -93,12 +93,14 @@ def test_every_rule_with_preconditions_has_a_near_miss_for_them() -> None:
     assert with_preconditions == {c[0] for c in CASES}
 
 
-def test_a_derived_precondition_is_evidence_with_the_users_words() -> None:
+def test_evidence_is_what_the_user_said_not_what_the_project_is_not() -> None:
+    # "not a vendor's closed model" is why the rule may speak, not why the risk exists: the evidence
+    # names the deployment and the "no light-weighting" answer in the user's words
     raw = {**SELF_HOSTED, "sel.model_name": "Qwen2.5-72B-Instruct", "sel.model_size": "72B"}
     f = fired(raw)["cost-no-light-weighting"]
     ev = {e.field: e for e in f.evidence}
-    assert ev["selection.model_source"].value == "open_weight"
-    assert ev["selection.model_source"].text == "Qwen2.5-72B-Instruct"
+    assert set(ev) == {"selection.deployment", "development.optimisation", "selection.model_size_b"}
+    assert ev["development.optimisation"].text == "不做"
 
 
 @pytest.mark.parametrize(
