@@ -261,7 +261,9 @@ async def test_finding_evidence_names_the_question_each_answer_belongs_to() -> N
     app = _app(Engine())
     async with app.run_test(size=(120, 40)) as pilot:
         await _new(pilot, "依据项目")
-        await _drive(pilot, "req.target", {**BANK, "req.goal_metric": "平均处理时长", "req.baseline": "不知道"})
+        await _drive(
+            pilot, "req.target", {**BANK, "req.goal_metric": "平均处理时长", "req.baseline": "不知道"}
+        )
         await _type(pilot, "明显缩短")
         panel = app.screen.query_one(FindingsPanel)
         bodies = "\n".join(w.source for w in panel.query(".body"))
