@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from agent.derive import derive
 from agent.fieldtypes import field_spec
 from agent.profile import Profile, ProjectInfo
 from agent.questions import QuestionBank, load_bank
@@ -73,6 +74,12 @@ def build_profile_with_provenance(
                     provenance[path] = Provenance(rec, inferred=True)
             elif current is None and _try_set(profile, path, value):
                 provenance[path] = Provenance(rec, inferred=True)
+    # what earlier answers imply for the rules' preconditions (agent.derive), fields still unknown only
+    for path, (value, source) in derive(profile).items():
+        if path not in answered_fields and _try_set(profile, path, value):
+            src = provenance.get(source) if source else None
+            if src is not None:
+                provenance[path] = Provenance(src.record, inferred=True)
     return profile, provenance
 
 

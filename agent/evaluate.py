@@ -14,7 +14,7 @@ from agent.profile import Profile, ProjectInfo
 from agent.questions import QuestionBank, load_bank
 from agent.readiness import assess, current_phase, next_phase_criteria
 from agent.recommend import recommend
-from agent.rules import evaluate_rules
+from agent.rules import judge
 from agent.snapshot import AnswerRecord, OpenQuestion, ProjectSnapshot, StageOverride, Usage
 from agent.types import SEVERITY_ORDER, STAGES, Finding, Lang, Passage, Stage
 
@@ -92,7 +92,7 @@ def evaluate_project(
     profile = build_profile(answers, project, bank)
     # which answer each value came from (the rules' evidence, the recommendations' reasoning)
     provenance = build_profile_with_provenance(answers, bank=bank)[1]
-    rule_findings = evaluate_rules(profile, answers, lang, bank=bank, provenance=provenance)
+    rule_findings, gaps = judge(profile, answers, lang, bank=bank, provenance=provenance)
     findings = merge_findings(rule_findings, model_findings)
     readiness, criteria = assess(profile, answers, bank, lang=lang, findings=findings)
     snapshot = ProjectSnapshot(
@@ -103,6 +103,7 @@ def evaluate_project(
         profile=profile,
         answers=dict(answers),
         findings=findings,
+        gaps=gaps,
         readiness=readiness,
         exit_criteria=criteria,
         phase=current_phase(profile, answers),

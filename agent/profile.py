@@ -120,6 +120,11 @@ class Selection(_Section):
     """simple: single-step Q&A/extraction; complex: multi-step processes across systems."""
     techniques: list[Technique] | None = None
     deployment: Deployment | None = None
+    model_source: Literal["open_weight", "in_house", "vendor_closed", "public_api", "mixed"] | None = None
+    """Who holds the model's weights: an open-weight model the project runs itself, a model trained
+    in-house, a vendor's closed model (licensed, on premises or an appliance), a hosted public API,
+    or a mix (own weights for one part, an API for another). Derived from the model name when unanswered
+    (agent.derive); light-weighting and sizing advice applies only where the project holds the weights."""
     vendor: str | None = None
     vendor_sustainability_checked: bool | None = None
     upgrade_path: bool | None = None
@@ -175,6 +180,10 @@ class Development(_Section):
         list[Literal["grounding", "citations", "human_review", "output_filtering"]] | None
     ) = None
     evaluation_baseline: bool | None = None
+    output_kind: Literal["generated", "labels", "extraction"] | None = None
+    """What the model hands back: generated text (answers, drafts, reports), labels or scores
+    (classification, detection, ranking), or fields extracted from documents. Hallucination advice
+    is about generated text. Derived from the scenario when unanswered (agent.derive)."""
     optimisation: list[Literal["quantisation", "distillation", "pruning", "none"]] | None = None
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -20,7 +20,7 @@ from agent.profile import Profile
 from agent.questions import QuestionBank, load_bank
 from agent.snapshot import AnswerRecord
 from agent.statements import StatementSpec
-from agent.types import SEVERITY_ORDER, STAGES, Citation, Evidence, Finding, Lang, Severity, Stage
+from agent.types import SEVERITY_ORDER, STAGES, Citation, Evidence, Finding, Gap, Lang, Severity, Stage
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "rules.yaml"
 REGULATORY_RULES_FILE = RULES_FILE.with_name("rules_regulatory.yaml")
@@ -58,9 +58,15 @@ class Rule(BaseModel):
     severity: Severity
     severity_if: list[SeverityIf] = Field(default_factory=list)
     stage: Stage
+    applies_if: dict[str, Any] = Field(default_factory=dict)
+    """Preconditions: the project can act on the advice (who holds the weights, output kind, data
+    class, audience…). Read on answered and derived values only; `{}` always holds."""
     when: dict[str, Any]
     unknowns: str = ""
     """How unanswered / "don't know" answers are treated (documentation)."""
+    dont_know: Literal["gap", "risk"] = "gap"
+    """What the rule's `unknown: true` leaves raise: a gap to ask about (the default), or — for an
+    obligation that applies and whose safeguard nobody can name (the regulatory rules) — a risk."""
     advice: list[StatementSpec]
     """The advice as statements (`agent.statements`), each citing what supports it."""
     advice_if: list[AdviceIf] = Field(default_factory=list)
@@ -121,6 +127,7 @@ def _load_rule_file(path: Path, seen: set[str]) -> list[Rule]:
         except ValueError as exc:
             raise RuleError(str(exc)) from None
         try:
+            conditions.validate(rule.applies_if, f"{where} applies_if")
             conditions.validate(rule.when, where)
             for s in rule.severity_if:
                 conditions.validate(s.when, f"{where} severity_if")
@@ -181,7 +188,7 @@ def evidence_for(
     ]
 
 
-def evaluate_rules(
+def judge(
     profile: Profile | None,
     answers: dict[str, AnswerRecord],
     lang: Lang = "zh",
@@ -189,8 +196,10 @@ def evaluate_rules(
     bank: QuestionBank | None = None,
     rules: tuple[Rule, ...] | None = None,
     provenance: dict[str, Provenance] | None = None,
-) -> list[Finding]:
-    """Every rule finding for the project, sorted by severity, stage, then id.
+) -> tuple[list[Finding], list[Gap]]:
+    """Risks and gaps: every rule whose preconditions hold is a **finding** when the answers alone
+    trigger it, a **gap** ("not yet assessed") when it holds only through unanswered or "don't know"
+    fields. Both sorted by severity, stage, then id.
 
     `profile` may be None: it is then built from `answers`. Evidence always comes from `answers`
     (`provenance`: `build_profile_with_provenance(answers)[1]`, when the caller has it already).
@@ -202,14 +211,25 @@ def evaluate_rules(
     unknown = unknown_fields(answers)
     stage_order = {s: i for i, s in enumerate(STAGES)}
     findings: list[Finding] = []
+    gaps: list[Gap] = []
     for rule in rules or load_rules():
-        if not conditions.evaluate(rule.when, profile, unknown):
+        if not conditions.evaluate(rule.applies_if, profile):
+            continue
+        counted = unknown if rule.dont_know == "risk" else frozenset()
+        if not conditions.evaluate(rule.when, profile, counted):
+            if conditions.evaluate(rule.when, profile, unknown):
+                gaps.append(_gap(rule, profile, unknown, lang, bank))
             continue
         severity, escalated_by = rule.severity_for(profile)
         specs, advised_by = rule.advice_for(profile)
         said = statements.resolve(specs, lang)
         paths = list(
-            dict.fromkeys(conditions.deciding_fields(rule.when, profile, unknown) + escalated_by + advised_by)
+            dict.fromkeys(
+                _shown_preconditions(rule.applies_if, profile)
+                + conditions.deciding_fields(rule.when, profile, counted)
+                + escalated_by
+                + advised_by
+            )
         )
         findings.append(
             Finding(
@@ -225,4 +245,51 @@ def evaluate_rules(
             )
         )
     findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], stage_order[f.stage], f.id))
-    return findings
+    gaps.sort(key=lambda g: (SEVERITY_ORDER[g.severity], stage_order[g.stage], g.rule))
+    return findings, gaps
+
+
+def _shown_preconditions(cond: dict[str, Any], profile: Profile) -> list[str]:
+    """The precondition fields worth showing as evidence: the positive facts that make the advice
+    apply (personal data = yes, an agent), not "is answered" checks nor what the project is not."""
+    out: list[str] = []
+
+    def walk(c: dict[str, Any]) -> None:
+        if not c or "not" in c:
+            return
+        if "all" in c or "any" in c:
+            for sub in c.get("all", []) or [x for x in c["any"] if conditions.evaluate(x, profile)]:
+                walk(sub)
+        elif not ({"present", "missing"} & set(c)) and c["field"] not in out:
+            out.append(c["field"])
+
+    walk(cond)
+    return out
+
+
+def _gap(rule: Rule, profile: Profile, unknown: frozenset[str], lang: Lang, bank: QuestionBank) -> Gap:
+    """The gap a rule leaves when only unknown fields would trigger it, with the questions to ask."""
+    fields = [f for f in conditions.deciding_fields(rule.when, profile, unknown) if profile.get(f) is None]
+    questions = [q for q in (bank.by_field(f) for f in fields) if q is not None]
+    return Gap(
+        rule=rule.id,
+        title=rule.title[lang],
+        stage=rule.stage,
+        severity=rule.severity_for(profile)[0],
+        fields=fields,
+        question_ids=[q.id for q in questions],
+        ask=[q.wording(lang, profile)[0] for q in questions],
+    )
+
+
+def evaluate_rules(
+    profile: Profile | None,
+    answers: dict[str, AnswerRecord],
+    lang: Lang = "zh",
+    *,
+    bank: QuestionBank | None = None,
+    rules: tuple[Rule, ...] | None = None,
+    provenance: dict[str, Provenance] | None = None,
+) -> list[Finding]:
+    """The findings (risks) of `judge`: rules the answers trigger, gaps left out."""
+    return judge(profile, answers, lang, bank=bank, rules=rules, provenance=provenance)[0]

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from agent.profile import Profile
-from agent.types import Citation, Finding, Lang, Passage, Phase, Stage, Statement
+from agent.types import Citation, Finding, Gap, Lang, Passage, Phase, Stage, Statement
 
 AnswerStatus = Literal["answered", "skipped", "unknown"]
 AnswerSource = Literal["user", "llm", "signal", "file", "confirmed"]
@@ -107,6 +107,8 @@ class ProjectSnapshot(BaseModel):
     profile: Profile = Field(default_factory=Profile)
     answers: dict[str, AnswerRecord] = Field(default_factory=dict)
     findings: list[Finding] = Field(default_factory=list)
+    gaps: list[Gap] = Field(default_factory=list)
+    """Pitfalls not yet assessed (a rule's trigger rests only on unknowns): what to ask, not a risk."""
     readiness: dict[Stage, int] = Field(default_factory=dict)
     exit_criteria: dict[Stage, list[ExitCriterion]] = Field(default_factory=dict)
     phase: Phase = Phase.concept

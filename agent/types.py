@@ -142,3 +142,20 @@ class Finding(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     origin: Literal["rule", "model"] = "rule"
     """`rule` for the declarative rule pack; `model` for findings the LLM added (never removes a rule finding)."""
+
+
+class Gap(BaseModel):
+    """A pitfall not yet assessed: a rule whose preconditions hold but whose trigger rests only on
+    unanswered or "don't know" facts. Never a risk by itself: the coach says what to ask."""
+
+    rule: str
+    """The id of the rule that would flag the pitfall."""
+    title: str
+    stage: Stage
+    severity: Severity
+    """The severity the finding would have if the answers confirmed it."""
+    fields: list[str] = Field(default_factory=list)
+    """The profile fields still unknown."""
+    question_ids: list[str] = Field(default_factory=list)
+    ask: list[str] = Field(default_factory=list)
+    """The questions to ask, worded for the project, in the snapshot's language."""

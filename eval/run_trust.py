@@ -267,6 +267,9 @@ class Scenario:
     transcript: dict[str, str]
     split: str = "dev"
     """dev, or holdout: scenarios kept for reporting only (do not tune rules on them)."""
+    batch: str = ""
+    """A set written together (`scenario.batch`), reported on its own line too (e.g. the issue-11
+    rules' blind set, written before the rules were changed)."""
 
 
 def _ids(items: Any) -> list[str]:
@@ -289,6 +292,7 @@ def load_scenarios(directory: Path = SCENARIO_DIR) -> list[Scenario]:
                 sector=str((data.get("scenario") or {}).get("sector", "")),
                 transcript={str(k): str(v) for k, v in (data.get("transcript") or {}).items()},
                 split=str((data.get("scenario") or {}).get("split", "dev")),
+                batch=str((data.get("scenario") or {}).get("batch", "")),
             )
         )
     return out
@@ -414,6 +418,12 @@ def run_scenarios(scenarios: list[Scenario], *, progress: bool = True) -> dict[s
         "answers_dev": aggregate(scenarios, [r for r in base if split_of[r.name] == "dev"]),
         "answers_holdout": aggregate(scenarios, [r for r in base if split_of[r.name] == "holdout"]),
         "transcripts": aggregate(scenarios, typed) if typed else None,
+        "batches": {
+            b: aggregate(
+                scenarios, [r for r in base if r.name in {s.name for s in scenarios if s.batch == b}]
+            )
+            for b in sorted({s.batch for s in scenarios if s.batch})
+        },
         "sectors": len({s.sector for s in scenarios if s.sector}),
         "results": results,
     }
@@ -449,6 +459,7 @@ def print_scenarios(figs: dict[str, Any], readings: tuple[dict[str, Any], list[s
         ("answers files", figs["answers"]),
         ("  of which dev", figs["answers_dev"]),
         ("  of which holdout", figs["answers_holdout"]),
+        *((f"  batch {b}", agg) for b, agg in figs.get("batches", {}).items()),
         ("typed transcripts", figs["transcripts"]),
     )
     for label, agg in rows:
@@ -519,6 +530,7 @@ def summary(figs: dict[str, Any]) -> dict[str, Any]:
             "answers": s["answers"],
             "answers_dev": s["answers_dev"],
             "answers_holdout": s["answers_holdout"],
+            "batches": s.get("batches", {}),
             "transcripts": s["transcripts"],
             "sectors": s["sectors"],
             "transcript_readings": figs["transcript_readings"][0],

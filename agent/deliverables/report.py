@@ -92,6 +92,10 @@ def build_report(
         },
         "readiness": {s.value: int(snapshot.readiness.get(s, 0)) for s in STAGES},
         "pitfalls": pitfalls(snapshot),
+        "gaps": [
+            {"rule": g.rule, "title": g.title, "stage": g.stage.value, "fields": g.fields, "ask": g.ask}
+            for g in snapshot.gaps
+        ],
         "recommendations": [
             {
                 "id": r.id,

@@ -25,7 +25,8 @@ def _inputs(snapshot: ProjectSnapshot, spec: DeliverableSpec) -> dict[str, Any]:
         if spec.uses_findings_of(f.stage.value)
     ]
     narratives = {k: v for k, v in snapshot.narratives.items() if k.startswith(spec.id + ".")}
-    return {"profile": profile, "findings": findings, "narratives": narratives}
+    gaps = [g.rule for g in snapshot.gaps if spec.uses_findings_of(g.stage.value)]
+    return {"profile": profile, "findings": findings, "narratives": narratives, "gaps": gaps}
 
 
 def input_hash(snapshot: ProjectSnapshot, spec: DeliverableSpec) -> str:

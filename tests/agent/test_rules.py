@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.rules import RULES_FILE, evaluate_rules, load_rules
-from agent.types import Finding
+from agent.rules import RULES_FILE, evaluate_rules, judge, load_rules
+from agent.types import Finding, Gap
 
 from .helpers import answers
 
@@ -22,8 +22,8 @@ CASES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
         {**SENSITIVE, "dat.desensitisation": "掩码, 加密"},
     ),
     "privacy-no-compliance-review": (
-        {"dat.confidential_data": "是", "dat.compliance_review": "不知道"},
-        {"dat.confidential_data": "否", "dat.compliance_review": "不知道"},
+        {"dat.confidential_data": "是", "dat.compliance_review": "没有"},
+        {"dat.confidential_data": "否", "dat.compliance_review": "没有"},
     ),
     "privacy-no-audit": (
         {**SENSITIVE, "dat.audit": "没有"},
@@ -70,7 +70,7 @@ CASES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
         {"dat.knowledge_base": "是", "dat.kb_cadence": "每月"},
     ),
     "iteration-no-feedback-loop": (
-        {"ops.feedback_loop": "不知道"},
+        {"ops.feedback_loop": "没有"},
         {"ops.feedback_loop": "有"},
     ),
     "iteration-no-model-updates": (
@@ -92,10 +92,6 @@ CASES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "talent-no-experienced-partner": (
         {"req.ai_experience": "第一次", "sel.team": "业务, 技术"},
         {"req.ai_experience": "第一次", "sel.team": "业务, 技术, 供应商"},
-    ),
-    "goals-no-measurable-metric": (
-        {"req.goal_metric": "不知道"},
-        {"req.goal_metric": "一次解决率"},
     ),
     "goals-no-baseline-or-target": (
         {"req.goal_metric": "一次解决率", "req.baseline": "62%", "req.target": "明显提升"},
@@ -149,12 +145,8 @@ CASES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
         {"ops.business_review": "不会"},
         {"ops.business_review": "会，每季度"},
     ),
-    "ops-no-owner": (
-        {"ops.owners": "不知道"},
-        {"ops.owners": "客服部王经理；科技部李工"},
-    ),
     "integration-no-rollback-plan": (
-        {"int.rollback": "不确定"},
+        {"int.rollback": "没有"},
         {"int.rollback": "有预案"},
     ),
     "integration-agent-unchecked-actions": (
@@ -186,9 +178,30 @@ def fired(raw: dict[str, str]) -> dict[str, Finding]:
     return {f.id: f for f in evaluate_rules(None, answers(raw), "zh")}
 
 
+# Rules only "don't know" can trigger (free-text fields): always a gap, never a risk (issue 11).
+# rule id → (answers that leave the gap, an answer that closes it).
+GAP_ONLY: dict[str, tuple[dict[str, str], dict[str, str]]] = {
+    "goals-no-measurable-metric": ({"req.goal_metric": "不知道"}, {"req.goal_metric": "一次解决率"}),
+    "ops-no-owner": ({"ops.owners": "不知道"}, {"ops.owners": "客服部王经理；科技部李工"}),
+}
+
+
+def gaps(raw: dict[str, str]) -> dict[str, Gap]:
+    return {g.rule: g for g in judge(None, answers(raw), "zh")[1]}
+
+
 def test_every_rule_has_a_case() -> None:
     # the regulatory rules (rules_regulatory.yaml) have their cases in test_rules_regulatory.py
-    assert {r.id for r in load_rules(RULES_FILE)} == set(CASES)
+    assert {r.id for r in load_rules(RULES_FILE)} == set(CASES) | set(GAP_ONLY)
+
+
+@pytest.mark.parametrize("rule_id", sorted(GAP_ONLY))
+def test_a_dont_know_only_rule_is_a_gap_with_the_question_to_ask(rule_id: str) -> None:
+    leaves, closes = GAP_ONLY[rule_id]
+    assert rule_id not in fired(leaves)
+    gap = gaps(leaves)[rule_id]
+    assert gap.question_ids == list(leaves) and gap.ask and gap.severity in ("high", "medium")
+    assert rule_id not in gaps(closes) and rule_id not in fired(closes)
 
 
 @pytest.mark.parametrize("rule_id", sorted(CASES))
@@ -215,10 +228,14 @@ def test_unanswered_questions_trigger_nothing() -> None:
     assert evaluate_rules(None, {}, "zh") == []
 
 
-def test_skipped_is_not_unknown() -> None:
-    # "Don't know" about a rollback plan is the pitfall; skipping leaves an open question instead.
-    assert "integration-no-rollback-plan" in fired({"int.rollback": "不知道"})
+def test_dont_know_is_a_gap_skipped_is_an_open_question_no_is_the_risk() -> None:
+    # issue 11: "don't know" about a rollback plan is not yet assessed (ask it), never a HIGH risk
+    # by itself; skipping leaves an open question; an explicit "no" is the pitfall.
+    assert "integration-no-rollback-plan" not in fired({"int.rollback": "不知道"})
+    assert gaps({"int.rollback": "不知道"})["integration-no-rollback-plan"].question_ids == ["int.rollback"]
     assert "integration-no-rollback-plan" not in fired({"int.rollback": "跳过"})
+    assert "integration-no-rollback-plan" not in gaps({"int.rollback": "跳过"})
+    assert "integration-no-rollback-plan" in fired({"int.rollback": "没有"})
 
 
 def test_severity_escalates_in_government_and_with_low_risk_tolerance() -> None:
@@ -300,4 +317,6 @@ def test_a_planned_kb_cadence_is_not_flagged_for_a_dont_know_in_operations() -> 
     base = {"dat.knowledge_base": "是", "dat.kb_cadence": "每月"}
     assert "iteration-no-kb-updates" not in fired({**base, "ops.kb_cadence": "不知道"})
     assert "iteration-no-kb-updates" in fired({**base, "ops.kb_cadence": "不更新"})
-    assert "iteration-no-kb-updates" in fired({"dat.knowledge_base": "是", "dat.kb_cadence": "不知道"})
+    unknown_cadence = {"dat.knowledge_base": "是", "dat.kb_cadence": "不知道"}
+    assert "iteration-no-kb-updates" not in fired(unknown_cadence)
+    assert "iteration-no-kb-updates" in gaps(unknown_cadence)

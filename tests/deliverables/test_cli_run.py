@@ -252,10 +252,14 @@ def test_chinese_sentences_run_on_without_stray_spaces(runs: dict) -> None:
             assert not stray, (path.name, stray[:3])
 
 
-def test_evidence_says_a_missing_answer_was_taken_as_dont_know(runs: dict) -> None:
-    # A field left out of the answers file counts as "don't know", which some rules flag; the
-    # evidence used to say only "未回答" although unanswered questions never trigger a rule.
-    out, answers, _ = runs["government_service_hotline"]
+def test_a_missing_answer_is_not_yet_assessed_not_a_risk(runs: dict) -> None:
+    # A field left out of the answers file counts as "don't know"; issue 11: that is a gap to ask
+    # about, listed apart in the risk register and report.json, never a registered risk by itself.
+    out, answers, report = runs["government_service_hotline"]
     assert "evaluation_baseline" not in answers.get("development", {})
     text = next(out.glob("*_11_*.md")).read_text(encoding="utf-8")
-    assert "是否有评估基准 = 未回答（按不知道处理）" in text
+    risks, _, assessed = text.partition("### 尚未评估")
+    assert "没有评估基准" not in risks and "没有评估基准" in assessed
+    assert "testing-no-evaluation-baseline" not in {p["id"] for p in report["pitfalls"]}
+    gap = next(g for g in report["gaps"] if g["rule"] == "testing-no-evaluation-baseline")
+    assert gap["fields"] == ["development.evaluation_baseline"] and gap["ask"]

@@ -192,7 +192,13 @@ def test_a_dont_know_answer_is_shown_as_dont_know_not_as_the_answers_file_keywor
 
 def test_a_free_text_answer_in_evidence_is_the_users_own_words_not_dont_know() -> None:
     """Only a missing value reads as 不知道; a free-text answer is quoted as given."""
-    raw = {**INTERNAL, "req.goal_metric": "医生查找指南推荐所需时间", "req.baseline": "不知道"}
+    # (a target without a number triggers the finding; a "don't know" baseline alone is only a gap)
+    raw = {
+        **INTERNAL,
+        "req.goal_metric": "医生查找指南推荐所需时间",
+        "req.baseline": "不知道",
+        "req.target": "明显缩短",
+    }
     text = render_document(snapshot(raw), get_spec("risk_register"), "zh").markdown
     assert "= 医生查找指南推荐所需时间" in text
     assert "不知道（原话：“医生查找指南推荐所需时间”）" not in text

@@ -156,7 +156,8 @@ def test_scenarios_span_sectors_and_transcripts_match_their_answers() -> None:
     assert len({s.sector for s in scenarios}) >= 10
     assert {s.split for s in scenarios} == {"dev", "holdout"}
     holdout = sum(s.split == "holdout" for s in scenarios) / len(scenarios)
-    assert 0.15 <= holdout <= 0.35, f"a holdout of about a fifth to a third, got {holdout:.0%}"
+    # up to 0.4: issue 11 item 5 added five holdout scenarios written before the rules were tuned
+    assert 0.15 <= holdout <= 0.4, f"a holdout of about a fifth to two fifths, got {holdout:.0%}"
     with_transcript = [s for s in scenarios if s.transcript]
     assert len(with_transcript) >= 4
     bank = load_bank()

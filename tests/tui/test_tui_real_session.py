@@ -261,12 +261,36 @@ async def test_finding_evidence_names_the_question_each_answer_belongs_to() -> N
     app = _app(Engine())
     async with app.run_test(size=(120, 40)) as pilot:
         await _new(pilot, "依据项目")
-        await _drive(pilot, "req.baseline", {**BANK, "req.goal_metric": "平均处理时长"})
-        await _type(pilot, "不知道")
+        await _drive(
+            pilot, "req.target", {**BANK, "req.goal_metric": "平均处理时长", "req.baseline": "不知道"}
+        )
+        await _type(pilot, "明显缩短")
         panel = app.screen.query_one(FindingsPanel)
         bodies = "\n".join(w.source for w in panel.query(".body"))
-        # was '- 不知道  (`req.baseline`)': which answer was 不知道?
-        assert "基线值：不知道" in bodies and "衡量指标：平均处理时长" in bodies, bodies
+        # was '- 明显缩短  (`req.target`)': which answer was it?
+        assert "目标值：明显缩短" in bodies and "衡量指标：平均处理时长" in bodies, bodies
+        # the "don't know" baseline is no evidence of the risk (issue 11): the target without a number is
+        assert "基线值：不知道" not in bodies
+
+
+async def test_a_dont_know_is_listed_as_not_yet_assessed_below_the_risks() -> None:
+    app = _app(Engine())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _new(pilot, "依据项目")
+        await _drive(pilot, "req.decision_maker", BANK)
+        await _type(pilot, "不知道")
+        panel = app.screen.query_one(FindingsPanel)
+        titles = [str(w.title) for w in panel.query(".finding")]
+        gaps = [w.source for w in panel.query(".gaps")]
+        # issue 11: "don't know" whether the sponsor takes part is not a HIGH "decision-maker absent"
+        assert not any("决策者未参与" in t for t in titles), titles
+        assert len(gaps) == 1 and "尚未评估" in gaps[0] and "决策者未参与 PoC" in gaps[0], gaps
+        assert panel.children[-1].has_class("gaps")
+        await _type(pilot, "/revise req.decision_maker")
+        await _type(pilot, "没有")
+        titles = [str(w.title) for w in panel.query(".finding")]
+        assert any("决策者未参与" in t for t in titles), titles
+        assert not [w for w in panel.query(".gaps") if "决策者" in w.source]
 
 
 async def test_slash_ask_on_an_english_screen_answers_from_the_english_guidance() -> None:

@@ -8,7 +8,7 @@ from textual.widgets import Collapsible, Static
 from agent import statements
 from agent.deliverables.labels import section_label, source_name
 from agent.snapshot import ProjectSnapshot
-from agent.types import SEVERITY_ORDER, Finding
+from agent.types import SEVERITY_ORDER, Finding, Gap
 from tui.i18n import t
 from tui.widgets.chat import MarkdownStatic
 
@@ -93,7 +93,22 @@ class FindingsPanel(VerticalScroll):
         )
 
     async def show(self, snapshot: ProjectSnapshot | None) -> None:
-        """Display the findings of `snapshot`, highest severity first."""
+        """Display the findings of `snapshot`, highest severity first, then what is not yet assessed."""
+        await self._show_findings(snapshot)
+        await self._show_gaps(snapshot)
+
+    async def _show_gaps(self, snapshot: ProjectSnapshot | None) -> None:
+        """Pitfalls not yet assessed (gaps): below the risks, never counted as one, with what to ask."""
+        gaps = snapshot.gaps if snapshot else []
+        text = gaps_body(gaps, self.lang) if gaps else ""
+        old = list(self.query(MarkdownStatic).filter(".gaps"))
+        if old and old[0].source == text and old[0] is self.children[-1]:
+            return
+        await self.remove_children(old)
+        if text:
+            await self.mount(MarkdownStatic(text, classes="gaps"))
+
+    async def _show_findings(self, snapshot: ProjectSnapshot | None) -> None:
         findings = sorted(snapshot.findings if snapshot else [], key=lambda f: SEVERITY_ORDER[f.severity])
         wanted = {f.id: f.model_dump_json() for f in findings}
         order = [f.id for f in findings]
@@ -124,6 +139,15 @@ class FindingsPanel(VerticalScroll):
         self.finding_ids = order
         if not findings:
             await self.mount(Static(t("findings.none", self.lang), classes="empty"))
+
+
+def gaps_body(gaps: list[Gap], lang: str) -> str:
+    """The not-yet-assessed list as Markdown: each pitfall and the question(s) that would settle it."""
+    lines = [f"**{t('findings.gaps', lang)}**", ""]
+    for g in gaps:
+        ask = " / ".join(g.ask)
+        lines.append(f"- {g.title}" + (f" — {t('findings.ask', lang)}{ask}" if ask else ""))
+    return "\n".join(lines)
 
 
 def _safe(text: str) -> str:
