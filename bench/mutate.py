@@ -79,13 +79,33 @@ def _copy_tree(ref: str | None, dest: Path) -> None:
             shutil.copy2(src, dest / name)
 
 
+def unshadow(work: Path) -> None:
+    """Rename the copy's `tests/agent` package (a package named `agent`, like the product's) to
+    `tests/agent_tests`. In the checkout the product's modules still import under the test package's
+    name only through the editable install's finder, which points at the checkout: the tests would run
+    the checkout's code, not the mutated copy's, and no mutant could be killed."""
+    shadow = work / "tests" / "agent"
+    if not (shadow / "__init__.py").exists():
+        return
+    shadow.rename(work / "tests" / "agent_tests")
+    for py in (work / "tests").rglob("*.py"):
+        text = py.read_text(encoding="utf-8")
+        if "tests.agent." in text:
+            py.write_text(text.replace("tests.agent.", "tests.agent_tests."), encoding="utf-8")
+
+
+def in_copy(test: str) -> str:
+    """A test file's path in the copy (see `unshadow`)."""
+    return test.replace("tests/agent/", "tests/agent_tests/", 1)
+
+
 def _toml_list(items: list[str]) -> str:
     return "[" + ", ".join(json.dumps(i) for i in items) + "]"
 
 
 def configure(work: Path, modules: list[str]) -> list[str]:
     """Append mutmut's settings to the copy's pyproject.toml; returns the test files selected."""
-    tests = sorted({t for m in modules for t in TARGETS[m] if (work / t).exists()})
+    tests = sorted({in_copy(t) for m in modules for t in TARGETS[m] if (work / in_copy(t)).exists()})
     config = f"""
 [tool.mutmut]
 source_paths = ["agent", "graphs"]
@@ -139,6 +159,7 @@ def run(
     started = time.monotonic()
     try:
         _copy_tree(ref, work)
+        unshadow(work)
         tests = configure(work, modules)
         env = dict(os.environ)
         env.pop("CI", None)
