@@ -111,7 +111,7 @@ def configure(work: Path, modules: list[str]) -> list[str]:
 source_paths = ["agent", "graphs"]
 only_mutate = {_toml_list(modules)}
 also_copy = ["knowledge", "prompts", "tui", "cli", "examples"]
-pytest_add_cli_args = ["-p", "no:cacheprovider", "-W", "ignore"]
+pytest_add_cli_args = ["-p", "no:cacheprovider", "-W", "ignore", "-m", "not slow"]
 pytest_add_cli_args_test_selection = {_toml_list(tests)}
 use_git_change_detection = false
 """
@@ -150,10 +150,22 @@ def score(codes: dict[str, int | None]) -> dict[str, Any]:
     }
 
 
+def tested_names(work: Path) -> list[str]:
+    """The mutants a kept run (`--keep`) has a verdict for."""
+    return sorted(k for codes in _exit_codes(work).values() for k, c in codes.items() if c is not None)
+
+
 def run(
-    modules: list[str], *, ref: str | None, sample: int | None, seed: int, keep: Path | None
+    modules: list[str],
+    *,
+    ref: str | None,
+    sample: int | None,
+    seed: int,
+    keep: Path | None,
+    same_as: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Mutate `modules` in a copy of the tree; per-module scores."""
+    """Mutate `modules` in a copy of the tree; per-module scores. `same_as`: only these mutants (those
+    another run tested, e.g. the run before new tests), where they exist here."""
     work = Path(tempfile.mkdtemp(prefix="coach-mutate-")) if keep is None else keep
     work.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -164,7 +176,11 @@ def run(
         env = dict(os.environ)
         env.pop("CI", None)
         names: list[str] = []
-        if sample:
+        if same_as:
+            _mutmut(work, "run", "--max-children", "2", "no-such-mutant*", env=env)
+            here = {k for keys in _exit_codes(work).values() for k in keys}
+            names = [n for n in same_as if n in here]
+        elif sample:
             # generate the mutants and the test map without running any, then pick a spread sample
             _mutmut(work, "run", "--max-children", "2", "no-such-mutant*", env=env)
             rng = random.Random(seed)
@@ -173,7 +189,7 @@ def run(
                 names.extend(picked)
         _mutmut(work, "run", "--max-children", "2", *names, env=env)
         codes = _exit_codes(work)
-        if sample:
+        if names:
             codes = {m: {k: v for k, v in c.items() if k in names} for m, c in codes.items()}
         modules_out = {m: score(codes.get(m, {})) for m in modules}
     finally:
@@ -230,12 +246,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument("--label", default="after", help="name of this run in bench/mutation.json")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (to inspect mutants)")
+    parser.add_argument("--same-as", type=Path, help="only the mutants a kept run (--keep) tested")
+    parser.add_argument("--collect", type=Path, help="record the verdicts so far of a kept run, run nothing")
     args = parser.parse_args(argv)
     modules = args.modules or list(TARGETS)
     unknown = [m for m in modules if m not in TARGETS]
     if unknown:
         parser.error(f"not a target: {unknown}")
-    entry = run(modules, ref=args.ref, sample=args.sample, seed=args.seed, keep=args.keep)
+    if args.collect:
+        codes = _exit_codes(args.collect)
+        names = set(tested_names(args.collect))
+        entry = {
+            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "ref": args.ref or "working tree",
+            "tool": "mutmut " + _version(),
+            "note": "verdicts collected from a run stopped before its end: the mutants tested so far",
+            "modules": {m: score({k: v for k, v in codes.get(m, {}).items() if k in names}) for m in modules},
+        }
+    else:
+        same = tested_names(args.same_as) if args.same_as else None
+        entry = run(modules, ref=args.ref, sample=args.sample, seed=args.seed, keep=args.keep, same_as=same)
     old = (
         json.loads(SCORES.read_text(encoding="utf-8")).get("runs", {}).get(args.label)
         if SCORES.exists()

@@ -59,6 +59,7 @@ def test_the_failure_notice_masks_a_key_of_any_shape(shape: str, streamed: bool)
     assert shown(helper.notice, key) == [], f"the notice shows the key: {helper.notice}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shape", list(KEYS))
 def test_a_session_against_an_endpoint_echoing_the_key_never_shows_it(
     shape: str, monkeypatch: pytest.MonkeyPatch, coach_home
