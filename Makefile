@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed
 # compiles what actually runs on first import.
 PIP := $(BIN)/python -m pip install -q --disable-pip-version-check --no-compile
 
-.PHONY: run test lint wheel-test bench eval clean
+.PHONY: run test lint wheel-test bench eval mutate clean
 
 $(RUN_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,14 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run_all
+
+# Mutation testing of the rule engine, the answer readers, the guards (bench/mutate.py, bench/mutate_rules.py):
+# scores per module into bench/mutation.json and bench/results.json. Long: not part of test or bench.
+# MUTATE_ARGS="--sample 40" bounds it to 40 mutants per module.
+mutate: $(STAMP)
+	$(PIP) 'mutmut>=3.8,<4'
+	$(BIN)/python -m bench.mutate $(MUTATE_ARGS)
+	$(BIN)/python -m bench.mutate_rules
 
 # Offline evaluations, one command per line (each prints its own figures).
 eval: $(STAMP)

@@ -19,6 +19,7 @@ reader cannot read for certain is left unknown with a `ReadingWarning` (never a 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,6 +155,12 @@ def _record(q: Question, value: Any, warnings: list[ReadingWarning] | None = Non
         typed = value
     elif q.type == "number" and isinstance(value, int | float) and not isinstance(value, bool):
         typed = float(value)
+        if not math.isfinite(typed):  # JSON's NaN / Infinity: no answer a deliverable can state
+            raise AnswersFileError(
+                f"answers file: {path}: {value} is not a number / 不是有效数字",
+                hint="write an ordinary number, e.g. 50 or 1.5",
+                field=path,
+            )
         if q.fraction_as_percent and 0 < typed < 1:
             typed *= 100  # a share written as a fraction, as in the interview
         if (q.min is not None and typed < q.min) or (q.max is not None and typed > q.max):

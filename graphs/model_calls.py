@@ -129,7 +129,9 @@ class ModelHelper:
         except Exception as exc:
             self.usage.calls += 1
             status = getattr(exc, "status_code", None)
-            raise ModelFailure(describe(exc), status=status if isinstance(status, int) else None) from None
+            raise ModelFailure(
+                describe(exc, self.settings), status=status if isinstance(status, int) else None
+            ) from None
         raw = result.get("raw") if isinstance(result, dict) else result
         self._count(raw, prompt_text)
         return result
@@ -312,7 +314,7 @@ class ModelHelper:
             final = self._retrying(retry_while=lambda: not parts)(attempt)
         except Exception as exc:
             self.usage.calls += 1
-            raise ModelFailure(describe(exc)) from None
+            raise ModelFailure(describe(exc, self.settings)) from None
         self._count(final, prompt)
         return "".join(parts)
 

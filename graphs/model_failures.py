@@ -4,8 +4,14 @@ tenacity loop): transient errors only, `Retry-After` honoured, never more than `
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from tenacity import RetryCallState
+
+from agent.scrub import scrub
+
+if TYPE_CHECKING:
+    from agent.config import Settings
 
 BACKOFF_BASE_S = 0.5
 BACKOFF_CAP_S = 4.0
@@ -69,9 +75,13 @@ def wait_before_retry(state: RetryCallState) -> float:
     return min(BACKOFF_CAP_S, asked if asked is not None else backoff)
 
 
-def describe(exc: BaseException) -> str:
-    """One line naming the error: its type, HTTP status and the start of its message."""
+def describe(exc: BaseException, settings: Settings | None = None) -> str:
+    """One line naming the error: its type, HTTP status and the start of its message.
+
+    The configured key is masked before the message is cut: a long key (a JWT-like token) cut at the
+    limit would no longer match the key and would show its first part."""
     status = getattr(exc, "status_code", None)
     kind = type(exc).__name__
-    text = str(exc).splitlines()[0][:120] if str(exc) else ""
+    message = scrub(str(exc), settings)
+    text = message.splitlines()[0][:120] if message else ""
     return f"{kind} {status}: {text}" if status else f"{kind}: {text}"

@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from agent.deliverables import export as export_module
 from agent.deliverables.export import export_deliverables, parse_formats
 from agent.deliverables.files import safe_filename
-from agent.errors import InputError
+from agent.errors import InputError, StorageError
 
 from .checks import listing, parse_html, passage_titles_resolve
 from .fixtures import bank_snapshot
@@ -139,12 +139,12 @@ def test_a_failed_export_leaves_the_output_directory_as_it_was(
     monkeypatch.setattr(export_module, "_write", failing)
     changed = bank_snapshot()
     changed.profile.requirements.target = "90%"
-    with pytest.raises(Exception, match="No space left"):
+    with pytest.raises(StorageError, match="No space left"):
         export_deliverables(changed, out, formats=["md", "docx"], lang="zh")
     assert listing(out) == before
     fresh = tmp_path / "fresh"
     calls["n"] = 0
-    with pytest.raises(Exception, match="No space left"):
+    with pytest.raises(StorageError, match="No space left"):
         export_deliverables(changed, fresh, formats=["md", "docx"], lang="zh")
     assert not fresh.exists()
 

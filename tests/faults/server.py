@@ -101,6 +101,8 @@ class FaultServer:
         """Bodies of the chat requests received, in order."""
         self.auth_headers: list[str] = []
         """The Authorization header of each request."""
+        self.request_times: list[float] = []
+        """When each chat request arrived (`time.monotonic()`), in order."""
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
@@ -160,6 +162,7 @@ class FaultServer:
                 with server._lock:
                     server.requests.append(body)
                     server.auth_headers.append(self.headers.get("Authorization", ""))
+                    server.request_times.append(time.monotonic())
                 server._respond(self, body)
 
             def _json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:

@@ -89,25 +89,6 @@ def test_healthy_endpoint_is_used_without_notice(point_at: Callable[[FaultServer
     assert snap.usage.calls >= 1 and snap.usage.failures == 0
 
 
-def test_rate_limit_waits_for_retry_after_then_falls_back(point_at: Callable[[FaultServer], None]) -> None:
-    """429 with Retry-After: the client waits (bounded) before its single retry, then gives up."""
-    with FaultServer("rate_limited", retry_after_s=1) as server:
-        point_at(server)
-        session = CoachSession.open("rate-project")
-        try:
-            _first_free_text_turn(session)
-            before = server.request_count
-            started = time.monotonic()
-            turn = session.send(ANSWER)
-            elapsed = time.monotonic() - started
-        finally:
-            session.close()
-        calls = server.request_count - before
-    assert turn.notice
-    assert calls >= 2, "a 429 is retried"
-    assert elapsed >= 1.0 * (calls - 1) / (1 + MAX_RETRIES), "Retry-After was honoured"
-
-
 def test_the_model_is_called_again_on_the_next_turn_after_a_fault(
     point_at: Callable[[FaultServer], None],
 ) -> None:

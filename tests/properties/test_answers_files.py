@@ -1,7 +1,9 @@
 """`coach run` on hostile answers files: exit 0 with a report, or exit 2 with a message; never a traceback.
 
 The runs are in-process (`cli.main.main`), so any exception other than a handled `CoachError`
-surfaces as a failure with its traceback; a run that fails must also leave nothing in --out.
+surfaces as a failure with its traceback; a run that fails must also leave nothing in --out. Each named
+hostile file has its one expected outcome (exit code and what the message or report says), and no YAML
+tag constructs an object. Every run's folder is removed after its test.
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +37,24 @@ SLOW = settings(max_examples=8, **_COMMON)  # type: ignore[arg-type]
 """Each of these is a full run with every format (seconds)."""
 
 
-def coach_run(content: bytes, suffix: str, formats: str = "md,json") -> tuple[int, str, str, Path]:
+_WORK_DIRS: list[Path] = []
+"""Folders made by `coach_run` during the current test (removed after it)."""
+
+
+@pytest.fixture(autouse=True)
+def _remove_work_dirs() -> Iterator[None]:
+    yield
+    while _WORK_DIRS:
+        shutil.rmtree(_WORK_DIRS.pop(), ignore_errors=True)
+
+
+def coach_run(
+    content: bytes, suffix: str, formats: str = "md,json", work: Path | None = None
+) -> tuple[int, str, str, Path]:
     """Run `coach run` on a file holding `content`; returns (exit code, stdout, stderr, out dir)."""
-    work = Path(tempfile.mkdtemp(prefix="coach-prop-"))
+    if work is None:
+        work = Path(tempfile.mkdtemp(prefix="coach-prop-"))
+        _WORK_DIRS.append(work)
     answers = work / f"answers.{suffix}"
     answers.write_bytes(content)
     out = work / "out"
@@ -76,35 +95,78 @@ def test_arbitrary_file_is_refused_clearly_or_run(file: tuple[str, bytes]) -> No
     check_outcome(*coach_run(content, suffix))
 
 
-HOSTILE_FILES = {
-    "billion-laughs": ("yaml", yaml_bomb(9, 9).encode()),
-    "deep-json": ("json", nested(5000, "json").encode()),
-    "deep-yaml": ("yaml", nested(5000, "yaml").encode()),
+HOSTILE_FILES: dict[str, tuple[str, bytes, int, str]] = {
+    # name: (suffix, content, exit code, what stderr says (exit 2) or the report's project name (exit 0))
+    "billion-laughs": ("yaml", yaml_bomb(9, 9).encode(), 2, "too many YAML aliases"),
+    "deep-json": ("json", nested(5000, "json").encode(), 2, "nested more than 32 levels deep"),
+    "deep-yaml": ("yaml", nested(5000, "yaml").encode(), 2, "invalid YAML"),
     "deep-yaml-mapping": (
         "yaml",
         ("project:\n" + "".join("  " * i + "a:\n" for i in range(1, 400))).encode(),
+        2,
+        "nested more than 32 levels deep",
     ),
-    "binary": ("yaml", b"\xff\xfe\x00garbage"),
-    "two-documents": ("yaml", b"---\nproject: {name: a}\n---\nproject: {name: b}\n"),
-    "python-tag": ("yaml", b"project: !!python/object/apply:os.system ['echo pwned']\n"),
-    "json-list": ("json", b"[]"),
-    "empty": ("yaml", b""),
+    "binary": ("yaml", b"\xff\xfe\x00garbage", 2, "not UTF-8 text"),
+    "two-documents": (
+        "yaml",
+        b"---\nproject: {name: a}\n---\nproject: {name: b}\n",
+        2,
+        "expected a single document",
+    ),
+    "json-list": ("json", b"[]", 2, "the top level must be a mapping"),
+    "empty": ("yaml", b"", 0, "answers"),  # named after the file
     "nan-and-infinity": (
         "json",
         b'{"selection": {"model_size_b": NaN}, "requirements": {"budget_wan": Infinity}}',
+        2,
+        "is not a number",
     ),
-    "huge-int": ("yaml", b"requirements:\n  budget_wan: " + b"9" * 5000 + b"\n"),
-    "bom-and-crlf": ("yaml", "\ufeffproject:\r\n  name: 客服助手\r\n".encode()),
-    "utf16": ("yaml", "project:\n  name: 客服\n".encode("utf-16")),
-    "nul-in-text": ("yaml", b'project:\n  name: "a\\0b"\n'),
-    "over-size-limit": ("yaml", b"project:\n  name: " + b"x" * 2_100_000 + b"\n"),
+    "huge-int": ("yaml", b"requirements:\n  budget_wan: " + b"9" * 5000 + b"\n", 2, "a value cannot be read"),
+    "bom-and-crlf": ("yaml", "\ufeffproject:\r\n  name: 客服助手\r\n".encode(), 0, "客服助手"),
+    "utf16": ("yaml", "project:\n  name: 客服\n".encode("utf-16"), 2, "not UTF-8 text"),
+    "nul-in-text": ("yaml", b'project:\n  name: "a\\0b"\n', 0, "a\x00b"),
+    "over-size-limit": ("yaml", b"project:\n  name: " + b"x" * 2_100_000 + b"\n", 2, "file too large"),
+    "binary-tag": ("yaml", b"project:\n  name: !!binary aGVsbG8=\n", 2, "wrong type (bytes)"),
+    "set-tag": ("yaml", b"project:\n  name: !!set {a, b}\n", 2, "wrong type (set)"),
+    "local-tag": ("yaml", b"project:\n  name: !secret foo\n", 2, "could not determine a constructor"),
 }
 
 
 @pytest.mark.parametrize("name", list(HOSTILE_FILES))
-def test_named_hostile_file_is_refused_clearly_or_run(name: str) -> None:
-    suffix, content = HOSTILE_FILES[name]
-    check_outcome(*coach_run(content, suffix))
+def test_named_hostile_file_has_its_exact_outcome(name: str) -> None:
+    suffix, content, expected_code, says = HOSTILE_FILES[name]
+    code, stdout, stderr, out = coach_run(content, suffix)
+    check_outcome(code, stdout, stderr, out)
+    assert code == expected_code, f"exit {code}: {stderr[-300:]}"
+    if code == 2:
+        assert says in stderr, stderr[:400]
+    else:
+        report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+        assert report["project"] == says
+
+
+PYTHON_TAGS = [
+    "!!python/object/apply:builtins.open [{canary}, w]",
+    "!!python/object/apply:os.system ['touch {canary}']",
+    "!!python/object/new:builtins.open [{canary}, w]",
+    "!!python/name:os.system",
+    "!!python/module:os",
+]
+
+
+@pytest.mark.parametrize("tag", PYTHON_TAGS)
+@pytest.mark.parametrize("where", ["project:\n  name: {payload}\n", "{payload}\n", "project: [{payload} ]\n"])
+def test_no_yaml_tag_constructs_an_object(tag: str, where: str) -> None:
+    """A `!!python` payload is refused as invalid YAML before anything is constructed: the file it would
+    create does not appear (an unsafe loader would make it, whatever the exit code)."""
+    work = Path(tempfile.mkdtemp(prefix="coach-prop-"))
+    _WORK_DIRS.append(work)
+    canary = work / "constructed"
+    payload = tag.format(canary=json.dumps(str(canary)))
+    code, stdout, stderr, out = coach_run(where.format(payload=payload).encode(), "yaml", work=work)
+    assert not canary.exists(), "a YAML tag ran code"
+    check_outcome(code, stdout, stderr, out)
+    assert code == 2 and "could not determine a constructor" in stderr, stderr[:400]
 
 
 @SLOW

@@ -1,0 +1,282 @@
+"""Mutation testing of the modules where a silent change hurts users most (`make mutate`).
+
+    python -m bench.mutate                  # every mutant of every target, against HEAD's tests
+    python -m bench.mutate --sample 60      # at most 60 mutants per module (evenly spread, seeded)
+    python -m bench.mutate --ref main --label before    # the same, on another commit's code and tests
+
+Runs mutmut 3 (the `mutate` extra) in a throw-away copy of the tree (never in the working tree): mutmut
+copies the copy's sources to `mutants/`, maps each function to the tests that run it (only the fast
+tests listed in `TARGETS`) and runs, per mutant, only those. The declarative rule conditions are
+mutated as data by `bench.mutate_rules`. Scores go to `bench/mutation.json` (kept in git: the last
+measured figures, one entry per label) and into the `mutation` entry of `bench/results.json`.
+Not part of `make test` or `make bench`: a full run takes long on a small machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SCORES = ROOT / "bench" / "mutation.json"
+RESULTS = ROOT / "bench" / "results.json"
+GOAL = 0.85
+
+TARGETS: dict[str, list[str]] = {
+    "agent/conditions.py": [
+        "tests/agent/test_conditions.py",
+        "tests/agent/test_rule_branches.py",
+        "tests/agent/test_rules.py",
+    ],
+    "agent/rules.py": [
+        "tests/agent/test_rules.py",
+        "tests/agent/test_rule_branches.py",
+        "tests/agent/test_rules_regulatory.py",
+        "tests/agent/test_rule_advice_by_sector.py",
+        "tests/agent/test_data_files.py",
+    ],
+    "agent/parsing.py": ["tests/agent/test_parsing.py", "tests/agent/test_robustness.py"],
+    "agent/numbers.py": ["tests/agent/test_parsing.py", "tests/agent/test_numbers.py"],
+    "agent/signals.py": ["tests/agent/test_signals.py"],
+    "agent/answers.py": ["tests/agent/test_answers.py", "tests/agent/test_answers_file.py"],
+    "agent/answers_schema.py": [
+        "tests/agent/test_answers_file.py",
+        "tests/deliverables/test_answers_file.py",
+    ],
+    "agent/scrub.py": ["tests/security/test_key_shapes.py", "tests/security/test_scrub.py"],
+    "graphs/model_calls.py": ["tests/graphs/test_graph_llm.py", "tests/security/test_key_shapes.py"],
+    "graphs/model_failures.py": ["tests/graphs/test_graph_llm.py", "tests/graphs/test_model_failures.py"],
+    "agent/deliverables/files.py": ["tests/deliverables/test_formats.py", "tests/deliverables/test_files.py"],
+}
+"""Each mutated module and the fast tests that guard it (files missing at a commit are left out)."""
+
+NO_TESTS_NOTE = "a mutant no selected test runs counts as surviving"
+
+
+def _copy_tree(ref: str | None, dest: Path) -> None:
+    """The tracked (and new, unignored) files of the working tree, or of commit `ref`, into `dest`."""
+    if ref:
+        archive = subprocess.run(["git", "archive", ref], cwd=ROOT, check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+        return
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, check=True, capture_output=True
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        src = ROOT / name
+        if src.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / name)
+
+
+def unshadow(work: Path) -> None:
+    """Rename the copy's `tests/agent` package (a package named `agent`, like the product's) to
+    `tests/agent_tests`. In the checkout the product's modules still import under the test package's
+    name only through the editable install's finder, which points at the checkout: the tests would run
+    the checkout's code, not the mutated copy's, and no mutant could be killed."""
+    shadow = work / "tests" / "agent"
+    if not (shadow / "__init__.py").exists():
+        return
+    shadow.rename(work / "tests" / "agent_tests")
+    for py in (work / "tests").rglob("*.py"):
+        text = py.read_text(encoding="utf-8")
+        if "tests.agent." in text:
+            py.write_text(text.replace("tests.agent.", "tests.agent_tests."), encoding="utf-8")
+
+
+def in_copy(test: str) -> str:
+    """A test file's path in the copy (see `unshadow`)."""
+    return test.replace("tests/agent/", "tests/agent_tests/", 1)
+
+
+def _toml_list(items: list[str]) -> str:
+    return "[" + ", ".join(json.dumps(i) for i in items) + "]"
+
+
+def configure(work: Path, modules: list[str]) -> list[str]:
+    """Append mutmut's settings to the copy's pyproject.toml; returns the test files selected."""
+    tests = sorted({in_copy(t) for m in modules for t in TARGETS[m] if (work / in_copy(t)).exists()})
+    config = f"""
+[tool.mutmut]
+source_paths = ["agent", "graphs"]
+only_mutate = {_toml_list(modules)}
+also_copy = ["knowledge", "prompts", "tui", "cli", "examples"]
+pytest_add_cli_args = ["-p", "no:cacheprovider", "-W", "ignore", "-m", "not slow"]
+pytest_add_cli_args_test_selection = {_toml_list(tests)}
+use_git_change_detection = false
+"""
+    with (work / "pyproject.toml").open("a", encoding="utf-8") as f:
+        f.write(config)
+    return tests
+
+
+def _mutmut(work: Path, *args: str, env: dict[str, str]) -> None:
+    exe = Path(sys.executable).with_name("mutmut")
+    subprocess.run([str(exe), *args], cwd=work, env=env, check=False)
+
+
+def _exit_codes(work: Path) -> dict[str, dict[str, int | None]]:
+    """Mutant name → exit code (None: not run), per mutated module path."""
+    out: dict[str, dict[str, int | None]] = {}
+    for meta in (work / "mutants").rglob("*.py.meta"):
+        module = str(meta.relative_to(work / "mutants")).removesuffix(".meta")
+        out[module] = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+    return out
+
+
+def score(codes: dict[str, int | None]) -> dict[str, Any]:
+    """Killed / survived / not run among the mutants of a module (exit 0: the tests passed = survived;
+    33: no test ran it; 34/35/36 or a signal: timeout or crash, counted as killed)."""
+    ran = {k: c for k, c in codes.items() if c is not None}
+    survived = sorted(k for k, c in ran.items() if c in (0, 33))
+    killed = len(ran) - len(survived)
+    return {
+        "mutants": len(codes),
+        "tested": len(ran),
+        "killed": killed,
+        "survived": len(survived),
+        "score": round(killed / len(ran), 3) if ran else None,
+        "survivors": survived,
+    }
+
+
+def tested_names(work: Path) -> list[str]:
+    """The mutants a kept run (`--keep`) has a verdict for."""
+    return sorted(k for codes in _exit_codes(work).values() for k, c in codes.items() if c is not None)
+
+
+def run(
+    modules: list[str],
+    *,
+    ref: str | None,
+    sample: int | None,
+    seed: int,
+    keep: Path | None,
+    same_as: list[str] | None = None,
+) -> dict[str, Any]:
+    """Mutate `modules` in a copy of the tree; per-module scores. `same_as`: only these mutants (those
+    another run tested, e.g. the run before new tests), where they exist here."""
+    work = Path(tempfile.mkdtemp(prefix="coach-mutate-")) if keep is None else keep
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    try:
+        _copy_tree(ref, work)
+        unshadow(work)
+        tests = configure(work, modules)
+        env = dict(os.environ)
+        env.pop("CI", None)
+        names: list[str] = []
+        if same_as:
+            _mutmut(work, "run", "--max-children", "2", "no-such-mutant*", env=env)
+            here = {k for keys in _exit_codes(work).values() for k in keys}
+            names = [n for n in same_as if n in here]
+        elif sample:
+            # generate the mutants and the test map without running any, then pick a spread sample
+            _mutmut(work, "run", "--max-children", "2", "no-such-mutant*", env=env)
+            rng = random.Random(seed)
+            for keys in _exit_codes(work).values():
+                picked = sorted(keys) if len(keys) <= sample else sorted(rng.sample(sorted(keys), sample))
+                names.extend(picked)
+        _mutmut(work, "run", "--max-children", "2", *names, env=env)
+        codes = _exit_codes(work)
+        if names:
+            codes = {m: {k: v for k, v in c.items() if k in names} for m, c in codes.items()}
+        modules_out = {m: score(codes.get(m, {})) for m in modules}
+    finally:
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "ref": ref or "working tree",
+        "tool": "mutmut " + _version(),
+        "sample_per_module": sample,
+        "seconds": round(time.monotonic() - started),
+        "tests": tests,
+        "modules": modules_out,
+    }
+
+
+def _version() -> str:
+    from importlib.metadata import version
+
+    return version("mutmut")
+
+
+def record(label: str, entry: dict[str, Any]) -> None:
+    """Keep `entry` under `label` in bench/mutation.json and copy the file into bench/results.json."""
+    scores = json.loads(SCORES.read_text(encoding="utf-8")) if SCORES.exists() else {}
+    scores.setdefault("goal", GOAL)
+    scores.setdefault("runs", {})[label] = entry
+    SCORES.write_text(json.dumps(scores, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    publish(scores)
+
+
+def publish(scores: dict[str, Any]) -> None:
+    """The `mutation` entry of bench/results.json (the file `make bench` writes) set to `scores`."""
+    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    results["mutation"] = scores
+    tmp = RESULTS.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    tmp.replace(RESULTS)
+
+
+def table(entry: dict[str, Any]) -> str:
+    lines = [f"{'module':34} {'score':>6} {'killed':>7} {'tested':>7} {'mutants':>8}"]
+    for module, s in entry["modules"].items():
+        shown = "-" if s["score"] is None else f"{s['score']:.2f}"
+        lines.append(f"{module:34} {shown:>6} {s['killed']:>7} {s['tested']:>7} {s['mutants']:>8}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.mutate", description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help=f"modules to mutate (default: {len(TARGETS)} targets)")
+    parser.add_argument("--ref", help="mutate this commit's code against its own tests")
+    parser.add_argument("--sample", type=int, help="at most this many mutants per module")
+    parser.add_argument("--seed", type=int, default=19)
+    parser.add_argument("--label", default="after", help="name of this run in bench/mutation.json")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (to inspect mutants)")
+    parser.add_argument("--same-as", type=Path, help="only the mutants a kept run (--keep) tested")
+    parser.add_argument("--collect", type=Path, help="record the verdicts so far of a kept run, run nothing")
+    args = parser.parse_args(argv)
+    modules = args.modules or list(TARGETS)
+    unknown = [m for m in modules if m not in TARGETS]
+    if unknown:
+        parser.error(f"not a target: {unknown}")
+    if args.collect:
+        codes = _exit_codes(args.collect)
+        names = set(tested_names(args.collect))
+        entry = {
+            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "ref": args.ref or "working tree",
+            "tool": "mutmut " + _version(),
+            "note": "verdicts collected from a run stopped before its end: the mutants tested so far",
+            "modules": {m: score({k: v for k, v in codes.get(m, {}).items() if k in names}) for m in modules},
+        }
+    else:
+        same = tested_names(args.same_as) if args.same_as else None
+        entry = run(modules, ref=args.ref, sample=args.sample, seed=args.seed, keep=args.keep, same_as=same)
+    old = (
+        json.loads(SCORES.read_text(encoding="utf-8")).get("runs", {}).get(args.label)
+        if SCORES.exists()
+        else None
+    )
+    if old and set(old["modules"]) - set(entry["modules"]):
+        entry["modules"] = {**old["modules"], **entry["modules"]}  # a partial run updates its modules
+    record(args.label, entry)
+    print(table(entry))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,232 @@
+"""Mutation testing of the rule data: small changes to the declarative conditions of `rules.yaml` (and
+`rules_regulatory.yaml`) that the rule tests must catch, as a code mutant must be.
+
+    python -m bench.mutate_rules                  # every data mutant, against HEAD's rule tests
+    python -m bench.mutate_rules --ref main --label before
+
+Mutations, each one at a time: an `eq` value flipped (yes↔no, another allowed choice, a number + 1), one
+alternative of an `any` dropped, one member of an `in` / `contains_any` / `not_in` list dropped, a rule's
+severity (and each `severity_if` severity) moved one step. Each mutant is written into a copy of the tree
+and the rule tests run on it (forked from a warm process: the rules load afresh in each child). A mutant
+the tests pass with survives. Scores join the code mutants' in bench/mutation.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bench.mutate import _copy_tree, in_copy, record, score, unshadow
+
+RULE_FILES = ("knowledge/rules.yaml", "knowledge/rules_regulatory.yaml")
+TESTS = [
+    "tests/agent/test_rules.py",
+    "tests/agent/test_rules_regulatory.py",
+    "tests/agent/test_rule_advice_by_sector.py",
+]
+"""The rule tests with fixed expectations (test_rule_branches derives its cases from the data, so it
+checks the engine, not the data: left out here)."""
+STEP = {"high": "medium", "medium": "high", "low": "medium"}
+TIMEOUT_S = 300
+
+Mutant = tuple[str, list[dict[str, Any]]]
+
+
+def _other_value(path: str, value: Any) -> Any:
+    from agent.fieldtypes import field_specs
+
+    spec = field_specs()[path]
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int | float):
+        return value + 1
+    others = [c for c in spec.choices if c != value]
+    return others[0] if others else f"{value}-mutated"
+
+
+def _condition_mutants(cond: Any, where: str) -> Iterator[tuple[str, Any]]:
+    """(description, mutated condition) for each single change to `cond`."""
+    if not isinstance(cond, dict) or not cond:
+        return
+    for key in ("all", "any"):
+        if key in cond:
+            subs = cond[key]
+            for i, sub in enumerate(subs):
+                if key == "any" and len(subs) > 1:
+                    yield f"{where}: drop any[{i}] {_short(sub)}", {key: subs[:i] + subs[i + 1 :]}
+                for desc, mutated in _condition_mutants(sub, where):
+                    yield desc, {key: [*subs[:i], mutated, *subs[i + 1 :]]}
+            return
+    if "not" in cond:
+        for desc, mutated in _condition_mutants(cond["not"], where):
+            yield desc, {"not": mutated}
+        return
+    path = cond["field"]
+    if "eq" in cond:
+        new = _other_value(path, cond["eq"])
+        yield f"{where}: {path} eq {cond['eq']!r} → {new!r}", {**cond, "eq": new}
+    for op in ("in", "contains_any", "not_in"):
+        members = cond.get(op)
+        if isinstance(members, list) and len(members) > 1:
+            for i, m in enumerate(members):
+                yield f"{where}: {path} {op} drops {m!r}", {**cond, op: members[:i] + members[i + 1 :]}
+
+
+def _short(cond: Any) -> str:
+    text = yaml.safe_dump(cond, allow_unicode=True, default_flow_style=True, width=1000).strip()
+    return text[:80]
+
+
+def mutants(rules: list[dict[str, Any]]) -> Iterator[Mutant]:
+    """Every single-change mutant of a rule file's data."""
+    for i, rule in enumerate(rules):
+        rid = rule["id"]
+
+        def replaced(new_rule: dict[str, Any], index: int = i) -> list[dict[str, Any]]:
+            return [*rules[:index], new_rule, *rules[index + 1 :]]
+
+        for desc, when in _condition_mutants(rule.get("when"), rid):
+            yield desc, replaced({**rule, "when": when})
+        sev = rule["severity"]
+        yield f"{rid}: severity {sev} → {STEP[sev]}", replaced({**rule, "severity": STEP[sev]})
+        for j, s in enumerate(rule.get("severity_if") or []):
+            moved = copy.deepcopy(rule)
+            moved["severity_if"][j]["severity"] = STEP[s["severity"]]
+            yield f"{rid}: severity_if[{j}] {s['severity']} → {STEP[s['severity']]}", replaced(moved)
+            for desc, when in _condition_mutants(s["when"], f"{rid} severity_if[{j}]"):
+                changed = copy.deepcopy(rule)
+                changed["severity_if"][j]["when"] = when
+                yield desc, replaced(changed)
+
+
+def _dump(rules: list[dict[str, Any]]) -> str:
+    return yaml.safe_dump(rules, allow_unicode=True, sort_keys=False, width=200)
+
+
+def _pytest_args(tests: list[str]) -> list[str]:
+    return ["-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", "--no-header", *tests]
+
+
+def _quiet_pytest(tests: list[str]) -> int:
+    import pytest
+
+    if os.environ.get("MUTATE_VERBOSE"):
+        return int(pytest.main(_pytest_args(tests)))
+    saved = os.dup(1), os.dup(2)
+    with open(os.devnull, "w") as quiet:
+        os.dup2(quiet.fileno(), 1)
+        os.dup2(quiet.fileno(), 2)
+        try:
+            return int(pytest.main(_pytest_args(tests)))
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+
+
+def _warm_up(work: Path, tests: list[str]) -> int:
+    """Run the rule tests once in this process (imports, the question bank, the pack: inherited by every
+    fork), then forget what depends on the rule files: the loaded rules and the test modules."""
+    from agent import rules
+
+    code = _quiet_pytest(tests)
+    rules.load_rules.cache_clear()
+    tests_dir = str(work / "tests")
+    for name, module in list(sys.modules.items()):
+        if str(getattr(module, "__file__", "") or "").startswith(tests_dir):
+            del sys.modules[name]
+    return code
+
+
+def _run_tests(tests: list[str]) -> int:
+    """Fork; the child runs the rule tests on the rule files as they now are; its exit code."""
+    pid = os.fork()
+    if pid == 0:  # child
+        code = 3
+        try:
+            from agent import rules
+
+            rules.load_rules.cache_clear()
+            code = _quiet_pytest(tests)
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + TIMEOUT_S
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.05)
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    return -9
+
+
+def run(ref: str | None, files: tuple[str, ...], limit: int | None) -> dict[str, Any]:
+    work = Path(tempfile.mkdtemp(prefix="coach-mutate-rules-"))
+    started = time.monotonic()
+    try:
+        _copy_tree(ref, work)
+        unshadow(work)
+        tests = [in_copy(t) for t in TESTS if (work / in_copy(t)).exists()]
+        os.chdir(work)
+        sys.path.insert(0, str(work))
+        for name in [m for m in sys.modules if m.split(".")[0] in ("agent", "knowledge")]:
+            del sys.modules[name]  # the copy's code, not the checkout's
+        if _warm_up(work, tests) != 0:
+            raise SystemExit("the rule tests fail on the unmutated rule files")
+        out: dict[str, Any] = {}
+        for rel in files:
+            path = work / rel
+            original = path.read_text(encoding="utf-8")
+            rules = yaml.safe_load(original)
+            path.write_text(_dump(rules), encoding="utf-8")
+            if _run_tests(tests) != 0:
+                raise SystemExit(f"{rel}: the rule tests fail on the unmutated (re-dumped) file")
+            codes: dict[str, int | None] = {}
+            for n, (desc, mutated) in enumerate(mutants(rules)):
+                if limit is not None and n >= limit:
+                    break
+                path.write_text(_dump(mutated), encoding="utf-8")
+                codes[desc] = _run_tests(tests)
+                print(f"{'killed  ' if codes[desc] else 'SURVIVED'} {desc}", flush=True)
+            path.write_text(original, encoding="utf-8")
+            out[rel] = score(codes)
+    finally:
+        os.chdir(Path(__file__).resolve().parent.parent)
+        shutil.rmtree(work, ignore_errors=True)
+    return {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "ref": ref or "working tree",
+        "tool": "bench.mutate_rules (data mutants of the rule conditions)",
+        "seconds": round(time.monotonic() - started),
+        "tests": tests,
+        "modules": out,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.mutate_rules", description=__doc__.splitlines()[0])
+    parser.add_argument("--ref", help="mutate this commit's rule files against its own rule tests")
+    parser.add_argument("--label", default="after")
+    parser.add_argument("--limit", type=int, help="at most this many mutants per file")
+    parser.add_argument("--files", nargs="*", default=list(RULE_FILES[:1]), help="default: rules.yaml")
+    args = parser.parse_args(argv)
+    entry = run(args.ref, tuple(args.files), args.limit)
+    record(f"rules-data-{args.label}", entry)
+    for rel, s in entry["modules"].items():
+        print(f"{rel}: score {s['score']} ({s['killed']}/{s['tested']} killed)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
