@@ -28,7 +28,7 @@ from tui.messages import (
     TurnReady,
 )
 from tui.screens.panels import PanelsScreen
-from tui.widgets.chat import HISTORY_SHOWN, ChatLog
+from tui.widgets.chat import ChatLog
 from tui.widgets.docs import MarkdownView
 from tui.widgets.findings import FindingsPanel
 from tui.widgets.question import QuestionPanel
@@ -66,7 +66,9 @@ class InterviewScreen(PanelsScreen):
             tooltip="The passages behind the latest cited reply",
             show=False,
         ),
-        Binding("ctrl+b", "back", "Back", id="back", tooltip="Previous question"),
+        Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="sidebar", tooltip="Sidebar", show=False),
+        Binding("ctrl+up", "back", "Back", id="back", tooltip="Previous question"),
+        Binding("ctrl+f", "search", "Search", id="search", tooltip="Search the conversation", show=False),
         Binding("ctrl+n", "skip", "Skip", id="skip", tooltip="Skip the question", show=False),
         Binding("pageup", "scroll_chat(-1)", "PgUp", id="chat_up", tooltip="Scroll the chat up", show=False),
         Binding(
@@ -219,14 +221,9 @@ class InterviewScreen(PanelsScreen):
         if event.history:
             # the turn's messages are the tail of the conversation: replayed with it
             history = event.history
-            start = max(0, len(history) - HISTORY_SHOWN)
-            if start and history[start].kind == "user" and history[start - 1].kind == "question":
-                start -= 1  # an answer is never shown without the question it answers
-            shown = history[start:]
-            hidden = None
-            if start:
-                hidden = t("interview.history_hidden", self.lang, n=len(shown))
-            await chat.add_history(shown, t("interview.you", self.lang), hidden)
+            await chat.add_history(
+                history, t("interview.you", self.lang), t("interview.history_older", self.lang)
+            )
             # F3 shows the sources of the last cited message, as it did before quitting
             self.last_citations = next((m.citations for m in reversed(history) if m.citations), [])
             await self._render_sources()

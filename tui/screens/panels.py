@@ -155,6 +155,39 @@ class PanelsScreen(Screen[None]):
         else:
             self.query_one(QuestionPanel).input.focus()
 
+    def action_toggle_sidebar(self) -> None:
+        """Ctrl+B, as in other Textual apps: hide or show the stages sidebar (narrow terminals:
+        the stages tab in place of the chat, and back)."""
+        if self.has_class("-narrow"):
+            showing_stages = self.has_class("-show-panels") and self._visible_tab() == "tab-stages"
+            if not showing_stages:
+                self.query_one("#panels", TabbedContent).active = "tab-stages"
+            self.set_class(not showing_stages, "-show-panels")
+        else:
+            self.toggle_class("-hide-sidebar")
+        self._focus_for_layout()
+
+    def prefill(self, text: str) -> None:
+        """Put `text` in the answer box (a command from the palette, to be completed) and focus it."""
+        self.action_close_panels()
+        box = self.query_one(QuestionPanel).input
+        box.value = text
+        box.cursor_position = len(text)
+        box.focus()
+
+    def action_search(self) -> None:
+        """Search the whole conversation (loaded or not); the chosen line is scrolled into view."""
+        from tui.screens.search import SearchScreen
+
+        chat = self.query_one(ChatLog)
+
+        async def chosen(target: object) -> None:
+            if target is not None:
+                self.action_close_panels()
+                await chat.reveal(target)  # type: ignore[arg-type]
+
+        self.app.push_screen(SearchScreen(self.lang, chat.entries()), chosen)
+
     def action_sources(self) -> None:
         """Show the sources tab."""
         self.query_one("#panels", TabbedContent).active = "tab-sources"

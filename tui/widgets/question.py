@@ -21,8 +21,9 @@ from textual.widgets.option_list import Option
 
 from agent.snapshot import QuestionView
 from agent.types import STAGE_TITLES, STAGES
-from tui.i18n import shorten, t
+from tui.i18n import list_sep, shorten, shorten_words, t
 from tui.messages import AnswerSubmitted
+from tui.widgets.ticks import INDENT, MarkedOptionList, TickList
 
 
 def _shorten_value(value: str) -> str:
@@ -65,8 +66,8 @@ class QuestionPanel(Vertical):
         yield Static("", id="q-head")
         yield Static("", id="q-text")
         yield Static("", id="q-help")
-        yield OptionList(id="q-options")
-        yield SelectionList[str](id="q-multi")
+        yield MarkedOptionList(id="q-options")
+        yield TickList(id="q-multi")
         yield AnswerInput(id="q-input", placeholder=t("question.ph.text", self.lang), compact=True)
 
     @property
@@ -107,10 +108,12 @@ class QuestionPanel(Vertical):
         options.display = bool(choices) and not is_multi
         multi.display = bool(choices) and is_multi
         if is_multi:
-            multi.add_options([(f"{i}. {label}", value) for i, (value, label) in enumerate(choices, 1)])
+            multi.add_options(
+                [(f"{INDENT}{i}. {label}", value) for i, (value, label) in enumerate(choices, 1)]
+            )
         elif choices:
             options.add_options(
-                [Option(f"{i}. {label}", id=value) for i, (value, label) in enumerate(choices, 1)]
+                [Option(f"{INDENT}{i}. {label}", id=value) for i, (value, label) in enumerate(choices, 1)]
             )
             options.highlighted = None
         self.input.placeholder = t(f"question.ph.{question.type}", self.lang)
@@ -122,23 +125,22 @@ class QuestionPanel(Vertical):
             )
 
     def _render_head(self) -> None:
-        """Stage, progress and question id on one line: a stage title too long for the panel
-        (English, or beside the side panels) is shortened or left out, never the id /revise needs."""
+        """Stage and progress on one line: a stage title too long for the panel (English, or beside
+        the side panels) loses whole words from its end, or goes, never cut inside a word."""
         question = self.question
         if question is None:
             return
         n = STAGES.index(question.stage) + 1
         title = STAGE_TITLES[question.stage][self.lang]
         progress = t("question.progress", self.lang, index=question.index, total=question.total)
-        tail = f" · {progress} · {question.id}"
+        show_ids = bool(getattr(getattr(self.app, "settings", None), "show_ids", False))
+        tail = f" · {progress}" + (f" · {question.id}" if show_ids else "")
         width = self.query_one("#q-head", Static).content_size.width
         stage = t("question.stage", self.lang, n=n, stage=title)
         if width and cell_len(stage + tail) > width:
             room = width - cell_len(t("question.stage", self.lang, n=n, stage="") + tail)
-            if room >= 8:
-                stage = t("question.stage", self.lang, n=n, stage=shorten(title, room))
-            else:  # no room for a readable title: the number alone keeps the line whole
-                stage = t("question.stage", self.lang, n=n, stage="").rstrip()
+            short = shorten_words(title, room)
+            stage = t("question.stage", self.lang, n=n, stage=short).rstrip()
         self.query_one("#q-head", Static).update(stage + tail)
 
     def on_resize(self) -> None:
@@ -226,7 +228,7 @@ class QuestionPanel(Vertical):
         if not numbers:
             return None
         labels = [choices[n - 1][1] for n in numbers]
-        return ",".join(str(n) for n in numbers), "、".join(labels)
+        return ",".join(str(n) for n in numbers), list_sep(self.lang).join(labels)
 
     def _number(self, index: int) -> tuple[str, str] | None:
         """The option at `index` (0-based), as its number and label."""
