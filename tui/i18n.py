@@ -56,3 +56,8 @@ def shorten_words(text: str, cells: int) -> str:
     while words and cell_len(" ".join(words) + "…") > cells:
         words.pop()
     return " ".join(words) + "…" if words else ""
+
+
+def stage_name(stage: str, lang: str) -> str:
+    """A stage's short name (需求, Requirements), where the full title has no room."""
+    return t(f"stage.short.{stage}", lang)

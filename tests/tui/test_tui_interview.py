@@ -273,7 +273,7 @@ async def test_question_heading_stays_on_one_line_beside_the_side_panels(build) 
         head = app.screen.query_one("#q-head")
         text = text_of(app, "#q-head")
         # beside the side panels the chat keeps room for the whole header, ids hidden by default
-        assert text == "Stage 1/7 Requirements · Question 1/3"
+        assert text == "Stage 1/7 Requirements & scenario · Question 1/3"
         assert head.size.height == 1, text
 
 

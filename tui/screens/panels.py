@@ -23,6 +23,7 @@ from tui.widgets.question import QuestionPanel
 
 if TYPE_CHECKING:
     from tui.app import CoachApp
+    from tui.backend import Session
 
 NARROW = 110
 """Below this width the sidebar and panels collapse into a toggled tab view."""
@@ -51,6 +52,13 @@ class PanelsScreen(Screen[None]):
     last_citations: list[Citation]
     _findings_dirty: bool
     _preview_dirty: bool
+    session: Session | None
+    project: str
+    project_lang: str
+
+    def submit(self, text: str, display: str | None = None) -> None:
+        """Send `text` to the session (the interview screen's)."""
+        raise NotImplementedError
 
     @property
     def lang(self) -> str:
@@ -195,3 +203,36 @@ class PanelsScreen(Screen[None]):
             self.add_class("-show-panels")
         self.remove_class("-hide-panels")
         self._focus_for_layout()
+
+    def _front_action(self, action: str) -> None:
+        """Carry out what a front-end command (`/export`, `/sources`, `/lang`, `/help`) asked for."""
+        if action == "help":
+            self.app.action_help()
+        elif action == "export":
+            self.action_export()
+        elif action == "sources":
+            self.action_sources()
+        elif action == "lang":
+            self.app.action_switch_lang()
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        """Previous question."""
+        self.submit("/back")
+
+    def action_skip(self) -> None:
+        """Skip the current question."""
+        self.submit("/skip")
+
+    def action_export(self) -> None:
+        """Open the export dialog."""
+        from tui.screens.export import ExportScreen
+
+        if self.session is not None:
+            doc_lang = self.snapshot.lang if self.snapshot else self.project_lang
+            self.app.push_screen(ExportScreen(self.session, self.project, self.lang, doc_lang))
+
+    def action_projects(self) -> None:
+        """Close this project and go back to the picker."""
+        self.app.close_project()

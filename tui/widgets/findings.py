@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.containers import VerticalScroll
+from textual.markup import escape
 from textual.widgets import Collapsible, Static
 
 from agent import statements
@@ -71,9 +72,11 @@ class FindingsPanel(VerticalScroll):
         self._shown = {fid: ("", widget) for fid, (_, widget) in self._shown.items()}
 
     def _widget(self, f: Finding) -> Collapsible:
-        title = f"{ICONS[f.severity]} [{t('severity.' + f.severity, self.lang)}] {f.title}"
+        # the severity in words beside its icon (colour alone would not tell it); escaped, as the
+        # title is markup and "[HIGH]" would vanish as a tag
+        title = escape(f"{ICONS[f.severity]} {t('severity.' + f.severity, self.lang)} · {f.title}")
         if f.origin == "model":
-            title += " " + t("findings.by_model", self.lang)
+            title += " " + escape(t("findings.by_model", self.lang))
         show_ids = bool(getattr(getattr(self.app, "settings", None), "show_ids", False))
         body = finding_body(f, self.lang, show_ids)
         parts: list[Static | Collapsible] = [MarkdownStatic(body, classes="body")]
