@@ -26,3 +26,18 @@ def test_an_unreadable_number_is_explained_in_one_language(raw: str) -> None:
     assert not re.search(r"[A-Za-z]{3,}", zh.error.replace(raw, "")), zh.error
     # the English message quotes what was typed (or a part of it) and nothing else in Chinese
     assert not CJK.search("".join(ch for ch in en.error if ch not in raw)), en.error
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_phase_advice_names_each_unmet_criterion_once(lang: str) -> None:
+    """The welcome's phase advice listed the six unmet criteria, then listed them again."""
+    from agent.answers import build_profile
+    from agent.recommend import recommend
+
+    recs = recommend(build_profile({}), lang)  # type: ignore[arg-type]
+    phase = next(r for r in recs if r.advice.count("✗") >= 2)
+    items = re.findall(r"✗ ([^；;。.]+)", phase.advice)
+    assert items
+    for item in items:
+        name = re.sub(r"\s*[（(][^（()）]*[)）]$", "", item.strip())  # without "（教练归纳）"
+        assert phase.advice.count(name) == 1, (name, phase.advice)
