@@ -320,3 +320,46 @@ async def test_the_engine_wrap_up_is_not_followed_by_a_second_completion_message
         await settle(pilot)
         text = chat_text(app)
         assert text.count("访谈完成") == 1 and "访谈已完成。按 Ctrl+E" not in text
+
+
+async def test_up_recalls_what_was_typed_when_no_options_are_shown(build) -> None:
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await create_project(pilot, "history")
+        await answer(pilot, "1", "enter")
+        await answer(pilot, *"1,3", "enter")
+        assert question_id(app) == "req.budget"  # a number: no options on screen
+        box = app.screen.query_one(QuestionPanel).input
+        await pilot.press(*"12")
+        await pilot.press("up")
+        assert box.value == "1,3"
+        await pilot.press("up")
+        assert box.value == "1"
+        await pilot.press("down", "down")
+        assert box.value == "12", "past the newest line, the draft comes back"
+
+
+async def test_the_industry_list_stays_inside_the_new_project_dialog(build) -> None:
+    from textual.widgets._select import SelectOverlay
+
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("tab", "enter")  # from the name to the industry drop-down, opened
+        await pilot.pause(0.3)
+        overlay = app.screen.query_one(SelectOverlay)
+        dialog = app.screen.query_one("#new-dialog")
+        assert overlay.display and overlay.region.bottom < dialog.region.bottom, (
+            overlay.region,
+            dialog.region,
+        )
+
+
+async def test_the_picker_says_enter_resumes(build, factory: FakeFactory) -> None:
+    factory.open("old", lang="zh", sector=None, settings=None, create=True)
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "回车继续" in _text(app)

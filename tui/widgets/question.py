@@ -61,6 +61,10 @@ class QuestionPanel(Vertical):
         self.question: QuestionView | None = None
         self.busy = False
         """Set by the screen while a turn runs: Enter then keeps the text and says so."""
+        self.history: list[str] = []
+        """What the user typed, oldest first (↑ recalls it when no options are shown)."""
+        self._recalled: int | None = None
+        self._draft = ""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="q-head")
@@ -149,18 +153,42 @@ class QuestionPanel(Vertical):
     # --- keys -------------------------------------------------------------------------------
 
     def action_move(self, step: int) -> None:
-        """↑/↓ from the input move the highlight in the visible option list."""
+        """↑/↓ from the input move the highlight in the visible option list; with no options on
+        screen they walk through what was typed before (prompt history)."""
         target: OptionList | None = None
         for widget in (self.query_one("#q-options", OptionList), self.query_one("#q-multi", SelectionList)):
             if widget.display and widget.option_count:
                 target = widget
         if target is None:
+            self._recall(step)
             return
         current = target.highlighted
         if current is None:
             target.highlighted = 0 if step > 0 else target.option_count - 1
         else:
             target.highlighted = max(0, min(target.option_count - 1, current + step))
+
+    def _recall(self, step: int) -> None:
+        """Put the previous (-1) or next (+1) typed line in the box; past the newest, the draft."""
+        if not self.history:
+            return
+        if self._recalled is None:
+            if step > 0:
+                return
+            self._draft = self.input.value
+            self._recalled = len(self.history)
+        self._recalled = max(0, self._recalled + step)
+        if self._recalled >= len(self.history):
+            self._recalled = None
+            self.input.value = self._draft
+        else:
+            self.input.value = self.history[self._recalled]
+        self.input.cursor_position = len(self.input.value)
+
+    def _remember(self, text: str) -> None:
+        if text and (not self.history or self.history[-1] != text):
+            self.history.append(text)
+        self._recalled = None
 
     @on(Input.Changed, "#q-input")
     def _digit_highlights(self, event: Input.Changed) -> None:
@@ -191,11 +219,13 @@ class QuestionPanel(Vertical):
                 self.notify(t("question.nothing_selected", self.lang), severity="warning")
                 return
             value, display = resolved
+            self._remember(text)
             self.input.value = ""
             self.post_message(AnswerSubmitted(value, display))
             return
         if not text:
             return
+        self._remember(text)
         self.input.value = ""
         self.post_message(AnswerSubmitted(text))
 
