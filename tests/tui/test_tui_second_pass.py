@@ -363,3 +363,25 @@ async def test_the_picker_says_enter_resumes(build, factory: FakeFactory) -> Non
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert "回车继续" in _text(app)
+
+
+async def test_a_multi_line_answer_ctrl_j_adds_a_line_and_enter_sends(build) -> None:
+    from tui.widgets.answer_area import AnswerArea
+
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await create_project(pilot, "lines")
+        for keys in (["1"], ["1"], ["5"], ["2"], ["1"]):
+            await answer(pilot, *keys, "enter")
+        assert question_id(app) == "data.notes"
+        await pilot.press(*"客服工单")
+        await pilot.press("ctrl+j")
+        await pilot.pause()
+        area = app.screen.query_one(AnswerArea)
+        assert area.display and app.focused is area
+        await pilot.press(*"知识库文档")
+        await pilot.press("ctrl+j", *"FAQ")
+        await answer(pilot, "enter")
+        assert STORE["lines"]["log"][-1] == "客服工单\n知识库文档\nFAQ"
+        assert not area.display and app.focused is app.screen.query_one(QuestionPanel).input
+        assert "知识库文档" in chat_text(app)

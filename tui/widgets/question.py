@@ -23,6 +23,7 @@ from agent.snapshot import QuestionView
 from agent.types import STAGE_TITLES, STAGES
 from tui.i18n import list_sep, shorten, shorten_words, t
 from tui.messages import AnswerSubmitted
+from tui.widgets.answer_area import AnswerArea
 from tui.widgets.ticks import INDENT, MarkedOptionList, TickList
 
 
@@ -53,6 +54,7 @@ class QuestionPanel(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "↑", show=False, id="option_up", tooltip="Previous option"),
         Binding("down", "move(1)", "↓", show=False, id="option_down", tooltip="Next option"),
+        Binding("ctrl+j", "newline", "New line", show=False, id="newline", tooltip="New line"),
     ]
 
     def __init__(self, lang: str, **kwargs: object) -> None:
@@ -73,6 +75,9 @@ class QuestionPanel(Vertical):
         yield MarkedOptionList(id="q-options")
         yield TickList(id="q-multi")
         yield AnswerInput(id="q-input", placeholder=t("question.ph.text", self.lang), compact=True)
+        area = AnswerArea(id="q-area", compact=True, soft_wrap=True)
+        area.display = False
+        yield area
 
     @property
     def input(self) -> Input:
@@ -167,6 +172,34 @@ class QuestionPanel(Vertical):
             target.highlighted = 0 if step > 0 else target.option_count - 1
         else:
             target.highlighted = max(0, min(target.option_count - 1, current + step))
+
+    def action_newline(self) -> None:
+        """A multi-line answer: the box becomes a text area holding what was typed and a new line."""
+        area = self.query_one(AnswerArea)
+        area.text = self.input.value + "\n"
+        area.move_cursor(area.document.end)
+        self.input.display = False
+        area.display = True
+        area.focus()
+
+    @on(AnswerArea.Done)
+    def _area_done(self, event: AnswerArea.Done) -> None:
+        event.stop()
+        text = event.text.strip()
+        if event.send and self.busy:
+            self.notify(t("interview.busy", self.lang), severity="warning")
+            return
+        area = self.query_one(AnswerArea)
+        area.display = False
+        self.input.display = True
+        self.input.focus()
+        if not event.send:  # back to one line, the lines joined
+            self.input.value = " ".join(line.strip() for line in text.splitlines() if line.strip())
+            return
+        area.text = ""
+        if text:
+            self._remember(text)
+            self.post_message(AnswerSubmitted(text))
 
     def _recall(self, step: int) -> None:
         """Put the previous (-1) or next (+1) typed line in the box; past the newest, the draft."""
