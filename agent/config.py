@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     server with a larger context (more passages and fields are then sent)."""
     keys: dict[str, str] = Field(default_factory=dict)
     """Key remapping for the TUI: binding id -> key (e.g. {"export": "ctrl+e"})."""
+    show_ids: bool = False
+    """Show internal identifiers in the TUI (question ids in headers, field ids in evidence), for
+    power users scripting answers files; off, questions and answers are named by their titles."""
 
     @property
     def llm_enabled(self) -> bool:

@@ -129,9 +129,9 @@ def _accepted(question: Question, lang: Lang) -> str:
 def _error(question: Question, raw: str, lang: Lang, detail_zh: str, detail_en: str) -> ParseResult:
     skip = "跳过 / 不知道" if lang == "zh" else "skip / don't know"
     if lang == "zh":
-        msg = f"无法理解“{raw.strip()}”：{detail_zh}（也可以回答 {skip}）/ {detail_en}"
-    else:
-        msg = f"Could not read '{raw.strip()}': {detail_en} (or answer {skip}) / {detail_zh}"
+        msg = f"无法理解“{raw.strip()}”：{detail_zh}（也可以回答 {skip}）"
+    else:  # one language per screen: the other one's explanation is not appended
+        msg = f"Could not read '{raw.strip()}': {detail_en} (or answer {skip})"
     return ParseResult(ok=False, error=msg)
 
 

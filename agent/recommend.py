@@ -177,11 +177,11 @@ def phase_recommendations(profile: Profile, lang: Lang = "zh") -> list[Recommend
             else f"Next: from {title_now} to {title_next}"
         )
         advice = (
-            f"进入{title_next}前需要满足：{items}。"
-            + (f"优先补齐：{'、'.join(unmet)}。" if unmet else "条件已全部满足，可以推进。")
+            # the ✗ items are what to close first: not listed a second time (the welcome read them twice)
+            f"进入{title_next}前需要满足：{items}。" + ("" if unmet else "条件已全部满足，可以推进。")
             if lang == "zh"
-            else f"Before moving to {title_next}: {items}. "
-            + (f"Close first: {', '.join(unmet)}." if unmet else "All criteria are met: you can move on.")
+            else f"Before moving to {title_next}: {items}."
+            + ("" if unmet else " All criteria are met: you can move on.")
         )
     if lang == "zh":
         reasoning = (

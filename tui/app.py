@@ -20,6 +20,7 @@ from textual.widget import Widget
 from agent.config import Settings
 from tui.backend import EngineFactory, SessionFactory
 from tui.i18n import t
+from tui.palette import LocalPalette, binding_key, key_label
 
 
 class CoachApp(App[int]):
@@ -113,41 +114,57 @@ class CoachApp(App[int]):
         self.refresh_bindings()
 
     def keys_table(self) -> str:
-        """Markdown table of the active bindings (after remapping), for the help screen."""
-        rows = ["| key | action |", "|---|---|"]
+        """Markdown table of the active bindings (after remapping), for the help screen, in the UI
+        language: keys as people write them (Ctrl+E), actions by their full name."""
+        lang = self.lang
+        rows = [f"| {t('help.col.key', lang)} | {t('help.col.action', lang)} |", "|---|---|"]
         seen: set[str] = set()
         for key, active in self.screen.active_bindings.items():
             b = active.binding
             if b.id and b.id not in seen and b.id not in ("option_up", "option_down", "close"):
                 seen.add(b.id)
-                rows.append(f"| `{self.get_key_display(b) or key}` | {b.description} — {b.tooltip} |")
+                rows.append(f"| `{key_label(key)}` | {b.tooltip or b.description} |")
         return "\n".join(rows)
 
     # --- commands ---------------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The command palette: every action of the app, in the UI language."""
+        """The command palette: every action of the app, in the UI language, with its key and its
+        slash command where it has one."""
         from tui.screens.interview import InterviewScreen
 
         lang = self.lang
-        yield SystemCommand(t("bind.help", lang), t("bind.help.tip", lang), self.action_help)
-        yield SystemCommand(t("bind.settings", lang), t("bind.settings.tip", lang), self.action_settings)
-        yield SystemCommand(t("bind.theme", lang), t("bind.theme.tip", lang), self.action_toggle_theme)
-        yield SystemCommand(t("bind.lang.tip", lang), "中文 ⇄ English", self.action_switch_lang)
+        nodes: list[Any] = [screen, self]
+
+        def command(bid: str, callback: Any, slash: str | None = None) -> SystemCommand:
+            key = binding_key(nodes, bid)
+            how = " · ".join(x for x in (key, slash and t(f"slash.{slash}", lang)) if x)
+            title = t(f"palette.{bid}", lang) if _has(f"palette.{bid}") else t(f"bind.{bid}", lang)
+            tip = t(f"bind.{bid}.tip", lang) if _has(f"bind.{bid}.tip") else t(f"palette.{bid}.tip", lang)
+            return SystemCommand(f"{title}  {how}" if how else title, tip, callback)
+
+        yield command("help", self.action_help, "help")
+        yield command("settings", self.action_settings)
+        yield command("theme", self.action_toggle_theme)
+        yield command("lang", self.action_switch_lang, "lang")
+        yield command("toggle_ids", self.action_toggle_ids)
         if isinstance(screen, InterviewScreen):
-            for cmd in ("export", "panels", "sources", "back", "skip", "projects"):
-                action = getattr(screen, f"action_{'toggle_panels' if cmd == 'panels' else cmd}")
-                yield SystemCommand(t(f"bind.{cmd}", lang), t(f"bind.{cmd}.tip", lang), action)
-        yield SystemCommand(t("bind.quit", lang), t("bind.quit.tip", lang), self.action_quit)
+            yield command("export", screen.action_export, "export")
+            yield command("panels", screen.action_toggle_panels)
+            yield command("sidebar", screen.action_toggle_sidebar)
+            yield command("sources", screen.action_sources, "sources")
+            yield command("search", screen.action_search)
+            yield command("back", screen.action_back, "back")
+            yield command("skip", screen.action_skip, "skip")
+            for slash in ("revise", "stage", "ask"):  # these need an argument: typed after the command
+                yield command(slash, _prefill(screen, slash), slash)
+            yield command("projects", screen.action_projects)
+        yield command("quit", self.action_quit)
 
     def action_command_palette(self) -> None:
-        """The command palette, its search box prompting in the UI language."""
-        from textual.command import CommandPalette
-
-        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
-            self.push_screen(
-                CommandPalette(placeholder=t("palette.placeholder", self.lang), id="--command-palette")
-            )
+        """The command palette, in the UI language."""
+        if self.use_command_palette and not LocalPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(LocalPalette(self.lang, id="--command-palette"))
 
     def action_help(self) -> None:
         """Show the help (commands and keys)."""
@@ -190,6 +207,15 @@ class CoachApp(App[int]):
         env = os.environ.get("COACH_LANG")
         if env and env != lang:
             self.notify(t("settings.lang_env", lang, env=env), severity="warning")
+
+    def action_toggle_ids(self) -> None:
+        """Show or hide internal identifiers (question ids, field ids); kept in config.toml."""
+        from agent.config import save_settings
+
+        self.settings = self.settings.model_copy(update={"show_ids": not self.settings.show_ids})
+        with contextlib.suppress(Exception):  # the toggle works for this run either way
+            save_settings(self.settings, ["show_ids"])
+        self.set_lang(self.lang)  # re-renders the question header and the findings
 
     def set_lang(self, lang: str) -> None:
         """Re-label the app and its screens in `lang`."""
@@ -245,6 +271,15 @@ def _has(key: str) -> bool:
     from tui.i18n import keys
 
     return key in keys()
+
+
+def _prefill(screen: Any, command: str) -> Any:
+    """A palette callback putting `/command ` in the answer box, for the user to complete."""
+
+    def run() -> None:
+        screen.prefill(t(f"slash.{command}", screen.lang) + " ")
+
+    return run
 
 
 def make_app(

@@ -40,3 +40,24 @@ def shorten(text: str, cells: int) -> str:
             break
         out += ch
     return out.rstrip() + "…"
+
+
+def list_sep(lang: str) -> str:
+    """Between the items of an inline list: "、" in Chinese, ", " in English."""
+    return "、" if lang == "zh" else ", "
+
+
+def shorten_words(text: str, cells: int) -> str:
+    """`text` in `cells` cells, cut only between words (at spaces), with an ellipsis when cut;
+    "" when not even the first word and the ellipsis fit (a Chinese title is one word)."""
+    if cell_len(text) <= cells:
+        return text
+    words = text.split(" ")
+    while words and cell_len(" ".join(words) + "…") > cells:
+        words.pop()
+    return " ".join(words) + "…" if words else ""
+
+
+def stage_name(stage: str, lang: str) -> str:
+    """A stage's short name (需求, Requirements), where the full title has no room."""
+    return t(f"stage.short.{stage}", lang)

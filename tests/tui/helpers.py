@@ -67,3 +67,32 @@ def chat_text(app: CoachApp) -> str:
         elif isinstance(child, Static):
             parts.append(str(child.render()))
     return "\n".join(parts)
+
+
+def screen_lines(app: CoachApp, mask: tuple[str, ...] = (), under: bool = True) -> list[str]:
+    """The screen as text lines, as the terminal shows it; the widgets matching the `mask`
+    selectors (user content: the chat, the question and its options) blanked out, on the screen
+    on top and (`under`) on the one a dialog shows over."""
+    from textual.geometry import Region
+
+    screen = app.screen
+    screens = [screen]
+    if under and len(app.screen_stack) > 1 and screen.is_modal:
+        screens.append(app.screen_stack[-2])
+    regions: list[Region] = []
+    for shown in screens:
+        for selector in mask:
+            for widget in shown.query(selector):
+                if widget.display:
+                    regions.append(widget.region)
+    lines = []
+    for y, strip in enumerate(screen._compositor.render_strips()):
+        cuts = sorted((r.x, r.right) for r in regions if r.y <= y < r.bottom)
+        parts, x = [], 0
+        for start, end in cuts:
+            if start > x:
+                parts.append(strip.crop(x, start).text)
+            x = max(x, end)
+        parts.append(strip.crop(x, strip.cell_length).text)
+        lines.append(" ".join(parts).rstrip())
+    return lines

@@ -289,7 +289,7 @@ async def test_help_lists_commands_and_remapped_keys(build) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = app.screen.query_one("Markdown").source
-        assert "/revise <id or name>" in text and "`f9`" in text and "Export" in text
+        assert "/revise <id or name>" in text and "`F9`" in text and "Export the deliverables" in text
 
 
 async def test_command_palette_runs_export(build) -> None:

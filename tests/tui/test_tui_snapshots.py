@@ -138,3 +138,23 @@ def test_resumed_interview_at_80x24(snap_compare, lang: str) -> None:
         await steady(pilot)
 
     assert snap_compare(_app(lang, factory), terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize(
+    ("lang", "size"), [("zh", (80, 24)), ("en", (120, 40))], ids=["zh-80x24", "en-120x40"]
+)
+def test_multi_select_ticked(snap_compare, lang: str, size: tuple[int, int]) -> None:
+    """Ticked and unticked boxes differ in shape ([x] / [ ]), the row under the arrows is marked ▸."""
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"pilot", "enter")
+        await settle(pilot)
+        await pilot.press("1", "enter")
+        await settle(pilot)
+        await pilot.press("down", "space", "down", "down")
+        await steady(pilot)
+
+    assert snap_compare(_app(lang), terminal_size=size, run_before=run_before)

@@ -16,6 +16,7 @@ from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 from tui.exporting import pdf_possible
 from tui.i18n import t
 from tui.messages import ExportFinished
+from tui.widgets.ticks import TickBox
 
 if TYPE_CHECKING:
     from tui.app import CoachApp
@@ -57,7 +58,7 @@ class ExportScreen(ModalScreen[list[Path] | None]):
             yield Label(t("export.formats", lang))
             with Horizontal(id="export-formats"):
                 for fmt in FORMATS:
-                    box = Checkbox(LABELS[fmt], value=fmt in ("md", "docx"), id=f"fmt-{fmt}")
+                    box = TickBox(LABELS[fmt], value=fmt in ("md", "docx"), id=f"fmt-{fmt}", compact=True)
                     box.display = fmt != "pdf" or pdf_possible()
                     yield box
             yield Label(t("export.dir", lang))

@@ -19,6 +19,7 @@ from agent.errors import CoachError
 from agent.interview.commands import parse_command
 from agent.snapshot import ProjectSnapshot, Turn
 from agent.types import STAGE_TITLES, Citation
+from tui.explain import readiness_drop
 from tui.i18n import t
 from tui.messages import (
     AnswerSubmitted,
@@ -28,11 +29,11 @@ from tui.messages import (
     TurnReady,
 )
 from tui.screens.panels import PanelsScreen
-from tui.widgets.chat import HISTORY_SHOWN, ChatLog
+from tui.widgets.chat import ChatLog
 from tui.widgets.docs import MarkdownView
 from tui.widgets.findings import FindingsPanel
 from tui.widgets.question import QuestionPanel
-from tui.widgets.sidebar import StageSidebar
+from tui.widgets.sidebar import SidebarPanel
 from tui.widgets.status import StatusBar
 
 if TYPE_CHECKING:
@@ -66,7 +67,9 @@ class InterviewScreen(PanelsScreen):
             tooltip="The passages behind the latest cited reply",
             show=False,
         ),
-        Binding("ctrl+b", "back", "Back", id="back", tooltip="Previous question"),
+        Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="sidebar", tooltip="Sidebar", show=False),
+        Binding("ctrl+up", "back", "Back", id="back", tooltip="Previous question"),
+        Binding("ctrl+f", "search", "Search", id="search", tooltip="Search the conversation", show=False),
         Binding("ctrl+n", "skip", "Skip", id="skip", tooltip="Skip the question", show=False),
         Binding("pageup", "scroll_chat(-1)", "PgUp", id="chat_up", tooltip="Scroll the chat up", show=False),
         Binding(
@@ -103,7 +106,7 @@ class InterviewScreen(PanelsScreen):
         lang = self.lang
         yield Header(icon="◆")
         with Horizontal(id="body"):
-            yield StageSidebar(lang, id="sidebar")
+            yield SidebarPanel(lang, id="sidebar")
             with Vertical(id="main"):
                 yield ChatLog(id="chat")
                 yield QuestionPanel(lang, id="question")
@@ -115,7 +118,7 @@ class InterviewScreen(PanelsScreen):
                 with TabPane(t("tab.sources", lang), id="tab-sources"):
                     yield MarkdownView(t("sources.none", lang), id="sources")
                 with TabPane(t("tab.stages", lang), id="tab-stages"):
-                    yield StageSidebar(lang, id="stages-tab")
+                    yield SidebarPanel(lang, id="stages-tab")
         yield StatusBar(id="status")
         yield Footer()
 
@@ -124,7 +127,7 @@ class InterviewScreen(PanelsScreen):
         self.title = t("app.title", self.lang)
         self.sub_title = self.project
         self.query_one(ChatLog).border_title = self.project
-        self.query_one("#sidebar", StageSidebar).border_title = t("sidebar.title", self.lang)
+        self.query_one("#sidebar").border_title = t("sidebar.title", self.lang)
         self._layout(self.size.width)
         self._set_busy(True)  # until the project is open
         self.query_one(QuestionPanel).input.focus()
@@ -212,6 +215,7 @@ class InterviewScreen(PanelsScreen):
         await chat.end_stream()
         turn = event.turn
         was_done = self.turn is not None and self.turn.done
+        asked = self.turn.question.text if self.turn is not None and self.turn.question else None
         self.turn = turn
         self._set_busy(False)
         self._pending = None
@@ -219,14 +223,9 @@ class InterviewScreen(PanelsScreen):
         if event.history:
             # the turn's messages are the tail of the conversation: replayed with it
             history = event.history
-            start = max(0, len(history) - HISTORY_SHOWN)
-            if start and history[start].kind == "user" and history[start - 1].kind == "question":
-                start -= 1  # an answer is never shown without the question it answers
-            shown = history[start:]
-            hidden = None
-            if start:
-                hidden = t("interview.history_hidden", self.lang, n=len(shown))
-            await chat.add_history(shown, t("interview.you", self.lang), hidden)
+            await chat.add_history(
+                history, t("interview.you", self.lang), t("interview.history_older", self.lang)
+            )
             # F3 shows the sources of the last cited message, as it did before quitting
             self.last_citations = next((m.citations for m in reversed(history) if m.citations), [])
             await self._render_sources()
@@ -243,7 +242,8 @@ class InterviewScreen(PanelsScreen):
             await chat.add_notice(turn.notice)
             self.notify(turn.notice, severity="warning")
         self.query_one(QuestionPanel).show(turn.question)
-        if turn.done and turn.question is None and not was_done:  # once, not after every input
+        summarised = any(m.kind == "summary" for m in turn.messages)  # the engine's own wrap-up
+        if turn.done and turn.question is None and not was_done and not summarised:
             await chat.add_notice(t("interview.done", self.lang))
         if event.snapshot is not None:
             if self.snapshot is None and not self.create and event.snapshot.answers:
@@ -251,25 +251,21 @@ class InterviewScreen(PanelsScreen):
                 await chat.add_notice(
                     t("interview.resumed", self.lang, n=len(event.snapshot.answers), stage=stage)
                 )
-            await self._apply_snapshot(event.snapshot)
+            said = turn.said if event.sent is not None else None
+            await self._apply_snapshot(event.snapshot, said, asked)
         self._render_stages()
         self._render_status()
         if turn.action is not None:
             self._front_action(turn.action)
 
-    def _front_action(self, action: str) -> None:
-        """Carry out what a front-end command (`/export`, `/sources`, `/lang`, `/help`) asked for."""
-        if action == "help":
-            self.app.action_help()
-        elif action == "export":
-            self.action_export()
-        elif action == "sources":
-            self.action_sources()
-        elif action == "lang":
-            self.app.action_switch_lang()
-
-    async def _apply_snapshot(self, snapshot: ProjectSnapshot) -> None:
+    async def _apply_snapshot(
+        self, snapshot: ProjectSnapshot, said: str | None = None, asked: str | None = None
+    ) -> None:
         old = {f.id for f in self.snapshot.findings} if self.snapshot else None
+        if self.snapshot is not None and said:
+            why = readiness_drop(self.snapshot.readiness, snapshot.readiness, said, asked, self.lang)
+            if why:  # a number that goes down with no word why looks like a bug
+                await self.query_one(ChatLog).add_notice(why)
         self.snapshot = snapshot
         if old is not None:
             for finding in snapshot.findings:
@@ -316,11 +312,13 @@ class InterviewScreen(PanelsScreen):
             self.lang,
             tuple(sorted(snap.readiness.items())) if snap else (),
             snap.phase if snap else None,
+            tuple(f.severity for f in snap.findings) if snap else (),
+            tuple((c.text, c.met) for c in snap.next_phase_criteria) if snap else (),
         )
         if key == self._stages_key:
             return
         self._stages_key = key
-        for sidebar in self.query(StageSidebar):
+        for sidebar in self.query(SidebarPanel):
             sidebar.show(self.snapshot, current)
 
     def _render_status(self) -> None:
@@ -345,8 +343,8 @@ class InterviewScreen(PanelsScreen):
             ("tab-stages", "tab.stages"),
         ):
             tabs.get_tab(pane).label = t(key, lang)
-        self.query_one("#sidebar", StageSidebar).border_title = t("sidebar.title", lang)
-        for sidebar in self.query(StageSidebar):
+        self.query_one("#sidebar").border_title = t("sidebar.title", lang)
+        for sidebar in self.query(SidebarPanel):
             sidebar.lang = lang
         panel = self.query_one(QuestionPanel)
         panel.lang = lang
@@ -371,25 +369,3 @@ class InterviewScreen(PanelsScreen):
         self.submit(f"/stage {event.stage}")
         self.remove_class("-show-panels")
         self._focus_for_layout()
-
-    # --- actions ----------------------------------------------------------------------------
-
-    def action_back(self) -> None:
-        """Previous question."""
-        self.submit("/back")
-
-    def action_skip(self) -> None:
-        """Skip the current question."""
-        self.submit("/skip")
-
-    def action_export(self) -> None:
-        """Open the export dialog."""
-        from tui.screens.export import ExportScreen
-
-        if self.session is not None:
-            doc_lang = self.snapshot.lang if self.snapshot else self.project_lang
-            self.app.push_screen(ExportScreen(self.session, self.project, self.lang, doc_lang))
-
-    def action_projects(self) -> None:
-        """Close this project and go back to the picker."""
-        self.app.close_project()

@@ -23,6 +23,7 @@ from tui.widgets.question import QuestionPanel
 
 if TYPE_CHECKING:
     from tui.app import CoachApp
+    from tui.backend import Session
 
 NARROW = 110
 """Below this width the sidebar and panels collapse into a toggled tab view."""
@@ -51,6 +52,13 @@ class PanelsScreen(Screen[None]):
     last_citations: list[Citation]
     _findings_dirty: bool
     _preview_dirty: bool
+    session: Session | None
+    project: str
+    project_lang: str
+
+    def submit(self, text: str, display: str | None = None) -> None:
+        """Send `text` to the session (the interview screen's)."""
+        raise NotImplementedError
 
     @property
     def lang(self) -> str:
@@ -155,6 +163,39 @@ class PanelsScreen(Screen[None]):
         else:
             self.query_one(QuestionPanel).input.focus()
 
+    def action_toggle_sidebar(self) -> None:
+        """Ctrl+B, as in other Textual apps: hide or show the stages sidebar (narrow terminals:
+        the stages tab in place of the chat, and back)."""
+        if self.has_class("-narrow"):
+            showing_stages = self.has_class("-show-panels") and self._visible_tab() == "tab-stages"
+            if not showing_stages:
+                self.query_one("#panels", TabbedContent).active = "tab-stages"
+            self.set_class(not showing_stages, "-show-panels")
+        else:
+            self.toggle_class("-hide-sidebar")
+        self._focus_for_layout()
+
+    def prefill(self, text: str) -> None:
+        """Put `text` in the answer box (a command from the palette, to be completed) and focus it."""
+        self.action_close_panels()
+        box = self.query_one(QuestionPanel).input
+        box.value = text
+        box.cursor_position = len(text)
+        box.focus()
+
+    def action_search(self) -> None:
+        """Search the whole conversation (loaded or not); the chosen line is scrolled into view."""
+        from tui.screens.search import SearchScreen
+
+        chat = self.query_one(ChatLog)
+
+        async def chosen(target: object) -> None:
+            if target is not None:
+                self.action_close_panels()
+                await chat.reveal(target)  # type: ignore[arg-type]
+
+        self.app.push_screen(SearchScreen(self.lang, chat.entries()), chosen)
+
     def action_sources(self) -> None:
         """Show the sources tab."""
         self.query_one("#panels", TabbedContent).active = "tab-sources"
@@ -162,3 +203,36 @@ class PanelsScreen(Screen[None]):
             self.add_class("-show-panels")
         self.remove_class("-hide-panels")
         self._focus_for_layout()
+
+    def _front_action(self, action: str) -> None:
+        """Carry out what a front-end command (`/export`, `/sources`, `/lang`, `/help`) asked for."""
+        if action == "help":
+            self.app.action_help()
+        elif action == "export":
+            self.action_export()
+        elif action == "sources":
+            self.action_sources()
+        elif action == "lang":
+            self.app.action_switch_lang()
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        """Previous question."""
+        self.submit("/back")
+
+    def action_skip(self) -> None:
+        """Skip the current question."""
+        self.submit("/skip")
+
+    def action_export(self) -> None:
+        """Open the export dialog."""
+        from tui.screens.export import ExportScreen
+
+        if self.session is not None:
+            doc_lang = self.snapshot.lang if self.snapshot else self.project_lang
+            self.app.push_screen(ExportScreen(self.session, self.project, self.lang, doc_lang))
+
+    def action_projects(self) -> None:
+        """Close this project and go back to the picker."""
+        self.app.close_project()

@@ -105,7 +105,7 @@ class PickerScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", "New", id="new", tooltip="Create a new project"),
-        Binding("enter", "open", "Open", id="open", tooltip="Resume the selected project", show=False),
+        Binding("enter", "open", "Open", id="open", tooltip="Resume the selected project"),
         Binding("delete,d", "delete", "Delete", id="delete", tooltip="Delete the selected project"),
     ]
 

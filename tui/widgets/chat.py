@@ -8,6 +8,7 @@ from rich.markdown import Markdown as RichMarkdown
 from rich.table import Table
 from rich.text import Text
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Static
 
 from agent.snapshot import CoachMessage
@@ -17,7 +18,16 @@ MAX_MESSAGES = 200
 """Older messages are dropped from the screen (they stay in the session)."""
 
 HISTORY_SHOWN = 40
-"""Messages of a resumed project's conversation replayed on opening (the most recent ones)."""
+"""Messages of a resumed project's conversation replayed on opening (the most recent ones); as many
+again are loaded each time the user scrolls to the top."""
+
+
+def _batch_start(history: list[CoachMessage], end: int) -> int:
+    """Where the batch of history ending at `end` starts: never between a question and its answer."""
+    start = max(0, end - HISTORY_SHOWN)
+    if start and history[start].kind == "user" and history[start - 1].kind == "question":
+        start -= 1
+    return start
 
 
 def cite_line(citations: list[Citation]) -> str:
@@ -70,6 +80,13 @@ class ChatLog(VerticalScroll):
         self._stream: Static | None = None
         self._stream_text = ""
         self._last_user: PrefixedLine | None = None
+        self._history: list[CoachMessage] = []
+        self._by_index: dict[int, Widget] = {}
+        self._start = 0
+        self._you = ""
+        self._older_text = "{n}"
+        self._marker: Static | None = None
+        self._loading = False
 
     def on_mount(self) -> None:
         self.anchor()
@@ -106,21 +123,96 @@ class ChatLog(VerticalScroll):
     def _question_widget(text: str) -> Static:
         return PrefixedLine(Text("◇ "), text, classes="msg msg-question")
 
-    async def add_history(self, messages: list[CoachMessage], you: str, hidden: str | None) -> None:
-        """Replay a resumed project's conversation in one mount: `hidden` heads it when older
-        messages are left out."""
-        widgets: list[Static] = []
-        if hidden:
-            widgets.append(Static(hidden, classes="msg msg-hidden", markup=False))
-        for message in messages:
-            if message.kind == "user":
-                widgets.append(self._user_widget(you, message.text))
-            elif message.kind == "question":
-                widgets.append(self._question_widget(message.text))
-            else:
-                widgets.append(self._message_widget(message))
+    async def add_history(self, messages: list[CoachMessage], you: str, older: str = "{n}") -> None:
+        """Replay a resumed project's conversation: the last `HISTORY_SHOWN` messages now, the
+        earlier ones in batches as the user scrolls to the top (`load_older`). `older` heads the
+        replay while some are not loaded yet, `{n}` standing for how many."""
+        self._history, self._you, self._older_text = messages, you, older
+        self._start = _batch_start(messages, len(messages))
+        widgets = self._history_widgets(self._start, len(messages))
+        if self._start:
+            self._marker = Static(older.format(n=self._start), classes="msg msg-hidden", markup=False)
+            widgets.insert(0, self._marker)
         if widgets:
             await self._mount(*widgets)
+
+    def _history_widgets(self, start: int, end: int) -> list[Static]:
+        widgets: list[Static] = []
+        for i in range(start, end):
+            message = self._history[i]
+            if message.kind == "user":
+                widget: Static = self._user_widget(self._you, message.text)
+            elif message.kind == "question":
+                widget = self._question_widget(message.text)
+            else:
+                widget = self._message_widget(message)
+            self._by_index[i] = widget
+            widgets.append(widget)
+        return widgets
+
+    @property
+    def unloaded(self) -> int:
+        """Messages of the replayed conversation not on screen yet (loaded on scrolling up)."""
+        return self._start
+
+    async def load_older(self) -> int:
+        """Mount the previous batch of the replayed conversation above what is shown, keeping the
+        view where it was; the number of messages added."""
+        if not self._start or self._loading:
+            return 0
+        self._loading = True
+        try:
+            end, self._start = self._start, _batch_start(self._history, self._start)
+            widgets = self._history_widgets(self._start, end)
+            height = self.virtual_size.height
+            anchor = self._marker if self._marker is not None and self._marker.parent is self else None
+            if anchor is not None:
+                await self.mount_all(widgets, after=anchor)
+            elif self.children:
+                await self.mount_all(widgets, before=self.children[0])
+            if self._marker is not None:
+                if self._start:
+                    self._marker.update(self._older_text.format(n=self._start))
+                else:
+                    await self._marker.remove()
+                    self._marker = None
+            self.call_after_refresh(self._keep_view, height, self.scroll_y)
+            return end - self._start
+        finally:
+            self._loading = False
+
+    def _keep_view(self, old_height: int, old_y: float) -> None:
+        self.scroll_to(y=old_y + self.virtual_size.height - old_height, animate=False, immediate=True)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if new_value <= 0 < old_value and self._start:
+            self.run_worker(self.load_older(), group="older", exclusive=True)
+
+    def entries(self) -> list[tuple[int | Widget, str]]:
+        """Everything the conversation holds, oldest first, as (what reveals it, its text): a
+        history index for what is not loaded yet, the widget for what is on screen."""
+        out: list[tuple[int | Widget, str]] = [(i, self._history[i].text) for i in range(self._start)]
+        for child in self.children:
+            if child is not self._marker:
+                out.append((child, getattr(child, "source", None) or str(child.render())))
+        return out
+
+    async def reveal(self, target: int | Widget) -> Widget | None:
+        """Load history down to `target` if needed, scroll it to the top and mark it found."""
+        if isinstance(target, int):
+            while self._start > target and await self.load_older():
+                pass
+            found = self._by_index.get(target)
+        else:
+            found = target
+        if found is None:
+            return None
+        for old in self.query(".-found"):
+            old.remove_class("-found")
+        found.add_class("-found")
+        self.call_after_refresh(self.scroll_to_widget, found, animate=False, top=True)
+        return found
 
     async def add_notice(self, text: str, *, error: bool = False) -> None:
         """A one-line notice (model fallback, failures)."""

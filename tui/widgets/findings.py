@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.containers import VerticalScroll
+from textual.markup import escape
 from textual.widgets import Collapsible, Static
 
 from agent import statements
@@ -15,15 +16,15 @@ from tui.widgets.chat import MarkdownStatic
 ICONS = {"high": "●", "medium": "◐", "low": "○"}
 
 
-def finding_body(finding: Finding, lang: str) -> str:
-    """Evidence and advice of a finding, as Markdown."""
+def finding_body(finding: Finding, lang: str, show_ids: bool = False) -> str:
+    """Evidence and advice of a finding, as Markdown (question ids only with `show_ids`)."""
     lines = [f"**{t('findings.evidence', lang)}**", ""]
     for ev in finding.evidence:
         shown = ev.text or (", ".join(map(str, ev.value)) if isinstance(ev.value, list) else ev.value)
         label = _question_label(ev.question_id, lang)
         if label:  # 基线值：不知道, not a bare 不知道 beside an id
             shown = f"{label}：{shown}" if lang == "zh" else f"{label}: {shown}"
-        lines.append(f"- {shown}  (`{ev.question_id}`)")
+        lines.append(f"- {shown}" + (f"  (`{ev.question_id}`)" if show_ids or not label else ""))
     # each statement labelled by kind (资料所述 / 教练建议 / 案例报告数据), numbered as the citations below
     lines += [
         "",
@@ -71,10 +72,14 @@ class FindingsPanel(VerticalScroll):
         self._shown = {fid: ("", widget) for fid, (_, widget) in self._shown.items()}
 
     def _widget(self, f: Finding) -> Collapsible:
-        title = f"{ICONS[f.severity]} [{t('severity.' + f.severity, self.lang)}] {f.title}"
+        # the severity in words beside its icon (colour alone would not tell it); escaped, as the
+        # title is markup and "[HIGH]" would vanish as a tag
+        title = escape(f"{ICONS[f.severity]} {t('severity.' + f.severity, self.lang)} · {f.title}")
         if f.origin == "model":
-            title += " " + t("findings.by_model", self.lang)
-        parts: list[Static | Collapsible] = [MarkdownStatic(finding_body(f, self.lang), classes="body")]
+            title += " " + escape(t("findings.by_model", self.lang))
+        show_ids = bool(getattr(getattr(self.app, "settings", None), "show_ids", False))
+        body = finding_body(f, self.lang, show_ids)
+        parts: list[Static | Collapsible] = [MarkdownStatic(body, classes="body")]
         if f.citations:
             parts.append(
                 Collapsible(

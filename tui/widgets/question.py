@@ -21,8 +21,10 @@ from textual.widgets.option_list import Option
 
 from agent.snapshot import QuestionView
 from agent.types import STAGE_TITLES, STAGES
-from tui.i18n import shorten, t
+from tui.i18n import list_sep, shorten, shorten_words, t
 from tui.messages import AnswerSubmitted
+from tui.widgets.answer_area import AnswerArea
+from tui.widgets.ticks import INDENT, MarkedOptionList, TickList
 
 
 def _shorten_value(value: str) -> str:
@@ -52,6 +54,7 @@ class QuestionPanel(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "↑", show=False, id="option_up", tooltip="Previous option"),
         Binding("down", "move(1)", "↓", show=False, id="option_down", tooltip="Next option"),
+        Binding("ctrl+j", "newline", "New line", show=False, id="newline", tooltip="New line"),
     ]
 
     def __init__(self, lang: str, **kwargs: object) -> None:
@@ -60,14 +63,21 @@ class QuestionPanel(Vertical):
         self.question: QuestionView | None = None
         self.busy = False
         """Set by the screen while a turn runs: Enter then keeps the text and says so."""
+        self.history: list[str] = []
+        """What the user typed, oldest first (↑ recalls it when no options are shown)."""
+        self._recalled: int | None = None
+        self._draft = ""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="q-head")
         yield Static("", id="q-text")
         yield Static("", id="q-help")
-        yield OptionList(id="q-options")
-        yield SelectionList[str](id="q-multi")
+        yield MarkedOptionList(id="q-options")
+        yield TickList(id="q-multi")
         yield AnswerInput(id="q-input", placeholder=t("question.ph.text", self.lang), compact=True)
+        area = AnswerArea(id="q-area", compact=True, soft_wrap=True)
+        area.display = False
+        yield area
 
     @property
     def input(self) -> Input:
@@ -107,10 +117,12 @@ class QuestionPanel(Vertical):
         options.display = bool(choices) and not is_multi
         multi.display = bool(choices) and is_multi
         if is_multi:
-            multi.add_options([(f"{i}. {label}", value) for i, (value, label) in enumerate(choices, 1)])
+            multi.add_options(
+                [(f"{INDENT}{i}. {label}", value) for i, (value, label) in enumerate(choices, 1)]
+            )
         elif choices:
             options.add_options(
-                [Option(f"{i}. {label}", id=value) for i, (value, label) in enumerate(choices, 1)]
+                [Option(f"{INDENT}{i}. {label}", id=value) for i, (value, label) in enumerate(choices, 1)]
             )
             options.highlighted = None
         self.input.placeholder = t(f"question.ph.{question.type}", self.lang)
@@ -122,23 +134,22 @@ class QuestionPanel(Vertical):
             )
 
     def _render_head(self) -> None:
-        """Stage, progress and question id on one line: a stage title too long for the panel
-        (English, or beside the side panels) is shortened or left out, never the id /revise needs."""
+        """Stage and progress on one line: a stage title too long for the panel (English, or beside
+        the side panels) loses whole words from its end, or goes, never cut inside a word."""
         question = self.question
         if question is None:
             return
         n = STAGES.index(question.stage) + 1
         title = STAGE_TITLES[question.stage][self.lang]
         progress = t("question.progress", self.lang, index=question.index, total=question.total)
-        tail = f" · {progress} · {question.id}"
+        show_ids = bool(getattr(getattr(self.app, "settings", None), "show_ids", False))
+        tail = f" · {progress}" + (f" · {question.id}" if show_ids else "")
         width = self.query_one("#q-head", Static).content_size.width
         stage = t("question.stage", self.lang, n=n, stage=title)
         if width and cell_len(stage + tail) > width:
             room = width - cell_len(t("question.stage", self.lang, n=n, stage="") + tail)
-            if room >= 8:
-                stage = t("question.stage", self.lang, n=n, stage=shorten(title, room))
-            else:  # no room for a readable title: the number alone keeps the line whole
-                stage = t("question.stage", self.lang, n=n, stage="").rstrip()
+            short = shorten_words(title, room)
+            stage = t("question.stage", self.lang, n=n, stage=short).rstrip()
         self.query_one("#q-head", Static).update(stage + tail)
 
     def on_resize(self) -> None:
@@ -147,18 +158,70 @@ class QuestionPanel(Vertical):
     # --- keys -------------------------------------------------------------------------------
 
     def action_move(self, step: int) -> None:
-        """↑/↓ from the input move the highlight in the visible option list."""
+        """↑/↓ from the input move the highlight in the visible option list; with no options on
+        screen they walk through what was typed before (prompt history)."""
         target: OptionList | None = None
         for widget in (self.query_one("#q-options", OptionList), self.query_one("#q-multi", SelectionList)):
             if widget.display and widget.option_count:
                 target = widget
         if target is None:
+            self._recall(step)
             return
         current = target.highlighted
         if current is None:
             target.highlighted = 0 if step > 0 else target.option_count - 1
         else:
             target.highlighted = max(0, min(target.option_count - 1, current + step))
+
+    def action_newline(self) -> None:
+        """A multi-line answer: the box becomes a text area holding what was typed and a new line."""
+        area = self.query_one(AnswerArea)
+        area.text = self.input.value + "\n"
+        area.move_cursor(area.document.end)
+        self.input.display = False
+        area.display = True
+        area.focus()
+
+    @on(AnswerArea.Done)
+    def _area_done(self, event: AnswerArea.Done) -> None:
+        event.stop()
+        text = event.text.strip()
+        if event.send and self.busy:
+            self.notify(t("interview.busy", self.lang), severity="warning")
+            return
+        area = self.query_one(AnswerArea)
+        area.display = False
+        self.input.display = True
+        self.input.focus()
+        if not event.send:  # back to one line, the lines joined
+            self.input.value = " ".join(line.strip() for line in text.splitlines() if line.strip())
+            return
+        area.text = ""
+        if text:
+            self._remember(text)
+            self.post_message(AnswerSubmitted(text))
+
+    def _recall(self, step: int) -> None:
+        """Put the previous (-1) or next (+1) typed line in the box; past the newest, the draft."""
+        if not self.history:
+            return
+        if self._recalled is None:
+            if step > 0:
+                return
+            self._draft = self.input.value
+            self._recalled = len(self.history)
+        self._recalled = max(0, self._recalled + step)
+        if self._recalled >= len(self.history):
+            self._recalled = None
+            self.input.value = self._draft
+        else:
+            self.input.value = self.history[self._recalled]
+        self.input.cursor_position = len(self.input.value)
+
+    def _remember(self, text: str) -> None:
+        if text and (not self.history or self.history[-1] != text):
+            self.history.append(text)
+        self._recalled = None
 
     @on(Input.Changed, "#q-input")
     def _digit_highlights(self, event: Input.Changed) -> None:
@@ -189,11 +252,13 @@ class QuestionPanel(Vertical):
                 self.notify(t("question.nothing_selected", self.lang), severity="warning")
                 return
             value, display = resolved
+            self._remember(text)
             self.input.value = ""
             self.post_message(AnswerSubmitted(value, display))
             return
         if not text:
             return
+        self._remember(text)
         self.input.value = ""
         self.post_message(AnswerSubmitted(text))
 
@@ -226,7 +291,7 @@ class QuestionPanel(Vertical):
         if not numbers:
             return None
         labels = [choices[n - 1][1] for n in numbers]
-        return ",".join(str(n) for n in numbers), "、".join(labels)
+        return ",".join(str(n) for n in numbers), list_sep(self.lang).join(labels)
 
     def _number(self, index: int) -> tuple[str, str] | None:
         """The option at `index` (0-based), as its number and label."""
