@@ -230,7 +230,7 @@ def test_poc_plan_ends_with_the_pocs_own_exit_criteria(runs: dict) -> None:
     out, _, _ = runs["bank_customer_service"]
     text = next(out.glob("*_13_*.md")).read_text(encoding="utf-8")
     marks = text.split("## 4. 完成标志", 1)[1].split("\n## ", 1)[0]
-    assert "☐ 决策者参与并做出判断" in marks and "有明确、可衡量的验证目标" in marks
+    assert "☐ 决策者参与概念验证" in marks and "有明确、可衡量的验证目标" in marks
     assert "开发商" not in marks
     assert "| 1 | 明确可衡量的目标" in text and "首次解决率（FCR）：62% → 80%" in text
 
