@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from agent.deliverables import risks
 from agent.deliverables.architecture import build_architecture, to_mermaid
 from agent.deliverables.context import DocContext, OpenItem, Source, md_escape
 from agent.deliverables.doc_control import doc_control
@@ -21,6 +22,7 @@ from agent.deliverables.labels import TEMPLATES_DIR, field_label, format_value, 
 from agent.deliverables.registry import DeliverableSpec, load_registry
 from agent.deliverables.scorecard import build_scorecard
 from agent.deliverables.staleness import input_hash
+from agent.deliverables.trace import build_trace, test_type_label
 from agent.readiness import phase_criteria
 from agent.snapshot import ProjectSnapshot
 from agent.statements import DERIVED_LABEL, FIGURE_NOTE
@@ -119,6 +121,12 @@ def _globals(ctx: DocContext) -> dict[str, Any]:
         "scorecard": lambda: build_scorecard(snap.profile, lang),
         "registry": load_registry,
         "control": lambda: doc_control(snap, ctx.spec.id),
+        "trace": lambda: build_trace(snap, lang, ctx.findings()),
+        "test_type": lambda key: test_type_label(key, lang),
+        "risk_p": risks.probability,
+        "risk_i": risks.impact,
+        "risk_impact": lambda f: risks.impact_text(f, lang),
+        "sector_risks": lambda first: risks.domain_risks(snap.profile.project.sector, lang, first),
         "kind_label": lambda kind: statement_label(kind, lang),
         "figure_note": FIGURE_NOTE["en" if lang == "en" else "zh"],
         "derived_label": DERIVED_LABEL["en" if lang == "en" else "zh"],

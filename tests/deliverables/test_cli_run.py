@@ -123,7 +123,7 @@ def test_risk_register_lists_every_pitfall_with_evidence_and_citations(runs: dic
     out, _, report = runs["hospital_guideline_qa"]
     entry = next(d for d in report["deliverables"] if d["id"] == "risk_register")
     md = (out / entry["files"][0]).with_suffix(".md").read_text(encoding="utf-8")
-    rows = re.findall(r"^\| R\d+ \|.+\|$", md, flags=re.M)
+    rows = re.findall(r"^\| RSK-\d+ \| (?!.* → ).+\|$", md, flags=re.M)
     assert len(rows) == len(report["pitfalls"]) > 0
     for row in rows:
         assert re.search(r"\[\d+\]", row.split("|")[-2]), row
