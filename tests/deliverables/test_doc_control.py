@@ -61,7 +61,7 @@ def test_a_word_file_names_its_author_date_and_numbers_its_pages(exported: tuple
 
 
 def test_the_owner_of_the_runbook_is_the_answered_operations_owner(exported: tuple[Path, str]) -> None:
-    out, lang = exported
+    out, _lang = exported
     runbook = next(p for p in out.glob("*.md") if "_10_" in p.name).read_text(encoding="utf-8")
-    first_table_row = [ln for ln in runbook.splitlines() if ln.startswith("| 0.1 |")][0]
+    first_table_row = next(ln for ln in runbook.splitlines() if ln.startswith("| 0.1 |"))
     assert "质量部" in first_table_row
