@@ -192,7 +192,9 @@ def test_docx_architecture_notes_draw_the_diagram(outputs: dict[str, Path], key:
         for c in row.cells
         if c._tc.tcPr is not None and c._tc.tcPr.find(qn("w:tcBorders")) is not None
     ]
-    components = next(t for t in _body_tables(document)[1:] if t.rows[0].cells[0].text in ("组件", "Component"))
+    components = next(
+        t for t in _body_tables(document)[1:] if t.rows[0].cells[0].text in ("组件", "Component")
+    )
     names = [row.cells[0].text for row in components.rows[1:]]
     assert len(names) >= 9 and sorted(boxes) == sorted(names)
     arrows = "\n".join(c.text for row in diagram.rows for c in row.cells)
