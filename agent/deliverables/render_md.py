@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from agent.deliverables import risks
+from agent.deliverables import risks, selection
 from agent.deliverables.architecture import build_architecture, to_mermaid
 from agent.deliverables.context import DocContext, OpenItem, Source, md_escape
 from agent.deliverables.doc_control import doc_control
@@ -96,6 +96,7 @@ def _globals(ctx: DocContext) -> dict[str, Any]:
         "raw": ctx.raw,
         "has": ctx.has,
         "ask": ctx.ask,
+        "ask_input": ctx.ask_input,
         "label": ctx.label,
         "cite": ctx.cite,
         "cite_list": ctx.cite_list,
@@ -123,6 +124,8 @@ def _globals(ctx: DocContext) -> dict[str, Any]:
         "control": lambda: doc_control(snap, ctx.spec.id),
         "trace": lambda: build_trace(snap, lang, ctx.findings()),
         "test_type": lambda key: test_type_label(key, lang),
+        "shortlist": lambda: selection.shortlist(snap.profile, lang),
+        "criteria": lambda: selection.criteria(lang),
         "risk_p": risks.probability,
         "risk_i": risks.impact,
         "risk_impact": lambda f: risks.impact_text(f, lang),
