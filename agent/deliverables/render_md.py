@@ -123,6 +123,7 @@ def _globals(ctx: DocContext) -> dict[str, Any]:
         "registry": load_registry,
         "control": lambda: doc_control(snap, ctx.spec.id),
         "trace": lambda: build_trace(snap, lang, ctx.findings()),
+        "risk_ids": lambda: {r.finding.id: r.id for r in build_trace(snap, lang, ctx.findings()).risks},
         "test_type": lambda key: test_type_label(key, lang),
         "shortlist": lambda: selection.shortlist(snap.profile, lang),
         "criteria": lambda: selection.criteria(lang),
