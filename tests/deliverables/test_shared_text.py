@@ -22,3 +22,12 @@ def test_a_stage_document_points_to_the_register_instead_of_repeating_its_advice
             if line.startswith("| RSK-"):
                 rsk = line.split("|")[1].strip()
                 assert f"| {rsk} |" in register
+
+
+def test_a_professional_domain_test_plan_cites_the_grounding_case_not_the_proofreading_one() -> None:
+    hospital = next(
+        d for d in example_docs("hospital_guideline_qa", "zh") if d.spec.id == "test_plan"
+    ).markdown
+    retail = next(d for d in example_docs("retail_marketing_copy", "zh") if d.spec.id == "test_plan").markdown
+    assert "ChatDD" in hospital and "文修" not in hospital
+    assert "文修" in retail and "ChatDD" not in retail
