@@ -140,6 +140,13 @@ class DocContext:
         self.open_items.append(item)
         return ""
 
+    def ask_input(self, key: str, zh: str, en: str) -> str:
+        """An input the document needs that no interview question collects (a cost model's
+        request volume, say): listed among the open questions under `key`; returns the marker."""
+        if not any(o.field == key for o in self.open_items):
+            self.open_items.append(OpenItem(key, self.t(zh, en)))
+        return self.t("*待确认*", "*to be confirmed*")
+
     # -- citations --------------------------------------------------------------------------
     def _passage(self, passage_id: str) -> Passage:
         from knowledge.pack import get_passage

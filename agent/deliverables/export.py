@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -60,13 +61,33 @@ def file_stem(snapshot: ProjectSnapshot, doc: RenderedDoc) -> str:
     return f"{project}_{doc.spec.order:02d}_{safe_filename(title, max_bytes=60)}"
 
 
+def _docx_meta(doc: RenderedDoc, snapshot: ProjectSnapshot) -> Any:
+    """The Word file's properties, header and footer: the project's, not the library's."""
+    from datetime import datetime
+
+    from agent.deliverables.doc_control import doc_control
+    from agent.deliverables.docx_meta import DocMeta
+
+    dc = doc_control(snapshot, doc.spec.id)
+    project = snapshot.profile.project
+    return DocMeta(
+        title=doc.title,
+        author=project.organisation or project.name or snapshot.name,
+        subject=project.name or snapshot.name,
+        version=dc.version,
+        status=dc.status(doc.lang),
+        created=datetime.combine(dc.day, datetime.min.time(), tzinfo=UTC),
+        keywords=doc.spec.id,
+    )
+
+
 def _write(doc: RenderedDoc, fmt: str, path: Path, snapshot: ProjectSnapshot) -> None:
     if fmt == "md":
         path.write_text(doc.markdown, encoding="utf-8")
     elif fmt == "docx":
         from agent.deliverables.render_docx import markdown_to_docx
 
-        markdown_to_docx(doc.markdown, path, title=doc.title, lang=doc.lang)
+        markdown_to_docx(doc.markdown, path, title=doc.title, lang=doc.lang, meta=_docx_meta(doc, snapshot))
     elif fmt == "html":
         from agent.deliverables.render_html import markdown_to_html
 

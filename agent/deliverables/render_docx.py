@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.deliverables.diagram_svg import GridCell, architecture_grid
+from agent.deliverables.docx_meta import DocMeta, add_header_footer, apply_core_properties
 from agent.deliverables.docx_tables import (
     KEEP_TOGETHER_ROWS,
     keep_rows_whole,
@@ -262,12 +263,16 @@ def _template(lang: str) -> bytes:
     return buffer.getvalue()
 
 
-def markdown_to_docx(markdown: str, path: Path, *, title: str, lang: str) -> None:
-    """Write `markdown` as a Word document at `path`."""
+def markdown_to_docx(
+    markdown: str, path: Path, *, title: str, lang: str, meta: DocMeta | None = None
+) -> None:
+    """Write `markdown` as a Word document at `path` (with `meta`'s properties, header and footer)."""
     import docx
     from docx.shared import Cm
 
     document = docx.Document(io.BytesIO(_template(lang)))
+    meta = meta or DocMeta(title=title, author="Adoption Coach")
+    apply_core_properties(document, meta)
     document.core_properties.title = _NOT_XML.sub("", title)
     blocks = parse_blocks(_NOT_XML.sub("", markdown))
     widest = max((len(b["header"]) for b in blocks if b["type"] == "table"), default=0)
@@ -282,6 +287,7 @@ def markdown_to_docx(markdown: str, path: Path, *, title: str, lang: str) -> Non
         section.page_width, section.page_height = Cm(21.0), Cm(29.7)
     section.left_margin = section.right_margin = Cm(2.2)
     text_width = section.page_width.cm - 4.4
+    add_header_footer(section, meta, lang)
     for block in blocks:
         kind = block["type"]
         if kind == "heading":

@@ -14,12 +14,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from agent.deliverables import risks, selection
 from agent.deliverables.architecture import build_architecture, to_mermaid
 from agent.deliverables.context import DocContext, OpenItem, Source, md_escape
+from agent.deliverables.doc_control import doc_control
 from agent.deliverables.labels import TEMPLATES_DIR, field_label, format_value, source_name
 from agent.deliverables.registry import DeliverableSpec, load_registry
 from agent.deliverables.scorecard import build_scorecard
 from agent.deliverables.staleness import input_hash
+from agent.deliverables.trace import build_trace, test_type_label
 from agent.readiness import phase_criteria
 from agent.snapshot import ProjectSnapshot
 from agent.statements import DERIVED_LABEL, FIGURE_NOTE
@@ -42,6 +45,8 @@ class RenderedDoc:
     """(field path, label, answer text) for every known answer the document used."""
     narratives: list[str] = field(default_factory=list)
     input_hash: str = ""
+    used_fields: list[str] = field(default_factory=list)
+    """Every profile field the document read (known or not)."""
 
     @property
     def title(self) -> str:
@@ -91,6 +96,7 @@ def _globals(ctx: DocContext) -> dict[str, Any]:
         "raw": ctx.raw,
         "has": ctx.has,
         "ask": ctx.ask,
+        "ask_input": ctx.ask_input,
         "label": ctx.label,
         "cite": ctx.cite,
         "cite_list": ctx.cite_list,
@@ -115,6 +121,16 @@ def _globals(ctx: DocContext) -> dict[str, Any]:
         "mermaid": to_mermaid,
         "scorecard": lambda: build_scorecard(snap.profile, lang),
         "registry": load_registry,
+        "control": lambda: doc_control(snap, ctx.spec.id),
+        "trace": lambda: build_trace(snap, lang, ctx.findings()),
+        "risk_ids": lambda: {r.finding.id: r.id for r in build_trace(snap, lang, ctx.findings()).risks},
+        "test_type": lambda key: test_type_label(key, lang),
+        "shortlist": lambda: selection.shortlist(snap.profile, lang),
+        "criteria": lambda: selection.criteria(lang),
+        "risk_p": risks.probability,
+        "risk_i": risks.impact,
+        "risk_impact": lambda f: risks.impact_text(f, lang),
+        "sector_risks": lambda first: risks.domain_risks(snap.profile.project.sector, lang, first),
         "kind_label": lambda kind: statement_label(kind, lang),
         "figure_note": FIGURE_NOTE["en" if lang == "en" else "zh"],
         "derived_label": DERIVED_LABEL["en" if lang == "en" else "zh"],
@@ -153,7 +169,20 @@ def _closing(ctx: DocContext) -> tuple[str, list[tuple[str, str, str]]]:
             for o in ctx.open_items
         )
     else:
-        out.append(t("本文所需的输入均已回答。", "Every input this document needs has been answered."))
+        # "all answered" only when it is: every field the document read is known
+        unknown = [p for p in ctx.used_fields if ctx.snapshot.profile.get(p) is None]
+        if unknown:
+            names = "、".join(field_label(p, "zh") for p in unknown)
+            names_en = "; ".join(field_label(p, "en") for p in unknown)
+            out.append(
+                t(
+                    f"本文正文没有待确认项；它参考的以下问题尚未回答：{md_escape(names)}。",
+                    f"Nothing in this document's body awaits confirmation; these questions it consults are "
+                    f"not answered yet: {md_escape(names_en)}.",
+                )
+            )
+        else:
+            out.append(t("本文所需的输入均已回答。", "Every input this document needs has been answered."))
     answers: list[tuple[str, str, str]] = []
     for path in ctx.used_fields:
         text = format_value(ctx.snapshot.profile.get(path), ctx.lang, path)
@@ -197,6 +226,7 @@ def render_document(snapshot: ProjectSnapshot, spec: DeliverableSpec, lang: str)
         answers=answers,
         narratives=ctx.narratives_used,
         input_hash=input_hash(snapshot, spec),
+        used_fields=list(ctx.used_fields),
     )
 
 

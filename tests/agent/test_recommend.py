@@ -71,7 +71,7 @@ def test_stage_entry_for_every_stage_and_phase_advice_first() -> None:
 def test_phase_advice_lists_exit_criteria_and_unmet_first_steps() -> None:
     r = recs({"req.current_phase": "PoC", "req.decision_maker": "否"}, "en")["phase-next"]
     assert "Value validation" in r.title
-    assert "✗ A decision-maker takes part and decides" in r.advice
+    assert "✗ A decision-maker takes part in the PoC" in r.advice
     assert "requirements.current_phase" in r.based_on
 
 

@@ -123,7 +123,7 @@ def test_risk_register_lists_every_pitfall_with_evidence_and_citations(runs: dic
     out, _, report = runs["hospital_guideline_qa"]
     entry = next(d for d in report["deliverables"] if d["id"] == "risk_register")
     md = (out / entry["files"][0]).with_suffix(".md").read_text(encoding="utf-8")
-    rows = re.findall(r"^\| R\d+ \|.+\|$", md, flags=re.M)
+    rows = re.findall(r"^\| RSK-\d+ \| (?!.* → ).+\|$", md, flags=re.M)
     assert len(rows) == len(report["pitfalls"]) > 0
     for row in rows:
         assert re.search(r"\[\d+\]", row.split("|")[-2]), row
@@ -230,7 +230,7 @@ def test_poc_plan_ends_with_the_pocs_own_exit_criteria(runs: dict) -> None:
     out, _, _ = runs["bank_customer_service"]
     text = next(out.glob("*_13_*.md")).read_text(encoding="utf-8")
     marks = text.split("## 4. 完成标志", 1)[1].split("\n## ", 1)[0]
-    assert "☐ 决策者参与并做出判断" in marks and "有明确、可衡量的验证目标" in marks
+    assert "☐ 决策者参与概念验证" in marks and "有明确、可衡量的验证目标" in marks
     assert "开发商" not in marks
     assert "| 1 | 明确可衡量的目标" in text and "首次解决率（FCR）：62% → 80%" in text
 

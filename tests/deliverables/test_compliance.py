@@ -115,8 +115,8 @@ def test_risk_register_maps_every_risk_and_names_chinese_obligations_only_where_
     crosswalk = internal.split("## 框架对照")[1].split("\n## ")[0]
     cloud = next(line for line in crosswalk.splitlines() if "敏感数据将发往公有云" in line)
     assert "管理（Manage）" in cloud and "A.7 人工智能系统的数据" in cloud and cloud.endswith("| — |")
-    register_rows = re.findall(r"^\| R\d+ \|", internal, flags=re.M)
-    crosswalk_rows = re.findall(r"^\| R\d+ ", crosswalk, flags=re.M)
+    register_rows = re.findall(r"^\| RSK-\d+ \| (?!.* → )", internal, flags=re.M)  # the main table
+    crosswalk_rows = re.findall(r"^\| RSK-\d+ ", crosswalk, flags=re.M)
     assert len(crosswalk_rows) == len(register_rows) > 0
 
     public = render_document(snapshot(PUBLIC, "en"), get_spec("risk_register"), "en").markdown
