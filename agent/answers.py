@@ -2,7 +2,8 @@
 
 Explicit answers set their own field. Values inferred from free text (`AnswerRecord.inferred`,
 from signals or the model) fill only fields that no answer set explicitly; among inferences the
-earliest question in bank order wins for scalar fields, and list fields merge.
+earliest question in bank order wins for scalar fields, and list fields merge. Last, what the
+answered fields imply (`agent.inference`: a model name → its size…) fills fields still empty.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from agent.fieldtypes import field_spec
+from agent.inference import implied
 from agent.profile import Profile, ProjectInfo
 from agent.questions import QuestionBank, load_bank
 from agent.snapshot import AnswerRecord
@@ -24,6 +26,8 @@ class Provenance:
 
     record: AnswerRecord
     inferred: bool
+    rule: str | None = None
+    """The implication (`knowledge/inferences.yaml`) that gave the value, when one did."""
 
 
 def ordered_records(answers: dict[str, AnswerRecord], bank: QuestionBank) -> list[AnswerRecord]:
@@ -73,6 +77,12 @@ def build_profile_with_provenance(
                     provenance[path] = Provenance(rec, inferred=True)
             elif current is None and _try_set(profile, path, value):
                 provenance[path] = Provenance(rec, inferred=True)
+    by_field = {r.field: r for r in records if r.field in explicit}
+    for imp in implied(profile, explicit):
+        if imp.field in answered_fields or profile.get(imp.field) not in (None, []):
+            continue  # an answer, or the answer's own words, said it already
+        if _try_set(profile, imp.field, imp.value):
+            provenance[imp.field] = Provenance(by_field[imp.source_field], inferred=True, rule=imp.rule)
     return profile, provenance
 
 

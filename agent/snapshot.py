@@ -16,7 +16,10 @@ from agent.profile import Profile
 from agent.types import Citation, Finding, Lang, Passage, Phase, Stage, Statement
 
 AnswerStatus = Literal["answered", "skipped", "unknown"]
-AnswerSource = Literal["user", "llm", "signal", "file", "confirmed"]
+AnswerSource = Literal["user", "llm", "signal", "file", "confirmed", "inferred"]
+"""`inferred`: implied by another answer (`agent.inference`) and never shown to the user (a
+scripted run, a question a quick interview does not ask); `confirmed`: such a value the user
+confirmed."""
 """`confirmed`: the user confirmed a value inferred from an earlier answer (Enter, or 是/yes)."""
 
 
@@ -141,6 +144,10 @@ class QuestionView(BaseModel):
     index: int = 0
     """1-based position within the stage."""
     total: int = 0
+    number: int = 0
+    """1-based position in the whole interview at its depth (questions answered so far + 1)."""
+    planned: int = 0
+    """The interview's estimated length at its depth ("12 / ~40"): it does not grow as answers arrive."""
     suggested: str | None = None
     """A value inferred from earlier answers, as displayed: an empty answer confirms it."""
     current: str | None = None

@@ -8,6 +8,7 @@ finishing one changes no answer.
 
 from __future__ import annotations
 
+from agent.depth import next_question
 from agent.interview.builder import TurnBuilder
 from agent.interview.coaching import entry_messages, mean_readiness, phase_message
 from agent.interview.text import join, stage_title, t
@@ -33,7 +34,7 @@ def advance(tb: TurnBuilder) -> None:
             tb.update["question_id"] = state.revising
             return
         profile = tb.evaluation().profile
-        q = tb.deps.bank.next_question(stage, profile, tb.now().answers)
+        q = next_question(state.depth, tb.deps.bank, stage, profile, tb.now().answers)
         if q is not None:
             tb.update["question_id"] = q.id
             return

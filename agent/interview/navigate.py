@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from agent.answers import build_profile
+from agent.depth import next_question
 from agent.interview.builder import TurnBuilder
 from agent.interview.commands import parse_command
 from agent.interview.text import join, stage_title, t
@@ -115,7 +116,7 @@ def jump(tb: TurnBuilder, arg: str) -> None:
         return
     current = state.stage
     profile = build_profile(state.answers, state.project, bank)
-    if bank.next_question(target, profile, state.answers) is None:
+    if next_question(state.depth, bank, target, profile, state.answers) is None:
         ids = ", ".join(q.id for q in bank.applicable(target, profile))
         tb.say("notice", t("stage_complete", lang, stage=stage_title(target, lang), ids=ids))
         return

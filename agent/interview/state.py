@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
+from agent.depth import Depth
 from agent.profile import ProjectInfo
 from agent.snapshot import AnswerRecord, CoachMessage, StageOverride, Usage
 from agent.types import Finding, Lang, Stage
@@ -94,6 +95,9 @@ class InterviewState:
     """Recommendation ids the user has already been told about."""
     done: bool = False
     """The interview reached its wrap-up."""
+    depth: Depth = "full"
+    """How deep the interview goes (`agent.depth`): quick, standard or full. New projects choose
+    it (standard unless told); a project saved before depths existed goes on in full."""
 
 
 STATE_FIELDS: frozenset[str] = frozenset(InterviewState.__dataclass_fields__)
