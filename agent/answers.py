@@ -95,6 +95,19 @@ def build_profile(
     return build_profile_with_provenance(answers, project, bank)[0]
 
 
+def implied_value(
+    answers: dict[str, AnswerRecord],
+    path: str,
+    project: ProjectInfo | None = None,
+    bank: QuestionBank | None = None,
+) -> Any:
+    """The value the answers imply for `path` (`agent.inference`: a model name → its size…), or
+    None when no implication gives it (unset, answered itself, or from free text only)."""
+    profile, provenance = build_profile_with_provenance(answers, project, bank)
+    prov = provenance.get(path)
+    return profile.get(path) if prov is not None and prov.rule is not None else None
+
+
 def unknown_fields(answers: dict[str, AnswerRecord]) -> frozenset[str]:
     """Fields whose question the user answered "don't know"."""
     return frozenset(r.field for r in answers.values() if r.status == "unknown")

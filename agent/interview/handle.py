@@ -13,7 +13,7 @@ from agent.answers import build_profile, build_profile_with_provenance
 from agent.interview import reading
 from agent.interview.builder import TurnBuilder
 from agent.interview.commands import parse_command
-from agent.interview.navigate import back, confirms_jump, jump, revise
+from agent.interview.navigate import back, confirms_jump, jump, revise, set_depth
 from agent.interview.recording import record
 from agent.interview.text import t
 from agent.parsing import is_confirmation, is_skip, looks_like_question
@@ -203,6 +203,8 @@ def command(tb: TurnBuilder, text: str) -> None:
         revise(tb, arg)
     elif spec.name == "stage":
         jump(tb, arg)
+    elif spec.name == "depth":
+        set_depth(tb, arg)
     elif spec.name == "ask":
         if arg:
             ask(tb, arg)

@@ -130,6 +130,8 @@ class QuestionPanel(Vertical):
         n = STAGES.index(question.stage) + 1
         title = STAGE_TITLES[question.stage][self.lang]
         progress = t("question.progress", self.lang, index=question.index, total=question.total)
+        if question.planned:  # the whole interview at its depth: "12 / ~40", a total that does not grow
+            progress = t("question.planned", self.lang, number=question.number, planned=question.planned)
         tail = f" · {progress} · {question.id}"
         width = self.query_one("#q-head", Static).content_size.width
         stage = t("question.stage", self.lang, n=n, stage=title)
