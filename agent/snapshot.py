@@ -51,6 +51,18 @@ class OpenQuestion(BaseModel):
     reason: Literal["skipped", "unknown", "unanswered"] = "unanswered"
 
 
+class Conflict(BaseModel):
+    """Answers that cannot both be true (`agent.consistency`): asked about, or reported."""
+
+    id: str
+    fields: list[str]
+    values: dict[str, Any]
+    """Each field's answer as displayed."""
+    message: str
+    readings: list[str] = Field(default_factory=list)
+    """The ways it can be resolved, as the coach offers them."""
+
+
 class Recommendation(BaseModel):
     """Advice that follows from the profile, with the reasoning and the guidance behind it."""
 
@@ -118,6 +130,8 @@ class ProjectSnapshot(BaseModel):
     """What must hold to move to the next phase."""
     recommendations: list[Recommendation] = Field(default_factory=list)
     open_questions: list[OpenQuestion] = Field(default_factory=list)
+    conflicts: list[Conflict] = Field(default_factory=list)
+    """Answers that contradict each other and are not resolved (documents state neither side)."""
     overrides: list[StageOverride] = Field(default_factory=list)
     passages: dict[str, Passage] = Field(default_factory=dict)
     """Every passage cited by findings or recommendations, by id (for source lists)."""

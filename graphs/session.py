@@ -20,6 +20,7 @@ from langgraph.types import Command
 from agent import llm
 from agent.answers import implied_value
 from agent.config import Settings, load_settings
+from agent.consistency import find_conflicts
 from agent.deliverables.staleness import input_hashes
 from agent.depth import Depth
 from agent.errors import InputError, StorageError
@@ -366,4 +367,11 @@ def run_answers(
         state = session._paused or session._state()
     else:  # pragma: no cover - a loop here is a graph bug
         raise RuntimeError("run_answers: the interview did not finish")
-    return session.snapshot()
+    snapshot = session.snapshot()
+    # a conflict the file states is reported even when one side is an answer to a question that
+    # did not apply (a cost figure beside "no cost estimate"): its figure is not used, not lost
+    stated = find_conflicts({**answers, **snapshot.answers}, snapshot.lang, ctx.bank)
+    known = {c.id for c in snapshot.conflicts}
+    return snapshot.model_copy(
+        update={"conflicts": [*snapshot.conflicts, *(c for c in stated if c.id not in known)]}
+    )

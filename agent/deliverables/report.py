@@ -85,6 +85,10 @@ def build_report(
             for r in snapshot.recommendations
         ],
         "open_questions": [q.model_dump(mode="json") for q in snapshot.open_questions],
+        "conflicts": [
+            {"id": c.id, "fields": c.fields, "values": c.values, "message": c.message}
+            for c in snapshot.conflicts
+        ],
         "obligations": _obligations(snapshot, lang),
         "deliverables": deliverables,
         "stale_before_export": sorted(set(stale or [])),

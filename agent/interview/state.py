@@ -95,6 +95,12 @@ class InterviewState:
     """Recommendation ids the user has already been told about."""
     done: bool = False
     """The interview reached its wrap-up."""
+    pending_conflict: str | None = None
+    """A conflict between answers the coach asked about and the user has not resolved yet (its id;
+    `agent.consistency`). Kept apart from any other pending confirmation."""
+    resolved_conflicts: dict[str, str] = field(default_factory=dict)
+    """Conflicts the user resolved, id → their values then: not asked or reported again while
+    those values stand."""
     depth: Depth = "full"
     """How deep the interview goes (`agent.depth`): quick, standard or full. New projects choose
     it (standard unless told); a project saved before depths existed goes on in full."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from agent.answers import Provenance, build_profile_with_provenance
 from agent.depth import plan
+from agent.interview import conflicts
 from agent.interview.reading import current_label, suggestion
 from agent.interview.state import InterviewState
 from agent.interview.text import t
@@ -20,6 +21,9 @@ from agent.types import Lang
 def question_view(state: InterviewState, bank: QuestionBank, profile: Profile) -> QuestionView | None:
     """The pending question (or the model's follow-up) ready to display; `profile` (of `state`'s
     answers) words the question."""
+    conflict = conflicts.pending(state, bank)
+    if conflict is not None:  # the answers contradict each other: which holds, first
+        return conflicts.conflict_view(state, conflict)
     if state.question_id is None:
         return None
     q = bank.find(state.question_id)
