@@ -134,13 +134,13 @@ def find_conflicts(
 def _taken_back(
     check: Check, answers: dict[str, AnswerRecord], bank: QuestionBank, lang: Lang
 ) -> list[Conflict]:
-    """Yes/no answers whose own words take them back ("是的，但还没定")."""
+    """Yes answers whose own words take them back ("是的，但还没定")."""
     hedges = [h.casefold() for words in check.hedges.values() for h in words]
     out: list[Conflict] = []
     for rec in ordered_records(answers, bank):
         q = bank.find(rec.question_id)
-        if q is None or q.type != "yesno" or rec.status != "answered" or not isinstance(rec.value, bool):
-            continue
+        if q is None or q.type != "yesno" or rec.status != "answered" or rec.value is not True:
+            continue  # "否，还没定" says no twice: only a yes can be taken back
         raw = rec.raw.casefold()
         if not any(h in raw for h in hedges):
             continue
