@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from typing import Literal, get_args
 
 from agent import conditions
+from agent.answers import build_profile_with_provenance
 from agent.profile import Profile
 from agent.questions import Question, QuestionBank
 from agent.readiness import current_phase, load_criteria
@@ -85,20 +86,24 @@ def plan(
     """The ids of the questions of a `depth` interview of this project at `stage`: those answered
     (they count against the limit), then those still to come, in asking order. A question still to
     come applies, or may apply once an answer still to come is given; a quick interview does not
-    ask for a value it already has (inferred from another answer: it stays `inferred`). The phase
+    ask for a value another answer implies (`agent.inference`: it stays `inferred`). The phase
     gate read is the project's current phase (`agent.readiness.current_phase`)."""
     answered = [q.id for q in bank if q.id in answers]
     if depth == "full":
         return answered + [q.id for q in bank if _could_come(q, bank, profile, answers, stage)]
     limit = LIMITS[depth]
     chosen = list(answered)
+    # what an earlier answer implies (agent.inference) is not asked again in a quick interview; a
+    # guess from free text (a signal) is still asked: the user never said it
+    provenance = build_profile_with_provenance(answers, bank=bank)[1] if depth == "quick" else {}
+    implied = {path for path, prov in provenance.items() if prov.rule is not None}
 
     def add(qs: Iterable[Question]) -> None:
         for q in qs:
             if q.id in chosen or not _could_come(q, bank, profile, answers, stage):
                 continue
-            if depth == "quick" and profile.get(q.field) not in (None, []):
-                continue  # known from another answer: not asked, recorded as inferred
+            if q.field in implied:
+                continue  # implied by another answer: not asked, its source stays `inferred`
             group = _with_drivers(q, bank, chosen, answers)
             if len(chosen) + len(group) <= limit:
                 chosen.extend(group)
