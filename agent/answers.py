@@ -108,6 +108,23 @@ def implied_value(
     return profile.get(path) if prov is not None and prov.rule is not None else None
 
 
+def implied_fields(
+    answers: dict[str, AnswerRecord],
+    project: ProjectInfo | None = None,
+    bank: QuestionBank | None = None,
+) -> dict[str, tuple[Any, AnswerRecord]]:
+    """Every field whose value only an implication gives (no answer record of its own: a question
+    a quick interview did not ask), → (value, the answer it came from): report.json lists them
+    with source `inferred`."""
+    profile, provenance = build_profile_with_provenance(answers, project, bank)
+    recorded = {r.field for r in answers.values() if r.status == "answered"}
+    return {
+        path: (profile.get(path), prov.record)
+        for path, prov in provenance.items()
+        if prov.rule is not None and path not in recorded
+    }
+
+
 def unknown_fields(answers: dict[str, AnswerRecord]) -> frozenset[str]:
     """Fields whose question the user answered "don't know"."""
     return frozenset(r.field for r in answers.values() if r.status == "unknown")

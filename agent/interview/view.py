@@ -23,7 +23,16 @@ def question_view(state: InterviewState, bank: QuestionBank, profile: Profile) -
     answers) words the question."""
     conflict = conflicts.pending(state, bank)
     if conflict is not None:  # the answers contradict each other: which holds, first
-        return conflicts.conflict_view(state, conflict)
+        view = conflicts.conflict_view(state, conflict)
+        waiting = _question_view(state, bank, profile)  # its place in the interview stays on screen
+        if waiting is None:
+            return view
+        keep = ("index", "total", "number", "planned")
+        return view.model_copy(update={k: getattr(waiting, k) for k in keep})
+    return _question_view(state, bank, profile)
+
+
+def _question_view(state: InterviewState, bank: QuestionBank, profile: Profile) -> QuestionView | None:
     if state.question_id is None:
         return None
     q = bank.find(state.question_id)

@@ -117,7 +117,10 @@ def test_the_coach_asks_which_holds_right_after_the_answer_and_records_the_choic
         "数据不出组织，部署方式改为私有化",
     ]
     assert any("矛盾" in m.text for m in result.messages)
+    number = q.number
+    assert number > 1 and q.planned >= number  # the interview's progress stays on screen
     state, result = _send(state, "2", deps)
+    assert result.question is not None and result.question.number == number  # same place
     assert state.answers["sel.deployment"].value == "private"
     assert "公有云" in state.answers["sel.deployment"].raw  # the user's own words stay
     assert result.snapshot is not None and result.snapshot.conflicts == []

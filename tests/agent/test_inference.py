@@ -85,6 +85,16 @@ def test_an_answer_always_wins_over_an_inference() -> None:
     )
 
 
+def test_implied_fields_lists_what_no_answer_gave_with_its_source() -> None:
+    from agent.answers import implied_fields
+
+    given = answers({"sel.deployment": "私有化", "int.deployment_mode": "私有化"})
+    implied = implied_fields(given)
+    assert set(implied) == {"data.data_leaves_org"}  # the mode was answered: not implied
+    value, source = implied["data.data_leaves_org"]
+    assert value is False and source.question_id == "sel.deployment"
+
+
 def test_every_inference_reads_and_fills_a_field_a_question_asks() -> None:
     bank = load_bank()
     for inf in load_inferences():

@@ -303,6 +303,7 @@ class FakeFactory:
                 "log": [],
                 "lang": lang,
                 "sector": sector,
+                "depth": depth,
                 "transcript": [CoachMessage(kind="notice", text=f"欢迎，{name}")],
             }
         session = FakeSession(
