@@ -94,4 +94,7 @@ def wrapup(tb: TurnBuilder) -> None:
         open=len(snapshot.open_questions),
     )
     tb.say("summary", text)
+    depth = tb.now().depth
+    if depth != "full":  # the rest was not asked: say how to go on
+        tb.say("notice", t("depth_more", lang, depth=t(f"depth_{depth}", lang)))
     tb.update.update(done=True, question_id=None, revising=None)

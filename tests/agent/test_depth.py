@@ -152,6 +152,7 @@ def test_a_quick_interview_end_to_end_in_at_most_20_questions_exports_every_deli
     state, result, deps = _start("quick")
     state, result, shown = _interview(state, result, deps)
     assert result.done and state.done
+    assert any("/深入" in m.text for m in result.messages)  # how to go on is said at the end
     asked = [qid for qid, _, _ in shown]
     assert 10 <= len(asked) <= 20, asked
     assert "req.decision_maker" in asked and "req.current_phase" in asked
