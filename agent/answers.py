@@ -2,7 +2,8 @@
 
 Explicit answers set their own field. Values inferred from free text (`AnswerRecord.inferred`,
 from signals or the model) fill only fields that no answer set explicitly; among inferences the
-earliest question in bank order wins for scalar fields, and list fields merge.
+earliest question in bank order wins for scalar fields, and list fields merge. Last, what the
+answered fields imply (`agent.inference`: a model name → its size…) fills fields still empty.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pydantic import ValidationError
 
 from agent.derive import derive
 from agent.fieldtypes import field_spec
+from agent.inference import implied
 from agent.profile import Profile, ProjectInfo
 from agent.questions import QuestionBank, load_bank
 from agent.snapshot import AnswerRecord
@@ -25,6 +27,8 @@ class Provenance:
 
     record: AnswerRecord
     inferred: bool
+    rule: str | None = None
+    """The implication (`knowledge/inferences.yaml`) that gave the value, when one did."""
 
 
 def ordered_records(answers: dict[str, AnswerRecord], bank: QuestionBank) -> list[AnswerRecord]:
@@ -74,6 +78,12 @@ def build_profile_with_provenance(
                     provenance[path] = Provenance(rec, inferred=True)
             elif current is None and _try_set(profile, path, value):
                 provenance[path] = Provenance(rec, inferred=True)
+    by_field = {r.field: r for r in records if r.field in explicit}
+    for imp in implied(profile, explicit):
+        if imp.field in answered_fields or profile.get(imp.field) not in (None, []):
+            continue  # an answer, or the answer's own words, said it already
+        if _try_set(profile, imp.field, imp.value):
+            provenance[imp.field] = Provenance(by_field[imp.source_field], inferred=True, rule=imp.rule)
     # what earlier answers imply for the rules' preconditions (agent.derive), fields still unknown only
     for path, (value, source) in derive(profile).items():
         if path not in answered_fields and _try_set(profile, path, value):
@@ -90,6 +100,36 @@ def build_profile(
 ) -> Profile:
     """The project profile derived from the answers (see module doc)."""
     return build_profile_with_provenance(answers, project, bank)[0]
+
+
+def implied_value(
+    answers: dict[str, AnswerRecord],
+    path: str,
+    project: ProjectInfo | None = None,
+    bank: QuestionBank | None = None,
+) -> Any:
+    """The value the answers imply for `path` (`agent.inference`: a model name → its size…), or
+    None when no implication gives it (unset, answered itself, or from free text only)."""
+    profile, provenance = build_profile_with_provenance(answers, project, bank)
+    prov = provenance.get(path)
+    return profile.get(path) if prov is not None and prov.rule is not None else None
+
+
+def implied_fields(
+    answers: dict[str, AnswerRecord],
+    project: ProjectInfo | None = None,
+    bank: QuestionBank | None = None,
+) -> dict[str, tuple[Any, AnswerRecord]]:
+    """Every field whose value only an implication gives (no answer record of its own: a question
+    a quick interview did not ask), → (value, the answer it came from): report.json lists them
+    with source `inferred`."""
+    profile, provenance = build_profile_with_provenance(answers, project, bank)
+    recorded = {r.field for r in answers.values() if r.status == "answered"}
+    return {
+        path: (profile.get(path), prov.record)
+        for path, prov in provenance.items()
+        if prov.rule is not None and path not in recorded
+    }
 
 
 def unknown_fields(answers: dict[str, AnswerRecord]) -> frozenset[str]:

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from agent.answers import build_profile, build_profile_with_provenance
+from agent.consistency import find_conflicts
 from agent.profile import Profile, ProjectInfo
 from agent.questions import QuestionBank, load_bank
 from agent.readiness import assess, current_phase, next_phase_criteria
@@ -83,6 +84,7 @@ def evaluate_project(
     current_stage: Stage = Stage.requirements,
     done: bool = False,
     bank: QuestionBank | None = None,
+    resolved_conflicts: dict[str, str] | None = None,
 ) -> ProjectSnapshot:
     """Profile, findings, readiness and exit criteria, phase, recommendations, open questions and
     cited passages for a project, from its answers (see module doc)."""
@@ -110,6 +112,7 @@ def evaluate_project(
         next_phase_criteria=next_phase_criteria(profile, lang),
         recommendations=recommend(profile, lang, answers=answers, bank=bank, provenance=provenance),
         open_questions=open_questions(answers, profile, lang, bank),
+        conflicts=find_conflicts(answers, lang, bank, resolved_conflicts),
         overrides=list(overrides),
         narratives=dict(narratives or {}),
         current_stage=current_stage,

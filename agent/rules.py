@@ -185,7 +185,15 @@ def evidence_for(
         e
         for e in out
         if not (e.field in CONFIRMS and e.value is not None and values.get(CONFIRMS[e.field]) == e.value)
+        and not _implied_by_other(e.field, provenance, values)
     ]
+
+
+def _implied_by_other(path: str, provenance: dict[str, Provenance], values: dict[str, Any]) -> bool:
+    """Whether `path` holds only what another piece of the evidence implies (`agent.inference`:
+    "data leaves" from a public-cloud deployment): that answer is the evidence, once."""
+    prov = provenance.get(path)
+    return prov is not None and prov.rule is not None and prov.record.field in values
 
 
 def judge(

@@ -16,7 +16,10 @@ from agent.profile import Profile
 from agent.types import Citation, Finding, Gap, Lang, Passage, Phase, Stage, Statement
 
 AnswerStatus = Literal["answered", "skipped", "unknown"]
-AnswerSource = Literal["user", "llm", "signal", "file", "confirmed"]
+AnswerSource = Literal["user", "llm", "signal", "file", "confirmed", "inferred"]
+"""`inferred`: implied by another answer (`agent.inference`) and never shown to the user (a
+scripted run, a question a quick interview does not ask); `confirmed`: such a value the user
+confirmed."""
 """`confirmed`: the user confirmed a value inferred from an earlier answer (Enter, or 是/yes)."""
 
 
@@ -46,6 +49,18 @@ class OpenQuestion(BaseModel):
     field: str
     text: str
     reason: Literal["skipped", "unknown", "unanswered"] = "unanswered"
+
+
+class Conflict(BaseModel):
+    """Answers that cannot both be true (`agent.consistency`): asked about, or reported."""
+
+    id: str
+    fields: list[str]
+    values: dict[str, Any]
+    """Each field's answer as displayed."""
+    message: str
+    readings: list[str] = Field(default_factory=list)
+    """The ways it can be resolved, as the coach offers them."""
 
 
 class Recommendation(BaseModel):
@@ -117,6 +132,8 @@ class ProjectSnapshot(BaseModel):
     """What must hold to move to the next phase."""
     recommendations: list[Recommendation] = Field(default_factory=list)
     open_questions: list[OpenQuestion] = Field(default_factory=list)
+    conflicts: list[Conflict] = Field(default_factory=list)
+    """Answers that contradict each other and are not resolved (documents state neither side)."""
     overrides: list[StageOverride] = Field(default_factory=list)
     passages: dict[str, Passage] = Field(default_factory=dict)
     """Every passage cited by findings or recommendations, by id (for source lists)."""
@@ -143,6 +160,10 @@ class QuestionView(BaseModel):
     index: int = 0
     """1-based position within the stage."""
     total: int = 0
+    number: int = 0
+    """1-based position in the whole interview at its depth (questions answered so far + 1)."""
+    planned: int = 0
+    """The interview's estimated length at its depth ("12 / ~40"): it does not grow as answers arrive."""
     suggested: str | None = None
     """A value inferred from earlier answers, as displayed: an empty answer confirms it."""
     current: str | None = None

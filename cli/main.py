@@ -22,6 +22,14 @@ def build_parser() -> argparse.ArgumentParser:
         "No arguments opens the terminal UI.",
     )
     parser.add_argument("--lang", choices=["zh", "en"], help="language of the UI and output (default: zh)")
+    parser.add_argument(
+        "--depth",
+        choices=["quick", "standard", "full"],
+        default="standard",
+        help="interview depth of a project created in the terminal UI: quick (at most 20 questions: "
+        "the phase gate and the high-severity pitfalls), standard (at most 45, the default) or full; "
+        "deepen later with /depth. Answers files (coach run) are not affected",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("run", help="non-interactive run: answers file in, deliverables and report.json out")
@@ -85,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from tui.app import run_app
 
-            return run_app(lang=lang)
+            return run_app(lang=lang, depth=args.depth)
         module_name = args.command.replace("-", "_")
         module = importlib.import_module(f"cli.commands.{module_name}")
         return int(module.run(args) or 0)

@@ -18,8 +18,11 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
 from agent import llm
+from agent.answers import implied_value
 from agent.config import Settings, load_settings
+from agent.consistency import find_conflicts
 from agent.deliverables.staleness import input_hashes
+from agent.depth import Depth
 from agent.errors import InputError, StorageError
 from agent.interview import step
 from agent.interview.coaching import evaluate, mean_readiness
@@ -117,8 +120,11 @@ class CoachSession:
         model: BaseChatModel | None = None,
         retriever: Retriever | None = None,
         create: bool = True,
+        depth: Depth = "full",
     ) -> CoachSession:
         """Resume the project `name`, or start it (`create=False`: InputError when it doesn't exist).
+        `depth`: how deep a new project's interview goes (`agent.depth`; `/depth` changes it later;
+        the fronts default to standard, scripts and this API to full).
 
         An existing project keeps its own language. `model` defaults to the configured endpoint
         (None: guided mode); `retriever` to the knowledge base, opened on first use.
@@ -141,19 +147,21 @@ class CoachSession:
             ctx = Context(settings=settings, model=chat, retriever=retriever or LazyKnowledgeBase(settings))
             graph = build_graph(checkpointer=store.saver)
             session = cls(name=name, thread_id=row["thread_id"], store=store, graph=graph, ctx=ctx)
-            session._start(ProjectInfo(name=name), lang if fresh else row["lang"], sector)
+            session._start(ProjectInfo(name=name), lang if fresh else row["lang"], sector, depth)
         except BaseException:
             store.close()
             raise
         return session
 
-    def _start(self, project: ProjectInfo, lang: str, sector: str | None) -> CoachState:
+    def _start(
+        self, project: ProjectInfo, lang: str, sector: str | None, depth: Depth = "full"
+    ) -> CoachState:
         """Run the graph to its first question, or finish a step a killed process left in flight;
         returns the state at the pause."""
         with self._storage():
             snap = self.graph.get_state(self.config)
             if not snap.values:
-                initial = {"project": project, "lang": lang, "sector_hint": sector}
+                initial = {"project": project, "lang": lang, "sector_hint": sector, "depth": depth}
                 return self._run(initial, self.ctx)
             if snap.next and not snap.interrupts:
                 return self._run(None, self.ctx)
@@ -319,7 +327,8 @@ def run_answers(
     notices: list[str] | None = None,
 ) -> ProjectSnapshot:
     """Drive the graph non-interactively: each question asked gets its record from `answers`
-    (source `file`), a missing one is recorded as unknown (an open question). Answers to questions
+    (source `file`); a missing one gets what an earlier answer implies (source `inferred`,
+    `agent.inference`), else is recorded as unknown (an open question). Answers to questions
     that don't apply to the project are not used. Nothing is saved under COACH_HOME. The turns'
     one-line notices (model fallbacks) are appended to `notices` when given."""
     settings = settings or load_settings()
@@ -339,13 +348,30 @@ def run_answers(
             turn = session._advance("/skip")
         else:
             q = ctx.bank.get(state.question_id)
-            given = answers.get(q.id) or AnswerRecord(
-                question_id=q.id, stage=q.stage, field=q.field, status="unknown", source="file"
-            )
-            turn = session.record(given.model_copy(update={"source": "file"}))
+            given = answers.get(q.id)
+            if given is not None:
+                given = given.model_copy(update={"source": "file"})
+            else:  # not in the file: what another answer implies (source `inferred`), else unknown
+                value = implied_value(state.answers, q.field, state.project, ctx.bank)
+                given = AnswerRecord(
+                    question_id=q.id,
+                    stage=q.stage,
+                    field=q.field,
+                    status="unknown" if value is None else "answered",
+                    value=value,
+                    source="file" if value is None else "inferred",
+                )
+            turn = session.record(given)
             if notices is not None and turn.notice and turn.notice not in notices:
                 notices.append(turn.notice)
         state = session._paused or session._state()
     else:  # pragma: no cover - a loop here is a graph bug
         raise RuntimeError("run_answers: the interview did not finish")
-    return session.snapshot()
+    snapshot = session.snapshot()
+    # a conflict the file states is reported even when one side is an answer to a question that
+    # did not apply (a cost figure beside "no cost estimate"): its figure is not used, not lost
+    stated = find_conflicts({**answers, **snapshot.answers}, snapshot.lang, ctx.bank)
+    known = {c.id for c in snapshot.conflicts}
+    return snapshot.model_copy(
+        update={"conflicts": [*snapshot.conflicts, *(c for c in stated if c.id not in known)]}
+    )

@@ -54,6 +54,7 @@ class CoachApp(App[int]):
         session_factory: SessionFactory,
         settings: Settings,
         config_error: Exception | None = None,
+        depth: str = "standard",
     ) -> None:
         from tui import cjk, terminal
 
@@ -64,6 +65,8 @@ class CoachApp(App[int]):
         self.session_factory = session_factory
         self.settings = settings
         self._config_error = config_error
+        self.default_depth = depth
+        """The interview depth the new-project dialog proposes (`coach --depth`)."""
         self.theme = "textual-light" if settings.theme == "light" else "textual-dark"
         if settings.keys:
             self.set_keymap(settings.keys)
@@ -229,11 +232,13 @@ class CoachApp(App[int]):
 
     # --- projects ---------------------------------------------------------------------------
 
-    def open_project(self, name: str, *, lang: str, sector: str | None, create: bool) -> None:
-        """Push the interview screen for project `name`."""
+    def open_project(
+        self, name: str, *, lang: str, sector: str | None, create: bool, depth: str = "standard"
+    ) -> None:
+        """Push the interview screen for project `name` (`depth`: of a new one)."""
         from tui.screens.interview import InterviewScreen
 
-        self.push_screen(InterviewScreen(name, lang=lang, sector=sector, create=create))
+        self.push_screen(InterviewScreen(name, lang=lang, sector=sector, create=create, depth=depth))
 
     def close_project(self) -> None:
         """Close the open project and return to the picker."""
@@ -287,6 +292,7 @@ def make_app(
     lang: str | None = None,
     session_factory: SessionFactory | None = None,
     settings: Settings | None = None,
+    depth: str = "standard",
 ) -> CoachApp:
     """Build the app. The CLI passes nothing but `lang`; tests pass a fake factory and settings."""
     config_error: Exception | None = None
@@ -303,10 +309,11 @@ def make_app(
         session_factory=session_factory or EngineFactory(),
         settings=settings,
         config_error=config_error,
+        depth=depth,
     )
 
 
-def run_app(*, lang: str | None = None) -> int:
+def run_app(*, lang: str | None = None, depth: str = "standard") -> int:
     """Run the terminal UI until the user quits; the exit code of `coach`."""
-    result = make_app(lang=lang).run()
+    result = make_app(lang=lang, depth=depth).run()
     return int(result or 0)

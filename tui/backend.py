@@ -49,7 +49,14 @@ class SessionFactory(Protocol):
     """Opens, lists, deletes and exports projects."""
 
     def open(
-        self, name: str, *, lang: str, sector: str | None, settings: Settings | None, create: bool
+        self,
+        name: str,
+        *,
+        lang: str,
+        sector: str | None,
+        settings: Settings | None,
+        create: bool,
+        depth: str = "standard",
     ) -> Session: ...
 
     def warm_up(self) -> None:
@@ -107,11 +114,18 @@ class EngineFactory:
         return importlib.import_module("graphs.session")
 
     def open(
-        self, name: str, *, lang: str, sector: str | None, settings: Settings | None, create: bool
+        self,
+        name: str,
+        *,
+        lang: str,
+        sector: str | None,
+        settings: Settings | None,
+        create: bool,
+        depth: str = "standard",
     ) -> Session:
         module = self._session_module()
         session: Session = module.CoachSession.open(
-            name, lang=lang, sector=sector, settings=settings, create=create
+            name, lang=lang, sector=sector, settings=settings, create=create, depth=depth
         )
         return session
 

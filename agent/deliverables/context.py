@@ -62,6 +62,44 @@ class OpenItem:
     reason: str = "unanswered"
 
 
+# --- conflicts hook (issue 11; the deliverables templates may take it over) -----------------
+# Answers that contradict each other (`ProjectSnapshot.conflicts`, agent.consistency) are stated
+# once, in the document's "open conflicts" lines (`conflict_lines`), and neither side is printed
+# as a fact: `conflict_free` clears the conflicting fields, so a template sees them as unknown and
+# they become open questions ("answers contradict each other") instead.
+
+
+def conflict_free(snapshot: ProjectSnapshot) -> ProjectSnapshot:
+    """`snapshot` with the fields of its open conflicts cleared (unchanged when it has none)."""
+    if not snapshot.conflicts:
+        return snapshot
+    profile = snapshot.profile.model_copy(deep=True)
+    for c in snapshot.conflicts:
+        for path in c.fields:
+            profile.set(path, None)
+    return snapshot.model_copy(update={"profile": profile})
+
+
+def conflict_fields(snapshot: ProjectSnapshot) -> set[str]:
+    """Fields whose answers are in an open conflict."""
+    return {f for c in snapshot.conflicts for f in c.fields}
+
+
+def conflict_lines(snapshot: ProjectSnapshot, lang: str) -> list[str]:
+    """The open conflicts as Markdown list items: the message and what each side said."""
+    out = []
+    for c in snapshot.conflicts:
+        sides = ("；" if lang == "zh" else "; ").join(
+            f"{field_label(f, lang)}{'：' if lang == 'zh' else ': '}{v}" for f, v in c.values.items()
+        )
+        out.append(
+            f"- {md_escape(c.message)}（{md_escape(sides)}）"
+            if lang == "zh"
+            else f"- {md_escape(c.message)} ({md_escape(sides)})"
+        )
+    return out
+
+
 @dataclass
 class DocContext:
     """Mutable state of one document while its template renders."""
@@ -124,7 +162,12 @@ class DocContext:
 
             record = next((r for r in self.snapshot.answers.values() if r.field == path), None)
             question = load_bank().by_field(path)
-            if record is None and question is not None:
+            if path in conflict_fields(self.snapshot):
+                text = self.t(
+                    f"{self.label(path)}：回答相互矛盾，待确认（见“待解决的矛盾”）。",
+                    f"{self.label(path)}: the answers contradict each other (see “Open conflicts”).",
+                )
+            elif record is None and question is not None:
                 # not asked in this interview (it did not apply yet): the question still reads
                 # better than "Model name: not yet known." among the other questions
                 lang: Lang = "en" if self.lang == "en" else "zh"

@@ -16,7 +16,7 @@ from typing import Any
 
 from agent.deliverables import risks, selection
 from agent.deliverables.architecture import build_architecture, to_mermaid
-from agent.deliverables.context import DocContext, OpenItem, Source, md_escape
+from agent.deliverables.context import DocContext, OpenItem, Source, conflict_free, conflict_lines, md_escape
 from agent.deliverables.doc_control import doc_control
 from agent.deliverables.labels import TEMPLATES_DIR, field_label, format_value, source_name
 from agent.deliverables.registry import DeliverableSpec, load_registry
@@ -160,7 +160,11 @@ def _regulatory_globals(ctx: DocContext) -> dict[str, Any]:
 
 def _closing(ctx: DocContext) -> tuple[str, list[tuple[str, str, str]]]:
     t = ctx.t
-    out = [f"\n## {t('待确认问题', 'Open questions')}\n"]
+    out = []
+    if ctx.snapshot.conflicts:  # stated once, neither side as a fact (agent.deliverables.context)
+        out.append(f"\n## {t('待解决的矛盾', 'Open conflicts')}\n")
+        out.extend(conflict_lines(ctx.snapshot, ctx.lang))
+    out.append(f"\n## {t('待确认问题', 'Open questions')}\n")
     if ctx.open_items:
         out.extend(
             f"- {md_escape(o.question)}（`{o.field}`）"
@@ -211,7 +215,7 @@ def _closing(ctx: DocContext) -> tuple[str, list[tuple[str, str, str]]]:
 
 def render_document(snapshot: ProjectSnapshot, spec: DeliverableSpec, lang: str) -> RenderedDoc:
     """Render one deliverable to Markdown."""
-    ctx = DocContext(snapshot=snapshot, spec=spec, lang=lang)
+    ctx = DocContext(snapshot=conflict_free(snapshot), spec=spec, lang=lang)
     body = _environment().get_template(spec.template).render(**_globals(ctx))
     closing, answers = _closing(ctx)
     markdown = re.sub(r"\n{3,}", "\n\n", body.strip() + "\n" + closing)

@@ -111,6 +111,10 @@ def build_report(
         ],
         "open_questions": [q.model_dump(mode="json") for q in snapshot.open_questions],
         "answers": answers(snapshot),
+        "conflicts": [
+            {"id": c.id, "fields": c.fields, "values": c.values, "message": c.message}
+            for c in snapshot.conflicts
+        ],
         "obligations": _obligations(snapshot, lang),
         "deliverables": deliverables,
         "stale_before_export": sorted(set(stale or [])),

@@ -8,6 +8,7 @@ finishing one changes no answer.
 
 from __future__ import annotations
 
+from agent.depth import next_question
 from agent.interview.builder import TurnBuilder
 from agent.interview.coaching import entry_messages, mean_readiness, phase_message
 from agent.interview.text import join, stage_title, t
@@ -33,7 +34,7 @@ def advance(tb: TurnBuilder) -> None:
             tb.update["question_id"] = state.revising
             return
         profile = tb.evaluation().profile
-        q = tb.deps.bank.next_question(stage, profile, tb.now().answers)
+        q = next_question(state.depth, tb.deps.bank, stage, profile, tb.now().answers)
         if q is not None:
             tb.update["question_id"] = q.id
             return
@@ -93,4 +94,7 @@ def wrapup(tb: TurnBuilder) -> None:
         open=len(snapshot.open_questions),
     )
     tb.say("summary", text)
+    depth = tb.now().depth
+    if depth != "full":  # the rest was not asked: say how to go on
+        tb.say("notice", t("depth_more", lang, depth=t(f"depth_{depth}", lang)))
     tb.update.update(done=True, question_id=None, revising=None)

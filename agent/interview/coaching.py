@@ -40,6 +40,7 @@ def evaluate(state: InterviewState, deps: StepDeps) -> ProjectSnapshot:
         current_stage=state.stage,
         done=state.done,
         bank=deps.bank,
+        resolved_conflicts=state.resolved_conflicts,
     )
     return snapshot.model_copy(
         update={"stale_deliverables": list(state.stale_deliverables), "updated_at": datetime.now(UTC)}

@@ -36,6 +36,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("revise", ("修改",), "engine", "<id>"),
     CommandSpec("stage", ("阶段",), "engine", "<stage>"),
     CommandSpec("ask", ("问", "提问"), "engine", "<question>"),
+    CommandSpec("depth", ("深入", "深度"), "engine", "[quick|standard|full]"),
     CommandSpec("export", ("导出",), "front"),
     CommandSpec("sources", ("来源", "出处"), "front"),
     CommandSpec("lang", ("语言", "language"), "front"),

@@ -10,10 +10,10 @@ import re
 from datetime import UTC, datetime
 
 from agent.answers import build_profile, build_profile_with_provenance
-from agent.interview import pending, reading
+from agent.interview import conflicts, pending, reading
 from agent.interview.builder import TurnBuilder
 from agent.interview.commands import parse_command
-from agent.interview.navigate import back, confirms_jump, jump, revise
+from agent.interview.navigate import back, confirms_jump, jump, revise, set_depth
 from agent.interview.recording import record
 from agent.interview.text import t
 from agent.parsing import is_confirmation, is_skip, looks_like_question
@@ -32,6 +32,10 @@ def handle(tb: TurnBuilder, raw: str) -> None:
     state = tb.state
     if state.pending_jump is not None and not confirms_jump(text, state.pending_jump):
         tb.update["pending_jump"] = None
+    if state.pending_conflict is not None and parse_command(text) is None:
+        tb.said = [CoachMessage(kind="user", text=text[:2000])] if text else []
+        conflicts.answer(tb, text)
+        return
     if not text:
         if not _confirm_suggestion(tb, text) and not _keep_current(tb):
             tb.say("error", t("empty", tb.lang))
@@ -217,6 +221,8 @@ def command(tb: TurnBuilder, text: str) -> None:
         revise(tb, arg)
     elif spec.name == "stage":
         jump(tb, arg)
+    elif spec.name == "depth":
+        set_depth(tb, arg)
     elif spec.name == "ask":
         if arg:
             ask(tb, arg)
@@ -227,7 +233,10 @@ def command(tb: TurnBuilder, text: str) -> None:
 
 
 def skip(tb: TurnBuilder) -> None:
-    """Skip the pending question (an open question) or the pending follow-up."""
+    """Skip the pending question (an open question), follow-up or conflict."""
+    if tb.state.pending_conflict is not None:
+        conflicts.skip(tb)
+        return
     if tb.state.follow_up is not None:
         tb.say("notice", t("follow_up_skipped", tb.lang))
         tb.update.update(follow_up=None, question_id=None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from agent.answers import build_profile
+from agent.depth import DEPTHS, deeper, next_question, parse_depth, plan
 from agent.interview.builder import TurnBuilder
 from agent.interview.commands import parse_command
 from agent.interview.text import join, stage_title, t
@@ -115,7 +116,7 @@ def jump(tb: TurnBuilder, arg: str) -> None:
         return
     current = state.stage
     profile = build_profile(state.answers, state.project, bank)
-    if bank.next_question(target, profile, state.answers) is None:
+    if next_question(state.depth, bank, target, profile, state.answers) is None:
         ids = ", ".join(q.id for q in bank.applicable(target, profile))
         tb.say("notice", t("stage_complete", lang, stage=stage_title(target, lang), ids=ids))
         return
@@ -142,3 +143,31 @@ def jump(tb: TurnBuilder, arg: str) -> None:
     tb.say("notice", t("jump", lang, target=stage_title(target, lang)))
     tb.update.update(stage=target, revising=None, question_id=None, follow_up=None, pending_jump=None)
     tb.move = True
+
+
+def set_depth(tb: TurnBuilder, arg: str) -> None:
+    """Change how deep the interview goes (`/depth full`, `/深入` = one level deeper) and go on
+    from where it stopped: the first question of the new depth not asked yet, from the first stage."""
+    state, lang, bank = tb.state, tb.lang, tb.deps.bank
+    target = parse_depth(arg) if arg.strip() else deeper(state.depth)
+    if target is None:
+        key = "depth_unknown" if arg.strip() else "depth_deepest"
+        tb.say(
+            "error", t(key, lang, arg=arg, depths=" / ".join(DEPTHS), depth=_depth_title(state.depth, lang))
+        )
+        return
+    profile = tb.evaluation().profile
+    planned = plan(target, bank, profile, state.answers)
+    asked = sum(1 for i in planned if i in state.answers)
+    tb.say(
+        "notice",
+        t("depth_set", lang, depth=_depth_title(target, lang), total=len(planned), asked=asked),
+    )
+    tb.update.update(
+        depth=target, stage=Stage.requirements, question_id=None, revising=None, follow_up=None, done=False
+    )
+    tb.move = True
+
+
+def _depth_title(depth: str, lang: Lang) -> str:
+    return t(f"depth_{depth}", lang)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
+from agent.depth import Depth
 from agent.interview.reading_state import PendingReading
 from agent.profile import ProjectInfo
 from agent.snapshot import AnswerRecord, CoachMessage, StageOverride, Usage
@@ -97,6 +98,15 @@ class InterviewState:
     """The interview reached its wrap-up."""
     reading: PendingReading | None = None
     """An answer read with uncertainty, waiting for the user to pick what they meant (not recorded)."""
+    pending_conflict: str | None = None
+    """A conflict between answers the coach asked about and the user has not resolved yet (its id;
+    `agent.consistency`). Kept apart from any other pending confirmation."""
+    resolved_conflicts: dict[str, str] = field(default_factory=dict)
+    """Conflicts the user resolved, id → their values then: not asked or reported again while
+    those values stand."""
+    depth: Depth = "full"
+    """How deep the interview goes (`agent.depth`): quick, standard or full. New projects choose
+    it (standard unless told); a project saved before depths existed goes on in full."""
 
 
 STATE_FIELDS: frozenset[str] = frozenset(InterviewState.__dataclass_fields__)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from agent.answers import build_profile
+from agent.interview import conflicts
 from agent.interview.advance import advance
 from agent.interview.builder import TurnBuilder, apply_changes
 from agent.interview.coaching import mean_readiness
@@ -43,6 +44,8 @@ def apply(state: InterviewState, user_input: str | AnswerRecord, deps: StepDeps)
                 tb.said = said(tb, user_input)
         if tb.move:
             advance(tb)
+        if isinstance(user_input, str):
+            conflicts.ask_if_new(tb)
         return finish(tb)
     except Exception as exc:
         error = scrub(f"{type(exc).__name__}: {exc}", deps.settings)[:200]

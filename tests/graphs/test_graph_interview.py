@@ -96,7 +96,11 @@ def test_run_answers_drives_the_same_graph_and_lists_the_gaps() -> None:
     assert snap.done
     assert snap.answers["req.sector"].source == "file" and snap.profile.project.sector == "finance"
     assert snap.profile.selection.deployment == "public_cloud"
-    missing = [r for r in snap.answers.values() if r.question_id not in answers]
+    missing = [r for r in snap.answers.values() if r.question_id not in answers and r.source != "inferred"]
     assert missing and all(r.status == "unknown" for r in missing)
+    # what the public-cloud answer implies is recorded as inferred, not asked and not open
+    implied = {r.field: r.value for r in snap.answers.values() if r.source == "inferred"}
+    assert implied == {"data.data_leaves_org": True, "integration.deployment_mode": "public_cloud"}
+    assert not {"dat.leaves_org", "int.deployment_mode"} & {q.question_id for q in snap.open_questions}
     assert {q.question_id for q in snap.open_questions} >= {r.question_id for r in missing}
     assert list_projects() == [], "a scripted run saves no session"

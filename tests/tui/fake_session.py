@@ -285,7 +285,14 @@ class FakeFactory:
     exports: list[Path] = field(default_factory=list)
 
     def open(
-        self, name: str, *, lang: str, sector: str | None, settings: Settings | None, create: bool
+        self,
+        name: str,
+        *,
+        lang: str,
+        sector: str | None,
+        settings: Settings | None,
+        create: bool,
+        depth: str = "standard",
     ) -> FakeSession:
         if name not in STORE:
             if not create:
@@ -296,6 +303,7 @@ class FakeFactory:
                 "log": [],
                 "lang": lang,
                 "sector": sector,
+                "depth": depth,
                 "transcript": [CoachMessage(kind="notice", text=f"欢迎，{name}")],
             }
         session = FakeSession(

@@ -45,6 +45,7 @@ async def test_every_command_works_the_same_in_the_tui_and_from_a_script(lang: s
         lang=lang,
         settings=Settings(max_retries=0),
         retriever=PackRetriever(),  # type: ignore[arg-type]
+        depth="standard",  # what the TUI's new-project dialog proposes
     )
     app = _app(Engine(), lang)
     try:

@@ -58,7 +58,14 @@ class Engine(EngineFactory):
         self.model = model
 
     def open(
-        self, name: str, *, lang: str, sector: str | None, settings: Settings | None, create: bool
+        self,
+        name: str,
+        *,
+        lang: str,
+        sector: str | None,
+        settings: Settings | None,
+        create: bool,
+        depth: str = "standard",
     ) -> Session:
         from graphs.session import CoachSession
 
@@ -70,6 +77,7 @@ class Engine(EngineFactory):
             model=self.model,
             retriever=PackRetriever(),
             create=create,
+            depth=depth,  # type: ignore[arg-type]
         )
 
 

@@ -15,7 +15,7 @@ from fake_session import STORE, FakeFactory
 from helpers import create_project, settle
 from pydantic import SecretStr
 from rich.cells import cell_len
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Select
 
 from agent.config import Settings, config_path, load_settings
 from tui.i18n import _strings
@@ -66,6 +66,34 @@ async def test_new_project_name_with_control_or_undecodable_characters_is_refuse
         await pilot.press("enter")
         await settle(pilot)
         assert "客服试点🤖/二期" in STORE
+
+
+async def test_the_new_project_dialog_chooses_the_interview_depth(factory: FakeFactory) -> None:
+    from tui.app import make_app
+
+    app = make_app(
+        lang="zh", session_factory=factory, settings=Settings(), depth="quick"
+    )  # coach --depth quick
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        depth = app.screen.query_one("#new-depth", Select)
+        assert depth.value == "quick"  # what `coach --depth` proposes
+        depth.value = "full"
+        app.screen.query_one("#new-name", Input).value = "完整访谈"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert STORE["完整访谈"]["depth"] == "full"
+    app = make_app(lang="zh", session_factory=factory, settings=Settings())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        app.screen.query_one("#new-name", Input).value = "默认深度"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert STORE["默认深度"]["depth"] == "standard"  # the default
 
 
 async def test_a_long_project_name_leaves_every_column_and_the_readiness_on_screen(

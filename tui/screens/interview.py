@@ -83,9 +83,13 @@ class InterviewScreen(PanelsScreen):
 
     app: CoachApp
 
-    def __init__(self, name: str, *, lang: str, sector: str | None, create: bool) -> None:
+    def __init__(
+        self, name: str, *, lang: str, sector: str | None, create: bool, depth: str = "standard"
+    ) -> None:
         super().__init__(id="interview")
         self.project = name
+        self.depth = depth
+        """How deep a new project's interview goes (quick / standard / full)."""
         self.project_lang = lang
         self.sector = sector
         self.create = create
@@ -152,6 +156,7 @@ class InterviewScreen(PanelsScreen):
                 sector=self.sector,
                 settings=self.app.settings,
                 create=self.create,
+                depth=self.depth,
             )
             self.session = session
             turn = session.current()

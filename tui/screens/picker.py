@@ -49,10 +49,11 @@ class NewProjectScreen(ModalScreen[dict[str, Any] | None]):
         Binding("escape", "dismiss(None)", "Cancel", id="close", tooltip="Close this window")
     ]
 
-    def __init__(self, lang: str, existing: set[str]) -> None:
+    def __init__(self, lang: str, existing: set[str], depth: str = "standard") -> None:
         super().__init__()
         self.lang = lang
         self.existing = existing
+        self.depth = depth
 
     def compose(self) -> ComposeResult:
         lang = self.lang
@@ -72,6 +73,13 @@ class NewProjectScreen(ModalScreen[dict[str, Any] | None]):
                 value=lang,
                 allow_blank=False,
                 id="new-lang",
+            )
+            yield Label(t("new.depth", lang))
+            yield Select(
+                [(t(f"depth.{d}", lang), d) for d in ("quick", "standard", "full")],
+                value=self.depth,
+                allow_blank=False,
+                id="new-depth",
             )
             yield Static("", id="new-error", classes="error-text")
             with Horizontal(classes="buttons"):
@@ -97,7 +105,8 @@ class NewProjectScreen(ModalScreen[dict[str, Any] | None]):
         sector_select = self.query_one("#new-sector", Select)
         sector = None if sector_select.is_blank() else str(sector_select.value)
         lang = str(self.query_one("#new-lang", Select).value)
-        self.dismiss({"name": name, "sector": sector, "lang": lang})
+        depth = str(self.query_one("#new-depth", Select).value)
+        self.dismiss({"name": name, "sector": sector, "lang": lang, "depth": depth})
 
 
 class PickerScreen(Screen[None]):
@@ -211,10 +220,15 @@ class PickerScreen(Screen[None]):
         def created(result: dict[str, Any] | None) -> None:
             if result:
                 self.app.open_project(
-                    result["name"], lang=result["lang"], sector=result["sector"], create=True
+                    result["name"],
+                    lang=result["lang"],
+                    sector=result["sector"],
+                    create=True,
+                    depth=result.get("depth", "standard"),
                 )
 
-        self.app.push_screen(NewProjectScreen(self.lang, {r.name for r in self.rows}), created)
+        depth = getattr(self.app, "default_depth", "standard")
+        self.app.push_screen(NewProjectScreen(self.lang, {r.name for r in self.rows}, depth), created)
 
     @on(DataTable.RowSelected)
     @on(Button.Pressed, "#open")

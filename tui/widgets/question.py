@@ -142,6 +142,8 @@ class QuestionPanel(Vertical):
         n = STAGES.index(question.stage) + 1
         title = STAGE_TITLES[question.stage][self.lang]
         progress = t("question.progress", self.lang, index=question.index, total=question.total)
+        if question.planned:  # the whole interview at its depth: "12 / ~40", a total that does not grow
+            progress = t("question.planned", self.lang, number=question.number, planned=question.planned)
         show_ids = bool(getattr(getattr(self.app, "settings", None), "show_ids", False))
         tail = f" · {progress}" + (f" · {question.id}" if show_ids else "")
         width = self.query_one("#q-head", Static).content_size.width
