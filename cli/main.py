@@ -86,7 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         module = importlib.import_module(f"cli.commands.{module_name}")
         return int(module.run(args) or 0)
     except CoachError as exc:
-        print(f"coach: {exc.title}: {exc}", file=sys.stderr)
+        from agent.cleantext import clean_text
+
+        print(clean_text(f"coach: {exc.title}: {exc}"), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("coach: interrupted / 已中断", file=sys.stderr)

@@ -131,7 +131,8 @@ def answer(
                 citations = [citation_for(p) for p in sent[:QUOTED]]
             citations = [citation_in(c, lang) for c in citations]
             return [CoachMessage(kind="answer", text=text, citations=citations)], notice
-        notice = t("model_fallback", lang, reason=helper.notice or "")
+        if helper.notice:  # none when the breaker refused the call and had said so already
+            notice = t("model_fallback", lang, reason=helper.notice)
     return [guided_answer(passages, lang)], notice
 
 

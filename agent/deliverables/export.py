@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from agent.cleantext import clean_data, clean_text
 from agent.deliverables.files import StagedOutput, safe_filename
 from agent.deliverables.render_md import RenderedDoc, render_all
 from agent.deliverables.staleness import stale_deliverables
@@ -61,6 +63,8 @@ def file_stem(snapshot: ProjectSnapshot, doc: RenderedDoc) -> str:
 
 
 def _write(doc: RenderedDoc, fmt: str, path: Path, snapshot: ProjectSnapshot) -> None:
+    # every format is made from the Markdown: cleaned once here, none gets an escape sequence
+    doc = dataclasses.replace(doc, markdown=clean_text(doc.markdown))
     if fmt == "md":
         path.write_text(doc.markdown, encoding="utf-8")
     elif fmt == "docx":
@@ -75,7 +79,8 @@ def _write(doc: RenderedDoc, fmt: str, path: Path, snapshot: ProjectSnapshot) ->
         from agent.deliverables.render_json import document_json
 
         path.write_text(
-            json.dumps(document_json(doc, snapshot), ensure_ascii=False, indent=2), encoding="utf-8"
+            json.dumps(clean_data(document_json(doc, snapshot)), ensure_ascii=False, indent=2),
+            encoding="utf-8",
         )
     elif fmt == "pdf":
         import weasyprint
@@ -142,7 +147,7 @@ def export_deliverables(
                 )
             report = build_report(snapshot, entries, lang=language, stale=stale)
             staged.path(REPORT_NAME).write_text(
-                json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
+                json.dumps(clean_data(report), ensure_ascii=False, indent=2), encoding="utf-8"
             )
             if progress:
                 progress(total - 1, total, REPORT_NAME)

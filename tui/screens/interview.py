@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
+from agent.cleantext import clean_text
 from agent.errors import CoachError
 from agent.interview.commands import parse_command
 from agent.snapshot import ProjectSnapshot, Turn
@@ -122,7 +123,7 @@ class InterviewScreen(PanelsScreen):
     def on_mount(self) -> None:
         self.app.localize_bindings(self)
         self.title = t("app.title", self.lang)
-        self.sub_title = self.project
+        self.sub_title = clean_text(self.project)
         self.query_one(ChatLog).border_title = self.project
         self.query_one("#sidebar", StageSidebar).border_title = t("sidebar.title", self.lang)
         self._layout(self.size.width)
