@@ -24,12 +24,16 @@ class ModelFailure(Exception):
         """What went wrong, for the user (`failure_kind`)."""
         self.paused = paused
         """Not tried: the circuit breaker is open or the run's model time is used up."""
+        self.detail = ""
+        """The server's own words (first line), shown when the kind alone says too little."""
 
     @classmethod
     def of(cls, exc: BaseException, message: str) -> ModelFailure:
         """The failure of a call whose last attempt raised `exc`."""
         status = getattr(exc, "status_code", None)
-        return cls(message, status=status if isinstance(status, int) else None, kind=failure_kind(exc))
+        failure = cls(message, status=status if isinstance(status, int) else None, kind=failure_kind(exc))
+        failure.detail = str(exc).splitlines()[0][:160] if str(exc) else ""
+        return failure
 
     @property
     def context_overflow(self) -> bool:
@@ -112,7 +116,10 @@ _PLAIN = {
 def plain_reason(failure: ModelFailure, lang: str, timeout_s: float) -> str:
     """What went wrong in the user's language, without exception names."""
     zh, en = _PLAIN.get(failure.kind, _PLAIN["other"])
-    return (zh if lang == "zh" else en).format(timeout=timeout_s, status=failure.status or "?")
+    text = (zh if lang == "zh" else en).format(timeout=timeout_s, status=failure.status or "?")
+    if failure.kind in ("refused", "other") and failure.detail:
+        text += f"{'：' if lang == 'zh' else ': '}{failure.detail}"
+    return text
 
 
 def wait_before_retry(state: RetryCallState) -> float:

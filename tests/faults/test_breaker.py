@@ -54,7 +54,10 @@ def test_hanging_endpoint_costs_a_run_at_most_two_timeouts(
 
 
 def test_a_runs_model_work_stops_at_its_deadline(
-    coach_home: Path, tmp_path: Path, point_at: Callable[[FaultServer], None], capsys: pytest.CaptureFixture[str]
+    coach_home: Path,
+    tmp_path: Path,
+    point_at: Callable[[FaultServer], None],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     with FaultServer("timeout", delay_s=30) as hanging:
         point_at(hanging)
