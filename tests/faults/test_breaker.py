@@ -42,7 +42,7 @@ def test_hanging_endpoint_costs_a_run_at_most_two_timeouts(
         assert healthy.request_count >= 10, "the healthy run drafts the narratives with the model"
     with FaultServer("timeout", delay_s=30) as hanging:
         point_at(hanging)
-        elapsed, out, err = _coach_run(tmp_path / "hang", capsys)
+        elapsed, _, err = _coach_run(tmp_path / "hang", capsys)
         requests = hanging.request_count
     assert requests == 2, f"{requests} requests: the breaker opens after two failed attempts"
     assert elapsed < baseline + 2 * TIMEOUT_S + MARGIN_S, f"{elapsed:.1f} s vs {baseline:.1f} s healthy"
