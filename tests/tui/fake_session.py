@@ -285,7 +285,14 @@ class FakeFactory:
     exports: list[Path] = field(default_factory=list)
 
     def open(
-        self, name: str, *, lang: str, sector: str | None, settings: Settings | None, create: bool
+        self,
+        name: str,
+        *,
+        lang: str,
+        sector: str | None,
+        settings: Settings | None,
+        create: bool,
+        read_only: bool = False,
     ) -> FakeSession:
         if name not in STORE:
             if not create:
