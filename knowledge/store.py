@@ -65,10 +65,11 @@ class KnowledgeBase:
             from chromadb.config import Settings as ChromaSettings
 
             (root / "chroma").mkdir(parents=True, exist_ok=True)
-            client = chromadb.PersistentClient(
-                path=str(root / "chroma"),
-                settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
-            )
+            with kb_write_lock(root):  # a fresh store is created (migrated) by one process at a time
+                client = chromadb.PersistentClient(
+                    path=str(root / "chroma"),
+                    settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
+                )
         except StorageError:
             raise
         except Exception as exc:
