@@ -109,6 +109,9 @@ def export_deliverables(
     from agent.deliverables.report import REPORT_NAME, build_report
 
     fmts = parse_formats(list(formats))
+    # user text (names, answers, document passages) is cleaned before it is rendered: an escape
+    # sequence cut in half by Markdown escaping could no longer be recognised afterwards
+    snapshot = type(snapshot).model_validate(clean_data(snapshot.model_dump()))
     language = lang or snapshot.lang
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
