@@ -24,9 +24,9 @@ class Outcome:
 
 
 class _Probe(BaseModel):
-    """Reply with the word asked for."""
+    """The number the user gave."""
 
-    word: str = Field(description="the word the user asked for")
+    number: int = Field(description="the number in the user's message")
 
 
 HINTS = {
@@ -115,7 +115,7 @@ def structured(settings: Any, served: list[str]) -> Outcome:
     started = time.perf_counter()
     try:
         runnable = model.with_structured_output(_Probe, method="function_calling", include_raw=True)
-        result = runnable.invoke([HumanMessage(content="Call the tool with word = ok")])
+        result = runnable.invoke([HumanMessage(content="Extract the number from: 'We are a team of 12.'")])
     except Exception as exc:
         return _failed(exc, settings, served)
     ms = (time.perf_counter() - started) * 1000
