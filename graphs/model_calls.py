@@ -153,7 +153,7 @@ class ModelHelper:
     def _guard(self) -> None:
         """Refuse a call past the token budget or while the breaker is open (or past its deadline)."""
         if not self.budget_left():
-            raise ModelFailure("token budget spent / 已用完令牌预算")
+            raise ModelFailure("token budget spent / 已用完令牌预算", kind="budget")
         if self.breaker is not None and self.breaker.blocked() is not None:
             raise ModelFailure("paused", paused=True)
 

@@ -110,6 +110,7 @@ _PLAIN = {
     "server": ("模型服务出错（HTTP {status}）", "the endpoint failed (HTTP {status})"),
     "refused": ("模型服务拒绝了请求（HTTP {status}）", "the endpoint refused the request (HTTP {status})"),
     "other": ("模型服务的回复无法读取", "the endpoint's reply could not be read"),
+    "budget": ("已用完本会话的令牌预算", "the session's token budget is spent"),
 }
 
 

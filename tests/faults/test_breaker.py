@@ -103,3 +103,19 @@ def test_session_breaker_pauses_the_model_then_tries_again_after_the_cool_down(
             assert turn.notice is None
         finally:
             session.close()
+
+
+def test_breaker_unit_opens_after_threshold_and_announces_once() -> None:
+    from graphs.breaker import CircuitBreaker
+
+    now = [0.0]
+    breaker = CircuitBreaker(threshold=2, cooldown_s=10, clock=lambda: now[0])
+    breaker.failure()
+    assert breaker.blocked() is None, "one failure is not enough"
+    breaker.failure()
+    assert breaker.blocked() == "open"
+    assert breaker.announce("en") and breaker.announce("en") is None, "said once per opening"
+    now[0] = 11
+    assert breaker.blocked() is None, "the cool-down is over: one call may try"
+    breaker.success()
+    assert breaker.consecutive == 0
