@@ -86,6 +86,14 @@ class Settings(BaseSettings):
     """Seconds before a model call is abandoned."""
     max_retries: int = 2
     """Retries (with back-off) of a failed model call before falling back to guided behaviour."""
+    breaker_failures: int = Field(default=2, ge=1)
+    """Failed model attempts in a row (a retry counts) after which the model is not called for
+    `breaker_cooldown_s` seconds: the coach falls back to guided behaviour at once and says so once."""
+    breaker_cooldown_s: float = Field(default=120.0, ge=0)
+    """Seconds the model is left alone after `breaker_failures` failures in a row."""
+    model_deadline_s: float = Field(default=600.0, ge=0)
+    """Seconds of model work a scripted run (`coach run`) may spend in all (env
+    COACH_MODEL_DEADLINE_S); past it the rest of the run is guided. 0: no deadline."""
     token_budget: int = 200_000
     """Tokens a session may spend in LLM mode before the coach stops calling the model."""
     context_tokens: int = Field(default=4096, ge=2048, le=1_048_576)
@@ -137,6 +145,7 @@ ENV_VARS = {
     "embedding_base_url": "COACH_EMBEDDING_BASE_URL",
     "lang": "COACH_LANG",
     "context_tokens": "COACH_CONTEXT_TOKENS",
+    "model_deadline_s": "COACH_MODEL_DEADLINE_S",
 }
 """The environment variable of each setting that has one (README, Configuration); no other is read."""
 

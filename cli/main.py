@@ -14,14 +14,30 @@ from collections.abc import Sequence
 FORMATS = "md,docx,html,json"
 
 
+def _global_options(defaults: bool) -> argparse.ArgumentParser:
+    """`--lang` and `--home`, accepted before or after the subcommand (`coach kb search q --lang en`).
+
+    Subcommands get them with suppressed defaults, so one given before the subcommand is kept."""
+    options = argparse.ArgumentParser(add_help=False)
+    unset = None if defaults else argparse.SUPPRESS
+    options.add_argument(
+        "--lang", choices=["zh", "en"], default=unset, help="language of the UI and output (default: zh)"
+    )
+    options.add_argument(
+        "--home", metavar="DIR", default=unset, help="data directory for this command (COACH_HOME)"
+    )
+    return options
+
+
 def build_parser() -> argparse.ArgumentParser:
+    common = _global_options(defaults=False)
     parser = argparse.ArgumentParser(
+        parents=[_global_options(defaults=True)],
         prog="coach",
         description="Adoption Coach — 大模型落地教练: interviews a project lead stage by stage, "
         "flags pitfalls with evidence and citations, and writes the deliverables. "
         "No arguments opens the terminal UI.",
     )
-    parser.add_argument("--lang", choices=["zh", "en"], help="language of the UI and output (default: zh)")
     parser.add_argument(
         "--depth",
         choices=["quick", "standard", "full"],
@@ -32,42 +48,54 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("run", help="non-interactive run: answers file in, deliverables and report.json out")
+    p = sub.add_parser(
+        "run", parents=[common], help="non-interactive run: answers file in, deliverables and report.json out"
+    )
     p.add_argument("--answers", required=True, metavar="FILE", help="YAML or JSON answers file")
     p.add_argument("--out", required=True, metavar="DIR", help="output directory")
     p.add_argument(
         "--format", default=FORMATS, help=f"comma-separated formats (default: {FORMATS}; also pdf)"
     )
-    p.add_argument("--lang", dest="sub_lang", choices=["zh", "en"], help="language of the deliverables")
     p.add_argument(
         "--strict",
         action="store_true",
         help="missing answers, and free text that cannot be read for certain, are an error (exit 2)",
     )
 
-    p = sub.add_parser("answers-template", help="print a commented YAML answers skeleton with every question")
-    p.add_argument("--lang", dest="sub_lang", choices=["zh", "en"])
-    sub.add_parser("schema", help="print the JSON Schema of the answers file")
+    p = sub.add_parser(
+        "answers-template",
+        parents=[common],
+        help="print a commented YAML answers skeleton with every question",
+    )
+    sub.add_parser("schema", parents=[common], help="print the JSON Schema of the answers file")
 
-    p = sub.add_parser("export", help="export a session's deliverables")
+    p = sub.add_parser("export", parents=[common], help="export a session's deliverables")
     p.add_argument("project", help="project (session) name")
     p.add_argument("--out", required=True, metavar="DIR")
     p.add_argument("--format", default=FORMATS)
-    p.add_argument("--lang", dest="sub_lang", choices=["zh", "en"])
+    p.add_argument(
+        "--read-only",
+        action="store_true",
+        help="export a project another window has open (its export state is left unchanged)",
+    )
 
-    p = sub.add_parser("projects", help="list, or delete, saved projects")
+    p = sub.add_parser("projects", parents=[common], help="list, or delete, saved projects")
     p.add_argument("--delete", metavar="NAME", help="delete a project and its session")
     p.add_argument("--json", action="store_true")
 
-    kb = sub.add_parser("kb", help="the knowledge base: built-in guidance plus your documents")
+    kb = sub.add_parser(
+        "kb", parents=[common], help="the knowledge base: built-in guidance plus your documents"
+    )
     kbsub = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND", required=True)
-    p = kbsub.add_parser("add", help="ingest documents (.md .txt .pdf .docx .html) or folders")
+    p = kbsub.add_parser(
+        "add", parents=[common], help="ingest documents (.md .txt .pdf .docx .html) or folders"
+    )
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p = kbsub.add_parser("list", help="list ingested documents")
+    p = kbsub.add_parser("list", parents=[common], help="list ingested documents")
     p.add_argument("--json", action="store_true")
-    p = kbsub.add_parser("remove", help="remove an ingested document")
+    p = kbsub.add_parser("remove", parents=[common], help="remove an ingested document")
     p.add_argument("doc", metavar="DOC", help="document id, name or path as shown by `coach kb list`")
-    p = kbsub.add_parser("search", help="search the guidance and your documents")
+    p = kbsub.add_parser("search", parents=[common], help="search the guidance and your documents")
     p.add_argument("query", metavar="QUERY")
     p.add_argument(
         "--stage",
@@ -78,15 +106,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=5, metavar="N", help="number of passages (default 5)")
     p.add_argument("--json", action="store_true", help="print a JSON list of passages")
 
-    sub.add_parser("doctor", help="check configuration, endpoint, embedding model and storage")
+    sub.add_parser(
+        "doctor", parents=[common], help="check configuration, endpoint, embedding model and storage"
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `coach` console script."""
     args = build_parser().parse_args(argv)
-    lang = getattr(args, "sub_lang", None) or args.lang
-    args.lang = lang
+    lang = args.lang
+    if args.home:
+        import os
+
+        os.environ["COACH_HOME"] = args.home
     from agent.errors import CoachError
 
     try:
@@ -98,7 +131,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         module = importlib.import_module(f"cli.commands.{module_name}")
         return int(module.run(args) or 0)
     except CoachError as exc:
-        print(f"coach: {exc.title}: {exc}", file=sys.stderr)
+        from agent.cleantext import clean_text
+
+        print(clean_text(f"coach: {exc.title}: {exc}"), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("coach: interrupted / 已中断", file=sys.stderr)

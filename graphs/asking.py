@@ -48,8 +48,8 @@ def search(
         return [localize(p, lang) for p in found], None
     except CoachError as exc:
         return pack_search(query, k=TOP_K, lang=lang), exc.message
-    except Exception as exc:  # the store is a seam: any failure degrades to the pack
-        return pack_search(query, k=TOP_K, lang=lang), f"{type(exc).__name__}: {str(exc)[:100]}"
+    except Exception:  # the store is a seam: any failure degrades to the pack, said in plain words
+        return pack_search(query, k=TOP_K, lang=lang), t("kb_search_failed", lang)
 
 
 def pack_search(query: str, *, k: int, lang: Lang = "zh") -> list[Passage]:
@@ -114,7 +114,11 @@ def answer(
 ) -> tuple[list[CoachMessage], str | None]:
     """Messages answering the user's question, and a notice (retrieval or model fallback) or None."""
     passages, error = search(retriever, query, stage, lang)
-    notice = t("kb_unavailable", lang, error=error) if error else None
+    notice = (
+        (error if error == t("kb_search_failed", lang) else t("kb_unavailable", lang, error=error))
+        if error
+        else None
+    )
     if helper is not None and passages and helper.budget_left():
         prompt, sent = ask_prompt(
             query,
@@ -131,7 +135,8 @@ def answer(
                 citations = [citation_for(p) for p in sent[:QUOTED]]
             citations = [citation_in(c, lang) for c in citations]
             return [CoachMessage(kind="answer", text=text, citations=citations)], notice
-        notice = t("model_fallback", lang, reason=helper.notice or "")
+        if helper.notice:  # none when the breaker refused the call and had said so already
+            notice = t("model_fallback", lang, reason=helper.notice)
     return [guided_answer(passages, lang)], notice
 
 

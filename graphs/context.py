@@ -22,9 +22,10 @@ from agent.questions import Question, QuestionBank, load_bank
 from agent.snapshot import CoachMessage
 from agent.types import Lang, Stage
 from graphs import answering, asking
+from graphs.breaker import CircuitBreaker
 from graphs.model_calls import ModelHelper
 
-__all__ = ["Context", "Retriever", "make_helper", "step_deps"]
+__all__ = ["Context", "Retriever", "breaker_for", "make_helper", "step_deps"]
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -46,6 +47,12 @@ class Context:
     """Receives streamed tokens of a model answer (the TUI shows them as they come)."""
     sleep: Callable[[float], None] | None = None
     """Replaces time.sleep between model retries (tests)."""
+    breaker: CircuitBreaker | None = None
+    """The session's circuit breaker over model calls (`breaker_for` makes one from the settings)."""
+
+    def __post_init__(self) -> None:
+        if self.breaker is None:
+            self.breaker = breaker_for(self.settings)
 
     @property
     def mode(self) -> str:
@@ -69,6 +76,16 @@ def make_helper(state: InterviewState, ctx: Context) -> ModelHelper | None:
         settings=ctx.settings,
         usage=state.usage.model_copy(),
         sleep=ctx.sleep or time.sleep,
+        breaker=ctx.breaker,
+        lang=state.lang,
+    )
+
+
+def breaker_for(settings: Settings, *, scripted: bool = False) -> CircuitBreaker:
+    """The breaker the settings describe; a scripted run's also has the model-work deadline."""
+    deadline = settings.model_deadline_s if scripted and settings.model_deadline_s > 0 else None
+    return CircuitBreaker(
+        threshold=settings.breaker_failures, cooldown_s=settings.breaker_cooldown_s, deadline_s=deadline
     )
 
 

@@ -28,7 +28,8 @@ from agent.scrub import scrub
 from agent.snapshot import ProjectSnapshot, Usage
 from agent.tokens import estimate_tokens
 from agent.types import Citation, Lang, Passage, Stage
-from graphs.model_failures import ModelFailure, describe, retryable, wait_before_retry
+from graphs.breaker import CircuitBreaker
+from graphs.model_failures import ModelFailure, describe, plain_reason, retryable, wait_before_retry
 from prompts import system_prompt
 from prompts.extraction import answer_schema, field_names, json_keys, tool_tokens
 from prompts.fit import fit_tokens, prompt_budget
@@ -50,6 +51,10 @@ class ModelHelper:
     """One line for the user about the last failure (None when every call succeeded)."""
     drafts_discarded: int = 0
     """Narrative drafts the endpoint returned but `agent.drafts` found unusable."""
+    breaker: CircuitBreaker | None = None
+    """The session's (or run's) circuit breaker; None: every call is tried."""
+    lang: Lang = "zh"
+    """Language of the notices."""
 
     # ---- plumbing ---------------------------------------------------------------------------
     @property
@@ -69,6 +74,12 @@ class ModelHelper:
         self.notice = scrub(reason, self.settings)
 
     def _unavailable(self, exc: ModelFailure) -> None:
+        if exc.paused:
+            # the breaker refused the call: said once per opening, then silent fallbacks
+            told = self.breaker.announce(self.lang) if self.breaker is not None else None
+            if told is not None:
+                self._fail(told)
+            return
         if exc.context_overflow:
             self._fail(
                 f"the prompt exceeds the server's context ({exc}); set context_tokens to the "
@@ -76,7 +87,7 @@ class ModelHelper:
                 "请将 context_tokens 设为服务器的上下文大小"
             )
         else:
-            self._fail(f"model unavailable ({exc}) / 模型不可用")
+            self._fail(plain_reason(exc, self.lang, self.settings.timeout_s))
 
     # ---- prompt size ------------------------------------------------------------------------
     @property
@@ -112,26 +123,48 @@ class ModelHelper:
         """Tenacity's loop for one call: `max_retries` more attempts after a transient error (while
         `retry_while()`), waiting what the server asked (`Retry-After`) or an exponential back-off, at
         most `BACKOFF_CAP_S`; the last error is re-raised."""
+        breaker = self.breaker
         return Retrying(
             stop=stop_after_attempt(max(0, self.settings.max_retries) + 1),
-            retry=retry_if_exception(lambda exc: retry_while() and retryable(exc)),
+            retry=retry_if_exception(
+                lambda exc: (
+                    retry_while() and retryable(exc) and (breaker is None or breaker.blocked() is None)
+                )
+            ),
             wait=wait_before_retry,
             sleep=self.sleep,
             reraise=True,
         )
 
+    def _attempt(self, call: Callable[[], Any]) -> Any:
+        """One attempt, told to the breaker (success closes it, failures in a row open it)."""
+        breaker = self.breaker
+        if breaker is None:
+            return call()
+        breaker.begin()
+        try:
+            result = call()
+        except Exception:
+            breaker.failure()
+            raise
+        breaker.success()
+        return result
+
+    def _guard(self) -> None:
+        """Refuse a call past the token budget or while the breaker is open (or past its deadline)."""
+        if not self.budget_left():
+            raise ModelFailure("token budget spent / 已用完令牌预算", kind="budget")
+        if self.breaker is not None and self.breaker.blocked() is not None:
+            raise ModelFailure("paused", paused=True)
+
     def _call(self, runnable: Any, messages: list[Any], prompt_text: str) -> Any:
         """Invoke with bounded retries; raises ModelFailure (scrubbed) when all attempts fail."""
-        if not self.budget_left():
-            raise ModelFailure("token budget spent / 已用完令牌预算")
+        self._guard()
         try:
-            result = self._retrying()(runnable.invoke, messages)
+            result = self._retrying()(self._attempt, lambda: runnable.invoke(messages))
         except Exception as exc:
             self.usage.calls += 1
-            status = getattr(exc, "status_code", None)
-            raise ModelFailure(
-                describe(exc, self.settings), status=status if isinstance(status, int) else None
-            ) from None
+            raise ModelFailure.of(exc, describe(exc, self.settings), self.settings) from None
         raw = result.get("raw") if isinstance(result, dict) else result
         self._count(raw, prompt_text)
         return result
@@ -296,8 +329,7 @@ class ModelHelper:
 
     def _stream(self, messages: list[Any], prompt: str, on_token: Callable[[str], None]) -> str:
         """Stream tokens to `on_token`; retried (as any call) only before the first token arrived."""
-        if not self.budget_left():
-            raise ModelFailure("token budget spent / 已用完令牌预算")
+        self._guard()
         parts: list[str] = []
 
         def attempt() -> Any:
@@ -311,10 +343,10 @@ class ModelHelper:
             return final
 
         try:
-            final = self._retrying(retry_while=lambda: not parts)(attempt)
+            final = self._retrying(retry_while=lambda: not parts)(self._attempt, attempt)
         except Exception as exc:
             self.usage.calls += 1
-            raise ModelFailure(describe(exc, self.settings)) from None
+            raise ModelFailure.of(exc, describe(exc, self.settings), self.settings) from None
         self._count(final, prompt)
         return "".join(parts)
 

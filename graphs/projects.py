@@ -9,6 +9,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from agent.locks import project_locks
 from agent.types import Lang, Stage
 from graphs.storage import SessionStore, normalise_name, sessions_path
 
@@ -48,8 +49,13 @@ def list_projects() -> list[ProjectSummary]:
 
 def delete_project(name: str) -> None:
     """Delete a project and its session history (InputError when there is none)."""
-    store = SessionStore.open()
+    name = normalise_name(name)
+    lease = project_locks().acquire(name)  # ProjectBusy while a window has it open
     try:
-        store.delete(normalise_name(name))
+        store = SessionStore.open()
+        try:
+            store.delete(name)
+        finally:
+            store.close()
     finally:
-        store.close()
+        lease.release()

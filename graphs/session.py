@@ -26,11 +26,12 @@ from agent.depth import Depth
 from agent.errors import InputError, StorageError
 from agent.interview import step
 from agent.interview.coaching import evaluate, mean_readiness
+from agent.locks import ProjectLease, ProjectReadOnly, project_locks
 from agent.profile import ProjectInfo
 from agent.scrub import scrub_key
 from agent.snapshot import AnswerRecord, CoachMessage, ProjectSnapshot, TurnResult
 from agent.types import Lang, Passage, Stage
-from graphs.context import Context, Retriever, step_deps
+from graphs.context import Context, Retriever, breaker_for, step_deps
 from graphs.graph import build_graph
 from graphs.nodes.wrapup import Notice
 from graphs.projects import ProjectSummary, delete_project, list_projects
@@ -108,6 +109,10 @@ class CoachSession:
         """The state at the last pause this session saw."""
         self.durability = durability
         """When steps are checkpointed: "sync" (saved sessions), "exit" (an in-memory run)."""
+        self.lease: ProjectLease | None = None
+        """This process's writer lease on the project (None: read-only, or an in-memory run)."""
+        self.read_only = False
+        """Opened read-only (another window writes): shown, never changed."""
 
     @classmethod
     def open(
@@ -121,22 +126,31 @@ class CoachSession:
         retriever: Retriever | None = None,
         create: bool = True,
         depth: Depth = "full",
+        read_only: bool = False,
     ) -> CoachSession:
         """Resume the project `name`, or start it (`create=False`: InputError when it doesn't exist).
         `depth`: how deep a new project's interview goes (`agent.depth`; `/depth` changes it later;
         the fronts default to standard, scripts and this API to full).
 
         An existing project keeps its own language. `model` defaults to the configured endpoint
-        (None: guided mode); `retriever` to the knowledge base, opened on first use.
+        (None: guided mode); `retriever` to the knowledge base, opened on first use. One writer
+        per project: `ProjectBusy` (pid, since) when another session holds it, unless `read_only`
+        (an existing project, shown but never changed).
         """
         name = normalise_name(name)
         settings = settings or load_settings()
-        store = SessionStore.open()
+        lease = None if read_only else project_locks().acquire(name)
+        try:
+            store = SessionStore.open()
+        except BaseException:
+            if lease is not None:
+                lease.release()
+            raise
         try:
             row = store.get(name)
             fresh = row is None
             if row is None:
-                if not create:
+                if not create or read_only:
                     raise InputError(
                         f"No project named “{name}” / 没有名为「{name}」的项目",
                         hint="`coach projects` lists them",
@@ -147,9 +161,15 @@ class CoachSession:
             ctx = Context(settings=settings, model=chat, retriever=retriever or LazyKnowledgeBase(settings))
             graph = build_graph(checkpointer=store.saver)
             session = cls(name=name, thread_id=row["thread_id"], store=store, graph=graph, ctx=ctx)
-            session._start(ProjectInfo(name=name), lang if fresh else row["lang"], sector, depth)
+            session.lease, session.read_only = lease, read_only
+            if read_only:
+                session._paused = session._state()
+            else:
+                session._start(ProjectInfo(name=name), lang if fresh else row["lang"], sector, depth)
         except BaseException:
             store.close()
+            if lease is not None:
+                lease.release()
             raise
         return session
 
@@ -246,6 +266,8 @@ class CoachSession:
     def _advance(self, value: Any, on_token: Callable[[str], None] | None = None) -> TurnResult:
         """Resume the graph with `value` (an input or a record); the step's result."""
         self._check_open()
+        if self.read_only:
+            raise ProjectReadOnly(self.name)
         ctx = replace(self.ctx, on_token=on_token) if on_token is not None else self.ctx
         with self._lock, self._storage():
             if self._unfinished:
@@ -285,6 +307,8 @@ class CoachSession:
         """Close the database (everything is already saved)."""
         if not self._closed and self.store is not None:
             self.store.close()
+        if not self._closed and self.lease is not None:
+            self.lease.release()
         self._closed = True
 
 
@@ -335,7 +359,9 @@ def run_answers(
     chat = (
         model if model is not None else llm.make_chat_model(settings)
     )  # looked up at call time: tests replace it
-    ctx = Context(settings=settings, model=chat, retriever=retriever)
+    ctx = Context(
+        settings=settings, model=chat, retriever=retriever, breaker=breaker_for(settings, scripted=True)
+    )
     # nothing of this run is kept: checkpoints stay objects in memory, one per input
     graph = build_graph(checkpointer=InMemorySaver(serde=cast(Any, RunSerde())))
     session = CoachSession(name=name, thread_id="run", store=None, graph=graph, ctx=ctx, durability="exit")

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agent.locks import kb_write_lock
 from knowledge.embeddings import Embedder
 from knowledge.lexical import BM25Index, cached
 from knowledge.records import INDEX_SCHEMA, digest, embed_text, pack_records
@@ -216,35 +217,57 @@ class CollectionIndex:
                 progress(min(i + _BATCH, len(texts)), len(texts), label)
         return np.vstack(out) if out else np.zeros((0, self.embedder.dim), dtype=np.float32)
 
+    def forget_checks(self) -> None:
+        """Check the collections against the pack and the embedder again on next use."""
+        self._checked.clear()
+
     def builtin(self) -> Any:
         """The built-in collection, indexed (or re-indexed when the pack or the embedder changed)."""
         col = self.collection("builtin")
         if "builtin" in self._checked:
             return col
         ids, docs, metas, pack_digest = pack_records()
+        fingerprint = self.embedder.fingerprint
+
+        def outdated(col: Any) -> bool:
+            meta = self.meta(col)
+            return bool(
+                meta.get("pack_hash") != pack_digest
+                or meta.get("fingerprint") != fingerprint
+                or col.count() != len(ids)
+            )
+
+        if outdated(col):
+            # one builder at a time; another process may have built it while this one waited
+            with kb_write_lock(self.root):
+                self._handles.pop("builtin", None)
+                col = self.collection("builtin")
+                if outdated(col):
+                    col = self._build_builtin(col, ids, docs, metas, pack_digest)
+        self._checked.add("builtin")
+        return col
+
+    def _build_builtin(
+        self, col: Any, ids: list[str], docs: list[str], metas: list[dict[str, Any]], pack_digest: str
+    ) -> Any:
+        """(Re)index the built-in pack into a fresh collection swapped in for `builtin`."""
         meta = self.meta(col)
         fingerprint = self.embedder.fingerprint
-        if (
-            meta.get("pack_hash") != pack_digest
-            or meta.get("fingerprint") != fingerprint
-            or col.count() != len(ids)
-        ):
-            if meta.get("fingerprint") and meta.get("fingerprint") != fingerprint:
-                _say(
-                    f"知识库：向量模型已变更，重建内置知识索引 / Embedding model changed "
-                    f"({meta.get('fingerprint')} → {fingerprint}): re-indexing the built-in pack"
-                )
-            elif not meta.get("pack_hash"):
-                _say(
-                    f"知识库：首次使用，正在为内置知识包建立索引（{len(ids)} 段）/ "
-                    f"Indexing the built-in pack ({len(ids)} passages), first use only"
-                )
-            vectors = self._reuse_or_embed(col, meta, ids, docs, metas)
-            col = self.swap_in(
-                "builtin", ids, docs, metas, vectors, {"pack_hash": pack_digest, "content_hash": pack_digest}
+        if meta.get("fingerprint") and meta.get("fingerprint") != fingerprint:
+            _say(
+                f"知识库：向量模型已变更，重建内置知识索引 / Embedding model changed "
+                f"({meta.get('fingerprint')} → {fingerprint}): re-indexing the built-in pack"
             )
-            self._handles["builtin"] = col
-        self._checked.add("builtin")
+        elif not meta.get("pack_hash"):
+            _say(
+                f"知识库：首次使用，正在为内置知识包建立索引（{len(ids)} 段）/ "
+                f"Indexing the built-in pack ({len(ids)} passages), first use only"
+            )
+        vectors = self._reuse_or_embed(col, meta, ids, docs, metas)
+        col = self.swap_in(
+            "builtin", ids, docs, metas, vectors, {"pack_hash": pack_digest, "content_hash": pack_digest}
+        )
+        self._handles["builtin"] = col
         return col
 
     def _reuse_or_embed(
@@ -284,31 +307,39 @@ class CollectionIndex:
         fingerprint = self.embedder.fingerprint
         stale_schema = meta.get("fingerprint") == fingerprint and meta.get("schema") != INDEX_SCHEMA
         if col.count() and (meta.get("fingerprint") != fingerprint or stale_schema):
-            if stale_schema:
-                _say(
-                    f"知识库：索引格式已升级，重建文档索引 / Index format upgraded: "
-                    f"re-indexing {col.count()} chunks of your documents"
-                )
-            else:
-                _say(
-                    f"知识库：向量模型已变更，重建文档索引 / Embedding model changed "
-                    f"({meta.get('fingerprint')} → {fingerprint}): re-indexing {col.count()} chunks of your documents"
-                )
-            got = col.get(include=["documents", "metadatas"])
-            metas = [dict(m) for m in got["metadatas"]]
-            vectors = self.embed_records(got["documents"], metas)
-            col = self.swap_in(
-                "org",
-                got["ids"],
-                got["documents"],
-                metas,
-                vectors,
-                {"content_hash": meta.get("content_hash", "")},
-            )
-            self._handles["org"] = col
+            with kb_write_lock(self.root):
+                col = self._reindex_org(col, meta, stale_schema)
         elif not meta.get("fingerprint"):
-            self.set_meta(col, schema=INDEX_SCHEMA, fingerprint=fingerprint)
+            with kb_write_lock(self.root):
+                self.set_meta(col, schema=INDEX_SCHEMA, fingerprint=fingerprint)
         self._checked.add("org")
+        return col
+
+    def _reindex_org(self, col: Any, meta: dict[str, Any], stale_schema: bool) -> Any:
+        """Re-embed the user's chunks (embedder changed or index format upgraded)."""
+        fingerprint = self.embedder.fingerprint
+        if stale_schema:
+            _say(
+                f"知识库：索引格式已升级，重建文档索引 / Index format upgraded: "
+                f"re-indexing {col.count()} chunks of your documents"
+            )
+        else:
+            _say(
+                f"知识库：向量模型已变更，重建文档索引 / Embedding model changed "
+                f"({meta.get('fingerprint')} → {fingerprint}): re-indexing {col.count()} chunks of your documents"
+            )
+        got = col.get(include=["documents", "metadatas"])
+        metas = [dict(m) for m in got["metadatas"]]
+        vectors = self.embed_records(got["documents"], metas)
+        col = self.swap_in(
+            "org",
+            got["ids"],
+            got["documents"],
+            metas,
+            vectors,
+            {"content_hash": meta.get("content_hash", "")},
+        )
+        self._handles["org"] = col
         return col
 
     def _corpus(self, cols: list[tuple[str, Any]]) -> Corpus:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from agent.config import Settings, coach_home, ensure_home, load_settings
 from agent.errors import StorageError
+from agent.locks import kb_write_lock
 from agent.types import Lang, Passage, Stage
 from knowledge import documents
 from knowledge.embeddings import Embedder, get_embedder
@@ -64,10 +65,11 @@ class KnowledgeBase:
             from chromadb.config import Settings as ChromaSettings
 
             (root / "chroma").mkdir(parents=True, exist_ok=True)
-            client = chromadb.PersistentClient(
-                path=str(root / "chroma"),
-                settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
-            )
+            with kb_write_lock(root):  # a fresh store is created (migrated) by one process at a time
+                client = chromadb.PersistentClient(
+                    path=str(root / "chroma"),
+                    settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
+                )
         except StorageError:
             raise
         except Exception as exc:
@@ -107,19 +109,34 @@ class KnowledgeBase:
         lang: Lang | None = None,
     ) -> list[Passage]:
         """The `k` passages best matching `query`, best first, built-in text in `lang` (default: the
-        query's language; see `knowledge.search.search`)."""
-        return search(
-            self.index,
-            query,
-            k=k,
-            stage=stage,
-            kind=kind,
-            scope=scope,
-            mode=self.mode,
-            expand_queries=self.expand_queries,
-            lang=lang,
-            pack_text=self.pack_text_lang,
-        )
+        query's language; see `knowledge.search.search`).
+
+        A collection another process was swapping as this one read it ("does not exist"): wait for
+        that writer (`kb_write_lock`), forget the cached handles and read once more."""
+
+        def run() -> list[Passage]:
+            return search(
+                self.index,
+                query,
+                k=k,
+                stage=stage,
+                kind=kind,
+                scope=scope,
+                mode=self.mode,
+                expand_queries=self.expand_queries,
+                lang=lang,
+                pack_text=self.pack_text_lang,
+            )
+
+        try:
+            return run()
+        except Exception as exc:
+            if not _swapped_under_us(exc):
+                raise
+        with kb_write_lock(self.root):
+            self.index.invalidate()
+            self.index.forget_checks()
+        return run()
 
     def ensure_builtin(self) -> int:
         """Index the built-in pack if needed; the number of passages indexed."""
@@ -131,7 +148,9 @@ class KnowledgeBase:
 
     def remove(self, doc: str) -> DocumentInfo:
         """Remove a document by id, file name or path; `InputError` if none or several match."""
-        return documents.remove(self.index, doc)
+        with kb_write_lock(self.root):
+            self.index.invalidate()  # what another process wrote before this lock is read again
+            return documents.remove(self.index, doc)
 
     def add_paths(
         self, paths: list[Path], progress: Progress | None = None, limits: IngestLimits | None = None
@@ -140,4 +159,12 @@ class KnowledgeBase:
         cannot be read is reported and the others go on (`knowledge.ingest_batch`)."""
         from knowledge.ingest_batch import add_paths  # reading files needs lxml, pypdf, bs4: only here
 
-        return add_paths(self.index, paths, progress=progress, limits=limits)
+        with kb_write_lock(self.root):  # one writer at a time: two writers damage the store
+            self.index.invalidate()
+            return add_paths(self.index, paths, progress=progress, limits=limits)
+
+
+def _swapped_under_us(exc: BaseException) -> bool:
+    """Chroma's error for a collection deleted (swapped) by another process after we looked it up."""
+    text = f"{type(exc).__name__}: {exc}".lower()
+    return "does not exist" in text or "notfound" in text

@@ -6,6 +6,7 @@ first screen is up before the engine loads. Tests pass a fake factory with the s
 
 from __future__ import annotations
 
+import gc
 import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from agent.config import Settings
+from agent.locks import ProjectBusy
 from agent.snapshot import CoachMessage, ProjectSnapshot, Turn
 from agent.types import Stage
 
@@ -57,7 +59,10 @@ class SessionFactory(Protocol):
         settings: Settings | None,
         create: bool,
         depth: str = "standard",
-    ) -> Session: ...
+        read_only: bool = False,
+    ) -> Session:
+        """Open a project; `agent.locks.ProjectBusy` when another window writes it (unless `read_only`)."""
+        ...
 
     def warm_up(self) -> None:
         """Prepare what the first LLM-mode turn needs (called in the worker that opened a session)."""
@@ -107,6 +112,29 @@ def project_row(summary: Any) -> ProjectRow:
     )
 
 
+def open_or_view(
+    factory: SessionFactory, name: str, *, create: bool, **kwargs: Any
+) -> tuple[Session, ProjectBusy | None]:
+    """Open a project for writing; when another window writes it, open it read-only and say who."""
+
+    try:
+        return factory.open(name, create=create, **kwargs), None
+    except ProjectBusy as busy:
+        return factory.open(name, create=False, read_only=True, **kwargs), busy
+
+
+def settle_heap() -> None:
+    """Collect once, then freeze the heap out of the cyclic GC's sight.
+
+    With LangGraph, LangChain, pydantic and Textual loaded, a full (gen 2) collection walks
+    hundreds of thousands of objects while holding the GIL: a stop-the-world pause of a few
+    hundred ms that lands on the UI at random during a turn. Done here, while the project is
+    opening, later collections only look at objects created since.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 class EngineFactory:
     """The real engine: `graphs.session` and `agent.deliverables`, imported on first use."""
 
@@ -122,10 +150,11 @@ class EngineFactory:
         settings: Settings | None,
         create: bool,
         depth: str = "standard",
+        read_only: bool = False,
     ) -> Session:
         module = self._session_module()
         session: Session = module.CoachSession.open(
-            name, lang=lang, sector=sector, settings=settings, create=create, depth=depth
+            name, lang=lang, sector=sector, settings=settings, create=create, depth=depth, read_only=read_only
         )
         return session
 

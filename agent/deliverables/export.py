@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Sequence
 from datetime import UTC
 from pathlib import Path
 from typing import Any
 
+from agent.cleantext import clean_data, clean_text
 from agent.deliverables.files import StagedOutput, safe_filename
 from agent.deliverables.render_md import RenderedDoc, render_all
 from agent.deliverables.staleness import stale_deliverables
@@ -82,6 +84,8 @@ def _docx_meta(doc: RenderedDoc, snapshot: ProjectSnapshot) -> Any:
 
 
 def _write(doc: RenderedDoc, fmt: str, path: Path, snapshot: ProjectSnapshot) -> None:
+    # every format is made from the Markdown: cleaned once here, none gets an escape sequence
+    doc = dataclasses.replace(doc, markdown=clean_text(doc.markdown))
     if fmt == "md":
         path.write_text(doc.markdown, encoding="utf-8")
     elif fmt == "docx":
@@ -96,7 +100,8 @@ def _write(doc: RenderedDoc, fmt: str, path: Path, snapshot: ProjectSnapshot) ->
         from agent.deliverables.render_json import document_json
 
         path.write_text(
-            json.dumps(document_json(doc, snapshot), ensure_ascii=False, indent=2), encoding="utf-8"
+            json.dumps(clean_data(document_json(doc, snapshot)), ensure_ascii=False, indent=2),
+            encoding="utf-8",
         )
     elif fmt == "pdf":
         import weasyprint
@@ -125,6 +130,9 @@ def export_deliverables(
     from agent.deliverables.report import REPORT_NAME, build_report
 
     fmts = parse_formats(list(formats))
+    # user text (names, answers, document passages) is cleaned before it is rendered: an escape
+    # sequence cut in half by Markdown escaping could no longer be recognised afterwards
+    snapshot = type(snapshot).model_validate(clean_data(snapshot.model_dump()))
     language = lang or snapshot.lang
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
@@ -163,7 +171,7 @@ def export_deliverables(
                 )
             report = build_report(snapshot, entries, lang=language, stale=stale)
             staged.path(REPORT_NAME).write_text(
-                json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
+                json.dumps(clean_data(report), ensure_ascii=False, indent=2), encoding="utf-8"
             )
             if progress:
                 progress(total - 1, total, REPORT_NAME)

@@ -11,6 +11,8 @@ import unicodedata
 from pathlib import Path
 from types import TracebackType
 
+from agent.cleantext import clean_text
+
 _FORBIDDEN = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f]')
 _RESERVED = {
     "CON",
@@ -29,7 +31,7 @@ def safe_filename(name: str, *, fallback: str = "project", max_bytes: int = MAX_
     Strips path separators, `:*?"<>|`, control characters, leading/trailing dots and spaces; avoids
     reserved device names (CON, NUL, COM1…); truncates to `max_bytes` of UTF-8 on a character boundary.
     """
-    text = unicodedata.normalize("NFC", name)
+    text = unicodedata.normalize("NFC", clean_text(name))
     text = _FORBIDDEN.sub("_", text)
     text = re.sub(r"\s+", " ", text)
     text = re.sub(r"_+", "_", text).strip(" ._")

@@ -23,7 +23,6 @@ from agent.interview.reading import guided
 from agent.interview.state import InterviewState
 from agent.interview.text import t
 from agent.interview.view import question_view
-from agent.scrub import scrub
 from agent.snapshot import AnswerRecord, ProjectSnapshot, TurnResult
 from agent.types import Stage
 
@@ -47,12 +46,12 @@ def apply(state: InterviewState, user_input: str | AnswerRecord, deps: StepDeps)
         if isinstance(user_input, str):
             conflicts.ask_if_new(tb)
         return finish(tb)
-    except Exception as exc:
-        error = scrub(f"{type(exc).__name__}: {exc}", deps.settings)[:200]
+    except Exception:
+        # the user is told what happened in their words (never "IndexError: list index out of range")
         tb = TurnBuilder(state=state, deps=deps)
         if isinstance(user_input, str):
             tb.said = said(tb, user_input)
-        tb.say("error", t("internal_error", state.lang, error=error))
+        tb.say("error", t("internal_error", state.lang))
         return finish(tb, evaluate=False)
 
 

@@ -1,4 +1,5 @@
-"""`coach doctor`: check Python, storage, configuration, endpoint, embedding model and knowledge store.
+"""`coach doctor`: check Python, storage, configuration, endpoint, the chat model (a real chat
+completion and a structured-output call, `doctor_model`), embedding model and knowledge store.
 
 Each check prints one ✓/✗ line (with a fix hint when it fails); exit code 1 if any check failed.
 The API key is never printed.
@@ -93,7 +94,13 @@ def _endpoint(state: dict[str, object]) -> Check | None:
     try:
         resp = httpx.get(f"{base}/models", headers=headers, timeout=5.0)
     except httpx.HTTPError as exc:
-        return Check(False, "Endpoint / 接口", f"{base}/models: {type(exc).__name__}", hint)
+        what = (
+            "no reply in 5 s / 5 秒内无回复"
+            if isinstance(exc, httpx.TimeoutException)
+            else "cannot connect / 无法连接"
+        )
+        state["unreachable"] = not isinstance(exc, httpx.TimeoutException)  # no model call can work
+        return Check(False, "Endpoint / 接口", f"{base}/models: {what}", hint)
     ms = (time.perf_counter() - started) * 1000
     if resp.status_code in (401, 403):
         return Check(
@@ -104,7 +111,25 @@ def _endpoint(state: dict[str, object]) -> Check | None:
         )
     if resp.status_code >= 400:
         return Check(False, "Endpoint / 接口", f"{base}/models: HTTP {resp.status_code}", hint)
+    try:
+        state["served"] = [str(m.get("id")) for m in resp.json().get("data", []) if isinstance(m, dict)]
+    except (ValueError, AttributeError):
+        state["served"] = []
     return Check(True, "Endpoint / 接口", f"{base}/models: HTTP {resp.status_code} in {ms:.0f} ms")
+
+
+def _model_check(state: dict[str, object], label: str, which: str) -> Check | None:
+    """A real call with the configured model (`doctor_model.chat` or `.structured`)."""
+    from agent.config import Settings
+    from cli.commands import doctor_model
+
+    settings = state.get("settings")
+    if not isinstance(settings, Settings) or not settings.llm_enabled or state.get("unreachable"):
+        return None
+    served = state.get("served")
+    probe = doctor_model.chat if which == "chat" else doctor_model.structured
+    outcome = probe(settings, list(served) if isinstance(served, list) else [])
+    return Check(outcome.ok, label, outcome.detail, outcome.hint)
 
 
 def _embedding(state: dict[str, object]) -> Check:
@@ -174,6 +199,8 @@ def run(args: argparse.Namespace) -> int:
         lambda: _config(state),
         lambda: _mode(state),
         lambda: _endpoint(state),
+        lambda: _model_check(state, "Chat / 对话", "chat"),
+        lambda: _model_check(state, "Structured output / 结构化输出", "structured"),
         lambda: _embedding(state),
         lambda: _store(state),
         lambda: _pack(state),

@@ -14,13 +14,16 @@ def run(args: argparse.Namespace) -> int:
 
     formats = parse_formats(args.format)
     # An unknown project is an InputError (exit 2) raised by the session itself.
-    session = CoachSession.open(args.project, create=False)
+    # Another window writing the project: ProjectBusy (pid, since), unless --read-only (the files
+    # are written; the project is not told it was exported)
+    session = CoachSession.open(args.project, create=False, read_only=bool(getattr(args, "read_only", False)))
     try:
         snapshot = session.snapshot()
         lang = args.lang or snapshot.lang or default_lang()
         out = Path(args.out)
         written = export_deliverables(snapshot, out, formats=formats, lang=lang)
-        session.mark_exported()
+        if not session.read_only:
+            session.mark_exported()
     finally:
         session.close()
     print_summary(snapshot, out, written, lang)

@@ -80,15 +80,29 @@ def _add(kb: Any, paths: list[Path], lang: str) -> int:
 
     with bar:
         report: IngestReport = kb.add_paths(paths, progress=progress)
+    from rich.markup import escape
+
+    from agent.cleantext import clean_text
+
+    def shown(text: object) -> str:  # a file's name or path, as the terminal may print it
+        return escape(clean_text(str(text)))
+
     out = _console()
     for doc in report.added:
-        out.print(f"[green]✓[/] {_t('added', lang)}: {doc.name} ({doc.chunks} {_t('chunks', lang)})")
+        out.print(f"[green]✓[/] {_t('added', lang)}: {shown(doc.name)} ({doc.chunks} {_t('chunks', lang)})")
     for doc in report.replaced:
-        out.print(f"[green]↻[/] {_t('replaced', lang)}: {doc.name} ({doc.chunks} {_t('chunks', lang)})")
+        out.print(
+            f"[green]↻[/] {_t('replaced', lang)}: {shown(doc.name)} ({doc.chunks} {_t('chunks', lang)})"
+        )
     for doc in report.unchanged:
-        out.print(f"[dim]=[/] {_t('unchanged', lang)}: {doc.name}")
+        out.print(f"[dim]=[/] {_t('unchanged', lang)}: {shown(doc.name)}")
     for fail in report.failed:
-        err.print(f"[red]✗[/] {fail.path}: {fail.reason}", markup=True, highlight=False, soft_wrap=True)
+        err.print(
+            f"[red]✗[/] {shown(fail.path)}: {shown(fail.reason)}",
+            markup=True,
+            highlight=False,
+            soft_wrap=True,
+        )
     out.print(
         _t(
             "summary",
@@ -146,11 +160,15 @@ def _list(kb: Any, as_json: bool, lang: str) -> int:
         return 0
     from rich.table import Table
 
+    from agent.cleantext import clean_text
+
     table = Table(title=f"{len(docs)} {_t('docs_header', lang)}", title_justify="left")
     for col in ("id", "name", "chunks", "added", "path"):
         table.add_column(col, overflow="fold")
     for d in docs:
-        table.add_row(d.id, d.name, str(d.chunks), d.added_at.replace("T", " ")[:16], d.path)
+        table.add_row(
+            d.id, clean_text(d.name), str(d.chunks), d.added_at.replace("T", " ")[:16], clean_text(d.path)
+        )
     _console().print(table)
     return 0
 
@@ -198,10 +216,14 @@ def _search(kb: Any, args: argparse.Namespace, lang: str) -> int:
     from rich.padding import Padding
     from rich.text import Text
 
+    from agent.cleantext import clean_text
     from agent.deliverables.labels import section_label, source_label
 
     out = _console()
     for rank, p in enumerate(hits, start=1):
+        p = p.model_copy(
+            update={f: clean_text(getattr(p, f)) for f in ("text", "title", "title_en", "source", "section")}
+        )
         title = p.title_en if lang == "en" and p.title_en else p.title
         head = Text()
         head.append(f"{rank}. ", style="bold")

@@ -20,13 +20,14 @@ _T: dict[str, dict[str, str]] = {
 
 def run(args: argparse.Namespace) -> int:
     """List projects (a table, or JSON with --json), or delete one with --delete."""
+    from agent.cleantext import clean_text
     from agent.config import load_settings
     from graphs.session import delete_project, list_projects
 
     lang: Lang = args.lang or load_settings().lang
     if args.delete:
         delete_project(args.delete)
-        print(_T["deleted"][lang].format(name=args.delete))
+        print(clean_text(_T["deleted"][lang].format(name=args.delete)))
         return 0
     projects = list_projects()
     if args.json:
@@ -39,5 +40,5 @@ def run(args: argparse.Namespace) -> int:
     for p in projects:
         stage = STAGE_TITLES[p.stage][lang] + (_T["done"][lang] if p.done else "")
         updated = p.updated_at.astimezone().strftime("%Y-%m-%d %H:%M") if p.updated_at else "—"
-        print(f"{p.name}\t{stage}\t{p.readiness}/100\t{updated}")
+        print(f"{clean_text(p.name)}\t{stage}\t{p.readiness}/100\t{updated}")
     return 0

@@ -79,11 +79,12 @@ def print_summary(
 ) -> None:
     """A short summary: where the files went, readiness per stage, pitfalls by severity, and in
     LLM mode the model's calls, tokens and fallbacks (the fallbacks' reasons on stderr)."""
+    from agent.cleantext import clean_text
     from agent.deliverables.report import severity_counts
     from agent.types import SEVERITY_ORDER, STAGE_TITLES, STAGES
 
     zh = lang == "zh"
-    name = snapshot.profile.project.name or snapshot.name
+    name = clean_text(snapshot.profile.project.name or snapshot.name)
     print(f"{name}: {len(written)} {'个文件已写入' if zh else 'files written to'} {out}")
     print("就绪度：" if zh else "Readiness:")
     for stage in STAGES:
@@ -95,7 +96,7 @@ def print_summary(
     summary = " · ".join(f"{label[k]} {counts[k]}" for k in ("high", "medium", "low"))
     print(f"{'风险' if zh else 'Pitfalls'}: {summary}")
     for f in sorted(snapshot.findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9)):
-        print(f"  [{label[f.severity]}] {f.title} ({STAGE_TITLES[f.stage][lang]})")
+        print(f"  [{label[f.severity]}] {clean_text(f.title)} ({STAGE_TITLES[f.stage][lang]})")
     print(f"{'待确认问题' if zh else 'Open questions'}: {len(snapshot.open_questions)}")
     if snapshot.mode == "llm":
         u = snapshot.usage
@@ -105,7 +106,7 @@ def print_summary(
             else f"Model {snapshot.model_name}: {u.calls} calls · {u.total_tokens:,} tokens · {u.failures} fallbacks"
         )
         for notice in notices:
-            print(f"  ! {notice}", file=sys.stderr)
+            print(f"  ! {clean_text(notice)}", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ Each `FaultServer` answers `POST /v1/chat/completions` (streamed or not) in one 
 - `bad_tool_call` a 200 reply whose tool call arguments are not valid JSON
 - `empty_choices` a 200 reply with `"choices": []`
 - `unauthorized`  HTTP 401 whose error message quotes the API key it received, as some endpoints do
+- `unknown_model` HTTP 404 "model not found" (the model named is not served; /models lists MODEL)
 
 It counts the requests it received, so tests can check that retries are bounded. It is bounded
 itself: loopback only, request bodies capped, a held reply ends when the server stops.
@@ -37,6 +38,7 @@ Mode = Literal[
     "bad_tool_call",
     "empty_choices",
     "unauthorized",
+    "unknown_model",
 ]
 FAULT_MODES: tuple[Mode, ...] = (
     "refused",
@@ -195,6 +197,10 @@ class FaultServer:
             h._json(
                 401, {"error": {"message": msg, "type": "invalid_request_error", "code": "invalid_api_key"}}
             )
+            return
+        if mode == "unknown_model":
+            err = {"message": f"The model `{body.get('model')}` does not exist", "code": "model_not_found"}
+            h._json(404, {"error": {**err, "type": "invalid_request_error"}})
             return
         if mode == "server_error":
             h._json(500, {"error": {"message": "internal error", "type": "server_error"}})

@@ -92,7 +92,8 @@ def test_healthy_endpoint_is_used_without_notice(point_at: Callable[[FaultServer
 def test_the_model_is_called_again_on_the_next_turn_after_a_fault(
     point_at: Callable[[FaultServer], None],
 ) -> None:
-    """Guided behaviour is for *that* turn: the session stays in LLM mode."""
+    """Guided behaviour is for *that* turn (or the breaker's cool-down after two failed attempts
+    in a row): the session stays in LLM mode."""
     with FaultServer("server_error") as server:
         point_at(server)
         session = CoachSession.open("retry-project")
@@ -101,6 +102,8 @@ def test_the_model_is_called_again_on_the_next_turn_after_a_fault(
             session.send(ANSWER)
             after_fault = server.request_count
             server.mode = "ok"
+            assert session.ctx.breaker is not None
+            session.ctx.breaker.open_until = 0.0  # the cool-down has passed
             _first_free_text_turn(session)
             turn = session.send("目前人工解答，平均排队 15 分钟。")
         finally:

@@ -293,6 +293,7 @@ class FakeFactory:
         settings: Settings | None,
         create: bool,
         depth: str = "standard",
+        read_only: bool = False,
     ) -> FakeSession:
         if name not in STORE:
             if not create:

@@ -6,7 +6,6 @@ columns the sidebar and panels collapse: F2 swaps the chat for the tabbed panels
 
 from __future__ import annotations
 
-import gc
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -15,11 +14,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
+from agent.cleantext import clean_text
 from agent.errors import CoachError
 from agent.interview.commands import parse_command
 from agent.snapshot import ProjectSnapshot, Turn
 from agent.types import STAGE_TITLES, Citation
 from tui.explain import readiness_drop
+from tui.backend import open_or_view, settle_heap
 from tui.i18n import t
 from tui.messages import (
     AnswerSubmitted,
@@ -39,18 +40,6 @@ from tui.widgets.status import StatusBar
 if TYPE_CHECKING:
     from tui.app import CoachApp
     from tui.backend import Session
-
-
-def settle_heap() -> None:
-    """Collect once, then freeze the heap out of the cyclic GC's sight.
-
-    With LangGraph, LangChain, pydantic and Textual loaded, a full (gen 2) collection walks
-    hundreds of thousands of objects while holding the GIL: a stop-the-world pause of a few
-    hundred ms that lands on the UI at random during a turn. Done here, while the project is
-    opening, later collections only look at objects created since.
-    """
-    gc.collect()
-    gc.freeze()
 
 
 class InterviewScreen(PanelsScreen):
@@ -94,6 +83,8 @@ class InterviewScreen(PanelsScreen):
         self.sector = sector
         self.create = create
         self.session: Session | None = None
+        self.read_only = False
+        """Opened read-only: another window writes this project."""
         self.turn: Turn | None = None
         self.snapshot: ProjectSnapshot | None = None
         self.busy = False
@@ -129,7 +120,7 @@ class InterviewScreen(PanelsScreen):
     def on_mount(self) -> None:
         self.app.localize_bindings(self)
         self.title = t("app.title", self.lang)
-        self.sub_title = self.project
+        self.sub_title = clean_text(self.project)
         self.query_one(ChatLog).border_title = self.project
         self.query_one("#sidebar").border_title = t("sidebar.title", self.lang)
         self._layout(self.size.width)
@@ -150,7 +141,8 @@ class InterviewScreen(PanelsScreen):
     def _open(self) -> None:
         """Open the project (imports the engine on first use) and fetch the current question."""
         try:
-            session = self.app.session_factory.open(
+            session, busy = open_or_view(
+                self.app.session_factory,
                 self.project,
                 lang=self.project_lang,
                 sector=self.sector,
@@ -158,6 +150,10 @@ class InterviewScreen(PanelsScreen):
                 create=self.create,
                 depth=self.depth,
             )
+            if busy is not None:  # another window writes this project: read-only here, and why
+                self.read_only = True
+                holder = busy.message.split(" / ")[0 if self.lang == "zh" else -1]
+                self.app.call_from_thread(self._say, t("interview.read_only", self.lang, holder=holder))
             self.session = session
             turn = session.current()
             history = None if self.create else list(session.transcript())
@@ -186,8 +182,15 @@ class InterviewScreen(PanelsScreen):
             return
         self.post_message(TurnReady(turn, sent=text, snapshot=turn.snapshot))
 
+    def _say(self, text: str) -> None:
+        """A notice in the chat (from a worker, through `call_from_thread`)."""
+        self.run_worker(self.query_one(ChatLog).add_notice(text, error=True))
+
     def submit(self, text: str, display: str | None = None) -> None:
         """Send `text` to the session unless a turn is already running."""
+        if self.read_only:
+            self.notify(t("interview.read_only_input", self.lang), severity="warning")
+            return
         if self.session is None or self.busy:
             self.notify(t("interview.busy", self.lang), severity="warning")
             return

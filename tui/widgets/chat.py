@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
+from agent.cleantext import clean_text
 from agent.snapshot import CoachMessage
 from agent.types import Citation
 
@@ -43,6 +44,9 @@ class MarkdownStatic(Static):
     """Markdown drawn by Rich in a single widget; `source` keeps the text."""
 
     def __init__(self, source: str, **kwargs: Any) -> None:
+        source = clean_text(
+            source
+        )  # a passage or a name from the user's files: no escape reaches the terminal
         super().__init__(RichMarkdown(source), **kwargs)
         self.source = source
 
@@ -61,7 +65,7 @@ class PrefixedLine(Static):
         grid = Table.grid(padding=0)
         grid.add_column(no_wrap=True)
         grid.add_column(ratio=1, overflow="fold")
-        grid.add_row(prefix, Text(text))
+        grid.add_row(prefix, Text(clean_text(text)))
         return grid
 
     def restate(self, text: str) -> None:
@@ -216,11 +220,12 @@ class ChatLog(VerticalScroll):
 
     async def add_notice(self, text: str, *, error: bool = False) -> None:
         """A one-line notice (model fallback, failures)."""
-        await self._mount(Static(text, classes="msg msg-error" if error else "msg msg-notice", markup=False))
+        classes = "msg msg-error" if error else "msg msg-notice"
+        await self._mount(Static(clean_text(text), classes=classes, markup=False))
 
     async def append_token(self, token: str) -> None:
         """Add a streamed token to the message being written (started on the first token)."""
-        self._stream_text += token
+        self._stream_text += clean_text(token)
         if self._stream is None:
             # A Static redrawn from the whole text (Rich Markdown): cheaper per update than a
             # Markdown widget, and the final message replaces it when the turn ends.
