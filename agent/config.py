@@ -94,6 +94,16 @@ class Settings(BaseSettings):
     server with a larger context (more passages and fields are then sent)."""
     keys: dict[str, str] = Field(default_factory=dict)
     """Key remapping for the TUI: binding id -> key (e.g. {"export": "ctrl+e"})."""
+    database_url: SecretStr | None = None
+    """Team mode: a PostgreSQL URL (env COACH_DATABASE_URL), e.g. postgresql://coach:…@db:5432/coach;
+    sessions and the project list then live there instead of COACH_HOME/sessions.sqlite (needs the
+    `team` extra). Unset: one person's SQLite file."""
+    chroma_url: str | None = None
+    """Team mode: a Chroma server holding the shared knowledge base (env COACH_CHROMA_URL), e.g.
+    http://chroma:8000; unset: the embedded store under COACH_HOME/kb."""
+    chroma_token: SecretStr | None = None
+    """Token sent to the Chroma server, or to the proxy in front of it, as `Authorization: Bearer …`
+    and `X-Chroma-Token` (env COACH_CHROMA_TOKEN)."""
 
     @property
     def llm_enabled(self) -> bool:
@@ -134,6 +144,9 @@ ENV_VARS = {
     "embedding_base_url": "COACH_EMBEDDING_BASE_URL",
     "lang": "COACH_LANG",
     "context_tokens": "COACH_CONTEXT_TOKENS",
+    "database_url": "COACH_DATABASE_URL",
+    "chroma_url": "COACH_CHROMA_URL",
+    "chroma_token": "COACH_CHROMA_TOKEN",
 }
 """The environment variable of each setting that has one (README, Configuration); no other is read."""
 

@@ -46,6 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("projects", help="list, or delete, saved projects")
     p.add_argument("--delete", metavar="NAME", help="delete a project and its session")
     p.add_argument("--json", action="store_true")
+    psub = p.add_subparsers(dest="projects_command", metavar="ACTION")
+    q = psub.add_parser("export", help="write a project to a self-contained archive file")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("file", metavar="FILE")
+    q = psub.add_parser("import", help="add a project from an archive written by `projects export`")
+    q.add_argument("file", metavar="FILE")
+    q.add_argument("--as", dest="as_name", metavar="NAME", help="import under another name")
 
     kb = sub.add_parser("kb", help="the knowledge base: built-in guidance plus your documents")
     kbsub = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND", required=True)

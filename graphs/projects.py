@@ -9,8 +9,10 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from agent.config import load_settings
 from agent.types import Lang, Stage
-from graphs.storage import SessionStore, normalise_name, sessions_path
+from graphs.pg_storage import open_session_store
+from graphs.storage import normalise_name, sessions_path
 
 
 class ProjectSummary(BaseModel):
@@ -27,9 +29,10 @@ class ProjectSummary(BaseModel):
 
 def list_projects() -> list[ProjectSummary]:
     """Saved projects, most recently used first."""
-    if not sessions_path().exists():
+    settings = load_settings()
+    if settings.database_url is None and not sessions_path().exists():
         return []
-    store = SessionStore.open()
+    store = open_session_store(settings)
     try:
         return [
             ProjectSummary(
@@ -48,7 +51,7 @@ def list_projects() -> list[ProjectSummary]:
 
 def delete_project(name: str) -> None:
     """Delete a project and its session history (InputError when there is none)."""
-    store = SessionStore.open()
+    store = open_session_store()
     try:
         store.delete(normalise_name(name))
     finally:

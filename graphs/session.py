@@ -30,6 +30,8 @@ from agent.types import Lang, Passage, Stage
 from graphs.context import Context, Retriever, step_deps
 from graphs.graph import build_graph
 from graphs.nodes.wrapup import Notice
+from graphs.pg_lock import Holder
+from graphs.pg_storage import PgSessionStore, open_session_store
 from graphs.projects import ProjectSummary, delete_project, list_projects
 from graphs.state import CoachState, state_from
 from graphs.storage import SessionStore, normalise_name, storage_errors
@@ -85,7 +87,7 @@ class CoachSession:
         *,
         name: str,
         thread_id: str,
-        store: SessionStore | None,
+        store: SessionStore | PgSessionStore | None,
         graph: Any,
         ctx: Context,
         durability: str = _DURABILITY,
@@ -105,6 +107,8 @@ class CoachSession:
         """The state at the last pause this session saw."""
         self.durability = durability
         """When steps are checkpointed: "sync" (saved sessions), "exit" (an in-memory run)."""
+        self.writer: Holder | None = None
+        """Team mode: who else has this project open for writing (then this session only reads)."""
 
     @classmethod
     def open(
@@ -125,7 +129,7 @@ class CoachSession:
         """
         name = normalise_name(name)
         settings = settings or load_settings()
-        store = SessionStore.open()
+        store = open_session_store(settings)
         try:
             row = store.get(name)
             fresh = row is None
@@ -141,6 +145,8 @@ class CoachSession:
             ctx = Context(settings=settings, model=chat, retriever=retriever or LazyKnowledgeBase(settings))
             graph = build_graph(checkpointer=store.saver)
             session = cls(name=name, thread_id=row["thread_id"], store=store, graph=graph, ctx=ctx)
+            if isinstance(store, PgSessionStore):
+                session.writer = store.claim(row["thread_id"])
             session._start(ProjectInfo(name=name), lang if fresh else row["lang"], sector)
         except BaseException:
             store.close()
@@ -152,6 +158,8 @@ class CoachSession:
         returns the state at the pause."""
         with self._storage():
             snap = self.graph.get_state(self.config)
+            if self.writer is not None:  # read-only: show what the writer saved, change nothing
+                return state_from(snap.values) if snap.values else CoachState()
             if not snap.values:
                 initial = {"project": project, "lang": lang, "sector_hint": sector}
                 return self._run(initial, self.ctx)
@@ -198,6 +206,8 @@ class CoachSession:
         return state
 
     def _storage(self) -> AbstractContextManager[Any]:
+        if isinstance(self.store, PgSessionStore):
+            return self.store.errors()
         path = self.store.path if self.store is not None else None
         return storage_errors(path) if path is not None else nullcontext()
 
@@ -218,6 +228,8 @@ class CoachSession:
         if self._last is not None:
             return self._last
         self._last = step.view(self._state(), step_deps(CoachState(), self.ctx))
+        if self.writer is not None:
+            self._last = self._last.model_copy(update={"notice": self.writer.message(self.name)})
         return self._last
 
     def transcript(self) -> list[CoachMessage]:
@@ -238,6 +250,11 @@ class CoachSession:
     def _advance(self, value: Any, on_token: Callable[[str], None] | None = None) -> TurnResult:
         """Resume the graph with `value` (an input or a record); the step's result."""
         self._check_open()
+        if self.writer is not None:
+            raise StorageError(
+                self.writer.message(self.name),
+                hint="Wait until it is closed there, then open the project again / 请等对方关闭后重新打开",
+            )
         ctx = replace(self.ctx, on_token=on_token) if on_token is not None else self.ctx
         with self._lock, self._storage():
             if self._unfinished:
@@ -268,7 +285,7 @@ class CoachSession:
         self._advance({"exported": hashes})
 
     def _touch(self, state: CoachState, result: TurnResult | None = None) -> None:
-        if self.store is None:
+        if self.store is None or self.writer is not None:
             return
         readiness = mean_readiness(result.snapshot) if result is not None and result.snapshot else None
         self.store.touch(self.name, stage=state.stage.value, readiness=readiness, done=state.done)
