@@ -78,7 +78,9 @@ def start_postgres() -> Postgres:
         detail = getattr(exc, "stderr", b"") or b""
         tail = log.read_text(errors="replace")[-500:] if log.exists() else ""
         shutil.rmtree(root, ignore_errors=True)
-        raise ServiceUnavailable(f"PostgreSQL did not start: {exc} {detail.decode(errors='replace')} {tail}")
+        raise ServiceUnavailable(
+            f"PostgreSQL did not start: {exc} {detail.decode(errors='replace')} {tail}"
+        ) from exc
     return Postgres(f"postgresql://coach@127.0.0.1:{port}/postgres", root, bindir, as_user)
 
 
