@@ -160,3 +160,38 @@ def test_an_unreachable_database_is_a_clear_error(monkeypatch: pytest.MonkeyPatc
         CoachSession.open("x")
     assert "PostgreSQL at postgresql://coach:***@127.0.0.1" in str(err.value)
     assert "hunter2" not in str(err.value) + err.value.hint
+
+
+def test_a_personal_project_moves_to_the_team_database_and_back(
+    team_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cli.main import main
+
+    monkeypatch.delenv("COACH_DATABASE_URL")  # a personal home first
+    personal = CoachSession.open("个人项目")
+    try:
+        answered = _answer(personal, 3)
+    finally:
+        personal.close()
+    archive = tmp_path / "p.coach.gz"
+    assert main(["projects", "export", "个人项目", str(archive)]) == 0
+    monkeypatch.setenv("COACH_DATABASE_URL", team_db)
+    assert main(["projects", "import", str(archive)]) == 0
+    team = CoachSession.open("个人项目", create=False)
+    try:
+        assert list(team.snapshot().answers) == answered
+        more = _answer(team, 1)
+    finally:
+        team.close()
+    back = tmp_path / "back.coach.gz"
+    assert main(["projects", "export", "个人项目", str(back)]) == 0
+    monkeypatch.setenv("COACH_HOME", str(tmp_path / "laptop"))
+    monkeypatch.delenv("COACH_DATABASE_URL")
+    assert main(["projects", "import", str(back)]) == 0
+    capsys.readouterr()
+    home = CoachSession.open("个人项目", create=False)
+    try:
+        assert list(home.snapshot().answers) == [*answered, *more]
+        assert home.current().question is not None
+    finally:
+        home.close()
