@@ -74,6 +74,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a JSON list of passages")
 
     sub.add_parser("doctor", help="check configuration, endpoint, embedding model and storage")
+
+    p = sub.add_parser("serve", help="the coach in a browser (textual-serve; each tab its own session)")
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
+    )
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument(
+        "--public-url", help="the URL browsers use, when behind a proxy (e.g. https://coach.example)"
+    )
+    p.add_argument("--lang", dest="sub_lang", choices=["zh", "en"])
     return parser
 
 
