@@ -117,7 +117,7 @@ def start_chroma() -> Chroma:
         env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # seconds: a loaded shared machine starts it slowly
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             break

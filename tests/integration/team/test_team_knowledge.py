@@ -85,3 +85,74 @@ def test_an_unreachable_server_is_a_clear_error(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("COACH_CHROMA_URL", f"http://127.0.0.1:{free_port()}")
     with pytest.raises(StorageError, match="Cannot reach the Chroma server"):
         KnowledgeBase.open(load_settings())
+
+
+class _TokenProxy:
+    """A reverse proxy in front of the Chroma server that wants `Authorization: Bearer <token>` (what
+    a team puts in front of it; the server has no authentication of its own)."""
+
+    def __init__(self, upstream: str, token: str) -> None:
+        import http.server
+        import threading
+
+        import httpx
+
+        proxy = self
+        self.refused = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _forward(self) -> None:
+                if self.headers.get("Authorization") != f"Bearer {token}":
+                    proxy.refused += 1
+                    self.send_response(401)
+                    self.end_headers()
+                    return
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                headers = {
+                    k: v for k, v in self.headers.items() if k.lower() not in ("host", "authorization")
+                }
+                resp = httpx.request(self.command, upstream + self.path, content=body, headers=headers)
+                self.send_response(resp.status_code)
+                for k, v in resp.headers.items():
+                    if k.lower() not in (
+                        "transfer-encoding",
+                        "content-length",
+                        "connection",
+                        "content-encoding",
+                    ):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(resp.content)))
+                self.end_headers()
+                self.wfile.write(resp.content)
+
+            do_GET = do_POST = do_PUT = do_DELETE = _forward
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_the_token_reaches_a_proxy_in_front_of_the_server(
+    team_chroma: Chroma, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proxy = _TokenProxy(team_chroma.url, "team-secret")
+    try:
+        monkeypatch.setenv("COACH_CHROMA_URL", proxy.url)
+        with pytest.raises(StorageError, match="Cannot reach the Chroma server"):
+            KnowledgeBase.open(load_settings())  # no token: the proxy says 401
+        assert proxy.refused >= 1
+        monkeypatch.setenv("COACH_CHROMA_TOKEN", "team-secret")
+        refused = proxy.refused
+        kb = KnowledgeBase.open(load_settings())
+        assert kb.ensure_builtin() > 100
+        assert kb.search("数据安全 私有化部署", k=2)
+        assert proxy.refused == refused, "every request carried the token"
+    finally:
+        proxy.close()
