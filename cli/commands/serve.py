@@ -53,6 +53,7 @@ def app_command(lang: str | None) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Serve the TUI until interrupted."""
+    import shutil
     import tempfile
 
     from agent.errors import ConfigError
@@ -74,5 +75,8 @@ def run(args: argparse.Namespace) -> int:
         templates_path=str(templates),
     )
     print(f"coach serve: http://{args.host}:{args.port} (Ctrl+C to stop / 按 Ctrl+C 停止)", flush=True)
-    server.serve()
+    try:
+        server.serve()
+    finally:
+        shutil.rmtree(templates, ignore_errors=True)
     return 0
