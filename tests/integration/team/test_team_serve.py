@@ -49,7 +49,7 @@ def served(team_db: str, coach_home: Path, tmp_path: Path):  # type: ignore[no-u
     else:
         proc.kill()
         raise AssertionError((tmp_path / "serve.log").read_text())
-    yield url
+    yield url, proc.pid
     proc.terminate()
     try:
         proc.wait(timeout=15)
@@ -58,10 +58,10 @@ def served(team_db: str, coach_home: Path, tmp_path: Path):  # type: ignore[no-u
         proc.wait()
 
 
-def test_the_page_loads_nothing_from_the_internet(served: str) -> None:
+def test_the_page_loads_nothing_from_the_internet(served: tuple[str, int]) -> None:
     import httpx
 
-    page = httpx.get(served).text
+    page = httpx.get(served[0]).text
     assert "fonts.googleapis.com" not in page
     assert not re.findall(r"(?:href|src)=\"https?://(?!127\.0\.0\.1)", page), "every asset from this server"
     for asset in re.findall(r"(?:href|src)=\"(http://127\.0\.0\.1[^\"]+)\"", page):
@@ -71,19 +71,43 @@ def test_the_page_loads_nothing_from_the_internet(served: str) -> None:
     assert "WenQuanYi Micro Hei Mono" in page, "a CJK fallback is named"
 
 
-def test_an_answer_typed_in_the_browser_is_recorded(served: str, tmp_path: Path) -> None:
+def test_an_answer_typed_in_the_browser_is_recorded(served: tuple[str, int], tmp_path: Path) -> None:
     try:
         browser = Chromium()
     except BrowserUnavailable as exc:
         _unavailable(f"browser test: {exc}")
         raise
     try:
-        asyncio.run(_drive(browser, served, tmp_path))
+        asyncio.run(_drive(browser, served[0], served[1], tmp_path))
     finally:
         browser.close()
 
 
-async def _drive(browser: Chromium, url: str, shots: Path) -> None:
+def _tab_processes(server_pid: int) -> list[int]:
+    """The coach processes textual-serve started for browser tabs (its descendants running the TUI)."""
+    parent: dict[int, int] = {}
+    argv: dict[int, list[bytes]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                status = (entry / "status").read_text()
+                argv[int(entry.name)] = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            found = re.search(r"^PPid:\s+(\d+)", status, re.M)
+            parent[int(entry.name)] = int(found.group(1)) if found else 0
+
+    def descends(pid: int) -> bool:
+        for _ in range(10):
+            pid = parent.get(pid, 0)
+            if pid == server_pid:
+                return True
+        return False
+
+    return [pid for pid, args in argv.items() if descends(pid) and b"cli" in args and b"serve" not in args]
+
+
+async def _drive(browser: Chromium, url: str, server_pid: int, shots: Path) -> None:
     import aiohttp
 
     async with aiohttp.ClientSession() as http:
@@ -106,8 +130,15 @@ async def _drive(browser: Chromium, url: str, shots: Path) -> None:
             if recorded := await _recorded(15):
                 break
         await page.screenshot(shots / "3-recorded.png")
+        assert recorded, f"the typed answer was not recorded; see {shots}"
+        tab1 = _tab_processes(server_pid)
+        second = await browser.open(http, url)  # a colleague's tab: its own coach process
+        await _until(second, "document.body.classList.contains('-first-byte')", 90)
+        await asyncio.sleep(5)
+        await second.screenshot(shots / "4-second-tab.png")  # its picker lists the first tab's project
+        tab2 = _tab_processes(server_pid)
         print("screenshots:", shots)
-    assert recorded, f"the typed answer was not recorded; see {shots}"
+    assert len(tab1) == 1 and len(tab2) == 2, (tab1, tab2)
 
 
 async def _until(page, expression: str, seconds: float) -> None:  # type: ignore[no-untyped-def]
