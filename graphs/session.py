@@ -280,7 +280,10 @@ class CoachSession:
 
     def mark_exported(self) -> None:
         """The deliverables were just written: nothing is stale, and later changes are measured
-        against what was exported."""
+        against what was exported. A read-only session (team mode: someone else writes) exports
+        without recording it."""
+        if self.writer is not None:
+            return
         hashes = input_hashes(self.snapshot())
         self._advance({"exported": hashes})
 

@@ -99,7 +99,9 @@ def test_a_killed_process_loses_no_saved_answer_and_the_project_resumes(team_db:
         session.close()
 
 
-def test_a_second_opener_is_told_who_writes_may_read_and_no_answer_is_lost(team_db: str) -> None:
+def test_a_second_opener_is_told_who_writes_may_read_and_no_answer_is_lost(
+    team_db: str, tmp_path: Path
+) -> None:
     proc = _worker("并发项目", 3, "hold")
     try:
         lines = _lines_until(proc, "HOLDING")
@@ -113,6 +115,11 @@ def test_a_second_opener_is_told_who_writes_may_read_and_no_answer_is_lost(team_
                 reader.send("1")
         finally:
             reader.close()
+        from cli.main import main
+
+        out = tmp_path / "deliverables"
+        assert main(["export", "并发项目", "--out", str(out), "--format", "md"]) == 0, "a reader may export"
+        assert (out / "report.json").exists()
         other = _worker("并发项目", 3)  # a second process is told too
         out = _lines_until(other, "READER")
         other.wait(timeout=60)
