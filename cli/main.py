@@ -82,6 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("projects", parents=[common], help="list, or delete, saved projects")
     p.add_argument("--delete", metavar="NAME", help="delete a project and its session")
     p.add_argument("--json", action="store_true")
+    psub = p.add_subparsers(dest="projects_command", metavar="ACTION")
+    q = psub.add_parser("export", help="write a project to a self-contained archive file")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("file", metavar="FILE")
+    q = psub.add_parser("import", help="add a project from an archive written by `projects export`")
+    q.add_argument("file", metavar="FILE")
+    q.add_argument("--as", dest="as_name", metavar="NAME", help="import under another name")
 
     kb = sub.add_parser(
         "kb", parents=[common], help="the knowledge base: built-in guidance plus your documents"
@@ -108,6 +115,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser(
         "doctor", parents=[common], help="check configuration, endpoint, embedding model and storage"
+    )
+
+    p = sub.add_parser("serve", parents=[common], help="the coach in a browser (textual-serve; each tab its own session)")
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
+    )
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument(
+        "--public-url", help="the URL browsers use, when behind a proxy (e.g. https://coach.example)"
     )
     return parser
 

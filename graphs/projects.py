@@ -9,9 +9,11 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from agent.config import load_settings
 from agent.locks import project_locks
 from agent.types import Lang, Stage
-from graphs.storage import SessionStore, normalise_name, sessions_path
+from graphs.pg_storage import open_session_store
+from graphs.storage import normalise_name, sessions_path
 
 
 class ProjectSummary(BaseModel):
@@ -28,9 +30,10 @@ class ProjectSummary(BaseModel):
 
 def list_projects() -> list[ProjectSummary]:
     """Saved projects, most recently used first."""
-    if not sessions_path().exists():
+    settings = load_settings()
+    if settings.database_url is None and not sessions_path().exists():
         return []
-    store = SessionStore.open()
+    store = open_session_store(settings)
     try:
         return [
             ProjectSummary(
@@ -52,7 +55,7 @@ def delete_project(name: str) -> None:
     name = normalise_name(name)
     lease = project_locks().acquire(name)  # ProjectBusy while a window has it open
     try:
-        store = SessionStore.open()
+        store = open_session_store()
         try:
             store.delete(name)
         finally:

@@ -34,6 +34,8 @@ from agent.types import Lang, Passage, Stage
 from graphs.context import Context, Retriever, breaker_for, step_deps
 from graphs.graph import build_graph
 from graphs.nodes.wrapup import Notice
+from graphs.pg_lock import Holder
+from graphs.pg_storage import PgSessionStore, open_session_store
 from graphs.projects import ProjectSummary, delete_project, list_projects
 from graphs.state import CoachState, state_from
 from graphs.storage import SessionStore, normalise_name, storage_errors
@@ -89,7 +91,7 @@ class CoachSession:
         *,
         name: str,
         thread_id: str,
-        store: SessionStore | None,
+        store: SessionStore | PgSessionStore | None,
         graph: Any,
         ctx: Context,
         durability: str = _DURABILITY,
@@ -113,6 +115,8 @@ class CoachSession:
         """This process's writer lease on the project (None: read-only, or an in-memory run)."""
         self.read_only = False
         """Opened read-only (another window writes): shown, never changed."""
+        self.writer: Holder | None = None
+        """Team mode: who else has this project open for writing (then this session only reads)."""
 
     @classmethod
     def open(
@@ -139,13 +143,14 @@ class CoachSession:
         """
         name = normalise_name(name)
         settings = settings or load_settings()
-        lease = None if read_only else project_locks().acquire(name)
-        try:
-            store = SessionStore.open()
-        except BaseException:
-            if lease is not None:
-                lease.release()
-            raise
+        store = open_session_store(settings)
+        lease = None
+        if not read_only and not isinstance(store, PgSessionStore):  # team mode: an advisory lock
+            try:
+                lease = project_locks().acquire(name)
+            except BaseException:
+                store.close()
+                raise
         try:
             row = store.get(name)
             fresh = row is None
@@ -162,6 +167,8 @@ class CoachSession:
             graph = build_graph(checkpointer=store.saver)
             session = cls(name=name, thread_id=row["thread_id"], store=store, graph=graph, ctx=ctx)
             session.lease, session.read_only = lease, read_only
+            if isinstance(store, PgSessionStore) and not read_only:
+                session.writer = store.claim(row["thread_id"])
             if read_only:
                 session._paused = session._state()
             else:
@@ -180,6 +187,8 @@ class CoachSession:
         returns the state at the pause."""
         with self._storage():
             snap = self.graph.get_state(self.config)
+            if self.writer is not None:  # read-only: show what the writer saved, change nothing
+                return state_from(snap.values) if snap.values else CoachState()
             if not snap.values:
                 initial = {"project": project, "lang": lang, "sector_hint": sector, "depth": depth}
                 return self._run(initial, self.ctx)
@@ -226,6 +235,8 @@ class CoachSession:
         return state
 
     def _storage(self) -> AbstractContextManager[Any]:
+        if isinstance(self.store, PgSessionStore):
+            return self.store.errors()
         path = self.store.path if self.store is not None else None
         return storage_errors(path) if path is not None else nullcontext()
 
@@ -246,6 +257,8 @@ class CoachSession:
         if self._last is not None:
             return self._last
         self._last = step.view(self._state(), step_deps(CoachState(), self.ctx))
+        if self.writer is not None:
+            self._last = self._last.model_copy(update={"notice": self.writer.message(self.name)})
         return self._last
 
     def transcript(self) -> list[CoachMessage]:
@@ -268,6 +281,11 @@ class CoachSession:
         self._check_open()
         if self.read_only:
             raise ProjectReadOnly(self.name)
+        if self.writer is not None:
+            raise StorageError(
+                self.writer.message(self.name),
+                hint="Wait until it is closed there, then open the project again / 请等对方关闭后重新打开",
+            )
         ctx = replace(self.ctx, on_token=on_token) if on_token is not None else self.ctx
         with self._lock, self._storage():
             if self._unfinished:
@@ -293,12 +311,15 @@ class CoachSession:
 
     def mark_exported(self) -> None:
         """The deliverables were just written: nothing is stale, and later changes are measured
-        against what was exported."""
+        against what was exported. A read-only session (team mode: someone else writes) exports
+        without recording it."""
+        if self.writer is not None:
+            return
         hashes = input_hashes(self.snapshot())
         self._advance({"exported": hashes})
 
     def _touch(self, state: CoachState, result: TurnResult | None = None) -> None:
-        if self.store is None:
+        if self.store is None or self.writer is not None:
             return
         readiness = mean_readiness(result.snapshot) if result is not None and result.snapshot else None
         self.store.touch(self.name, stage=state.stage.value, readiness=readiness, done=state.done)

@@ -297,6 +297,25 @@ class SessionStore:
             "updated_at": now,
         }
 
+    def errors(self) -> Any:
+        """The context turning SQLite failures into StorageErrors naming the file."""
+        return storage_errors(self.path)
+
+    def add_row(self, row: dict[str, Any]) -> None:
+        """Insert a whole project row (an imported project); InputError when the name is taken."""
+        keys = ("name", "thread_id", "lang", "stage", "readiness", "done", "created_at", "updated_at")
+        with storage_errors(self.path):
+            try:
+                self.conn.execute(
+                    f"INSERT INTO coach_projects ({', '.join(keys)}) VALUES ({', '.join('?' * len(keys))})",
+                    tuple(row[k] for k in keys),
+                )
+            except sqlite3.IntegrityError as exc:
+                raise InputError(
+                    f"A project named “{row['name']}” exists / 已有同名项目「{row['name']}」"
+                ) from exc
+            self.conn.commit()
+
     def touch(self, name: str, *, stage: str, readiness: int | None, done: bool) -> None:
         """Record a project's place; `readiness` None keeps the one recorded last."""
         with storage_errors(self.path):

@@ -45,8 +45,10 @@ __all__ = [
 class KnowledgeBase:
     """Built-in guidance plus the user's documents, searchable together or apart."""
 
-    def __init__(self, client: object, embedder: Embedder, root: Path) -> None:
-        self.index = CollectionIndex(client, embedder, root)
+    def __init__(
+        self, client: object, embedder: Embedder, root: Path, index: CollectionIndex | None = None
+    ) -> None:
+        self.index = index or CollectionIndex(client, embedder, root)
         self.mode: RetrievalMode = DEFAULT_MODE
         self.expand_queries = True
         """Add the glossary's guidance terms to queries (`knowledge.expansion`); the eval turns it off."""
@@ -56,10 +58,18 @@ class KnowledgeBase:
 
     @classmethod
     def open(cls, settings: Settings | None = None) -> KnowledgeBase:
-        """Open (creating if needed) the knowledge base under COACH_HOME/kb."""
+        """Open (creating if needed) the knowledge base under COACH_HOME/kb, or the team's on the
+        Chroma server of `COACH_CHROMA_URL` (`knowledge.remote`; COACH_HOME/kb then caches only)."""
         settings = settings or load_settings()
         ensure_home()
         root = coach_home() / "kb"
+        if settings.chroma_url:
+            from knowledge.remote import RemoteCollectionIndex, http_client
+
+            client, embedder = http_client(settings), get_embedder(settings)
+            index = RemoteCollectionIndex(client, embedder, root)
+            index.url = settings.chroma_url
+            return cls(client, embedder, root, index)
         try:
             import chromadb
             from chromadb.config import Settings as ChromaSettings

@@ -170,7 +170,8 @@ def _store(state: dict[str, object]) -> Check:
             "Delete COACH_HOME/kb/chroma and re-add your documents / 删除后重新导入",
         )
     state["kb"] = kb
-    return Check(True, "Store / 知识库存储", f"{kb.root / 'chroma'}: {len(docs)} document(s) / 个文档")
+    where = getattr(kb.index, "url", "") or kb.root / "chroma"
+    return Check(True, "Store / 知识库存储", f"{where}: {len(docs)} document(s) / 个文档")
 
 
 def _pack(state: dict[str, object]) -> Check:
@@ -190,6 +191,76 @@ def _pack(state: dict[str, object]) -> Check:
     return Check(True, "Built-in pack / 内置知识包", f"{n} passages indexed / 段已索引 ({secs:.1f} s)")
 
 
+def _database(state: dict[str, object]) -> Check | None:
+    """Team mode: the PostgreSQL sessions database (reachable, version, schema, projects)."""
+    from agent.config import Settings
+    from agent.errors import CoachError
+
+    settings = state.get("settings")
+    if not isinstance(settings, Settings) or settings.database_url is None:
+        return None
+    from graphs.pg_storage import PgSessionStore, redact
+
+    url = settings.database_url.get_secret_value()
+    label = "Database / 团队数据库"
+    try:
+        store = PgSessionStore.open(url)
+        try:
+            with store.errors(), store.pool.connection() as conn:
+                version = conn.execute("SHOW server_version").fetchone()["server_version"]
+                schema = conn.execute("SELECT value FROM coach_meta WHERE key = 'schema'").fetchone()["value"]
+            projects = len(store.all())
+        finally:
+            store.close()
+    except CoachError as exc:
+        return Check(False, label, exc.message, exc.hint)
+    return Check(
+        True, label, f"{redact(url)}: PostgreSQL {version}, schema {schema}, {projects} project(s) / 个项目"
+    )
+
+
+def _chroma(state: dict[str, object]) -> Check | None:
+    """Team mode: the Chroma server (reachable, version, store version and embedding model)."""
+    from agent.config import Settings
+    from agent.errors import CoachError
+
+    settings = state.get("settings")
+    if not isinstance(settings, Settings) or not settings.chroma_url:
+        return None
+    from knowledge.embeddings import get_embedder
+    from knowledge.records import INDEX_SCHEMA
+    from knowledge.remote import http_client
+
+    label = "Chroma server / 知识库服务器"
+    try:
+        client = http_client(settings)
+        version = client.get_version()
+        ours = get_embedder(settings).fingerprint
+        for col in client.list_collections():
+            meta = col.metadata or {}
+            if col.name in ("builtin", "org") and meta.get("fingerprint") not in (None, ours):
+                return Check(
+                    False,
+                    label,
+                    f"{settings.chroma_url}: collection '{col.name}' embedded with {meta['fingerprint']}, "
+                    f"this coach uses {ours} / 向量模型不一致",
+                    "Use the team's COACH_EMBEDDING_MODEL / 请使用团队的向量模型设置",
+                )
+            if col.name in ("builtin", "org") and meta.get("schema") not in (None, INDEX_SCHEMA):
+                return Check(
+                    False,
+                    label,
+                    f"{settings.chroma_url}: collection '{col.name}' store version {meta['schema']}, "
+                    f"this coach {INDEX_SCHEMA} / 存储版本不一致",
+                    "Run the same coach version as your team / 请与团队使用相同版本",
+                )
+    except CoachError as exc:
+        return Check(False, label, exc.message, exc.hint)
+    return Check(
+        True, label, f"{settings.chroma_url}: Chroma {version}, store {INDEX_SCHEMA}, embedding {ours}"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     """Run every check; exit 1 if any failed."""
     state: dict[str, object] = {}
@@ -202,6 +273,8 @@ def run(args: argparse.Namespace) -> int:
         lambda: _model_check(state, "Chat / 对话", "chat"),
         lambda: _model_check(state, "Structured output / 结构化输出", "structured"),
         lambda: _embedding(state),
+        lambda: _database(state),
+        lambda: _chroma(state),
         lambda: _store(state),
         lambda: _pack(state),
     ]
