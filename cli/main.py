@@ -117,7 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
         "doctor", parents=[common], help="check configuration, endpoint, embedding model and storage"
     )
 
-    p = sub.add_parser("serve", parents=[common], help="the coach in a browser (textual-serve; each tab its own session)")
+    p = sub.add_parser(
+        "serve", parents=[common], help="the coach in a browser (textual-serve; each tab its own session)"
+    )
     p.add_argument(
         "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
     )

@@ -19,8 +19,8 @@ from agent.errors import CoachError
 from agent.interview.commands import parse_command
 from agent.snapshot import ProjectSnapshot, Turn
 from agent.types import STAGE_TITLES, Citation
-from tui.explain import readiness_drop
 from tui.backend import open_or_view, settle_heap
+from tui.explain import readiness_drop
 from tui.i18n import t
 from tui.messages import (
     AnswerSubmitted,
