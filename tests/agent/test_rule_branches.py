@@ -3,25 +3,36 @@ not (cases generated from the rule data by `rule_branches`; new rules are covere
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from agent.rules import Rule, evaluate_rules, load_rules
+from agent.rules import Rule, judge, load_rules
 from agent.snapshot import AnswerRecord
-from agent.types import Finding
+from agent.types import Finding, Gap
 
 from .rule_branches import Case, branches, holds, near_misses, sample, trigger_case
 
 RULES = {r.id: r for r in load_rules()}
 
 
-def _fire(rule: Rule, case: Case) -> Finding | None:
-    """The rule's finding for the case, through the public engine (None when it does not fire)."""
+def _condition(rule: Rule) -> dict[str, Any]:
+    """What must hold for the rule to fire: its preconditions (`applies_if`) and its trigger."""
+    return {"all": [rule.applies_if, rule.when]} if rule.applies_if else rule.when
+
+
+def _judge(rule: Rule, case: Case) -> tuple[Finding | None, Gap | None]:
+    """The rule's finding (a risk) and its gap ("not yet assessed") for the case, through the engine."""
     answers = {
         f"q.{path}": AnswerRecord(question_id=f"q.{path}", stage=rule.stage, field=path, status="unknown")
         for path in case.unknown
     }
-    found = evaluate_rules(case.profile(), answers, "en", rules=(rule,), provenance={})
-    return found[0] if found else None
+    found, gaps = judge(case.profile(), answers, "en", rules=(rule,), provenance={})
+    return (found[0] if found else None), (gaps[0] if gaps else None)
+
+
+def _fire(rule: Rule, case: Case) -> Finding | None:
+    return _judge(rule, case)[0]
 
 
 def _expected_severity(rule: Rule, case: Case) -> str:
@@ -35,27 +46,36 @@ def _expected_severity(rule: Rule, case: Case) -> str:
 @pytest.mark.parametrize("rule_id", sorted(RULES))
 def test_every_branch_triggers_and_every_near_miss_does_not(rule_id: str) -> None:
     rule = RULES[rule_id]
-    every = branches(rule.when)
+    cond = _condition(rule)
+    every = branches(cond)
     failures: list[str] = []
     live = 0
     for branch in sample(every):
-        case = trigger_case(branch, rule.when)
+        case = trigger_case(branch, cond)
         if case is None:
             continue  # contradictory branch (e.g. x and not x): nothing can trigger it
         live += 1
-        finding = _fire(rule, case)
+        finding, gap = _judge(rule, case)
+        if case.unknown and rule.dont_know != "risk":
+            # resting on "don't know": not yet assessed (a gap naming what to ask), never a risk
+            if finding is not None or gap is None:
+                failures.append(f"not a gap on {case.describe()}")
+            continue
         if finding is None:
             failures.append(f"did not fire on {case.describe()}")
             continue
         if finding.severity != _expected_severity(rule, case):
             failures.append(f"severity {finding.severity} on {case.describe()}")
         answered = {e.field for e in finding.evidence}
+        trigger = {leaf["field"] for b in branches(rule.when) for leaf, _ in b}
         for leaf, positive in branch:
             path = leaf["field"]
+            if path not in trigger:
+                continue  # a precondition: evidence shows only those that say what the project is
             known = case.values.get(path) is not None and path not in case.unknown
             if positive and (known or path in case.unknown) and path not in answered:
                 failures.append(f"evidence lacks {path} on {case.describe()}")
-        misses = list(near_misses(case, rule.when))
+        misses = list(near_misses(case, cond))
         if not misses:
             failures.append(f"no near miss found for {case.describe()}")
         for path, miss in misses:
@@ -69,8 +89,8 @@ def test_every_alternative_of_every_rule_is_reachable() -> None:
     """No dead branch: each `any` alternative and `in` member appears in a satisfiable branch."""
     dead: list[str] = []
     for rule in RULES.values():
-        every = branches(rule.when)
-        reachable = [b for b in every if trigger_case(b, rule.when) is not None]
+        every = branches(_condition(rule))
+        reachable = [b for b in every if trigger_case(b, _condition(rule)) is not None]
         used = {repr(leaf) for b in reachable for leaf in b}
         dead += [f"{rule.id}: {leaf}" for b in every for leaf in b if repr(leaf) not in used]
     assert not dead
