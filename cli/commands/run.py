@@ -97,6 +97,8 @@ def print_summary(
     print(f"{'风险' if zh else 'Pitfalls'}: {summary}")
     for f in sorted(snapshot.findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9)):
         print(f"  [{label[f.severity]}] {clean_text(f.title)} ({STAGE_TITLES[f.stage][lang]})")
+    if snapshot.gaps:  # pitfalls not yet assessed: never counted among the risks above
+        print(f"{'尚未评估（不算风险）' if zh else 'Not yet assessed (not risks)'}: {len(snapshot.gaps)}")
     print(f"{'待确认问题' if zh else 'Open questions'}: {len(snapshot.open_questions)}")
     if snapshot.mode == "llm":
         u = snapshot.usage
