@@ -35,6 +35,7 @@ GOAL = 0.85
 TARGETS: dict[str, list[str]] = {
     "agent/conditions.py": [
         "tests/agent/test_conditions.py",
+        "tests/agent/test_conditions_three_valued.py",
         "tests/agent/test_rule_branches.py",
         "tests/agent/test_rules.py",
     ],

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from agent.fieldtypes import FieldSpec, field_specs
@@ -190,3 +191,86 @@ def near_misses(case: Case, cond: Cond | None) -> Iterator[tuple[str, Case]]:
             if not holds(cond, trial.profile(), trial.unknown):
                 yield path, trial
                 break
+
+
+# -- the reviewed cases ------------------------------------------------------------------------
+CASES_FILE = Path(__file__).resolve().parent / "data" / "rule_cases.json"
+"""Per rule, the minimal answers of each branch and the severity they must flag it at, as reviewed.
+
+Generated from the rule data (`python -m tests.agent.rule_branches --update`) and kept in git: a
+change to a rule's condition or severity shows in its diff, answer by answer, and until the file is
+regenerated the rule tests fail on it (a dropped branch, a flipped value or a moved severity does not
+pass unnoticed)."""
+
+
+def _jsonable(case: Case) -> dict[str, Any]:
+    return {p: ("<unknown>" if v is _UNKNOWN else v) for p, v in sorted(case.values.items())}
+
+
+def case_from_json(values: dict[str, Any]) -> Case:
+    """The Case a reviewed entry describes."""
+    return Case(
+        {p: (_UNKNOWN if v == "<unknown>" else v) for p, v in values.items()},
+        frozenset(p for p, v in values.items() if v == "<unknown>"),
+    )
+
+
+def expected_severity(when_severity: list[tuple[Cond, str]], base: str, case: Case) -> str:
+    # severity_if is judged on the answers' values only (no "don't know" set), first match wins
+    for when, severity in when_severity:
+        if holds(when, case.profile(), frozenset()):
+            return severity
+    return base
+
+
+def condition(rule: Any) -> Cond:
+    """What must hold for a rule to fire: its preconditions (`applies_if`) and its trigger (`when`)."""
+    return {"all": [rule.applies_if, rule.when]} if getattr(rule, "applies_if", None) else rule.when
+
+
+def reviewed_cases(rule: Any) -> list[dict[str, Any]]:
+    """Each branch's minimal answers and the severity they flag ("gap" when the case rests on a
+    "don't know" the rule does not count as a risk), plus each `severity_if` branch on top of the
+    first triggering case."""
+    escalations = [(s.when, s.severity) for s in rule.severity_if]
+    full = condition(rule)
+    triggers = [c for b in sample(branches(full)) if (c := trigger_case(b, full)) is not None]
+    cases = list(triggers)
+    for when, _ in escalations:
+        for b in branches(when):
+            extra = trigger_case(b, when)
+            if extra is None or not triggers:
+                continue
+            merged = triggers[0]
+            for path, value in extra.values.items():
+                merged = merged.with_value(path, value)
+            if holds(full, merged.profile(), merged.unknown) and holds(
+                when, merged.profile(), frozenset()
+            ):
+                cases.append(merged)
+    out: list[dict[str, Any]] = []
+    for case in cases:
+        gap = bool(case.unknown) and getattr(rule, "dont_know", "gap") != "risk"
+        severity = "gap" if gap else expected_severity(escalations, rule.severity, case)
+        entry = {"answers": _jsonable(case), "severity": severity}
+        if entry not in out:
+            out.append(entry)
+    return out
+
+
+def main() -> None:  # pragma: no cover - maintenance command
+    import json
+    import sys
+
+    from agent.rules import load_rules
+
+    if "--update" not in sys.argv:
+        raise SystemExit("usage: python -m tests.agent.rule_branches --update  (then review the diff)")
+    data = {r.id: reviewed_cases(r) for r in load_rules()}
+    CASES_FILE.parent.mkdir(exist_ok=True)
+    CASES_FILE.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"{CASES_FILE}: {sum(map(len, data.values()))} cases for {len(data)} rules")
+
+
+if __name__ == "__main__":
+    main()

@@ -3,6 +3,7 @@ not (cases generated from the rule data by `rule_branches`; new rules are covere
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -11,7 +12,17 @@ from agent.rules import Rule, judge, load_rules
 from agent.snapshot import AnswerRecord
 from agent.types import Finding, Gap
 
-from .rule_branches import Case, branches, holds, near_misses, sample, trigger_case
+from .rule_branches import (
+    CASES_FILE,
+    Case,
+    branches,
+    case_from_json,
+    holds,
+    near_misses,
+    reviewed_cases,
+    sample,
+    trigger_case,
+)
 
 RULES = {r.id: r for r in load_rules()}
 
@@ -104,3 +115,35 @@ def test_the_generator_expands_alternatives_and_list_members() -> None:
     leaves = {(leaf["field"], str(leaf)) for b in every for leaf, _ in b}
     assert ("data.data_leaves_org", str({"field": "data.data_leaves_org", "eq": True})) in leaves
     assert any("hybrid" in text for path, text in leaves if path == "selection.deployment")
+
+
+def test_every_reviewed_case_still_flags_its_rule_at_its_severity() -> None:
+    """The reviewed answers of every branch (tests/agent/data/rule_cases.json) flag their rule at the
+    reviewed severity, and the rule data has no branch the review has not seen. After a deliberate
+    change to rules.yaml: `python -m tests.agent.rule_branches --update` and review the diff."""
+    reviewed = json.loads(CASES_FILE.read_text(encoding="utf-8"))
+    problems: list[str] = []
+    for rule_id, cases in reviewed.items():
+        rule = RULES.get(rule_id)
+        if rule is None:
+            problems.append(f"{rule_id}: reviewed, but no longer in the rule files")
+            continue
+        for entry in cases:
+            case = case_from_json(entry["answers"])
+            finding, gap = _judge(rule, case)
+            if entry["severity"] == "gap":  # rests on a "don't know": not yet assessed, never a risk
+                if finding is not None or gap is None:
+                    problems.append(f"{rule_id}: not a gap on {case.describe()}")
+                continue
+            if finding is None:
+                problems.append(f"{rule_id}: no longer flagged on {case.describe()}")
+            elif finding.severity != entry["severity"]:
+                problems.append(
+                    f"{rule_id}: {finding.severity}, reviewed {entry['severity']}, on {case.describe()}"
+                )
+        unseen = [e for e in reviewed_cases(rule) if e not in cases]
+        problems += [f"{rule_id}: a branch not reviewed: {e}" for e in unseen]
+    problems += [f"{rid}: a rule with no reviewed cases" for rid in RULES if rid not in reviewed]
+    assert not problems, (
+        "\n".join(problems[:20]) + "\n(deliberate? python -m tests.agent.rule_branches --update)"
+    )

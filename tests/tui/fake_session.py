@@ -162,18 +162,24 @@ class FakeSession:
             return self._turn([CoachMessage(kind="notice", text="访谈已完成。")])
         value: Any = text
         picked = self._options(q, text) if q.options else None
+        # like the engine, an answer it cannot read is refused in the turn and the question stays
         if q.type in ("choice", "yesno"):
             if picked is None or len(picked) != 1:
-                raise InputError(f"'{text}' is not an option", hint="choose a number")
+                return self._refused(f"“{text}”不是可选项 / not an option")
             value = picked[0][0]
         elif q.type == "multi":
-            value = [v for v, _ in picked] if picked else [v for v in re.split(r"[,，、\s]+", text) if v]
+            if not picked:
+                return self._refused(f"“{text}”不是可选项 / not an option")
+            value = [v for v, _ in picked]
         elif q.type == "number":
             try:
                 value = float(text)
-            except ValueError as exc:
-                raise InputError(f"'{text}' is not a number", hint="type digits") from exc
+            except ValueError:
+                return self._refused(f"“{text}”不是数字 / not a number")
         return self._record(q, text, value)
+
+    def _refused(self, why: str) -> Turn:
+        return self._turn([CoachMessage(kind="error", text=why)])
 
     def _answer(self, on_token: Callable[[str], None] | None) -> Turn:
         """A user question: a cited answer, streamed."""
