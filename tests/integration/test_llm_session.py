@@ -38,8 +38,8 @@ class PackRetriever:
 
 def typed_answer(q: QuestionView) -> str:
     """An answer the guided parser reads without the model; free text is "don't know"."""
-    if q.id.endswith("#follow-up"):
-        return "/skip"
+    if q.id.endswith("#follow-up") or q.id.startswith("conflict:"):
+        return "/skip"  # a follow-up, or answers that contradict each other: left as they are
     return {"yesno": "否", "choice": "1", "multi": "1", "number": "10"}.get(q.type, "不知道")
 
 
@@ -50,7 +50,7 @@ def finish_interview(session: CoachSession, turn: Turn, sent: dict[str, str]) ->
         if q is None:
             return turn
         text = typed_answer(q)
-        if not q.id.endswith("#follow-up"):
+        if not q.id.endswith("#follow-up") and not q.id.startswith("conflict:"):
             sent[q.id] = text
         turn = session.send(text)
     raise AssertionError("the interview did not finish within 300 answers")
