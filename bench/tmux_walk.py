@@ -176,9 +176,10 @@ def walk(out: Path, width: int, height: int, lang: str, max_answers: int = 150) 
                     (["F1"], "help", ["Escape"]),
                 ):
                     tmux.keys(*keys)
-                    shot(what, wait_for(tmux, lambda s, b=screen: idle(s) and s != b)[0])
+                    # the first look at the panels renders them (~0.75 s here): let it finish
+                    shot(what, wait_for(tmux, lambda s, b=screen: idle(s) and s != b, settle=1.0)[0])
                     tmux.keys(*back)
-                    screen = wait_for(tmux, idle, settle=0.5)[0]
+                    screen = wait_for(tmux, idle, settle=1.0)[0]
                 if "：" in screen or ":" in screen:
                     tmux.keys("什么是RAG？" if lang == "zh" else "What is RAG?", literal=True)
                     tmux.keys("Enter")
@@ -211,7 +212,7 @@ def walk(out: Path, width: int, height: int, lang: str, max_answers: int = 150) 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "tmux_walk_screens")
+    parser.add_argument("--out", type=Path, default=ROOT / "out" / "tmux_walk")
     parser.add_argument("--size", default="80x24")
     parser.add_argument("--lang", default="zh", choices=("zh", "en"))
     args = parser.parse_args()

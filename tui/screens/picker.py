@@ -16,7 +16,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Sta
 from agent.profile import Sector
 from agent.types import STAGE_TITLES, STAGES
 from tui.backend import ProjectRow, project_row
-from tui.i18n import shorten, t
+from tui.i18n import shorten, stage_name, t
 from tui.screens.dialogs import ConfirmScreen
 
 if TYPE_CHECKING:
@@ -180,20 +180,28 @@ class PickerScreen(Screen[None]):
         self.rows = rows
         table = self.query_one(DataTable)
         table.clear()
-        stages = [
-            f"{STAGES.index(row.stage) + 1}/7 {STAGE_TITLES[row.stage][self.lang]}" if row.stage else "—"
-            for row in rows
-        ]
-        # a long name or stage title is cut so that every column stays on screen
+        # a long name is cut so that every column stays on screen; a stage title too long for its
+        # column gives way to the stage's short name, never cut inside a word
         room = (self.size.width or 80) - OTHER_COLUMNS
         name_cells = min(max((cell_len(r.name) for r in rows), default=0), max(NAME_CELLS, room // 2))
+        stage_cells = max(12, room - name_cells)
+        stages = []
+        for row in rows:
+            if row.stage is None:
+                stages.append("—")
+                continue
+            n = f"{STAGES.index(row.stage) + 1}/7 "
+            title = STAGE_TITLES[row.stage][self.lang]
+            if cell_len(n + title) > stage_cells:
+                title = stage_name(row.stage, self.lang)
+            stages.append(n + title)
         for row, stage in zip(rows, stages, strict=True):
             ready = f"{row.readiness}%" if row.readiness is not None else "—"
             # stored in UTC: shown in the user's own time zone
             updated = row.updated_at.astimezone().strftime("%m-%d %H:%M") if row.updated_at else "—"
             table.add_row(
                 shorten(row.name, name_cells),
-                shorten(stage, max(12, room - name_cells)),
+                stage,
                 ready,
                 updated,
                 row.lang,
