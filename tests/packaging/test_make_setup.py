@@ -57,7 +57,7 @@ def test_run_installs_the_runtime_only_and_test_adds_the_rest(project: Path) -> 
     assert first[-1] == "coach "
 
     added = installs(make(project, ".venv/.installed"))  # what `make test` sets up before linting
-    assert any("[test,integration]" in a for a in added) and any("--no-deps" in a for a in added)
+    assert any("[test,integration,team]" in a for a in added) and any("--no-deps" in a for a in added)
     assert not any(a.endswith(" -e .") for a in added), "the runtime install is not repeated"
 
     assert installs(make(project, "run")) == [], "make run after make test installs or removes nothing"
@@ -69,7 +69,7 @@ def test_a_changed_pyproject_reinstalls_both_in_order(project: Path) -> None:
     time.sleep(1.1)  # mtimes of one second resolution on some filesystems
     (project / "pyproject.toml").write_text("[project]\nname = 'x'\nversion = '2'\n", encoding="utf-8")
     assert installs(make(project, "run")) == ["-q --disable-pip-version-check --no-compile -e ."]
-    assert any("[test,integration]" in a for a in installs(make(project, ".venv/.installed")))
+    assert any("[test,integration,team]" in a for a in installs(make(project, ".venv/.installed")))
 
 
 def test_a_venv_with_only_the_old_full_install_stamp_needs_no_runtime_install(project: Path) -> None:
