@@ -75,6 +75,8 @@ eval: $(STAMP)
 	$(BIN)/python -m eval.run_regulatory
 	$(BIN)/python -m eval.run_trust
 	$(BIN)/python -m eval.run_retrieval
+	$(BIN)/python -m eval.run_rubric
+	$(BIN)/python -m eval.shared_text
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist

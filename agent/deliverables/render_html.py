@@ -8,6 +8,7 @@ The components and connections tables come right below.
 from __future__ import annotations
 
 import html
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -29,6 +30,7 @@ tr:nth-child(even) td{background:#f5f7fa}
 pre{background:#f0f4f8;padding:.8rem;overflow-x:auto;font-size:13px;border-radius:4px}
 pre.mermaid{border-left:4px solid #1f3a5f}
 ul.checklist{list-style:none;padding-left:1.2rem}
+td.id{white-space:nowrap}
 figure.diagram{margin:1rem 0}svg.diagram{width:100%;max-width:46rem;height:auto;font-family:inherit}
 details{margin:1rem 0}summary{color:#52606d;cursor:pointer}
 blockquote{border-left:4px solid #f0b429;margin:1rem 0;padding:.3rem 1rem;background:#fffbea}
@@ -86,10 +88,15 @@ def _html_renderer() -> Any:
     return md
 
 
+_ID_CELL = re.compile(r"<td>((?:REQ-(?:F|NF)|TST|RSK|ADR|OBL)-\d+)</td>")
+
+
 def markdown_to_html(markdown: str, *, title: str, lang: str) -> str:
     """A complete HTML document for `markdown`."""
     md = _html_renderer()
     body = md.renderer.render(markdown_tokens(markdown), md.options, {"lang": lang})
+    # an ID cell (RSK-12, REQ-NF-3…) stays on one line: "RSK-" / "1" in a narrow column misreads
+    body = _ID_CELL.sub(r'<td class="id">\1</td>', body)
     html_lang = "zh-CN" if lang == "zh" else "en"
     # A register with many columns gets a wider page, as the Word file gets a landscape one.
     widest = max((len(b["header"]) for b in parse_blocks(markdown) if b["type"] == "table"), default=0)

@@ -31,3 +31,14 @@ def test_a_professional_domain_test_plan_cites_the_grounding_case_not_the_proofr
     retail = next(d for d in example_docs("retail_marketing_copy", "zh") if d.spec.id == "test_plan").markdown
     assert "ChatDD" in hospital and "文修" not in hospital
     assert "文修" in retail and "ChatDD" not in retail
+
+
+def test_the_rubric_passes_on_the_examples_and_catches_a_missing_section() -> None:
+    from eval.run_rubric import check, load_rubric
+
+    criteria = load_rubric()
+    docs = {d.spec.id: d.markdown for d in example_docs("manufacturing_quality_inspection", "en")}
+    assert all(ok for _, _, ok in check(docs, "en", criteria))
+    broken = {**docs, "test_plan": docs["test_plan"].replace("| Suspension |", "| Pause |")}
+    failed = [(d, c) for d, c, ok in check(broken, "en", criteria) if not ok]
+    assert failed == [("test_plan", "entry-exit-suspension")]
