@@ -244,9 +244,7 @@ def reviewed_cases(rule: Any) -> list[dict[str, Any]]:
             merged = triggers[0]
             for path, value in extra.values.items():
                 merged = merged.with_value(path, value)
-            if holds(full, merged.profile(), merged.unknown) and holds(
-                when, merged.profile(), frozenset()
-            ):
+            if holds(full, merged.profile(), merged.unknown) and holds(when, merged.profile(), frozenset()):
                 cases.append(merged)
     out: list[dict[str, Any]] = []
     for case in cases:
