@@ -50,12 +50,16 @@ def list_projects() -> list[ProjectSummary]:
 def delete_project(name: str) -> None:
     """Delete a project and its session history (InputError when there is none)."""
     name = normalise_name(name)
-    lease = project_locks().acquire(name)  # ProjectBusy while a window has it open
+    store = SessionStore.open()
     try:
-        store = SessionStore.open()
+        try:
+            lease = project_locks().acquire(name)  # ProjectBusy while a window has it open
+        except OSError:
+            lease = None  # no lock file can be made (read-only home): the store refuses the write
         try:
             store.delete(name)
         finally:
-            store.close()
+            if lease is not None:
+                lease.release()
     finally:
-        lease.release()
+        store.close()

@@ -133,12 +133,11 @@ class CoachSession:
         """
         name = normalise_name(name)
         settings = settings or load_settings()
-        lease = None if read_only else project_locks().acquire(name)
+        store = SessionStore.open()  # a home or database that cannot work is refused here, clearly
         try:
-            store = SessionStore.open()
+            lease = None if read_only else _lease(name)
         except BaseException:
-            if lease is not None:
-                lease.release()
+            store.close()
             raise
         try:
             row = store.get(name)
@@ -302,6 +301,15 @@ class CoachSession:
         if not self._closed and self.lease is not None:
             self.lease.release()
         self._closed = True
+
+
+def _lease(name: str) -> ProjectLease | None:
+    """The project's writer lease (`ProjectBusy` when another window holds it); None where no lock
+    file can be made (a read-only home: nothing can be written there anyway)."""
+    try:
+        return project_locks().acquire(name)
+    except OSError:
+        return None
 
 
 def _fresh_containers(value: Any) -> Any:
