@@ -53,12 +53,16 @@ def list_projects() -> list[ProjectSummary]:
 def delete_project(name: str) -> None:
     """Delete a project and its session history (InputError when there is none)."""
     name = normalise_name(name)
-    lease = project_locks().acquire(name)  # ProjectBusy while a window has it open
+    store = open_session_store()
     try:
-        store = open_session_store()
+        try:
+            lease = project_locks().acquire(name)  # ProjectBusy while a window has it open
+        except OSError:
+            lease = None  # no lock file can be made (read-only home): the store refuses the write
         try:
             store.delete(name)
         finally:
-            store.close()
+            if lease is not None:
+                lease.release()
     finally:
-        lease.release()
+        store.close()

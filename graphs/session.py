@@ -143,14 +143,13 @@ class CoachSession:
         """
         name = normalise_name(name)
         settings = settings or load_settings()
-        store = open_session_store(settings)
-        lease = None
-        if not read_only and not isinstance(store, PgSessionStore):  # team mode: an advisory lock
-            try:
-                lease = project_locks().acquire(name)
-            except BaseException:
-                store.close()
-                raise
+        store = open_session_store(settings)  # a home or database that cannot work is refused here
+        try:
+            # one writer per project: a lock file here; in team mode a PostgreSQL advisory lock (below)
+            lease = None if read_only or isinstance(store, PgSessionStore) else _lease(name)
+        except BaseException:
+            store.close()
+            raise
         try:
             row = store.get(name)
             fresh = row is None
@@ -331,6 +330,15 @@ class CoachSession:
         if not self._closed and self.lease is not None:
             self.lease.release()
         self._closed = True
+
+
+def _lease(name: str) -> ProjectLease | None:
+    """The project's writer lease (`ProjectBusy` when another window holds it); None where no lock
+    file can be made (a read-only home: nothing can be written there anyway)."""
+    try:
+        return project_locks().acquire(name)
+    except OSError:
+        return None
 
 
 def _fresh_containers(value: Any) -> Any:

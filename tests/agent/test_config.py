@@ -54,7 +54,7 @@ def test_every_variable_in_the_readme_configuration_table_is_read(
         if key2:
             documented[key2] = var2
     assert documented == ENV_VARS
-    values = {"lang": "en", "context_tokens": "16384", "model_deadline_s": "120"}
+    values = {"lang": "en", "context_tokens": "16384", "model_deadline_s": "300"}
     for field, var in ENV_VARS.items():
         monkeypatch.setenv(var, values.get(field, f"value-of-{var.lower()}"))
     settings = load_settings()
@@ -63,7 +63,7 @@ def test_every_variable_in_the_readme_configuration_table_is_read(
     assert settings.embedding_model == "value-of-coach_embedding_model"
     assert settings.embedding_base_url == "value-of-coach_embedding_base_url"
     assert settings.lang == "en" and settings.context_tokens == 16384
-    assert settings.model_deadline_s == 120
+    assert settings.model_deadline_s == 300
 
 
 def test_a_bad_value_names_the_setting_and_a_broken_file_says_so(
