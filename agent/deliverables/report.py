@@ -40,16 +40,22 @@ def pitfalls(snapshot: ProjectSnapshot) -> list[dict[str, Any]]:
 
 def answers(snapshot: ProjectSnapshot) -> dict[str, dict[str, Any]]:
     """Every recorded value by profile field, with the user's own words and where it came from:
-    `answered` (typed or in the answers file) or `confirmed` (a reading or an inferred value the
-    user confirmed). Unknown and skipped questions are open questions, not answers."""
-    from agent.answers import ordered_records
+    `answered` (typed or in the answers file), `confirmed` (a reading or an inferred value the
+    user confirmed) or `inferred` (what another answer implies, never shown to the user: its
+    `text` is the words of the answer it came from). Unknown and skipped questions are open
+    questions, not answers."""
+    from agent.answers import implied_fields, ordered_records
 
+    bank = _bank()
     out: dict[str, dict[str, Any]] = {}
-    for rec in ordered_records(snapshot.answers, _bank()):
+    for rec in ordered_records(snapshot.answers, bank):
         if rec.status != "answered" or rec.value is None:
             continue
-        source = "confirmed" if rec.source == "confirmed" else "answered"
+        source = rec.source if rec.source in ("confirmed", "inferred") else "answered"
         out[rec.field] = {"value": rec.value, "text": rec.raw, "source": source}
+    for path, (value, origin) in implied_fields(snapshot.answers, None, bank).items():
+        if path not in out and value not in (None, []):
+            out[path] = {"value": value, "text": origin.raw, "source": "inferred"}
     return out
 
 

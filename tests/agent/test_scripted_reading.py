@@ -83,3 +83,23 @@ def test_a_mistyped_option_value_is_still_an_error(
     code, out = _run(tmp_path, text="project: {name: x}\nselection:\n  deployment: moon\n")
     assert code == 2 and not out.exists()
     assert "selection.deployment" in capsys.readouterr().err
+
+
+def test_report_answers_name_a_value_only_another_answer_implies_as_inferred() -> None:
+    """A quick interview never asks what an earlier answer implies: report.json still lists it,
+    marked `inferred`, with the words of the answer it came from (never as if the user said it)."""
+    from agent.deliverables.report import answers as report_answers
+    from agent.snapshot import AnswerRecord, ProjectSnapshot
+
+    said = "我们用Qwen2.5-72B"
+    rec = AnswerRecord(
+        question_id="sel.model_name",
+        stage="selection",
+        field="selection.model_name",
+        status="answered",
+        value="Qwen2.5-72B",
+        raw=said,
+    )
+    got = report_answers(ProjectSnapshot(name="p", answers={rec.question_id: rec}))
+    assert got["selection.model_name"]["source"] == "answered"
+    assert got["selection.model_size_b"] == {"value": 72, "text": said, "source": "inferred"}
