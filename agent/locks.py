@@ -176,6 +176,15 @@ def project_locks() -> ProjectLocks:
     return FileProjectLocks(coach_home() / LOCKS_DIR)
 
 
+def writer_lease(project: str) -> ProjectLease | None:
+    """The project's writer lease (`ProjectBusy` when another window holds it); None where no lock
+    file can be made (a read-only home: nothing can be written there anyway)."""
+    try:
+        return project_locks().acquire(project)
+    except OSError:
+        return None
+
+
 @contextmanager
 def kb_write_lock(root: Path, timeout: float = KB_WAIT_S) -> Iterator[None]:
     """Hold the knowledge base's write lock (`root/.write.lock`), waiting up to `timeout` seconds

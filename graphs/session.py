@@ -26,7 +26,7 @@ from agent.depth import Depth
 from agent.errors import InputError, StorageError
 from agent.interview import step
 from agent.interview.coaching import evaluate, mean_readiness
-from agent.locks import ProjectLease, ProjectReadOnly, project_locks
+from agent.locks import ProjectLease, ProjectReadOnly, writer_lease
 from agent.profile import ProjectInfo
 from agent.scrub import scrub_key
 from agent.snapshot import AnswerRecord, CoachMessage, ProjectSnapshot, TurnResult
@@ -37,6 +37,7 @@ from graphs.nodes.wrapup import Notice
 from graphs.pg_lock import Holder
 from graphs.pg_storage import PgSessionStore, open_session_store
 from graphs.projects import ProjectSummary, delete_project, list_projects
+from graphs.run_serde import RunSerde
 from graphs.state import CoachState, state_from
 from graphs.storage import SessionStore, normalise_name, storage_errors
 
@@ -146,7 +147,7 @@ class CoachSession:
         store = open_session_store(settings)  # a home or database that cannot work is refused here
         try:
             # one writer per project: a lock file here; in team mode a PostgreSQL advisory lock (below)
-            lease = None if read_only or isinstance(store, PgSessionStore) else _lease(name)
+            lease = None if read_only or isinstance(store, PgSessionStore) else writer_lease(name)
         except BaseException:
             store.close()
             raise
@@ -330,43 +331,6 @@ class CoachSession:
         if not self._closed and self.lease is not None:
             self.lease.release()
         self._closed = True
-
-
-def _lease(name: str) -> ProjectLease | None:
-    """The project's writer lease (`ProjectBusy` when another window holds it); None where no lock
-    file can be made (a read-only home: nothing can be written there anyway)."""
-    try:
-        return project_locks().acquire(name)
-    except OSError:
-        return None
-
-
-def _fresh_containers(value: Any) -> Any:
-    """`value` with new dicts, lists, tuples and sets all the way down; other objects (our
-    pydantic models, enums, strings) are shared."""
-    kind = type(value)
-    if kind is dict:
-        return {k: _fresh_containers(v) for k, v in value.items()}
-    if kind is list:
-        return [_fresh_containers(v) for v in value]
-    if kind is tuple:
-        return tuple(_fresh_containers(v) for v in value)
-    if kind is set:
-        return {_fresh_containers(v) for v in value}
-    return value
-
-
-class RunSerde:
-    """The checkpoint serde of a scripted run, whose checkpoints never leave memory: values are
-    kept as objects instead of being encoded and decoded at every input (the state's models are
-    never changed in place: nodes return updates, reducers build new containers). Containers are
-    copied on the way in and out, so LangGraph's bookkeeping never aliases a saved checkpoint."""
-
-    def dumps_typed(self, obj: Any) -> tuple[str, Any]:
-        return ("object", _fresh_containers(obj))
-
-    def loads_typed(self, data: tuple[str, Any]) -> Any:
-        return _fresh_containers(data[1])
 
 
 def run_answers(

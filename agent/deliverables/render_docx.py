@@ -332,7 +332,11 @@ def markdown_to_docx(
         elif kind == "code":
             para = _paragraph(document)
             _add_runs(para, [{"text": block["text"], "bold": False, "italic": False, "code": True}])
-    document.save(str(path))
+    # built in memory, then written in one go: a refused write (disk full, file size limit) raises
+    # here, cleanly, instead of inside the zip writer's clean-up at garbage collection
+    buffer = io.BytesIO()
+    document.save(buffer)
+    Path(path).write_bytes(buffer.getvalue())
 
 
 __all__ = ["markdown_to_docx", "plain"]

@@ -55,7 +55,7 @@ def test_the_failure_notice_masks_a_key_of_any_shape(shape: str, streamed: bool)
     else:
         result = helper.draft(prompt="hello", lang="zh")
     assert result is None
-    assert helper.notice and "AuthenticationError" in helper.notice, "the user is told what failed"
+    assert helper.notice and "密钥被拒绝" in helper.notice and "401" in helper.notice, "told what failed"
     assert shown(helper.notice, key) == [], f"the notice shows the key: {helper.notice}"
 
 
