@@ -12,6 +12,7 @@ from tui.widgets.question import QuestionPanel
 
 async def test_a_spoken_range_is_asked_back_and_the_pick_recorded() -> None:
     app = _app(Engine())
+    app.default_depth = "full"  # the budget question is asked at every depth only in a full interview
     async with app.run_test(size=(80, 24)) as pilot:
         await _new(pilot, "预算读数")
         await _drive(pilot, "req.budget", BANK)
@@ -21,7 +22,7 @@ async def test_a_spoken_range_is_asked_back_and_the_pick_recorded() -> None:
         assert "req.budget" not in app.screen.snapshot.answers  # nothing recorded yet
         panel = app.screen.query_one(QuestionPanel)
         options = panel.query_one("#q-options", OptionList)
-        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        shown = [str(options.get_option_at_index(i).prompt).strip(" ▸") for i in range(options.option_count)]
         assert shown == ["1. 200 万元", "2. 300 万元"]
         await pilot.press("2", "enter")
         await settle(pilot)
