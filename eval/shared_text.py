@@ -2,7 +2,7 @@
 
 `python -m eval.shared_text [--lang zh|en] [EXAMPLE…]` renders every example's deliverables and
 prints, per example, the share of body characters (sentences and table cells, after the
-document-control block and the legend, before the closing open-questions / answers / sources
+document-control block and the legend, before the closing open-conflicts / open-questions / answers / sources
 sections) whose sentence occurs verbatim in another document of the same project. Goal ≤ 15 %.
 """
 
@@ -16,8 +16,13 @@ from pathlib import Path
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 CLOSING = {
-    "zh": ("\n## 待确认问题", "\n## 本文依据的回答", "\n## 参考来源"),
-    "en": ("\n## Open questions", "\n## Answers this document rests on", "\n## Sources"),
+    "zh": ("\n## 待解决的矛盾", "\n## 待确认问题", "\n## 本文依据的回答", "\n## 参考来源"),
+    "en": (
+        "\n## Open conflicts",
+        "\n## Open questions",
+        "\n## Answers this document rests on",
+        "\n## Sources",
+    ),
 }
 _SPLIT = re.compile(r"(?<=[。；！？])|(?<=[.;!?])\s+|\n|\|")
 _MARKERS = re.compile(r"(\[\d+\])+|\*\*|\*|`")

@@ -161,9 +161,15 @@ def _regulatory_globals(ctx: DocContext) -> dict[str, Any]:
 def _closing(ctx: DocContext) -> tuple[str, list[tuple[str, str, str]]]:
     t = ctx.t
     out = []
-    if ctx.snapshot.conflicts:  # stated once, neither side as a fact (agent.deliverables.context)
+    # stated once, neither side as a fact (agent.deliverables.context), in the documents that read
+    # one of its answers and in the executive summary: not repeated in every document
+    inputs = set(ctx.spec.inputs)
+    concerned = [
+        c for c in ctx.snapshot.conflicts if ctx.spec.id == "executive_summary" or inputs & set(c.fields)
+    ]
+    if concerned:
         out.append(f"\n## {t('待解决的矛盾', 'Open conflicts')}\n")
-        out.extend(conflict_lines(ctx.snapshot, ctx.lang))
+        out.extend(conflict_lines(ctx.snapshot.model_copy(update={"conflicts": concerned}), ctx.lang))
     out.append(f"\n## {t('待确认问题', 'Open questions')}\n")
     if ctx.open_items:
         out.extend(
