@@ -172,6 +172,31 @@ class CollectionIndex:
         meta.update(values)
         col.modify(metadata=meta)
 
+    def fill(
+        self,
+        name: str,
+        ids: list[str],
+        docs: list[str],
+        metas: list[dict[str, Any]],
+        vectors: Any,
+        extra: dict[str, Any],
+    ) -> Any:
+        """Create the collection `name` (cosine, this store's schema and embedder) holding the rows."""
+        col = self.client.create_collection(
+            name,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"schema": INDEX_SCHEMA, "fingerprint": self.embedder.fingerprint, **extra},
+        )
+        for i in range(0, len(ids), 256):
+            col.add(
+                ids=ids[i : i + 256],
+                documents=docs[i : i + 256],
+                metadatas=metas[i : i + 256],
+                embeddings=vectors[i : i + 256],
+            )
+        return col
+
     def swap_in(
         self,
         name: str,
@@ -185,19 +210,7 @@ class CollectionIndex:
         tmp = f"{name}__rebuild"
         with contextlib.suppress(Exception):
             self.client.delete_collection(tmp)
-        col = self.client.create_collection(
-            tmp,
-            embedding_function=None,
-            configuration={"hnsw": {"space": "cosine"}},
-            metadata={"schema": INDEX_SCHEMA, "fingerprint": self.embedder.fingerprint, **extra},
-        )
-        for i in range(0, len(ids), 256):
-            col.add(
-                ids=ids[i : i + 256],
-                documents=docs[i : i + 256],
-                metadatas=metas[i : i + 256],
-                embeddings=vectors[i : i + 256],
-            )
+        col = self.fill(tmp, ids, docs, metas, vectors, extra)
         with contextlib.suppress(Exception):
             self.client.delete_collection(name)
         col.modify(name=name)

@@ -112,19 +112,7 @@ class RemoteCollectionIndex(CollectionIndex):
         """As the embedded store, but under a temporary name of this client's own (clients share
         the server), and a name taken meanwhile by another client's copy is kept."""
         tmp = f"{name}__rebuild_{uuid.uuid4().hex[:8]}"
-        col = self.client.create_collection(
-            tmp,
-            embedding_function=None,
-            configuration={"hnsw": {"space": "cosine"}},
-            metadata={"schema": INDEX_SCHEMA, "fingerprint": self.embedder.fingerprint, **extra},
-        )
-        for i in range(0, len(ids), 256):
-            col.add(
-                ids=ids[i : i + 256],
-                documents=docs[i : i + 256],
-                metadatas=metas[i : i + 256],
-                embeddings=vectors[i : i + 256],
-            )
+        col = self.fill(tmp, ids, docs, metas, vectors, extra)
         with contextlib.suppress(Exception):
             self.client.delete_collection(name)
         try:
