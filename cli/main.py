@@ -130,6 +130,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _sweep_killed_exports() -> None:
+    """Remove what an export killed mid-way left in its output directory (hidden staging folders).
+
+    Costs one stat on a normal start: the sweep's module is imported only when a journal exists.
+    """
+    import os
+
+    home = os.environ.get("COACH_HOME")
+    if home is None:
+        from agent.config import coach_home
+
+        home = str(coach_home())
+    journal = os.path.join(os.path.expanduser(home), "staging")
+    if os.path.isdir(journal):
+        from pathlib import Path
+
+        from agent.deliverables.files import sweep_staging
+
+        sweep_staging(Path(journal))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `coach` console script."""
     args = build_parser().parse_args(argv)
@@ -140,6 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["COACH_HOME"] = args.home
     from agent.errors import CoachError
 
+    _sweep_killed_exports()
     try:
         if args.command is None:
             from tui.app import run_app

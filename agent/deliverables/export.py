@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from agent.cleantext import clean_data, clean_text
-from agent.deliverables.files import StagedOutput, safe_filename
+from agent.config import coach_home
+from agent.deliverables.files import JOURNAL_DIR, StagedOutput, safe_filename
 from agent.deliverables.render_md import RenderedDoc, render_all
 from agent.deliverables.staleness import stale_deliverables
 from agent.errors import InputError, StorageError
@@ -144,7 +145,7 @@ def export_deliverables(
     total = len(docs) * len(fmts) + 1
     entries: list[dict[str, Any]] = []
     try:
-        with StagedOutput(out) as staged:
+        with StagedOutput(out, journal=coach_home() / JOURNAL_DIR) as staged:
             done = 0
             for doc in docs:
                 stem = file_stem(snapshot, doc)

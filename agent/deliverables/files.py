@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import re
 import shutil
@@ -107,6 +109,60 @@ def remove_abandoned_staging(out_dir: Path) -> list[Path]:
     return removed
 
 
+JOURNAL_DIR = "staging"
+"""Under COACH_HOME: one small file per running export naming its staging directory, so the next
+start of the coach can remove what an export killed mid-way left in any output directory."""
+
+
+def _journal_add(journal: Path, stage: Path, created: Path | None) -> Path | None:
+    """Record a live staging directory; None when the journal cannot be written (best effort)."""
+    try:
+        journal.mkdir(parents=True, exist_ok=True)
+        entry = journal / f"{stage.name}.json"
+        entry.write_text(
+            json.dumps({"stage": str(stage), "created": str(created) if created else None}),
+            encoding="utf-8",
+        )
+    except OSError:
+        return None
+    return entry
+
+
+def sweep_staging(journal: Path) -> list[Path]:
+    """Remove the staging directories of exports that were killed (their process is gone).
+
+    Run at start-up: an entry whose process still runs is kept; a directory that is not a staging
+    directory is never touched; an output directory the killed export created is removed when it
+    holds nothing else. Returns the staging directories removed.
+    """
+    try:
+        entries = list(journal.glob(f"{STAGING_PREFIX}*.json"))
+    except OSError:
+        return []
+    removed: list[Path] = []
+    for entry in entries:
+        try:
+            record = json.loads(entry.read_text(encoding="utf-8"))
+            stage = Path(record["stage"])
+            created = Path(record["created"]) if record.get("created") else None
+        except (OSError, ValueError, KeyError, TypeError):
+            entry.unlink(missing_ok=True)  # unreadable: a torn write of a killed process
+            continue
+        if not stage.name.startswith(STAGING_PREFIX) or not _abandoned(stage):
+            if stage.name.startswith(STAGING_PREFIX) and stage.exists():
+                continue  # a live export's
+            entry.unlink(missing_ok=True)
+            continue
+        if stage.is_dir():
+            shutil.rmtree(stage, ignore_errors=True)
+            removed.append(stage)
+        if created is not None and stage.parent == created:
+            with contextlib.suppress(OSError):
+                created.rmdir()  # only when empty
+        entry.unlink(missing_ok=True)
+    return removed
+
+
 class StagedOutput:
     """Write files into a hidden staging directory inside `out_dir`; move them into place on success.
 
@@ -114,14 +170,18 @@ class StagedOutput:
     when this run created it), so a failed run leaves the output directory as it was. Each file is
     moved into place with an atomic rename, so a process killed at any point leaves every file in
     `out_dir` complete (the previous or the new version); what a kill leaves in the hidden staging
-    directory is removed by the next export into the same directory.
+    directory is removed by the next export into the same directory, or at the next start of the
+    coach when a journal is given (`sweep_staging`).
     """
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, journal: Path | None = None) -> None:
         self.out_dir = out_dir
         self.created = False
         self.stage: Path | None = None
         self.names: list[str] = []
+        self.journal = journal
+        """Where to record the staging directory while it lives (see `sweep_staging`)."""
+        self._entry: Path | None = None
 
     def __enter__(self) -> StagedOutput:
         if not self.out_dir.exists():
@@ -131,6 +191,9 @@ class StagedOutput:
             remove_abandoned_staging(self.out_dir)
         self.stage = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=self.out_dir))
         _LIVE.add(os.path.realpath(self.stage))
+        if self.journal is not None:
+            created = self.out_dir.resolve() if self.created else None
+            self._entry = _journal_add(self.journal, self.stage.resolve(), created)
         return self
 
     def path(self, name: str) -> Path:
@@ -162,5 +225,7 @@ class StagedOutput:
         if self.stage is not None:
             shutil.rmtree(self.stage, ignore_errors=True)
             _LIVE.discard(os.path.realpath(self.stage))
+        if self._entry is not None:
+            self._entry.unlink(missing_ok=True)
         if exc_type is not None and self.created:
             shutil.rmtree(self.out_dir, ignore_errors=True)
