@@ -136,12 +136,12 @@ def test_out_path_that_is_a_file_is_refused(tmp_path: Path, capsys: pytest.Captu
     assert target.read_text(encoding="utf-8") == "keep me"
 
 
-def test_hostile_project_name_stays_inside_the_output_directory(tmp_path: Path) -> None:
+def test_hostile_project_name_stays_inside_the_output_directory(tmp_path: Path, coach_home: Path) -> None:
     answers = tmp_path / "answers.yaml"
     answers.write_text('project:\n  name: "../../etc/passwd CON:<>*"\n', encoding="utf-8")
     out = tmp_path / "deep" / "out"
     assert main(["run", "--answers", str(answers), "--out", str(out), "--format", "md,docx,html,json"]) == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.yaml", "deep"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p != coach_home) == ["answers.yaml", "deep"]
     assert [p.name for p in (tmp_path / "deep").iterdir()] == ["out"]
     for path in out.iterdir():
         assert path.is_file() and not any(ch in path.name for ch in ':*?"<>|\\')
