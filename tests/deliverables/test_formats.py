@@ -110,7 +110,9 @@ def test_safe_filename_on_every_os(name: str) -> None:
     assert len(safe.encode("utf-8")) <= 150
 
 
-def test_hostile_project_names_write_only_inside_the_output_directory(tmp_path: Path) -> None:
+def test_hostile_project_names_write_only_inside_the_output_directory(
+    tmp_path: Path, coach_home: Path
+) -> None:
     out = tmp_path / "out"
     for hostile in ["../../etc/passwd", "CON:<>*"]:
         snap = bank_snapshot(name=hostile)
@@ -118,7 +120,7 @@ def test_hostile_project_names_write_only_inside_the_output_directory(tmp_path: 
         written = export_deliverables(snap, out, formats=["md", "json"], lang="en")
         for path in written:
             assert path.parent == out
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p != coach_home) == ["out"]
     stems = {p.name.rsplit("_", 2)[0] for p in out.iterdir() if p.suffix == ".md"}
     assert stems == {"etc_passwd", "_CON"}
 
