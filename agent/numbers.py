@@ -29,6 +29,7 @@ from agent.numtext import (
     has_word,
     mentions,
     normalise,
+    word_hits,
 )
 from agent.signals import is_negated
 from agent.words import word_list, word_values
@@ -173,7 +174,7 @@ def read_number(
     `per="year"`: a money amount per month or day is turned into a yearly one.
     """
     text = normalise(raw)
-    if unit == "months" and (_DATE.search(text) or has_word(text, "date_words")):
+    if unit == "months" and (_DATE.search(text) or _date_word(text)):
         return _ask("这是一个日期，请说从现在起大约多少个月", "that is a date; how many months from now?")
     if has_word(text, "foreign_money") and unit == "wan_cny":
         return _ask("不是人民币金额，请换算成万元", "not in yuan; please give the amount in 10k CNY")
@@ -217,6 +218,11 @@ def read_number(
     if unit in _TYPED_ONLY and any(m.kind for m, _ in read):  # "Qwen2.5-7B on one A10": not 1
         read = [(m, v) for m, v in read if m.kind]
         values = [v for _, v in read]
+    if unit == "users" and any(m.kind == "percent" for m in found):  # "2 million riders; 5% would use it"
+        return _ask(
+            "答案里有一个比例，请直接给出使用人数",
+            "the answer holds a share; please give the number of users itself",
+        )
     if fraction:
         return _ask(
             "答案里说的是其中一部分，请直接给出人数",
@@ -239,6 +245,15 @@ def read_number(
         if len(timed) == 1 and len(read) > 1:
             read = timed
     return _settle(text, read, unit)
+
+
+def _date_word(text: str) -> bool:
+    """Whether a date word (`reading.date_words`) stands outside every duration ("年底上线" is a date;
+    the 年内 of "半年内", "2年内" belongs to a duration)."""
+    durations = [(m.start, m.end) for m in mentions(text)[0] if m.kind == "time"]
+    return any(
+        not any(s < end and start < e for s, e in durations) for start, end in word_hits(text, "date_words")
+    )
 
 
 def _per_unit(text: str, m: Mention) -> bool:

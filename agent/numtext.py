@@ -20,6 +20,13 @@ ZH_DIGITS = word_values("numbers", "zh_digits")
 _ZH_SMALL = word_values("numbers", "zh_units")
 _SCALES = word_values("numbers", "scales")
 _EN_NUMBERS = word_values("reading", "en_numbers")
+_EN_COMPOUND = re.compile(
+    r"(?<![a-z])("
+    + "|".join(w for w, v in _EN_NUMBERS.items() if 20 <= v < 100 and v % 10 == 0)
+    + r")[- ]("
+    + "|".join(w for w, v in _EN_NUMBERS.items() if 1 <= v <= 9)
+    + r")(?![a-z])"
+)
 
 CLAUSE_BREAK = re.compile(r"[，;；。！!？?\n]|,(?!\d{3})|(?<!\d)\.(?!\d)|(?<=\s)-(?=\s)|—")
 _ORDINAL = re.compile(r"第[零一二两三四五六七八九十百\d]+")
@@ -33,7 +40,7 @@ _ARABIC = re.compile(
 _ZH_RUN = re.compile(r"[零一二两三四五六七八九十百千万亿]+")
 _ZH_TENTHS = re.compile(r"([一二两三四五六七八九十\d])成([一二三四五六七八九])?")
 _ZH_PER = re.compile(r"(百分之|千分之)([零一二两三四五六七八九十百点.\d]+)")
-_HALF = re.compile(r"(?<![一二两三四五六七八九十\d])半(?:个)?(?=年|月|秒|小时|天|周)|half an?|half of an?")
+_HALF = re.compile(r"(?<![一二两三四五六七八九十\d个])半(?:个)?(?=年|月|秒|小时|天|周)|half an?|half of an?")
 _FRACTION = re.compile(r"一半|半数|[一二三四]分之[一二三]|\bhalf of\b|\ba (?:third|quarter) of\b")
 
 LATENCY_MS = word_values("reading", "units_latency_ms")
@@ -185,6 +192,8 @@ def mentions(text: str) -> tuple[list[Mention], bool]:
             continue
         scale = run[-1] if run[-1] in "万亿" else ""
         take(Mention(zh_numeral(run), m.start(), m.end(), scale=scale))
+    for m in _EN_COMPOUND.finditer(blank):  # "ninety-five", "twenty one"
+        take(Mention(_EN_NUMBERS[m.group(1)] + _EN_NUMBERS[m.group(2)], m.start(), m.end()))
     for m in re.finditer(r"(?<![a-z])(" + "|".join(_EN_NUMBERS) + r"|an?)(?![a-z])", blank):
         word = m.group(1)
         if word in ("a", "an"):  # "a year", "an hour": one of a unit, nothing else
@@ -222,6 +231,17 @@ def has_word(text: str, name: str) -> str | None:
         elif word in text:
             return word
     return None
+
+
+def word_hits(text: str, name: str) -> list[tuple[int, int]]:
+    """The (start, end) of every occurrence in `text` of a word of list `reading.name` (ASCII words as
+    whole words)."""
+    hits = []
+    for word in _words(name):
+        whole = word.isascii() and word[:1].isalpha()
+        pat = rf"(?<![a-z]){re.escape(word)}(?![a-z])" if whole else re.escape(word)
+        hits += [(m.start(), m.end()) for m in re.finditer(pat, text)]
+    return hits
 
 
 def ends_with_word(text: str, name: str) -> bool:

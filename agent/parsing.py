@@ -280,9 +280,24 @@ def _parse_number(question: Question, text: str, lang: Lang) -> ParseResult:
     return ParseResult(ok=True, value=value, note=note)
 
 
+_LIST_NUMBER = re.compile(r"(?:^|\s+)\d{1,2}[.)、](?!\d)\s*")
+"""A list item's number ("1. ", "2、", "3)"): an item starts there, whatever the separator after it."""
+_LAST_JOIN = re.compile(r"\s*(?:和|及|以及|与)\s*|\s+(?:and|&)\s+", re.IGNORECASE)
+_LEADING_JOIN = re.compile(r"^(?:and|&|和|及|以及|与)\s+", re.IGNORECASE)
+
+
 def _split_list(raw: str) -> list[str]:
-    parts = re.split(r"\s*(?:[,，、;；\n]|>|→)\s*|\s+(?=\d+[.)、]\s*\S)", raw.strip())
-    return [re.sub(r"^\s*(?:\d+[.)、]|[-*•])\s*", "", p).strip() for p in parts if p.strip()]
+    """The items of a list answer: split on commas, 、, semicolons, new lines, arrows and item numbers;
+    in an enumeration ("A、B和C", "A, B and C") the last item's conjunction splits it too (a lone
+    "A和B" stays one item: it may be one name, "人力资源和社保系统")."""
+    text = _LIST_NUMBER.sub("\n", raw.strip())
+    parts = [p.strip() for p in re.split(r"\s*(?:[,，、;；\n]|>|→)\s*", text) if p.strip()]
+    parts = [re.sub(r"^[-*•]\s*", "", _LEADING_JOIN.sub("", p)).strip() for p in parts]
+    joins = list(_LAST_JOIN.finditer(parts[-1])) if len(parts) > 1 else []
+    if joins:  # at the last conjunction only
+        last, cut = parts.pop(), joins[-1]
+        parts += [last[: cut.start()], last[cut.end() :]]
+    return [p for p in parts if p]
 
 
 def parse_answer(question: Question, raw: str, lang: Lang = "zh") -> ParseResult:
