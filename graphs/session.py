@@ -391,7 +391,7 @@ def run_answers(
         state = replace(state, answers={**state.answers, **unasked})
     snapshot = evaluate(state, step_deps(state, ctx)) if unasked else session.snapshot()
     # a conflict the file states is reported even when one side is an answer to a question that
-    # did not apply (a cost figure beside "no cost estimate"): its figure is not used, not lost
+    # did not apply (a cost figure beside "no cost estimate": recorded as stated, and the conflict said)
     stated = find_conflicts({**answers, **snapshot.answers}, snapshot.lang, ctx.bank)
     known = {c.id for c in snapshot.conflicts}
     return snapshot.model_copy(
