@@ -132,6 +132,23 @@ def implied_fields(
     }
 
 
+def stated_unasked(
+    given: dict[str, AnswerRecord], recorded: dict[str, AnswerRecord], bank: QuestionBank
+) -> dict[str, AnswerRecord]:
+    """The values an answers file states for questions the run never asked (their `applies_if`
+    was false for this project: `selection.has_gpu` beside a public cloud): recorded all the same,
+    never dropped (`coach run` warns about each one). Intake questions (the project's name…) are
+    the project's, not answers."""
+    return {
+        qid: rec.model_copy(update={"source": "file"})
+        for qid, rec in given.items()
+        if qid not in recorded
+        and rec.status == "answered"
+        and rec.value is not None
+        and not (qid in bank and bank.get(qid).intake)
+    }
+
+
 def unknown_fields(answers: dict[str, AnswerRecord]) -> frozenset[str]:
     """Fields whose question the user answered "don't know"."""
     return frozenset(r.field for r in answers.values() if r.status == "unknown")

@@ -21,13 +21,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
+from agent import conditions
+from agent.describe import value_text
 from agent.errors import InputError
 from agent.fieldtypes import field_spec
 from agent.parsing import parse_answer
+from agent.profile import Profile
 from agent.questions import Question, QuestionBank, load_bank
 from agent.snapshot import AnswerRecord, AnswerStatus
+from agent.types import Lang
 
 OPEN_WORDS = ["unknown", "skip"]
 
@@ -49,6 +53,44 @@ class ReadingWarning:
             return f"警告：{self.field}：无法确定“{self.text}”的意思{maybe}——已记为未知，请在文件里写明"
         maybe = f"; it could be: {shown}" if shown else ""
         return f"warning: {self.field}: could not read '{self.text}' for certain{maybe} — left unknown; state it in the file"
+
+
+@dataclass(frozen=True)
+class NotApplyingWarning:
+    """A value the file states for a question that does not apply given its other answers
+    (`selection.has_gpu` beside a public-cloud deployment): recorded as stated, and said."""
+
+    field: str
+    value: Any
+    because: tuple[tuple[str, Any], ...]
+    """The fields the question's condition reads, with their values in this file."""
+
+    def line(self, lang: str) -> str:
+        """One line naming the field, its value and the answers that make its question not apply."""
+        bank, lg = load_bank(), cast(Lang, "en" if lang == "en" else "zh")
+        shown = value_text(self.field, self.value, lg, bank)
+        sep = "；" if lg == "zh" else "; "
+        why = sep.join(f"{f} = {value_text(f, v, lg, bank)}" for f, v in self.because)
+        if lg == "zh":
+            return (
+                f"警告：{self.field}：已按文件记录“{shown}”，但根据其他答案（{why}）这个问题本不适用——请核对"
+            )
+        return f"warning: {self.field}: recorded as stated ('{shown}'), although the other answers ({why}) make its question not apply — please check"
+
+
+def not_applying(
+    records: dict[str, AnswerRecord], profile: Profile, bank: QuestionBank | None = None
+) -> list[NotApplyingWarning]:
+    """The stated values (in `records`) whose question does not apply to `profile`, in bank order."""
+    bank = bank or load_bank()
+    out = []
+    for q in bank:
+        rec = records.get(q.id)
+        if rec is None or rec.status != "answered" or rec.value is None or q.intake or q.applies(profile):
+            continue
+        because = tuple((f, profile.get(f)) for f in conditions.fields(q.applies_if))
+        out.append(NotApplyingWarning(q.field, rec.value, because))
+    return out
 
 
 def _is_free_text(value: Any) -> bool:

@@ -12,7 +12,13 @@ from agent.words import word_list, word_set
 _UNKNOWN = word_set("answers", "unknown")
 _UNKNOWN_PHRASES = word_list("answers", "unknown_phrases")
 _FIRST_CLAUSE = re.compile(r"[，,;；。.!！?？:：—]")
-_HEDGE = re.compile(r"^(还|目前|暂时|现在|我|我们|也|都|i'd|i|we|still)\s*|\s*(yet|for now|呢|吧|啊)$")
+_HEDGE = re.compile(
+    "^("
+    + "|".join(map(re.escape, word_list("answers", "hedges_before")))
+    + r")\s*|\s*("
+    + "|".join(map(re.escape, word_list("answers", "hedges_after")))
+    + ")$"
+)
 
 
 def says_unknown(text: str, free_text: bool = False) -> bool:

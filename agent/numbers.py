@@ -29,23 +29,27 @@ from agent.numtext import (
     has_word,
     mentions,
     normalise,
+    word_hits,
 )
 from agent.signals import is_negated
-from agent.words import word_values
+from agent.words import word_list, word_values
 
 _PER_YEAR = word_values("reading", "per_year_money")
 _VAGUE = re.compile(
-    r"[十百千万]几|几[十百千万亿]|几(?=[个位台张名人家条次])|数[十百千万]|上[百千万]|成[百千万]|若干|好些|十来|百来|"
-    r"\b(?:a few|several|dozens?|hundreds|thousands|tens)\b"
+    r"[十百千万]几|几[十百千万亿]|几(?=[个位台张名人家条次])|数[十百千万]|上[百千万]|成[百千万]|"
+    + "|".join(map(re.escape, word_list("reading", "vague_zh")))
+    + r"|\b(?:"
+    + "|".join(map(re.escape, word_list("reading", "vague_en")))
+    + r")\b"
 )
 """Rough quantities ("几十", "十几", "dozens"): asked again for one estimate, never guessed."""
 _PAIR = re.compile(r"([一二两三四五六七八九])([一二两三四五六七八九])(?=[十百千万亿个年月天周秒分人名])")
 """Two adjacent digits, a spoken range: 两三百 = 200 or 300, 三五个月 = 3 or 5 months."""
-_LATENCY_KEY = {"秒钟": "秒", "seconds": "s", "second": "s", "secs": "s", "minutes": "min", "minute": "min"}
-_LATENCY_KEY |= {"mins": "min", "milliseconds": "ms"}
 _TYPED_ONLY = ("billion_params", "ms", "percent", "months")
 """Units where a number with the unit's own word wins over a bare one in the same answer."""
-_RANGE_JOIN = re.compile(r"^\s*(?:到|至|-|–|~|～|to|or|或|and)\s*$")
+_RANGE_JOIN = re.compile(
+    r"^\s*(?:" + "|".join(map(re.escape, word_list("reading", "range_joins"))) + r")\s*$"
+)
 _DATE = re.compile(r"(?:19|20)\d\d|\d+\s*月\s*\d+\s*[日号]|\d+\s*月(?:份|底|初|中|前|之前|以前)|\bq[1-4]\b")
 
 
@@ -115,12 +119,11 @@ def _convert(m: Mention, unit: str | None, text: str, fraction_as_percent: bool)
     if unit == "months":
         if kind not in ("", "time"):
             return None
-        key = re.sub(r"^个|^个半|s$", "", m.unit)
-        return round(n * TIME_MONTHS.get(key, 1.0), 2) + (0.5 if m.unit == "个半月" else 0)
+        return round(n * TIME_MONTHS.get(m.unit, 1.0), 2) + (0.5 if m.unit == "个半月" else 0)
     if unit == "ms":
         if kind not in ("", "latency"):
             return None
-        return round(n * LATENCY_MS[_LATENCY_KEY.get(m.unit, m.unit)], 3) if kind else n
+        return round(n * LATENCY_MS[m.unit], 3) if kind else n
     if unit == "qps" and kind == "things" and m.unit in ("requests", "calls", "times"):
         return n
     # counts: users, qps, no unit
@@ -171,7 +174,7 @@ def read_number(
     `per="year"`: a money amount per month or day is turned into a yearly one.
     """
     text = normalise(raw)
-    if unit == "months" and (_DATE.search(text) or has_word(text, "date_words")):
+    if unit == "months" and (_DATE.search(text) or _date_word(text)):
         return _ask("这是一个日期，请说从现在起大约多少个月", "that is a date; how many months from now?")
     if has_word(text, "foreign_money") and unit == "wan_cny":
         return _ask("不是人民币金额，请换算成万元", "not in yuan; please give the amount in 10k CNY")
@@ -215,6 +218,11 @@ def read_number(
     if unit in _TYPED_ONLY and any(m.kind for m, _ in read):  # "Qwen2.5-7B on one A10": not 1
         read = [(m, v) for m, v in read if m.kind]
         values = [v for _, v in read]
+    if unit == "users" and any(m.kind == "percent" for m in found):  # "2 million riders; 5% would use it"
+        return _ask(
+            "答案里有一个比例，请直接给出使用人数",
+            "the answer holds a share; please give the number of users itself",
+        )
     if fraction:
         return _ask(
             "答案里说的是其中一部分，请直接给出人数",
@@ -237,6 +245,15 @@ def read_number(
         if len(timed) == 1 and len(read) > 1:
             read = timed
     return _settle(text, read, unit)
+
+
+def _date_word(text: str) -> bool:
+    """Whether a date word (`reading.date_words`) stands outside every duration ("年底上线" is a date;
+    the 年内 of "半年内", "2年内" belongs to a duration)."""
+    durations = [(m.start, m.end) for m in mentions(text)[0] if m.kind == "time"]
+    return any(
+        not any(s < end and start < e for s, e in durations) for start, end in word_hits(text, "date_words")
+    )
 
 
 def _per_unit(text: str, m: Mention) -> bool:

@@ -2,8 +2,9 @@
 English words, 九成二, 百分之五, 半年), what kind of quantity the words after each one say it is, and
 what is not a number at all (一线, 第一, A100, Qwen2.5, 2027年, P95…).
 
-Used by `agent.numbers`, which picks the one a question is about. Word lists live in
-`knowledge/answer_words.yaml` (`reading`).
+Used by `agent.numbers`, which picks the one a question is about. Word lists (unit words and what
+they convert to, scales, hedges, words that are not numbers) live in `knowledge/answer_words.yaml`
+(`numbers`, `reading`); the patterns of how numbers are written stay here.
 """
 
 from __future__ import annotations
@@ -16,9 +17,16 @@ from functools import cache
 from agent.words import word_list, word_values
 
 ZH_DIGITS = word_values("numbers", "zh_digits")
-_ZH_SMALL = {"十": 10.0, "百": 100.0, "千": 1000.0}
+_ZH_SMALL = word_values("numbers", "zh_units")
 _SCALES = word_values("numbers", "scales")
 _EN_NUMBERS = word_values("reading", "en_numbers")
+_EN_COMPOUND = re.compile(
+    r"(?<![a-z])("
+    + "|".join(w for w, v in _EN_NUMBERS.items() if 20 <= v < 100 and v % 10 == 0)
+    + r")[- ]("
+    + "|".join(w for w, v in _EN_NUMBERS.items() if 1 <= v <= 9)
+    + r")(?![a-z])"
+)
 
 CLAUSE_BREAK = re.compile(r"[，;；。！!？?\n]|,(?!\d{3})|(?<!\d)\.(?!\d)|(?<=\s)-(?=\s)|—")
 _ORDINAL = re.compile(r"第[零一二两三四五六七八九十百\d]+")
@@ -32,38 +40,23 @@ _ARABIC = re.compile(
 _ZH_RUN = re.compile(r"[零一二两三四五六七八九十百千万亿]+")
 _ZH_TENTHS = re.compile(r"([一二两三四五六七八九十\d])成([一二三四五六七八九])?")
 _ZH_PER = re.compile(r"(百分之|千分之)([零一二两三四五六七八九十百点.\d]+)")
-_HALF = re.compile(r"(?<![一二两三四五六七八九十\d])半(?:个)?(?=年|月|秒|小时|天|周)|half an?|half of an?")
+_HALF = re.compile(r"(?<![一二两三四五六七八九十\d个])半(?:个)?(?=年|月|秒|小时|天|周)|half an?|half of an?")
 _FRACTION = re.compile(r"一半|半数|[一二三四]分之[一二三]|\bhalf of\b|\ba (?:third|quarter) of\b")
 
-KIND_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("percent", ("%", "percent", "per cent", "个百分点", "pct")),
-    ("params", ("亿参数", "参数", "billion parameters", "b parameters")),
-    (
-        "latency",
-        ("毫秒", "ms", "秒钟", "秒", "seconds", "second", "secs", "sec", "s", "分钟", "minutes", "minute", "mins", "min"),
-    ),
-    (
-        "time",
-        (
-            "个工作日", "个季度", "季度", "个半月", "个月", "个星期", "星期", "月", "年", "周", "天", "日",
-            "years", "year", "yrs", "months", "month", "mos", "weeks", "week", "days", "day", "quarters", "quarter",
-        ),
-    ),
-)  # fmt: skip
+LATENCY_MS = word_values("reading", "units_latency_ms")
+"""A latency unit word → the milliseconds one of it is."""
 TIME_MONTHS = {
-    "年": 12.0, "year": 12.0, "yr": 12.0, "月": 1.0, "month": 1.0, "mo": 1.0, "季度": 3.0, "quarter": 3.0,
-    "周": 12 / 52, "星期": 12 / 52, "week": 12 / 52, "天": 12 / 365, "日": 12 / 365, "工作日": 12 / 250,
-    "day": 12 / 365,
-}  # fmt: skip
-LATENCY_MS = {
-    "毫秒": 1.0,
-    "ms": 1.0,
-    "秒": 1000.0,
-    "s": 1000.0,
-    "sec": 1000.0,
-    "分钟": 60000.0,
-    "min": 60000.0,
+    word: 12 / per_year for word, per_year in word_values("reading", "units_time_per_year").items()
 }
+"""A duration unit word → the months one of it is."""
+KIND_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("percent", word_list("reading", "units_percent")),
+    ("params", word_list("reading", "units_params")),
+    ("latency", tuple(LATENCY_MS)),
+    ("time", tuple(TIME_MONTHS)),
+)
+"""Unit words after a number, by the kind of quantity they make it (tried in this order)."""
+_HEDGES = re.compile("(" + "|".join(map(re.escape, word_list("reading", "hedges"))) + r"|\s)+$")
 
 
 @dataclass
@@ -191,7 +184,7 @@ def mentions(text: str) -> tuple[list[Mention], bool]:
     for m in _ARABIC.finditer(blank):
         n = float(m.group(1).replace(",", ""))
         scale = m.group(2) or ""
-        factor = {"千亿": 1e11, "百亿": 1e10}.get(scale) or _SCALES.get(scale, 1.0)
+        factor = _SCALES.get(scale, 1.0)
         take(Mention(n * factor, m.start(), m.end(), scale=scale))
     for m in _ZH_RUN.finditer(blank):
         run = m.group(0)
@@ -199,6 +192,8 @@ def mentions(text: str) -> tuple[list[Mention], bool]:
             continue
         scale = run[-1] if run[-1] in "万亿" else ""
         take(Mention(zh_numeral(run), m.start(), m.end(), scale=scale))
+    for m in _EN_COMPOUND.finditer(blank):  # "ninety-five", "twenty one"
+        take(Mention(_EN_NUMBERS[m.group(1)] + _EN_NUMBERS[m.group(2)], m.start(), m.end()))
     for m in re.finditer(r"(?<![a-z])(" + "|".join(_EN_NUMBERS) + r"|an?)(?![a-z])", blank):
         word = m.group(1)
         if word in ("a", "an"):  # "a year", "an hour": one of a unit, nothing else
@@ -238,9 +233,18 @@ def has_word(text: str, name: str) -> str | None:
     return None
 
 
+def word_hits(text: str, name: str) -> list[tuple[int, int]]:
+    """The (start, end) of every occurrence in `text` of a word of list `reading.name` (ASCII words as
+    whole words)."""
+    hits = []
+    for word in _words(name):
+        whole = word.isascii() and word[:1].isalpha()
+        pat = rf"(?<![a-z]){re.escape(word)}(?![a-z])" if whole else re.escape(word)
+        hits += [(m.start(), m.end()) for m in re.finditer(pat, text)]
+    return hits
+
+
 def ends_with_word(text: str, name: str) -> bool:
     """Whether `text` (stripped, hedges like 约/大概/about removed) ends with a word of `reading.name`."""
-    text = re.sub(
-        r"(约|大约|大概|差不多|的|是|about|around|roughly|approximately|is|are|of|:|：|\s)+$", "", text
-    )
+    text = _HEDGES.sub("", text)
     return any(text.endswith(w) for w in _words(name))

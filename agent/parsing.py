@@ -28,7 +28,13 @@ _YES = word_set("answers", "yes")
 _NO = word_set("answers", "no")
 _NONE_WORDS = word_set("answers", "none")
 _ALL_WORDS = word_set("answers", "all")
-_MULTI_SPLIT = re.compile(r"\s*(?:[,，、;；/|+&]|\band\b|\bor\b|和|与|及|以及|还有|加上|\s)\s*")
+_MULTI_SPLIT = re.compile(
+    r"\s*(?:[,，、;；/|+&]|"
+    + "|".join(rf"\b{re.escape(w)}\b" for w in word_list("answers", "list_joins_en"))
+    + "|"
+    + "|".join(map(re.escape, word_list("answers", "list_joins_zh")))
+    + r"|\s)\s*"
+)
 _NEGATORS = frozenset(word_list("negation", "en"))
 _SENTENCE_CHARS = 8
 """Typed answers longer than this are also scanned for signals."""
@@ -280,9 +286,24 @@ def _parse_number(question: Question, text: str, lang: Lang) -> ParseResult:
     return ParseResult(ok=True, value=value, note=note)
 
 
+_LIST_NUMBER = re.compile(r"(?:^|\s+)\d{1,2}[.)、](?!\d)\s*")
+"""A list item's number ("1. ", "2、", "3)"): an item starts there, whatever the separator after it."""
+_LAST_JOIN = re.compile(r"\s*(?:和|及|以及|与)\s*|\s+(?:and|&)\s+", re.IGNORECASE)
+_LEADING_JOIN = re.compile(r"^(?:and|&|和|及|以及|与)\s+", re.IGNORECASE)
+
+
 def _split_list(raw: str) -> list[str]:
-    parts = re.split(r"\s*(?:[,，、;；\n]|>|→)\s*|\s+(?=\d+[.)、]\s*\S)", raw.strip())
-    return [re.sub(r"^\s*(?:\d+[.)、]|[-*•])\s*", "", p).strip() for p in parts if p.strip()]
+    """The items of a list answer: split on commas, 、, semicolons, new lines, arrows and item numbers;
+    in an enumeration ("A、B和C", "A, B and C") the last item's conjunction splits it too (a lone
+    "A和B" stays one item: it may be one name, "人力资源和社保系统")."""
+    text = _LIST_NUMBER.sub("\n", raw.strip())
+    parts = [p.strip() for p in re.split(r"\s*(?:[,，、;；\n]|>|→)\s*", text) if p.strip()]
+    parts = [re.sub(r"^[-*•]\s*", "", _LEADING_JOIN.sub("", p)).strip() for p in parts]
+    joins = list(_LAST_JOIN.finditer(parts[-1])) if len(parts) > 1 else []
+    if joins:  # at the last conjunction only
+        last, cut = parts.pop(), joins[-1]
+        parts += [last[: cut.start()], last[cut.end() :]]
+    return [p for p in parts if p]
 
 
 def parse_answer(question: Question, raw: str, lang: Lang = "zh") -> ParseResult:
@@ -320,17 +341,13 @@ def parse_answer(question: Question, raw: str, lang: Lang = "zh") -> ParseResult
     return ParseResult(ok=True, value=raw.strip(), inferred=inferred)
 
 
-_ASK_START = re.compile(
-    r"^(什么是|什么叫|什么算|什么样|哪些算|哪些属于|啥是|何为|何谓|请问|请解释|解释一下|能否解释|能不能解释|可以解释|怎么理解|如何理解|为什么|为啥|"
-    r"怎么|如何|是不是|能不能|可不可以|有没有必要)"
-    r"|^(what is|what's|what are|what does|what do you mean|whats|how do|how does|how should|how can|how to|"
-    r"why|explain|could you explain|can you explain|can you tell|could you tell|define|tell me|help me understand|"
-    r"is it|should i|should we|do i|do we need|does it)\b"
-)
-_ASK_END = re.compile(
-    r"(是什么|是啥|什么意思|啥意思|指什么|指的是什么|怎么理解|有什么区别|区别是什么|mean)\s*[?？]?$"
-)
-_Q_WORD = re.compile(r"什么|哪些|哪个|怎么|如何|为什么|吗|呢|\b(what|which|how|why)\b")
+def _alternatives(name: str) -> str:
+    return "|".join(map(re.escape, word_list("asking", name)))
+
+
+_ASK_START = re.compile(rf"^({_alternatives('starts_zh')})|^({_alternatives('starts_en')})\b")
+_ASK_END = re.compile(rf"({_alternatives('ends')})\s*[?？]?$")
+_Q_WORD = re.compile(rf"{_alternatives('words_zh')}|\b({_alternatives('words_en')})\b")
 _ASK_PARTICLE = re.compile(r"(吗|呢|么)\s*[?？]?$")
 
 

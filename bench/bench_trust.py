@@ -29,6 +29,16 @@ def run() -> dict[str, Any]:
             "target": 0,
             "better": "lower",
         },
+        "corpus_silent_wrong_dev3": {
+            "value": corpus.get("split:dev3", {}).get("silent_wrong"),
+            "target": 0,
+            "better": "lower",
+        },
+        "corpus_dev3_cases": corpus.get("split:dev3", {}).get("n"),
+        "corpus_asked_back_share_dev3": {
+            "value": corpus.get("split:dev3", {}).get("asked_back"),
+            "better": "lower",
+        },
         "corpus_correct_share": {"value": corpus["all"]["correct"], "better": "higher"},
         "corpus_asked_back_share": {"value": corpus["all"]["asked_back"], "better": "lower"},
     }

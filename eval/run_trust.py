@@ -91,6 +91,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = ROOT / "eval" / "answers_corpus"
 SCENARIO_DIR = ROOT / "eval" / "scenarios"
 HOLDOUT_FILE = "holdout.yaml"
+SPLIT_FILES = {HOLDOUT_FILE: "holdout", "blind_dev3.yaml": "dev3"}
+"""Corpus files reported as a split of their own (the others are `dev`): the holdout (never tuned on)
+and the third dev batch, written blind (its first figures are in eval/README.md)."""
 SCENARIO_META_KEYS = ("scenario", "expect", "transcript")
 """Top-level keys of a scenario file that are not part of the answers file."""
 GOALS = {"silent_wrong": 0, "recall": 0.95, "precision": 0.9, "must_not": 0}
@@ -115,7 +118,7 @@ class Case:
 
 
 def load_corpus(directory: Path = CORPUS_DIR) -> list[Case]:
-    """Every corpus case; the holdout file is the `holdout` split, the others `dev`."""
+    """Every corpus case; split by file (`SPLIT_FILES`, else `dev`)."""
     cases: list[Case] = []
     for path in sorted(directory.glob("*.yaml")):
         for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
@@ -130,7 +133,7 @@ def load_corpus(directory: Path = CORPUS_DIR) -> list[Case]:
                     q=item["q"],
                     lang=item["lang"],
                     text=str(item["text"]),
-                    split="holdout" if path.name == HOLDOUT_FILE else "dev",
+                    split=SPLIT_FILES.get(path.name, "dev"),
                     file=path.name,
                     expect_kind=kind,
                     value=item.get("value"),
@@ -228,10 +231,12 @@ def print_corpus(figures: dict[str, Any], rows: list[tuple[Case, str, Any, str]]
         f"SILENT WRONG {a['silent_wrong']} ({a['silent_wrong_share']:.1%}, goal {GOALS['silent_wrong']})"
     )
     dev, holdout = figures.get("split:dev", {}), figures.get("split:holdout", {})
+    dev3 = figures.get("split:dev3", {})
     print(
-        f"silent wrong values: dev {dev.get('silent_wrong', 0)} of {dev.get('n', 0)}, holdout "
-        f"{holdout.get('silent_wrong', 0)} of {holdout.get('n', 0)} (report only); asked back "
-        f"{a['asked_back']:.1%} (dev {dev.get('asked_back', 0):.1%})"
+        f"silent wrong values: dev {dev.get('silent_wrong', 0)} of {dev.get('n', 0)}, dev3 (written blind) "
+        f"{dev3.get('silent_wrong', 0)} of {dev3.get('n', 0)}, holdout {holdout.get('silent_wrong', 0)} of "
+        f"{holdout.get('n', 0)} (report only); asked back {a['asked_back']:.1%} (dev {dev.get('asked_back', 0):.1%}, "
+        f"dev3 {dev3.get('asked_back', 0):.1%})"
     )
     print(f"{'slice':28} {'n':>4} {'correct':>8} {'asked':>7} {'wrong':>6}")
     for prefix in ("split:", "lang:", "type:", "expect:", "tag:"):

@@ -18,7 +18,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
 from agent import llm
-from agent.answers import implied_value
+from agent.answers import implied_value, stated_unasked
 from agent.config import Settings, load_settings
 from agent.consistency import find_conflicts
 from agent.deliverables.staleness import input_hashes
@@ -345,9 +345,9 @@ def run_answers(
 ) -> ProjectSnapshot:
     """Drive the graph non-interactively: each question asked gets its record from `answers`
     (source `file`); a missing one gets what an earlier answer implies (source `inferred`,
-    `agent.inference`), else is recorded as unknown (an open question). Answers to questions
-    that don't apply to the project are not used. Nothing is saved under COACH_HOME. The turns'
-    one-line notices (model fallbacks) are appended to `notices` when given."""
+    `agent.inference`), else is recorded as unknown (an open question). Values stated for questions
+    that never applied are recorded too (`stated_unasked`). Nothing is saved under COACH_HOME. The
+    turns' one-line notices (model fallbacks) are appended to `notices` when given."""
     settings = settings or load_settings()
     chat = (
         model if model is not None else llm.make_chat_model(settings)
@@ -386,9 +386,12 @@ def run_answers(
         state = session._paused or session._state()
     else:  # pragma: no cover - a loop here is a graph bug
         raise RuntimeError("run_answers: the interview did not finish")
-    snapshot = session.snapshot()
+    unasked = stated_unasked(answers, state.answers, ctx.bank)
+    if unasked:
+        state = replace(state, answers={**state.answers, **unasked})
+    snapshot = evaluate(state, step_deps(state, ctx)) if unasked else session.snapshot()
     # a conflict the file states is reported even when one side is an answer to a question that
-    # did not apply (a cost figure beside "no cost estimate"): its figure is not used, not lost
+    # did not apply (a cost figure beside "no cost estimate": recorded as stated, and the conflict said)
     stated = find_conflicts({**answers, **snapshot.answers}, snapshot.lang, ctx.bank)
     known = {c.id for c in snapshot.conflicts}
     return snapshot.model_copy(

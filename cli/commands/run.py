@@ -113,7 +113,7 @@ def print_summary(
 
 def run(args: argparse.Namespace) -> int:
     """Validate, evaluate, write; 0 on success, 2 (InputError) on invalid input."""
-    from agent.answers_schema import answers_json_schema
+    from agent.answers_schema import answers_json_schema, not_applying
     from agent.deliverables.answers_file import load_answers_file, validate_answers
     from agent.deliverables.export import export_deliverables, parse_formats
     from agent.errors import InputError
@@ -144,6 +144,10 @@ def run(args: argparse.Namespace) -> int:
     name = str((project or {}).get("name") or file.stem)
     notices: list[str] = []
     snapshot = evaluate(name, records, lang, notices)
+    for stated in not_applying(records, snapshot.profile):  # recorded all the same, never silent
+        print(
+            f"{file}:{table.get(tuple(stated.field.split('.'))) or '?'}: {stated.line(lang)}", file=sys.stderr
+        )
     if args.strict:
         _strict_check(snapshot, file)
     written = export_deliverables(snapshot, out, formats=formats, lang=lang)

@@ -19,7 +19,11 @@ def asked(stage: Stage, profile: Profile) -> set[str]:
 
 def test_public_service_questions_follow_the_audience() -> None:
     p = Profile()
-    assert "req.audience" not in asked(Stage.requirements, p)
+    # who the service reaches is asked of every project, even before (or without) the
+    # internal/external answer: a "don't know" there must not hide it (reachability)
+    empty = asked(Stage.requirements, p)
+    assert "req.audience" in empty
+    assert not {"req.cn_filing", "req.public_content", "req.ai_act_role"} & empty
     p.requirements.target_users = "internal"
     p.requirements.audience = ["internal_staff"]
     internal = asked(Stage.requirements, p)
