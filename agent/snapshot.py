@@ -68,8 +68,9 @@ class Recommendation(BaseModel):
 
     id: str
     stage: Stage
-    kind: Literal["principle", "stage_entry", "phase"] = "principle"
-    """principle: an adaptation principle; stage_entry: said on entering `stage`; phase: phase advice."""
+    kind: Literal["principle", "stage_entry", "phase", "caution"] = "principle"
+    """principle: an adaptation principle; stage_entry: said on entering `stage`; phase: phase advice;
+    caution: a principle the project chose against, said as a caution naming that choice."""
     title: str
     advice: str
     """The advice as plain text (the statements joined, without their kind labels)."""
