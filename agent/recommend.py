@@ -166,6 +166,7 @@ def _principle(
         if conditions.evaluate(a.when, profile):
             specs = a.advice
             break
+    specs = statements.fitting(specs, profile)
     said = statements.resolve(specs, lang)
     return Recommendation(
         id=rule.id,
