@@ -132,6 +132,9 @@ class ProjectSnapshot(BaseModel):
     next_phase_criteria: list[ExitCriterion] = Field(default_factory=list)
     """What must hold to move to the next phase."""
     recommendations: list[Recommendation] = Field(default_factory=list)
+    scoring_weights: dict[str, float] | None = None
+    """The model-selection matrix's weights the answers file set (`selection.scoring_weights`,
+    percent by criterion); None: the defaults."""
     open_questions: list[OpenQuestion] = Field(default_factory=list)
     conflicts: list[Conflict] = Field(default_factory=list)
     """Answers that contradict each other and are not resolved (documents state neither side)."""

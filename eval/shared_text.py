@@ -69,14 +69,15 @@ def shared_share(docs: dict[str, str], lang: str) -> float:
 def render_example(path: Path, lang: str) -> dict[str, str]:
     """Every deliverable of one example, as Markdown by deliverable id."""
     from agent.answers_schema import answers_json_schema
-    from agent.deliverables.answers_file import load_answers_file, validate_answers
+    from agent.deliverables.answers_file import load_answers_file, scoring_weights, validate_answers
     from agent.deliverables.render_md import render_all
     from cli.commands.run import _records, evaluate
 
     data, table = load_answers_file(path)
     validate_answers(data, answers_json_schema(), path, table, value_depth=2)
     name = str((data.get("project") or {}).get("name") or path.stem)
-    snapshot = evaluate(name, _records(data, path, table), lang)
+    weights = scoring_weights(data, path, table)
+    snapshot = evaluate(name, _records(data, path, table), lang, scoring_weights=weights)
     return {d.spec.id: d.markdown for d in render_all(snapshot, lang)}
 
 
