@@ -128,6 +128,7 @@ def _globals(ctx: DocContext) -> dict[str, Any]:
         "shortlist": lambda: selection.shortlist(snap.profile, lang, snap.scoring_weights),
         "criteria": lambda: selection.criteria(lang, snap.scoring_weights),
         "risk_p": risks.probability,
+        "risks_on_unknowns": risks.rests_on_unknown,
         "risk_i": risks.impact,
         "risk_impact": lambda f: risks.impact_text(f, lang),
         "sector_risks": lambda first: risks.domain_risks(snap.profile.project.sector, lang, first),
