@@ -72,6 +72,10 @@ def _ruled_out(p: Profile) -> dict[str, tuple[str, ...]]:
             "choose 7B or smaller",
             "**更小的量化模型**",
             "**A smaller, quantised model**",
+            "简单任务可以考虑更小、经过量化的模型",
+            "A simple task can use a smaller, quantised model",
+            "资料建议采用量化、剪裁等轻量化技术",
+            "可考虑更小的轻量化模型",
         )
     approach = p.development.approach
     if approach and "fine_tuning" not in approach:
