@@ -12,8 +12,10 @@
     selection:
       vendor: unknown             # "unknown"/"不知道" → open question; "skip" → skipped
 
-One key per question's field (`coach schema` prints the JSON Schema). A null value means "not
-answered". Forgiving forms are parsed exactly as in the interview (`agent.parsing`); free text the
+One key per question's field (`coach schema` prints the JSON Schema), plus one setting that is
+no question: `selection.scoring_weights` (the model-selection matrix's weights in percent by
+criterion — privacy, cost, task_fit, vendor, upgrade, burden — summing to 100; checked by
+`agent.deliverables.answers_file.scoring_weights`). A null value means "not answered". Forgiving forms are parsed exactly as in the interview (`agent.parsing`); free text the
 reader cannot read for certain is left unknown with a `ReadingWarning` (never a guessed value).
 """
 
@@ -25,6 +27,7 @@ from typing import Any, cast
 
 from agent import conditions
 from agent.describe import value_text
+from agent.deliverables.selection import criteria, criterion_keys
 from agent.errors import InputError
 from agent.fieldtypes import field_spec
 from agent.parsing import parse_answer
@@ -99,6 +102,8 @@ def _is_free_text(value: Any) -> bool:
 
 
 TOP_LEVEL_EXTRA = ("lang",)
+SETTINGS = ("selection.scoring_weights",)
+"""Keys of the answers file that set how documents are made, not answers to a question."""
 
 
 class AnswersFileError(InputError):
@@ -153,6 +158,20 @@ def answers_json_schema(bank: QuestionBank | None = None) -> dict[str, Any]:
             section, {"type": "object", "additionalProperties": False, "properties": {}}
         )
         sec["properties"][name] = _value_schema(q)
+    keys = criterion_keys()
+    sections.setdefault("selection", {"type": "object", "additionalProperties": False, "properties": {}})[
+        "properties"
+    ]["scoring_weights"] = {
+        "description": "Weights of the model-selection scoring matrix, percent by criterion, summing to 100 "
+        "(all six; 0 leaves one out). Unset: the defaults, "
+        + "{"
+        + ", ".join(f"{c.key}: {c.shown}" for c in criteria("en"))
+        + "}.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": keys,
+        "properties": {k: {"type": "number", "minimum": 0} for k in keys},
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://adoption-coach.local/answers.schema.json",
@@ -310,6 +329,8 @@ def file_answers_to_records(
             )
         for name, value in body.items():
             path = f"{section}.{name}"
+            if path in SETTINGS:
+                continue  # read by the document side (agent.deliverables.answers_file.scoring_weights)
             q = bank.by_field(path)
             if q is None:
                 names = [qq.field.split(".")[1] for qq in bank if qq.field.startswith(section + ".")]

@@ -6,6 +6,12 @@ deployment + RAG, complex processes → agents, professional domain → fine-tun
 simple task → small quantised model, deployment choices…), stage-entry advice (one per stage,
 always), and phase advice (the phase the project is in, what it takes to move on, gaps left by
 earlier phases).
+
+No advice contradicts the architecture the project chose: a principle's `applies_if` states what
+its advice needs (who holds the weights, the deployment…), and where the project chose otherwise
+(`otherwise`: public cloud with personal data, a hosted API for "7B, quantise"), the principle
+becomes a caution that names the choice and says what would make it acceptable — never the
+contrary instruction.
 """
 
 from __future__ import annotations
@@ -33,6 +39,18 @@ RECS_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "recommendati
 _PLACEHOLDER = re.compile(r"\{([a-z_]+\.[a-z_]+)\}")
 
 
+class Otherwise(BaseModel):
+    """The project chose against a principle's advice: a caution naming the choice, said instead."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    when: dict[str, Any]
+    """The choice (a condition on answered or derived values) that rules the advice out."""
+    title: dict[str, str]
+    advice: list[StatementSpec]
+    reasoning: dict[str, str]
+
+
 class RecommendationRule(BaseModel):
     """One recommendation as written in the data file."""
 
@@ -48,11 +66,17 @@ class RecommendationRule(BaseModel):
     advice_if: list[AdviceIf] = Field(default_factory=list)
     """Advice for the projects a condition singles out (first match), as in rules.yaml."""
     reasoning: dict[str, str]
+    applies_if: dict[str, Any] = Field(default_factory=dict)
+    """Preconditions the advice needs (as in rules.yaml); when they fail, nothing is said."""
+    otherwise: list[Otherwise] = Field(default_factory=list)
+    """Where the project chose against the advice: the first matching caution replaces it."""
 
     @property
     def cites(self) -> list[str]:
-        """Every passage the statements cite (the own advice's and every `advice_if`'s), each once."""
-        return statements.cited_ids([*self.advice, *(s for a in self.advice_if for s in a.advice)])
+        """Every passage the statements cite (the own advice's, every `advice_if`'s and every
+        caution's), each once."""
+        specs = [*self.advice, *(s for a in self.advice_if for s in a.advice)]
+        return statements.cited_ids([*specs, *(s for o in self.otherwise for s in o.advice)])
 
 
 @cache
@@ -68,18 +92,28 @@ def load_recommendations(path: Path = RECS_FILE) -> tuple[RecommendationRule, ..
         except ValidationError as exc:
             raise ValueError(f"{where}: {exc}") from None
         conditions.validate(rec.when, where)
+        conditions.validate(rec.applies_if, f"{where} applies_if")
         for a in rec.advice_if:
             conditions.validate(a.when, f"{where} advice_if")
+        for o in rec.otherwise:
+            conditions.validate(o.when, f"{where} otherwise")
         statements.validate_specs(rec.advice, where)
         for a in rec.advice_if:
             statements.validate_specs(a.advice, f"{where} advice_if")
+        for o in rec.otherwise:
+            statements.validate_specs(o.advice, f"{where} otherwise")
         for lang in ("zh", "en"):
-            for part in (rec.title, rec.reasoning):
+            for part in (
+                rec.title,
+                rec.reasoning,
+                *(x for o in rec.otherwise for x in (o.title, o.reasoning)),
+            ):
                 if not part.get(lang):
                     raise ValueError(f"{where}: missing {lang} text")
-            bad = [p for p in _PLACEHOLDER.findall(rec.reasoning[lang]) if p not in field_specs()]
-            if bad:
-                raise ValueError(f"{where}: unknown placeholder field(s) {bad}")
+            for text in (rec.reasoning[lang], *(o.reasoning[lang] for o in rec.otherwise)):
+                bad = [p for p in _PLACEHOLDER.findall(text) if p not in field_specs()]
+                if bad:
+                    raise ValueError(f"{where}: unknown placeholder field(s) {bad}")
         out.append(rec)
     return tuple(out)
 
@@ -98,13 +132,18 @@ def _principle(
     provenance: dict[str, Provenance],
     lang: Lang,
     bank: QuestionBank,
+    caution: Otherwise | None = None,
 ) -> Recommendation:
-    paths = conditions.fields(rule.when) + [
-        p for p in _PLACEHOLDER.findall(rule.reasoning[lang]) if p not in conditions.fields(rule.when)
+    """The recommendation as said to this project: the rule's advice, or — where the project chose
+    against it — the caution naming that choice (its condition's answers join the reasons)."""
+    when: dict[str, Any] = {"all": [rule.when, caution.when]} if caution else rule.when
+    template = (caution or rule).reasoning[lang]
+    paths = conditions.fields(when) + [
+        p for p in _PLACEHOLDER.findall(template) if p not in conditions.fields(when)
     ]
     based_on = [p for p in paths if profile.get(p) is not None]
     values = {p: profile.get(p) for p in based_on}
-    holes = _PLACEHOLDER.findall(rule.reasoning[lang])
+    holes = _PLACEHOLDER.findall(template)
     if holes and all(profile.get(p) is None for p in holes):
         stage_name = STAGE_TITLES[rule.stage][lang]
         reasoning = (
@@ -113,26 +152,27 @@ def _principle(
             else f"General advice on entering '{stage_name}'."
         )
     else:
-        reasoning = _render(rule.reasoning[lang], profile, lang, bank)
+        reasoning = _render(template, profile, lang, bank)
     # the answers that make the rule apply (not "confidential data = No" beside "personal data = Yes")
-    summary = answer_summary(conditions.deciding_fields(rule.when, profile), values, provenance, lang, bank)
+    summary = answer_summary(conditions.deciding_fields(when, profile), values, provenance, lang, bank)
     if summary:
         reasoning = (
             f"{reasoning}{_because(lang)}{summary}。"
             if lang == "zh"
             else f"{reasoning} {_because(lang)}{summary}."
         )
-    specs = rule.advice
-    for a in rule.advice_if:
+    specs = caution.advice if caution else rule.advice
+    for a in [] if caution else rule.advice_if:
         if conditions.evaluate(a.when, profile):
             specs = a.advice
             break
+    specs = statements.fitting(specs, profile)
     said = statements.resolve(specs, lang)
     return Recommendation(
         id=rule.id,
         stage=rule.stage,
-        kind=rule.kind,
-        title=rule.title[lang],
+        kind="caution" if caution else rule.kind,
+        title=(caution or rule).title[lang],
         advice=statements.plain(said, lang),
         statements=said,
         reasoning=reasoning,
@@ -272,10 +312,19 @@ def recommend(
         provenance = build_profile_with_provenance(answers, bank=bank)[1]
     recs = phase_recommendations(profile, lang)
     stage_order = {s: i for i, s in enumerate(STAGES)}
-    rules = [r for r in load_recommendations() if conditions.evaluate(r.when, profile)]
+    rules = [
+        r
+        for r in load_recommendations()
+        if conditions.evaluate(r.when, profile) and conditions.evaluate(r.applies_if, profile)
+    ]
     rules.sort(key=lambda r: (stage_order[r.stage], r.kind != "principle"))
-    recs += [_principle(r, profile, provenance, lang, bank) for r in rules]
+    recs += [_principle(r, profile, provenance, lang, bank, _caution(r, profile)) for r in rules]
     return recs
+
+
+def _caution(rule: RecommendationRule, profile: Profile) -> Otherwise | None:
+    """The caution that replaces the rule's advice, when the project chose against it."""
+    return next((o for o in rule.otherwise if conditions.evaluate(o.when, profile)), None)
 
 
 def stage_entry(stage: Stage, profile: Profile, lang: Lang = "zh") -> Recommendation | None:

@@ -230,6 +230,7 @@ def judge(
             continue
         severity, escalated_by = rule.severity_for(profile)
         specs, advised_by = rule.advice_for(profile)
+        specs = statements.fitting(specs, profile)
         said = statements.resolve(specs, lang)
         paths = list(
             dict.fromkeys(

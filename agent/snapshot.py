@@ -68,8 +68,9 @@ class Recommendation(BaseModel):
 
     id: str
     stage: Stage
-    kind: Literal["principle", "stage_entry", "phase"] = "principle"
-    """principle: an adaptation principle; stage_entry: said on entering `stage`; phase: phase advice."""
+    kind: Literal["principle", "stage_entry", "phase", "caution"] = "principle"
+    """principle: an adaptation principle; stage_entry: said on entering `stage`; phase: phase advice;
+    caution: a principle the project chose against, said as a caution naming that choice."""
     title: str
     advice: str
     """The advice as plain text (the statements joined, without their kind labels)."""
@@ -131,6 +132,9 @@ class ProjectSnapshot(BaseModel):
     next_phase_criteria: list[ExitCriterion] = Field(default_factory=list)
     """What must hold to move to the next phase."""
     recommendations: list[Recommendation] = Field(default_factory=list)
+    scoring_weights: dict[str, float] | None = None
+    """The model-selection matrix's weights the answers file set (`selection.scoring_weights`,
+    percent by criterion); None: the defaults."""
     open_questions: list[OpenQuestion] = Field(default_factory=list)
     conflicts: list[Conflict] = Field(default_factory=list)
     """Answers that contradict each other and are not resolved (documents state neither side)."""

@@ -13,15 +13,20 @@ of one kind (`agent.types.StatementKind`):
 
 Every cited statement has a support note in `knowledge/citation_support.yaml` (checked by
 `tests/knowledge/test_citation_support.py`). The labels below are what a reader sees.
+
+A statement may carry `when` (a condition over the profile): said only to the projects it fits —
+how a case of one sector is named to that sector alone (`knowledge/case_fit.yaml`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from agent import conditions
+from agent.profile import Profile
 from agent.types import Citation, Finding, Lang, Statement, StatementKind
 
 if TYPE_CHECKING:
@@ -54,6 +59,8 @@ class StatementSpec(BaseModel):
     zh: str
     en: str
     cites: list[str] = Field(default_factory=list)
+    when: dict[str, Any] = Field(default_factory=dict)
+    """Said only where this holds (e.g. a case named to its own sector); `{}` always."""
 
     def resolve(self, lang: Lang) -> Statement:
         """The statement in `lang`."""
@@ -64,7 +71,10 @@ def validate_specs(specs: Sequence[StatementSpec], where: str) -> None:
     """A statement list must say something, and a reported figure must name its source."""
     if not specs:
         raise ValueError(f"{where}: no statements")
+    if all(s.when for s in specs):
+        raise ValueError(f"{where}: every statement has a `when`: some projects would hear nothing")
     for s in specs:
+        conditions.validate(s.when, f"{where} statement when")
         if not s.zh.strip() or not s.en.strip():
             raise ValueError(f"{where}: a {s.kind} statement without zh or en text")
         if s.kind == "figure" and not s.cites:
@@ -77,6 +87,11 @@ def validate_specs(specs: Sequence[StatementSpec], where: str) -> None:
             )
         if s.kind in ("source", "regulation") and not s.cites:
             raise ValueError(f"{where}: a 'sources say' statement must cite its source")
+
+
+def fitting(specs: Sequence[StatementSpec], profile: Profile) -> list[StatementSpec]:
+    """The statements said to this project (those whose `when` holds)."""
+    return [s for s in specs if conditions.evaluate(s.when, profile)]
 
 
 def resolve(specs: Sequence[StatementSpec], lang: Lang) -> list[Statement]:

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from agent.deliverables.selection import check_weights, criterion_keys
 from agent.errors import InputError
 
 MAX_BYTES = 2_000_000
@@ -271,3 +272,23 @@ def validate_answers(
             hints.append(hint)
     more = f"\n(+{len(errors) - 5} more)" if len(errors) > 5 else ""
     raise InputError("\n".join(lines) + more, hint="; ".join(dict.fromkeys(hints)) or "see `coach schema`")
+
+
+def scoring_weights(data: dict[str, Any], file: Path, table: LineTable) -> dict[str, float] | None:
+    """The project's own weights for the model-selection matrix (`selection.scoring_weights`), None
+    when the file sets none; InputError naming file, line and field when they are not six
+    non-negative numbers, one per known criterion, summing to 100."""
+    section = data.get("selection")
+    if not isinstance(section, dict) or section.get("scoring_weights") is None:
+        return None
+    path: PathKey = ("selection", "scoring_weights")
+    try:
+        return check_weights(section["scoring_weights"])
+    except ValueError as exc:
+        raise _fail(
+            file,
+            _line(table, path),
+            "selection.scoring_weights",
+            str(exc),
+            hint=f"e.g. scoring_weights: {{{', '.join(f'{k}: …' for k in criterion_keys())}}} — six percentages summing to 100",
+        ) from None

@@ -106,6 +106,7 @@ def build_report(
             {
                 "id": r.id,
                 "stage": r.stage.value,
+                "kind": r.kind,
                 "title": r.title,
                 "advice": r.advice,
                 "statements": [st.model_dump(mode="json") for st in r.statements],

@@ -3,8 +3,10 @@ due, residual — for the pitfalls the rules raised and the sector's own domain 
 (data: `knowledge/templates/risk_register.yaml`).
 
 Probability and impact are the coach's scale, shown as such: impact follows the rule's severity;
-probability is "likely" when the answers show the condition, "possible" when the finding rests on a
-"don't know". Nothing here is a measured probability.
+probability is "likely" (3) when the answers show the condition, "possible" (2) when the finding
+rests on a value nobody gave — only the regulatory rules register such a risk (an obligation that
+applies and whose safeguard nobody can name); every other "don't know" is a gap, not a risk. Nothing
+here is a measured probability.
 """
 
 from __future__ import annotations
@@ -44,9 +46,15 @@ def impact_text(finding: Finding, lang: str) -> str:
 
 
 def probability(finding: Finding) -> int:
-    """3 when the answers show the condition, 2 when the finding rests on a "don't know"."""
-    shown = any(e.value is not None for e in finding.evidence)
+    """3 when the answers show the condition, 2 when the finding rests on a value nobody gave
+    (an evidence entry without a value: unanswered or "don't know")."""
+    shown = bool(finding.evidence) and all(e.value is not None for e in finding.evidence)
     return 3 if shown else 2
+
+
+def rests_on_unknown(findings: list[Finding]) -> list[Finding]:
+    """The findings whose probability is 2 (`probability`): what the register's text must explain."""
+    return [f for f in findings if probability(f) == 2]
 
 
 def impact(finding: Finding) -> int:

@@ -4,7 +4,9 @@ The shortlist is by class (hosted API, dedicated cloud instance, open weights se
 large, domain model), each kept or set aside for a reason the answers give: no GPUs sets
 self-hosting aside; sensitive data without desensitisation sets a shared hosted API aside. Scores
 are the coach's 1–5 ratings per criterion, shown with the weights (data:
-`knowledge/templates/selection.yaml`); the weighted total ranks the kept classes only.
+`knowledge/templates/selection.yaml`); the weighted total ranks the kept classes only. The weights
+are the defaults unless the answers file sets the project's own (`selection.scoring_weights`,
+checked by `check_weights`).
 """
 
 from __future__ import annotations
@@ -37,7 +39,13 @@ class Criterion:
 
     key: str
     title: str
-    weight: int
+    weight: float
+    """Percent; the weights of all criteria sum to 100."""
+
+    @property
+    def shown(self) -> str:
+        """The weight as printed: 25, or 12.5."""
+        return f"{self.weight:g}"
 
 
 @cache
@@ -45,10 +53,52 @@ def _data() -> dict[str, Any]:
     return dict(load_yaml(TEMPLATES_DIR / "selection.yaml"))
 
 
-def criteria(lang: str) -> list[Criterion]:
-    """The scoring criteria with their weights (percent, summing to 100)."""
+def criterion_keys() -> list[str]:
+    """The criteria's keys, as an answers file names them (privacy, cost, task_fit, …)."""
+    return list(_data()["criteria"])
+
+
+def check_weights(weights: Any) -> dict[str, float]:
+    """The project's weights, or ValueError saying what is wrong: not a mapping, an unknown or
+    missing criterion, a value that is not a number or is negative, a sum other than 100."""
+    keys = criterion_keys()
+    if not isinstance(weights, dict):
+        raise ValueError(f"expected a mapping of criterion → percent, e.g. {{{keys[0]}: 30, …}}")
+    unknown = [str(k) for k in weights if k not in keys]
+    if unknown:
+        raise ValueError(f"unknown criterion {', '.join(unknown)} / 未知的评分维度")
+    missing = [k for k in keys if k not in weights]
+    if missing:
+        raise ValueError(
+            f"missing criterion {', '.join(missing)} (give all six; 0 leaves one out) / 缺少评分维度"
+        )
+    out: dict[str, float] = {}
+    for k in keys:
+        v = weights[k]
+        if (
+            isinstance(v, bool)
+            or not isinstance(v, int | float)
+            or v != v
+            or v in (float("inf"), float("-inf"))
+        ):
+            raise ValueError(f"{k}: {v!r} is not a number / 不是数字")
+        if v < 0:
+            raise ValueError(f"{k}: {v:g} is negative / 权重不能为负")
+        out[k] = float(v)
+    total = sum(out.values())
+    if abs(total - 100) > 1e-6:
+        raise ValueError(f"the weights sum to {total:g}, not 100 / 权重之和须为 100")
+    return out
+
+
+def criteria(lang: str, weights: dict[str, float] | None = None) -> list[Criterion]:
+    """The scoring criteria with their weights (percent, summing to 100): the project's when
+    given (`check_weights`), else the defaults."""
     rows = _data()["criteria"]
-    return [Criterion(k, pick(lang, v["zh"], v["en"]), int(v["weight"])) for k, v in rows.items()]
+    return [
+        Criterion(k, pick(lang, v["zh"], v["en"]), float(weights[k] if weights else v["weight"]))
+        for k, v in rows.items()
+    ]
 
 
 def _verdict(key: str, p: Profile) -> tuple[bool, str, str]:
@@ -105,10 +155,11 @@ def _verdict(key: str, p: Profile) -> tuple[bool, str, str]:
     raise KeyError(key)
 
 
-def shortlist(p: Profile, lang: str) -> list[Option]:
-    """Every class with its verdict and, for the kept ones, its ratings and weighted total."""
+def shortlist(p: Profile, lang: str, project_weights: dict[str, float] | None = None) -> list[Option]:
+    """Every class with its verdict and, for the kept ones, its ratings and weighted total
+    (under the project's weights when given, else the defaults)."""
     data = _data()
-    weights = {c.key: c.weight for c in criteria(lang)}
+    weights = {c.key: c.weight for c in criteria(lang, project_weights)}
     sensitive = bool(p.data.personal_data or p.data.confidential_data)
     cx = p.selection.task_complexity or "moderate"
     out = []

@@ -52,13 +52,20 @@ def _records(
 
 
 def evaluate(
-    name: str, records: dict[str, AnswerRecord], lang: str, notices: list[str] | None = None
+    name: str,
+    records: dict[str, AnswerRecord],
+    lang: str,
+    notices: list[str] | None = None,
+    *,
+    scoring_weights: dict[str, float] | None = None,
 ) -> ProjectSnapshot:
     """Drive the answers through the coaching graph (same nodes and rules as the TUI); the
-    model-fallback notices of the run are appended to `notices`."""
+    model-fallback notices of the run are appended to `notices`. `scoring_weights`: the answers
+    file's own weights for the model-selection matrix (None: the defaults)."""
     from graphs.session import run_answers
 
-    return run_answers(name, records, lang=lang, notices=notices)  # type: ignore[arg-type]
+    snapshot = run_answers(name, records, lang=lang, notices=notices)  # type: ignore[arg-type]
+    return snapshot.model_copy(update={"scoring_weights": scoring_weights}) if scoring_weights else snapshot
 
 
 def _strict_check(snapshot: ProjectSnapshot, file: Path) -> None:
@@ -114,7 +121,7 @@ def print_summary(
 def run(args: argparse.Namespace) -> int:
     """Validate, evaluate, write; 0 on success, 2 (InputError) on invalid input."""
     from agent.answers_schema import answers_json_schema, not_applying
-    from agent.deliverables.answers_file import load_answers_file, validate_answers
+    from agent.deliverables.answers_file import load_answers_file, scoring_weights, validate_answers
     from agent.deliverables.export import export_deliverables, parse_formats
     from agent.errors import InputError
 
@@ -128,6 +135,7 @@ def run(args: argparse.Namespace) -> int:
         )
     data, table = load_answers_file(file)
     validate_answers(data, answers_json_schema(), file, table, value_depth=2)
+    weights = scoring_weights(data, file, table)
     warnings: list[ReadingWarning] = []
     records = _records(data, file, table, warnings)
     file_lang = data.get("lang")
@@ -143,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
     project = data.get("project") if isinstance(data.get("project"), dict) else {}
     name = str((project or {}).get("name") or file.stem)
     notices: list[str] = []
-    snapshot = evaluate(name, records, lang, notices)
+    snapshot = evaluate(name, records, lang, notices, scoring_weights=weights)
     for stated in not_applying(records, snapshot.profile):  # recorded all the same, never silent
         print(
             f"{file}:{table.get(tuple(stated.field.split('.'))) or '?'}: {stated.line(lang)}", file=sys.stderr

@@ -82,8 +82,13 @@ def test_recommendations_name_the_users_answers() -> None:
     private = recs["rec-private-rag"]
     assert "个人信息 = 是" in private.reasoning
     assert "data.personal_data" in private.based_on
+    # a public-cloud API: the small-model principle is said as the provider's tier, not as
+    # quantising a model of one's own (the light-weighting figures are for self-hosting)
     small = recs["rec-small-quantised-model"]
-    assert "简单" in small.reasoning and "6.2" in small.advice and "90%" in small.advice
+    assert small.kind == "caution" and "简单" in small.reasoning and "公有云" in small.reasoning
+    assert "档位" in small.advice and "6.2" not in small.advice and "单卡" not in small.advice
+    selfhosted = {r.id: r for r in snapshot({**BANK_CASE, "sel.deployment": "私有化"}).recommendations}
+    assert "6.2" in selfhosted["rec-small-quantised-model"].advice
     assert recs["entry-selection"].reasoning.count("坐席通话中实时检索") == 1
 
 

@@ -19,8 +19,9 @@ def recs(raw: dict[str, str], lang: str = "zh") -> dict:  # type: ignore[type-ar
 @pytest.mark.parametrize(
     ("raw", "rec_id", "evidence"),
     [
-        ({"dat.personal_data": "是"}, "rec-private-rag", "天津金城银行"),
-        ({"sel.task_complexity": "复杂"}, "rec-agent-framework", "支小助"),
+        # a bank hears of the bank case, an agent for a financial process of the financial assistant
+        ({"dat.personal_data": "是", "req.sector": "金融"}, "rec-private-rag", "天津金城银行"),
+        ({"sel.task_complexity": "复杂", "req.sector": "金融"}, "rec-agent-framework", "支小助"),
         ({"dev.professional_domain": "是"}, "rec-domain-finetune-grounding", "5%"),
         ({"sel.task_complexity": "简单"}, "rec-small-quantised-model", "6.2"),
         ({"sel.task_complexity": "中等"}, "rec-medium-7b", "7B"),

@@ -35,14 +35,15 @@ def answer(example: str, path: str) -> Any:
 def example_snapshot(example: str, lang: str) -> ProjectSnapshot:
     """The example driven through the coaching graph, as `coach run` does."""
     from agent.answers_schema import answers_json_schema
-    from agent.deliverables.answers_file import load_answers_file, validate_answers
+    from agent.deliverables.answers_file import load_answers_file, scoring_weights, validate_answers
     from cli.commands.run import _records, evaluate
 
     file = EXAMPLES_DIR / f"{example}.yaml"
     data, table = load_answers_file(file)
     validate_answers(data, answers_json_schema(), file, table, value_depth=2)
     name = str((data.get("project") or {}).get("name") or file.stem)
-    return evaluate(name, _records(data, file, table), lang)
+    weights = scoring_weights(data, file, table)
+    return evaluate(name, _records(data, file, table), lang, scoring_weights=weights)
 
 
 @cache

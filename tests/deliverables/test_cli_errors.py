@@ -18,7 +18,33 @@ BOMB = "\n".join(
     + [f"{n}: &{n} [" + ",".join([f"*{p}"] * 9) + "]" for p, n in zip("abcdefgh", "bcdefghi", strict=True)]
 )
 
+WEIGHTS = "project:\n  name: x\nselection:\n  deployment: private\n  scoring_weights: "
 CASES = {
+    # the model-selection matrix's own weights: six known criteria, none negative, summing to 100
+    "weights_unknown_criterion": (
+        WEIGHTS + "{privacy: 30, cost: 30, task_fit: 20, vendor: 10, upgrade: 5, speed: 5}\n",
+        ["answers.yaml:5", "selection.scoring_weights.speed", "unknown field"],
+    ),
+    "weights_negative": (
+        WEIGHTS + "{privacy: -10, cost: 50, task_fit: 30, vendor: 10, upgrade: 10, burden: 10}\n",
+        ["answers.yaml:5", "selection.scoring_weights", "privacy: -10 is negative"],
+    ),
+    "weights_not_100": (
+        WEIGHTS + "{privacy: 30, cost: 30, task_fit: 20, vendor: 10, upgrade: 5, burden: 6}\n",
+        ["answers.yaml:5", "selection.scoring_weights", "sum to 101, not 100"],
+    ),
+    "weights_missing_criterion": (
+        WEIGHTS + "{privacy: 50, cost: 50}\n",
+        [
+            "answers.yaml:5",
+            "selection.scoring_weights",
+            "missing criterion task_fit, vendor, upgrade, burden",
+        ],
+    ),
+    "weights_not_numbers": (
+        WEIGHTS + "{privacy: high, cost: 30, task_fit: 20, vendor: 10, upgrade: 5, burden: 5}\n",
+        ["answers.yaml:5", "selection.scoring_weights", "privacy: 'high' is not a number"],
+    ),
     "bad_yaml": ("project:\n  name: x\n   sector: finance\n", ["answers.yaml:3", "YAML"]),
     "unknown_field": (
         "project:\n  name: x\n  favourite_colour: blue\n",

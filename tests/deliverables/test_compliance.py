@@ -185,9 +185,12 @@ def test_a_regulatory_finding_reads_as_the_regulation_notes_not_as_the_case_guid
 
 def test_a_dont_know_answer_is_shown_as_dont_know_not_as_the_answers_file_keyword() -> None:
     raw = {**PUBLIC, "dat.pi_impact_assessment": "unknown"}
-    text = render_document(snapshot(raw), get_spec("compliance_checklist"), "zh").markdown
-    assert "个人信息保护影响评估 = 不知道" in text
-    assert "= unknown" not in text
+    checklist = render_document(snapshot(raw), get_spec("compliance_checklist"), "zh").markdown
+    # the risk's evidence lives in the register (its home); the checklist names the risk by its id
+    register = render_document(snapshot(raw), get_spec("risk_register"), "zh").markdown
+    assert "个人信息保护影响评估 = 不知道" in register
+    assert "| RSK-" in checklist and "未做个人信息保护影响评估" in checklist
+    assert "= unknown" not in register and "= unknown" not in checklist
 
 
 def test_a_free_text_answer_in_evidence_is_the_users_own_words_not_dont_know() -> None:

@@ -5,6 +5,7 @@ weights and the cost model its formula."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from agent.deliverables.registry import load_registry
 from agent.deliverables.render_md import render_document
@@ -14,9 +15,21 @@ from agent.snapshot import ProjectSnapshot
 SPEC = next(s for s in load_registry() if s.id == "model_selection")
 
 
-def render(profile: dict, lang: str = "zh") -> str:  # type: ignore[type-arg]
-    snap = ProjectSnapshot(name="x", profile=Profile.model_validate(profile))
+def render(profile: dict, lang: str = "zh", weights: dict[str, float] | None = None) -> str:  # type: ignore[type-arg]
+    snap = ProjectSnapshot(name="x", profile=Profile.model_validate(profile), scoring_weights=weights)
     return render_document(snap, SPEC, lang).markdown
+
+
+def _totals(md: str) -> dict[str, float]:
+    """The weighted score of each kept class (the scoring matrix's last column)."""
+    lines = md.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| Class | Privacy"))
+    out = {}
+    for r in lines[start + 2 :]:
+        if not r.startswith("| "):
+            break
+        out[r.split("|")[1].strip()] = float(r.strip().strip("|").split("|")[-1].strip().strip("*"))
+    return out
 
 
 def test_a_hosted_api_gets_no_model_size_or_light_weighting_advice() -> None:
@@ -43,3 +56,36 @@ def test_the_scoring_matrix_shows_weights_summing_to_100_and_ranks_kept_classes(
     weights = [int(w) for w in re.findall(r"\((\d+)%\)", header)]
     assert sum(weights) == 100
     assert "| 公有云托管 API | **否** | 涉及敏感数据且没有脱敏措施" in md
+
+
+def test_weights_set_in_the_answers_file_are_shown_as_the_projects_and_change_the_ranking() -> None:
+    profile = {"selection": {"deployment": "private", "has_gpu": True, "task_complexity": "moderate"}}
+    default = render(profile, "en")
+    assert "Weights: **the defaults**" in default and "`selection.scoring_weights`" in default
+    # a project that cares about privacy above all: self-hosted open weights overtake the hosted API
+    privacy_first = {"privacy": 70, "cost": 10, "task_fit": 10, "vendor": 5, "upgrade": 5, "burden": 0}
+    own = render(profile, "en", privacy_first)
+    assert "Weights: **set by this project**" in own and "Privacy and data security 70%" in own
+    header = next(line for line in own.splitlines() if line.startswith("| Class | Privacy"))
+    assert "(70%)" in header and "(0%)" in header
+    before, after = _totals(default), _totals(own)
+    assert before["Hosted API (public cloud)"] > before["Open weights ≤ 14B, self-hosted (quantisable)"]
+    assert after["Hosted API (public cloud)"] < after["Open weights ≤ 14B, self-hosted (quantisable)"]
+    zh = render(profile, "zh", privacy_first)
+    assert "权重：**本项目设定**" in zh and "隐私与数据安全 70%" in zh
+
+
+def test_the_answers_file_weights_reach_the_document(tmp_path: Path) -> None:
+    from cli.main import main
+
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(
+        "project: {name: W, sector: retail}\nselection:\n  deployment: private\n"
+        "  scoring_weights: {privacy: 12.5, cost: 37.5, task_fit: 20, vendor: 10, upgrade: 10, burden: 10}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert main(["run", "--answers", str(answers), "--out", str(out), "--format", "md", "--lang", "en"]) == 0
+    md = next(out.glob("*Model-selection*.md"), None) or next(p for p in out.glob("*.md") if "04" in p.name)
+    text = md.read_text(encoding="utf-8")
+    assert "Weights: **set by this project**" in text and "Privacy and data security 12.5%" in text

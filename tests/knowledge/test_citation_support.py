@@ -63,6 +63,8 @@ def _data_statements() -> Iterator[Cited]:
             yield from _specs(f"{file}#{r.id}", r.advice)
             for i, a in enumerate(r.advice_if):
                 yield from _specs(f"{file}#{r.id}/advice_if[{i}]", a.advice)
+            for i, o in enumerate(getattr(r, "otherwise", [])):
+                yield from _specs(f"{file}#{r.id}/otherwise[{i}]", o.advice)
 
 
 def _template_statements() -> Iterator[Cited]:
