@@ -64,6 +64,23 @@ class Connection:
     crossing: Status = "inside"
     """`outside`: crosses the organisation boundary; `unknown`: may cross (to be confirmed);
     `inside`: stays on one side."""
+    inbound: bool = False
+    """A crossing arrow coming into the organisation (from external users or providers)."""
+
+    def crossing_text(self, lang: str, short: bool = False) -> str:
+        """'出域' / '入域' / '是否跨越边界待确认' (empty for an arrow that stays on one side);
+        `short`: the English words an arrow's label has room for."""
+        if self.crossing == "outside":
+            if self.inbound:
+                return pick(lang, "入域", "enters org" if short else "enters the organisation")
+            return pick(lang, "出域", "leaves org" if short else "leaves the organisation")
+        if self.crossing == "unknown":
+            return (
+                pick(lang, "是否跨界待确认", "may cross (tbc)")
+                if short
+                else pick(lang, "是否跨越边界待确认", "may cross the boundary (to be confirmed)")
+            )
+        return ""
 
 
 @dataclass
@@ -269,6 +286,7 @@ def build_architecture(p: Profile, lang: str) -> Architecture:
                         step=step if spec.get("step") else None,
                         carries=_classes(p, spec.get("carries", [])),
                         crossing=_crossing(arch, source, target),
+                        inbound=arch.zone_of(source).status == "outside",
                     )
                 )
     return arch
@@ -306,15 +324,11 @@ def data_tag(c: Component, lang: str) -> str:
 def arrow_text(e: Connection, lang: str) -> str:
     """An arrow's label as drawn: step number, what flows, and the boundary mark when it crosses."""
     text = (f"{_circled(e.step)} " if e.step else "") + e.label
-    if e.crossing == "outside":
-        what = class_names(e.carries, lang)
-        text += pick(
-            lang,
-            f" ⚠ 出域{('：' + what) if what else ''}",
-            f" ⚠ leaves the org{(': ' + what) if what else ''}",
+    if e.crossing != "inside":
+        what = class_names(e.carries, lang) if e.crossing == "outside" else ""
+        text += f" ⚠ {e.crossing_text(lang, short=True)}" + (
+            pick(lang, f"：{what}", f": {what}") if what else ""
         )
-    elif e.crossing == "unknown":
-        text += pick(lang, " ⚠ 是否出域待确认", " ⚠ may leave the org (to be confirmed)")
     return text
 
 

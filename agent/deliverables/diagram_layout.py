@@ -56,11 +56,12 @@ def text_width(text: str, px: float, bold: bool = False) -> float:
     return em * px * (1.08 if bold else 1.0)
 
 
-def wrap(text: str, px: float, width: float, bold: bool = False) -> list[str]:
-    """Lines of at most `width` px: Latin words whole where they fit, CJK broken between characters.
-    Nothing is dropped."""
+def wrap(text: str, px: float, width: float, bold: bool = False, words: bool = False) -> list[str]:
+    """Lines of at most `width` px: Latin words whole where they fit, CJK broken between characters
+    (`words`: broken only at spaces, unless a word alone is too long). Nothing is dropped."""
     lines, line = [], ""
-    for token in re.findall(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+|\s+", text):
+    pattern = r"\S+|\s+" if words else r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+|\s+"
+    for token in re.findall(pattern, text):
         if text_width(line + token, px, bold) <= width:
             line += token
             continue
@@ -140,6 +141,18 @@ def _box_text(n: DiagramNode) -> tuple[list[str], list[str], list[str], float]:
     return name, detail, tag, max(MIN_BOX_H, height)
 
 
+def _balance(stacks: dict[int, list[DiagramNode]]) -> None:
+    """A column two or more boxes taller than a neighbouring one gives it its last boxes
+    (a long list of integrated systems spreads over the zone instead of one tall stack)."""
+    for _ in range(8):
+        tall = max(stacks, key=lambda c: len(stacks[c]))
+        short = min((c for c in stacks if abs(c - tall) == 1), key=lambda c: len(stacks[c]))
+        # only repeated boxes move (sys1, sys2…): the request path keeps its column and order
+        if len(stacks[tall]) - len(stacks[short]) < 2 or not stacks[tall][-1].id[-1].isdigit():
+            return
+        stacks[short].append(stacks[tall].pop())
+
+
 def _place(diagram: Diagram) -> tuple[list[ZoneGeom], dict[str, BoxGeom], list[float], float]:
     """Zones as bands and boxes in columns; the y of every horizontal channel; the height."""
     zones, boxes, channels = [], {}, [12.0]
@@ -150,6 +163,7 @@ def _place(diagram: Diagram) -> tuple[list[ZoneGeom], dict[str, BoxGeom], list[f
         stacks: dict[int, list[DiagramNode]] = {0: [], 1: [], 2: []}
         for n in members:
             stacks[column_of(n.id)].append(n)
+        _balance(stacks)
         title = wrap(z.title, TITLE_PX, title_w, bold=True)
         title_rect = (
             X0 + 4,
@@ -314,20 +328,28 @@ def _on_segment_keys(points: list[Point]) -> set[tuple[str, float, int]]:
 
 
 def _label_candidates(points: list[Point], text: str) -> list[tuple[list[str], Rect]]:
+    """Places for an arrow's label, best first: centred on its longest runs, then beside them."""
     out = []
     segs = sorted(_segments(points), key=lambda s: -(abs(s[1][0] - s[0][0]) + abs(s[1][1] - s[0][1])))
-    for (x0, y0), (x1, y1) in segs:
-        length = abs(x1 - x0) + abs(y1 - y0)
-        widths = [min(length - 10, 240)] if y0 == y1 else [COL_GAP - 12, 180]
-        for f in (0.5, 0.35, 0.65, 0.2, 0.8):
-            mx, my = x0 + (x1 - x0) * f, y0 + (y1 - y0) * f
-            for w in widths:
-                if w < 40:
-                    continue
-                lines = wrap(text, LABEL_PX, w)
-                lw = max(text_width(line, LABEL_PX) for line in lines) + 8
-                lh = len(lines) * 13 + 4
-                out.append((lines, (mx - lw / 2, my - lh / 2, mx + lw / 2, my + lh / 2)))
+    fractions = (0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9, 0.45, 0.55, 0.3, 0.7, 0.05, 0.95)
+    for side in (0, 1, -1):
+        for (x0, y0), (x1, y1) in segs:
+            length = abs(x1 - x0) + abs(y1 - y0)
+            horizontal = y0 == y1
+            widths = [min(length - 10, 240), 120] if horizontal else [COL_GAP - 12, 180]
+            for f in fractions:
+                mx, my = x0 + (x1 - x0) * f, y0 + (y1 - y0) * f
+                for w in widths:
+                    if w < 40:
+                        continue
+                    lines = wrap(text, LABEL_PX, w, words=True)
+                    lw = max(text_width(line, LABEL_PX) for line in lines) + 8
+                    lh = len(lines) * 13 + 4
+                    cx = mx + (side * (lw / 2 + 3) if not horizontal else 0)
+                    cy = my + (side * (lh / 2 + 3) if horizontal else 0)
+                    # kept within the picture: a label at the edge slides inwards along its line
+                    left = min(max(cx - lw / 2, 4.0), WIDTH - 4 - lw)
+                    out.append((lines, (left, cy - lh / 2, left + lw, cy + lh / 2)))
     return out
 
 

@@ -46,8 +46,8 @@ def test_docx_has_real_headings_tables_lists_and_chinese_font(exported: Path) ->
     assert "1. 架构总览" in headings and "参考来源" in headings
     # The diagram is given as the components and connections tables (no mmdc here).
     cells = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
-    assert ["组件", "说明", "位置"] in cells
-    assert any(row[0] == "应用服务" and row[1] == "大模型" for row in cells)
+    assert ["组件", "说明", "网络区域", "数据分级"] in cells
+    assert any(row[1] == "应用服务" and row[2] == "大模型" for row in cells)
     assert any("Qwen2.5-72B" in " ".join(row) for row in cells)
     assert any(p.style.name == "List Bullet" for p in document.paragraphs)
     fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
