@@ -147,7 +147,7 @@ def test_the_text_lists_the_runtime_path_the_diagram_numbers(example: str) -> No
     assert listed[: len(drawn)] == drawn and len(listed) - len(drawn) == (1 if arch.returns else 0)
     mermaid = text.split("```mermaid", 1)[1].split("```", 1)[0]
     for n, source, targets, e in arch.path():
-        assert f"{n}. {source} → " in section
+        assert f"{n}. {source} → {'、'.join(targets)}" in section
         assert f'{e.source} -- "{chr(0x2460 + n - 1)} ' in mermaid
 
 
@@ -185,7 +185,7 @@ def test_no_box_title_or_label_overlaps_another(example: str, lang: str) -> None
     clashes = [(a, b) for (a, ra), (b, rb) in itertools.combinations(rects, 2) if overlaps(ra, rb)]
     assert clashes == []
     for _, r in rects:  # nothing outside the picture
-        assert 0 <= r[0] and r[2] <= lay.width and 0 <= r[1] and r[3] <= lay.height
+        assert r[0] >= 0 and r[2] <= lay.width and r[1] >= 0 and r[3] <= lay.height
     for z in lay.zones:  # each zone's title inside its zone, above its boxes
         assert overlaps(z.title_rect, z.rect) and z.title_rect[1] >= z.rect[1]
 
