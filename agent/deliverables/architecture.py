@@ -64,21 +64,17 @@ class Connection:
     crossing: Status = "inside"
     """`outside`: crosses the organisation boundary; `unknown`: may cross (to be confirmed);
     `inside`: stays on one side."""
-    inbound: bool = False
-    """A crossing arrow coming into the organisation (from external users or providers)."""
 
     def crossing_text(self, lang: str, short: bool = False) -> str:
-        """'出域' / '入域' / '是否跨越边界待确认' (empty for an arrow that stays on one side);
-        `short`: the English words an arrow's label has room for."""
+        """'跨越本单位边界' / '是否跨越边界待确认' (empty for an arrow that stays on one side);
+        `short`: the words an arrow's label has room for. No direction: a call carries data both ways."""
         if self.crossing == "outside":
-            if self.inbound:
-                return pick(lang, "入域", "enters org" if short else "enters the organisation")
-            return pick(lang, "出域", "leaves org" if short else "leaves the organisation")
+            return pick(lang, "跨界", "crosses boundary") if short else pick(
+                lang, "跨越本单位边界", "crosses the organisation boundary"
+            )
         if self.crossing == "unknown":
-            return (
-                pick(lang, "是否跨界待确认", "may cross (tbc)")
-                if short
-                else pick(lang, "是否跨越边界待确认", "may cross the boundary (to be confirmed)")
+            return pick(lang, "是否跨界待确认", "may cross (tbc)") if short else pick(
+                lang, "是否跨越边界待确认", "may cross the boundary (to be confirmed)"
             )
         return ""
 
@@ -286,7 +282,6 @@ def build_architecture(p: Profile, lang: str) -> Architecture:
                         step=step if spec.get("step") else None,
                         carries=_classes(p, spec.get("carries", [])),
                         crossing=_crossing(arch, source, target),
-                        inbound=arch.zone_of(source).status == "outside",
                     )
                 )
     return arch

@@ -31,10 +31,10 @@ ZONE_COLOURS = {
 BOX_COLOURS = {"holds": ("#fdecea", "#b42318"), "sees": ("#fff4e5", "#b54708"), "": ("#ffffff", "#52606d")}
 EDGE_COLOURS = {"outside": ("#b42318", 2.4), "unknown": ("#b54708", 2.0), "inside": ("#52606d", 1.4)}
 LEGEND = {
-    "zh": "图例：红框＝存有个人信息或机密数据；橙框＝经手此类数据；红色箭头＝跨越本单位边界（出域或入域）；"
+    "zh": "图例：红框＝存有个人信息或机密数据；橙框＝经手此类数据；红色箭头＝跨越本单位边界；"
     "橙色虚线箭头＝是否跨越待确认；①②③＝一次请求的处理顺序；虚线框＝本单位以外或归属待确认的网络区域。",
     "en": "Legend: red box = holds personal or confidential data; orange box = sees such data; red arrow = "
-    "crosses the organisation boundary (out or in); orange dashed arrow = may cross it (to be confirmed); ①②③ = the steps "
+    "crosses the organisation boundary; orange dashed arrow = may cross it (to be confirmed); ①②③ = the steps "
     "of one request; dashed zone = outside the organisation or not yet known.",
 }
 

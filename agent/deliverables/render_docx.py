@@ -178,7 +178,7 @@ def _add_diagram_grid(document: Any, boundary: str, grid: list[list[GridCell]], 
 
     caption = (
         "架构图：每个标题行是一个网络区域（注明在本单位内或外），其下是该区域的部件；红底框存有或经手个人信息、"
-        "机密数据；相邻部件之间的箭头画在图中，全部连接（步骤编号、是否出域）见下方“连接”表。"
+        "机密数据；相邻部件之间的箭头画在图中，全部连接（步骤编号、是否跨越本单位边界）见下方“连接”表。"
         if lang == "zh"
         else "Architecture diagram: each title row is a network zone (inside or outside the organisation) with "
         "its components below; red boxes hold or see personal or confidential data; arrows between neighbouring "
