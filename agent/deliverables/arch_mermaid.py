@@ -33,6 +33,8 @@ LINK_STYLES = {
     "outside": "stroke:#b42318,stroke-width:2.5px",
     "unknown": "stroke:#b54708,stroke-width:2px,stroke-dasharray:5 3",
 }
+INIT = '%%{init: {"flowchart": {"subGraphTitleMargin": {"top": 4, "bottom": 22}}}}%%'
+"""Room under each zone's title, so Mermaid's own layout puts no arrow label over it."""
 CLASS_DEFS = {
     "holds": "fill:#fdecea,stroke:#b42318",
     "sees": "fill:#fff4e5,stroke:#b54708",
@@ -52,7 +54,7 @@ def _unescape(text: str) -> str:
 
 def to_mermaid(arch: Architecture, lang: str = "zh") -> str:
     """A Mermaid flowchart: one subgraph per network zone, classification and crossings styled."""
-    lines = ["flowchart TB"]
+    lines = [INIT, "flowchart TB"]
     for z in arch.zones:
         lines.append(f'    subgraph z_{z.id}["{_q(z.title)}"]')
         for c in arch.components:
@@ -137,6 +139,8 @@ _LINK = re.compile(r"^linkStyle (\d+) (.*)$")
 def from_mermaid(source: str) -> Diagram | None:
     """The diagram `to_mermaid` wrote; None for any other Mermaid text (the caller shows the source)."""
     lines = [line.strip() for line in source.splitlines()]
+    if lines and lines[0] == INIT:
+        lines = lines[1:]
     if not lines or lines[0] != "flowchart TB":
         return None
     diagram = Diagram()

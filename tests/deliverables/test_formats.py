@@ -74,7 +74,7 @@ def test_html_is_one_self_contained_file(exported: Path) -> None:
 def test_json_is_structured_and_sources_are_pack_passages(exported: Path) -> None:
     data = json.loads(next(exported.glob("*_03_技术架构说明.json")).read_text(encoding="utf-8"))
     assert data["id"] == "architecture_notes" and data["stage"] == "selection"
-    assert data["mermaid"].startswith("flowchart TB")
+    assert data["mermaid"].splitlines()[1] == "flowchart TB"  # after the layout settings line
     assert [s["heading"] for s in data["sections"]][:2] == ["1. 架构总览", "2. 关键选择"]
     assert any(b["type"] == "table" for s in data["sections"] for b in s["blocks"])
     passage_titles_resolve(data["sources"])
