@@ -69,12 +69,16 @@ class Connection:
         """'跨越本单位边界' / '是否跨越边界待确认' (empty for an arrow that stays on one side);
         `short`: the words an arrow's label has room for. No direction: a call carries data both ways."""
         if self.crossing == "outside":
-            return pick(lang, "跨界", "crosses boundary") if short else pick(
-                lang, "跨越本单位边界", "crosses the organisation boundary"
+            return (
+                pick(lang, "跨界", "crosses boundary")
+                if short
+                else pick(lang, "跨越本单位边界", "crosses the organisation boundary")
             )
         if self.crossing == "unknown":
-            return pick(lang, "是否跨界待确认", "may cross (tbc)") if short else pick(
-                lang, "是否跨越边界待确认", "may cross the boundary (to be confirmed)"
+            return (
+                pick(lang, "是否跨界待确认", "may cross (tbc)")
+                if short
+                else pick(lang, "是否跨越边界待确认", "may cross the boundary (to be confirmed)")
             )
         return ""
 

@@ -34,6 +34,7 @@ Rect = tuple[float, float, float, float]
 Point = tuple[float, float]
 
 _NARROW = set("iljtfr.,:;'|!()[]/·-")
+_NO_LINE_START = set("）」』】》〉、，。：；！？),.:;!?")
 
 
 def text_width(text: str, px: float, bold: bool = False) -> float:
@@ -76,6 +77,10 @@ def wrap(text: str, px: float, width: float, bold: bool = False, words: bool = F
             line = line[cut:]
     if line.strip():
         lines.append(line.rstrip())
+    # no line starts with closing punctuation ("）", "、"): the character before it moves down too
+    for i in range(1, len(lines)):
+        while lines[i][:1] in _NO_LINE_START and len(lines[i - 1]) > 1 and not lines[i - 1][-1].isspace():
+            lines[i - 1], lines[i] = lines[i - 1][:-1], lines[i - 1][-1] + lines[i]
     return lines or [""]
 
 

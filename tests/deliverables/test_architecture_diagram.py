@@ -116,7 +116,10 @@ def test_public_cloud_marks_the_arrows_that_leave_the_organisation(lang: str) ->
     assert ("⚠ 跨界：个人信息" if lang == "zh" else "⚠ crosses boundary: personal") in mermaid
     text = doc("hospital_guideline_qa", lang, "architecture_notes").markdown
     crossing_rows = [line for line in text.splitlines() if line.startswith(f"| {arch.name_of('data_int')} |")]
-    assert any(("跨越本单位边界" if lang == "zh" else "crosses the organisation boundary") in row for row in crossing_rows)
+    assert any(
+        ("跨越本单位边界" if lang == "zh" else "crosses the organisation boundary") in row
+        for row in crossing_rows
+    )
 
 
 def test_a_private_project_has_no_arrow_leaving_the_organisation() -> None:
