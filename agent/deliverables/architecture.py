@@ -261,7 +261,10 @@ def build_architecture(p: Profile, lang: str) -> Architecture:
             )
             ids.append(cid)
         expanded[spec["id"]] = ids
-    arch.zones = [zones[z] for z in data["zone_order"] if any(c.zone == z for c in arch.components)]
+    # external providers sit right below the zone that holds the platform they feed
+    order = [z for z in data["zone_order"] if z != "external"]
+    order.insert(order.index(roles["platform"]) + 1, "external")
+    arch.zones = [zones[z] for z in order if any(c.zone == z for c in arch.components)]
     step = 0
     for spec in data["connections"]:
         if not _shape_holds(spec.get("when", []), p):
