@@ -211,3 +211,41 @@ def test_box_text_is_wrapped_not_cut() -> None:
     assert all(line for line in llm.detail)
     svg = architecture_svg(to_mermaid(_arch("manufacturing_quality_inspection", "en"), "en"), "t", "en")
     assert svg is not None and "…" not in svg
+
+
+@pytest.mark.parametrize(
+    ("leaves", "status", "crossing"),
+    [(True, "outside", "outside"), (False, "inside", "inside"), (None, "unknown", "unknown")],
+)
+def test_hybrid_cloud_side_follows_whether_data_leaves(
+    leaves: bool | None, status: str, crossing: str
+) -> None:
+    p = Profile.model_validate(
+        {
+            "selection": {"deployment": "hybrid", "techniques": ["rag"]},
+            "data": {"data_leaves_org": leaves, "personal_data": True},
+        }
+    )
+    arch = build_architecture(p, "zh")
+    assert arch.zone_of("app").id == "org" and arch.zone_of("llm").id == "hybrid"
+    assert arch.zone_of("llm").status == status
+    prompt = next(c for c in arch.connections if (c.source, c.target) == ("app", "llm"))
+    assert prompt.crossing == crossing
+
+
+def test_a_sensor_pipeline_without_edge_sends_readings_to_the_platform() -> None:
+    p = Profile.model_validate(
+        {
+            "selection": {"deployment": "private"},
+            "integration": {"field_devices": ["sensor"], "interface": ["embedded"]},
+            "data": {"modalities": ["table"]},
+        }
+    )
+    arch = build_architecture(p, "en")
+    assert [(c.source, c.target) for c in arch.steps()] == [
+        ("devices", "app"),
+        ("app", "llm"),
+        ("app", "ui"),
+        ("ui", "users"),
+    ]
+    assert "edge" not in _ids(arch) and arch.name_of("app") == "Analysis platform"
