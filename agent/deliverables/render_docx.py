@@ -201,7 +201,8 @@ def _add_diagram_grid(document: Any, boundary: str, grid: list[list[GridCell]], 
             cell = cells[ri][ci]
             para = cell.paragraphs[0]
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            para.paragraph_format.keep_with_next = ri < len(grid) - 1
+            # a zone stays on one page; a page may break before the next zone's title row
+            para.paragraph_format.keep_with_next = ri < len(grid) - 1 and grid[ri + 1][0].kind != "zone"
             if item.kind == "zone":
                 cell = cell.merge(cells[ri][len(row) - 1])
                 _shade(cell, BOUNDARY_FILL if item.inside else ZONE_OUTSIDE_FILL)
