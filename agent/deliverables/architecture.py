@@ -129,6 +129,11 @@ def _data() -> dict[str, Any]:
     return dict(load_yaml(TEMPLATES_DIR / "architecture.yaml"))
 
 
+def component_columns() -> dict[str, int]:
+    """The diagram column of each component in the data file (repeated ones by their stem: `sys`)."""
+    return {c["id"]: int(c.get("col", 1)) for c in _data()["components"]}
+
+
 def _shape_holds(names: list[str], p: Profile) -> bool:
     shapes = _data()["shapes"]
     for name in names:

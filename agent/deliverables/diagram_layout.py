@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from agent.deliverables.arch_mermaid import Diagram, DiagramEdge, DiagramNode, DiagramZone
-from agent.deliverables.labels import TEMPLATES_DIR, load_yaml
+from agent.deliverables.architecture import component_columns
 
 BOX_W, MIN_BOX_H = 200, 60
 COL_GAP, ROW_GAP, ZONE_GAP = 100, 52, 38
@@ -37,6 +37,7 @@ _NARROW = set("iljtfr.,:;'|!()[]/·-")
 _NO_LINE_START = set("）」』】》〉、，。：；！？),.:;!?")
 
 
+@cache
 def text_width(text: str, px: float, bold: bool = False) -> float:
     """Estimated width of `text` in pixels: CJK and symbols 1 em, Latin by letter class (generous)."""
     em = 0.0
@@ -58,6 +59,12 @@ def text_width(text: str, px: float, bold: bool = False) -> float:
 
 
 def wrap(text: str, px: float, width: float, bold: bool = False, words: bool = False) -> list[str]:
+    """Lines of at most `width` px (see `_wrap`); a copy of a cached result."""
+    return list(_wrap(text, px, width, bold, words))
+
+
+@cache
+def _wrap(text: str, px: float, width: float, bold: bool, words: bool) -> tuple[str, ...]:
     """Lines of at most `width` px: Latin words whole where they fit, CJK broken between characters
     (`words`: broken only at spaces, unless a word alone is too long). Nothing is dropped."""
     lines, line = [], ""
@@ -81,7 +88,7 @@ def wrap(text: str, px: float, width: float, bold: bool = False, words: bool = F
     for i in range(1, len(lines)):
         while lines[i][:1] in _NO_LINE_START and len(lines[i - 1]) > 1 and not lines[i - 1][-1].isspace():
             lines[i - 1], lines[i] = lines[i - 1][:-1], lines[i - 1][-1] + lines[i]
-    return lines or [""]
+    return tuple(lines or [""])
 
 
 @dataclass
@@ -119,16 +126,9 @@ class Layout:
     edges: list[EdgeGeom]
 
 
-@cache
-def _columns() -> dict[str, int]:
-    return {
-        c["id"]: int(c.get("col", 1)) for c in load_yaml(TEMPLATES_DIR / "architecture.yaml")["components"]
-    }
-
-
 def column_of(node_id: str) -> int:
     """The column a component's box stands in (repeated components: `sys1` → `sys`)."""
-    cols = _columns()
+    cols = component_columns()
     return cols.get(node_id, cols.get(node_id.rstrip("0123456789"), 1))
 
 
