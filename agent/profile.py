@@ -199,6 +199,9 @@ class Integration(_Section):
     upgrade_plan: bool | None = None
     scale_users: float | None = None
     peak_qps: float | None = None
+    field_devices: list[Literal["camera", "sensor", "edge_box", "mobile", "none"]] | None = None
+    """Devices at the site that capture data for the system or run part of it (cameras, sensors,
+    an industrial PC or edge box, mobile terminals); the architecture diagram draws them."""
 
 
 class Testing(_Section):

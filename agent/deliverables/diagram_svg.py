@@ -1,288 +1,188 @@
-"""The architecture diagram as inline SVG, so a browser draws it without scripts or a network.
-
-Input is the Mermaid source `architecture.to_mermaid` writes (the only diagram the documents
-carry). The layout is fixed by component role: the request path runs down the middle (users,
-interface, gateway, application, model), retrieval and monitoring sit to its right inside the
-deployment boundary, data sources below the knowledge base, integrated systems and human review to
-the left outside the boundary. Anything the layout does not know yields None: the caller then
-shows the source and the tables only.
+"""The architecture diagram as inline SVG (HTML) and as a grid of framed cells (DOCX), drawn from
+the Mermaid text the Markdown carries (`arch_mermaid.from_mermaid`) with the geometry of
+`diagram_layout`: network zones as bands, boxes coloured by the data they hold or see, arrows that
+leave the organisation in red, numbered steps of one request. No scripts, no network. Mermaid text
+this module did not write yields None: the caller then shows the source and the tables only.
 """
 
 from __future__ import annotations
 
 import html
-import re
+import math
 from dataclasses import dataclass
 
-BOX_W, BOX_H = 210, 62
-COL_GAP, ROW_GAP = 70, 42
-MARGIN = 24
-NAME_PX, DETAIL_PX = 14, 12
+from agent.deliverables.arch_mermaid import from_mermaid
+from agent.deliverables.diagram_layout import (
+    LABEL_PX,
+    TITLE_PX,
+    WIDTH,
+    BoxGeom,
+    Layout,
+    layout,
+    text_width,
+    wrap,
+)
 
-_UNESCAPE = {"#quot;": '"', "#91;": "[", "#93;": "]", "#lt;": "<", "#gt;": ">", "#96;": "`", "#124;": "|"}
-_NODE = re.compile(r'^\s*(\w+)\["(.*)<br/>(.*)"\]$')
-_SUBGRAPH = re.compile(r'^\s*subgraph \w+\["(.*)"\]$')
-_EDGE = re.compile(r'^\s*(\w+) -- "(.*)" --> (\w+)$')
-_DASHED = re.compile(r"^\s*(\w+) -\. (.*) \.-> (\w+)$")
-_KNOWN = {"users", "ui", "guard", "app", "llm", "retriever", "kb", "data", "review", "monitor"}
-
-
-@dataclass
-class _Node:
-    id: str
-    name: str
-    detail: str
-    inside: bool
-    col: int = 0
-    row: int = 0
-
-
-def _unescape(text: str) -> str:
-    for code, ch in _UNESCAPE.items():
-        text = text.replace(code, ch)
-    return text
-
-
-def _parse(source: str) -> tuple[str, dict[str, _Node], list[tuple[str, str, str, bool]]] | None:
-    boundary = ""
-    nodes: dict[str, _Node] = {}
-    edges: list[tuple[str, str, str, bool]] = []
-    inside = False
-    for line in source.splitlines()[1:]:
-        if m := _SUBGRAPH.match(line):
-            boundary, inside = _unescape(m.group(1)), True
-        elif line.strip() == "end":
-            inside = False
-        elif m := _NODE.match(line):
-            nodes[m.group(1)] = _Node(m.group(1), _unescape(m.group(2)), _unescape(m.group(3)), inside)
-        elif m := _EDGE.match(line):
-            edges.append((m.group(1), m.group(3), _unescape(m.group(2)), False))
-        elif m := _DASHED.match(line):
-            edges.append((m.group(1), m.group(3), _unescape(m.group(2)), True))
-        elif line.strip():
-            return None
-    if not nodes or any(n not in _KNOWN and not re.fullmatch(r"sys\d+", n) for n in nodes):
-        return None
-    if any(a not in nodes or b not in nodes for a, b, _, _ in edges):
-        return None
-    return boundary, nodes, edges
+ZONE_COLOURS = {
+    "inside": ("#f5f7fa", "#1f3a5f", ""),
+    "outside": ("#fff7ed", "#c2410c", ' stroke-dasharray="8 4"'),
+    "unknown": ("#fafafa", "#7b8794", ' stroke-dasharray="3 3"'),
+}
+BOX_COLOURS = {"holds": ("#fdecea", "#b42318"), "sees": ("#fff4e5", "#b54708"), "": ("#ffffff", "#52606d")}
+EDGE_COLOURS = {"outside": ("#b42318", 2.4), "unknown": ("#b54708", 2.0), "inside": ("#52606d", 1.4)}
+LEGEND = {
+    "zh": "图例：红框＝存有个人信息或机密数据；橙框＝经手此类数据；红色箭头＝跨越本单位边界；"
+    "橙色虚线箭头＝是否跨越待确认；①②③＝一次请求的处理顺序；虚线框＝本单位以外或归属待确认的网络区域。",
+    "en": "Legend: red box = holds personal or confidential data; orange box = sees such data; red arrow = "
+    "crosses the organisation boundary; orange dashed arrow = may cross it (to be confirmed); ①②③ = the steps "
+    "of one request; dashed zone = outside the organisation or not yet known.",
+}
 
 
-def _layout(nodes: dict[str, _Node]) -> None:
-    """Columns 0 (outside, left), 1 (the request path) and 2 (beside it); rows top to bottom."""
-    row = 0
-    for nid in ("users", "ui", "guard", "app", "llm"):
-        if nid in nodes:
-            nodes[nid].col, nodes[nid].row = 1, row
-            row += 1
-    app_row = nodes["app"].row if "app" in nodes else 1
-    llm_row = nodes["llm"].row if "llm" in nodes else app_row + 1
-    for nid, col, r in (
-        ("monitor", 2, nodes["ui"].row if "ui" in nodes else 1),
-        ("retriever", 2, app_row),
-        ("kb", 2, llm_row),
-        ("data", 2, llm_row + 1),
-    ):
-        if nid in nodes:
-            nodes[nid].col, nodes[nid].row = col, r
-    side = sorted((n for n in nodes if n.startswith("sys")), key=lambda n: int(n[3:]))
-    side += ["review"] if "review" in nodes else []
-    first = nodes["ui"].row if "ui" in nodes else 1
-    for i, nid in enumerate(side):
-        nodes[nid].col, nodes[nid].row = 0, first + i
+def legend_lines(lang: str) -> list[str]:
+    """The legend under the diagram, wrapped to its width."""
+    return wrap(LEGEND["en" if lang == "en" else "zh"], LABEL_PX, WIDTH - 40)
 
 
-def _width(text: str, px: int) -> float:
-    return sum(px if ord(ch) > 0x2E80 else px * 0.58 for ch in text)
+def _arrowhead(p: tuple[float, float], q: tuple[float, float], colour: str) -> str:
+    length = math.hypot(q[0] - p[0], q[1] - p[1]) or 1.0
+    ux, uy = (q[0] - p[0]) / length, (q[1] - p[1]) / length
+    bx, by = q[0] - ux * 9, q[1] - uy * 9
+    pts = [q, (bx - uy * 4.5, by + ux * 4.5), (bx + uy * 4.5, by - ux * 4.5)]
+    return '<polygon points="{}" fill="{}"/>'.format(" ".join(f"{x:.1f},{y:.1f}" for x, y in pts), colour)
 
 
-def _wrap(text: str, px: int, width: float, max_lines: int) -> list[str]:
-    """Lines of at most `width` px: Latin words kept whole where they fit, Chinese broken anywhere;
-    an ellipsis ends the last line when the text runs longer."""
-    lines, line = [], ""
-    for token in re.findall(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+|\s+", text):
-        if _width(line + token, px) <= width:
-            line += token
-            continue
-        if line.strip():
-            lines.append(line.rstrip())
-        line = token.lstrip()
-        while _width(line, px) > width:  # a word longer than the box: break it
-            cut = max(1, int(len(line) * width / _width(line, px)))
-            lines.append(line[:cut])
-            line = line[cut:]
-    lines.append(line.rstrip())
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        last = lines[-1]
-        while last and _width(last + "…", px) > width:
-            last = last[:-1]
-        lines[-1] = last.rstrip(" ,·、，") + "…"
-    return lines
+def _text(x: float, y: float, line: str, px: int, colour: str, extra: str = "") -> str:
+    return f'<text x="{x:.0f}" y="{y:.0f}" font-size="{px}" fill="{colour}"{extra}>{html.escape(line)}</text>'
 
 
-def _xy(node: _Node) -> tuple[float, float]:
-    return MARGIN + node.col * (BOX_W + COL_GAP), MARGIN + 20 + node.row * (BOX_H + ROW_GAP)
-
-
-def _anchor(a: _Node, b: _Node) -> tuple[float, float, float, float]:
-    """Where an arrow from `a` to `b` leaves and arrives: box sides facing each other."""
-    ax, ay = _xy(a)
-    bx, by = _xy(b)
-    if a.col == b.col:
-        if a.row < b.row:
-            return ax + BOX_W / 2, ay + BOX_H, bx + BOX_W / 2, by
-        return ax + BOX_W / 2, ay, bx + BOX_W / 2, by + BOX_H
-    if a.col < b.col:
-        return ax + BOX_W, ay + BOX_H / 2, bx, by + BOX_H / 2
-    return ax, ay + BOX_H / 2, bx + BOX_W, by + BOX_H / 2
-
-
-def _arrowhead(sx: float, sy: float, tx: float, ty: float) -> str:
-    """A filled arrowhead at (tx, ty) pointing along the line (no markers: nothing to reference)."""
-    import math
-
-    length = math.hypot(tx - sx, ty - sy) or 1.0
-    ux, uy = (tx - sx) / length, (ty - sy) / length
-    bx, by = tx - ux * 9, ty - uy * 9
-    points = [(tx, ty), (bx - uy * 4.5, by + ux * 4.5), (bx + uy * 4.5, by - ux * 4.5)]
-    return '<polygon points="{}" fill="#52606d"/>'.format(" ".join(f"{x:.1f},{y:.1f}" for x, y in points))
-
-
-def _laid_out(source: str) -> tuple[str, dict[str, _Node], list[tuple[str, str, str, bool]], int] | None:
-    """`_parse` then `_layout`: boundary, placed nodes, edges and the number of rows; None if unknown."""
-    parsed = _parse(source)
-    if parsed is None:
-        return None
-    boundary, nodes, edges = parsed
-    _layout(nodes)
-    return boundary, nodes, edges, max(n.row for n in nodes.values()) + 1
-
-
-def architecture_svg(source: str, title: str) -> str | None:
-    """Inline SVG of the architecture in `source` (Mermaid from `to_mermaid`), or None."""
-    parsed = _laid_out(source)
-    if parsed is None:
-        return None
-    boundary, nodes, edges, rows = parsed
-    width = MARGIN * 2 + 3 * BOX_W + 2 * COL_GAP
-    height = MARGIN * 2 + 20 + rows * (BOX_H + ROW_GAP)
+def _box(b: BoxGeom) -> list[str]:
+    x0, y0, x1, y1 = b.rect
+    fill, stroke = BOX_COLOURS[b.node.data]
+    tip = " · ".join(t for t in (b.node.name, b.node.detail, b.node.tag) if t)
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height:.0f}" '
-        f'role="img" aria-label="{html.escape(title)}" class="diagram">',
+        f"<g><title>{html.escape(tip)}</title>"
+        f'<rect x="{x0:.0f}" y="{y0:.0f}" width="{x1 - x0:.0f}" height="{y1 - y0:.0f}" rx="6" '
+        f'fill="{fill}" stroke="{stroke}" stroke-width="1.3"/>'
     ]
-    inside = [n for n in nodes.values() if n.inside]
-    if inside:
-        x0 = min(_xy(n)[0] for n in inside) - 14
-        y0 = min(_xy(n)[1] for n in inside) - 30
-        x1 = max(_xy(n)[0] for n in inside) + BOX_W + 14
-        y1 = max(_xy(n)[1] for n in inside) + BOX_H + 14
+    used = len(b.name) * 17 + len(b.detail) * 15 + len(b.tag) * 14
+    y = y0 + (y1 - y0 - used) / 2 + 13
+    mid = ' text-anchor="middle"'
+    for line in b.name:
+        out.append(_text((x0 + x1) / 2, y, line, 14, "#1f2933", mid + ' font-weight="bold"'))
+        y += 17
+    for line in b.detail:
+        out.append(_text((x0 + x1) / 2, y - 1, line, 12, "#3e4c59", mid))
+        y += 15
+    for line in b.tag:
+        out.append(_text((x0 + x1) / 2, y - 1, line, 11, stroke, mid))
+        y += 14
+    out.append("</g>")
+    return out
+
+
+def svg_from_layout(lay: Layout, title: str, lang: str) -> str:
+    """The SVG text of a laid-out diagram, with the legend below it."""
+    legend = legend_lines(lang)
+    height = lay.height + 10 + 15 * len(legend)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {lay.width:.0f} {height:.0f}" '
+        f'role="img" aria-label="{html.escape(title)}" class="diagram">'
+    ]
+    for z in lay.zones:
+        fill, stroke, dash = ZONE_COLOURS[z.zone.status]
+        x0, y0, x1, y1 = z.rect
         out.append(
             f'<rect x="{x0:.0f}" y="{y0:.0f}" width="{x1 - x0:.0f}" height="{y1 - y0:.0f}" rx="10" '
-            'fill="#f5f7fa" stroke="#1f3a5f" stroke-dasharray="6 4"/>'
-            f'<text x="{x0 + 10:.0f}" y="{y0 + 19:.0f}" font-size="13" font-weight="bold" '
-            f'fill="#1f3a5f">{html.escape(boundary)}</text>'
+            f'fill="{fill}" stroke="{stroke}"{dash}/>'
         )
-    labels = []
-    for a, b, label, dashed in edges:
-        sx, sy, tx, ty = _anchor(nodes[a], nodes[b])
-        dash = ' stroke-dasharray="4 3"' if dashed else ""
+        for i, line in enumerate(z.title):
+            y = z.title_rect[1] + 14 + 17 * i
+            out.append(_text(z.title_rect[0], y, line, TITLE_PX, stroke, ' font-weight="bold"'))
+    for eg in lay.edges:
+        colour, width = EDGE_COLOURS[eg.edge.crossing]
+        dash = ' stroke-dasharray="5 4"' if eg.edge.dashed or eg.edge.crossing == "unknown" else ""
+        pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in eg.points)
+        out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="{width}"{dash}/>')
+        out.append(_arrowhead(eg.points[-2], eg.points[-1], colour))
+    for b in lay.boxes.values():
+        out += _box(b)
+    for eg in lay.edges:
+        if eg.label_rect is None:
+            continue
+        x0, y0, x1, y1 = eg.label_rect
+        colour = EDGE_COLOURS[eg.edge.crossing][0]
         out.append(
-            f'<line x1="{sx:.0f}" y1="{sy:.0f}" x2="{tx:.0f}" y2="{ty:.0f}" stroke="#52606d" '
-            f'stroke-width="1.4"{dash}/>{_arrowhead(sx, sy, tx, ty)}'
+            f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" height="{y1 - y0:.1f}" rx="3" '
+            'fill="#ffffff" fill-opacity="0.94"/>'
         )
-        if label:
-            mx, my = sx + (tx - sx) * 0.55, sy + (ty - sy) * 0.55
-            text = _wrap(label, 11, 200, 1)[0]
-            w = _width(text, 11) + 8
-            labels.append(
-                f'<rect x="{mx - w / 2:.0f}" y="{my - 9:.0f}" width="{w:.0f}" height="16" rx="3" '
-                f'fill="#ffffff" opacity="0.9"/><text x="{mx:.0f}" y="{my + 3:.0f}" font-size="11" '
-                f'text-anchor="middle" fill="#52606d">{html.escape(text)}</text>'
-            )
-    for n in nodes.values():
-        x, y = _xy(n)
-        fill, stroke = ("#e4e7eb", "#1f3a5f") if n.inside else ("#ffffff", "#7b8794")
-        tip = f"{n.name}: {n.detail}" if n.detail else n.name
-        out.append(
-            f"<g><title>{html.escape(tip)}</title>"
-            f'<rect x="{x:.0f}" y="{y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="6" fill="{fill}" stroke="{stroke}"/>'
-        )
-        # Three lines fit a box: the name on one (two when long), the detail on the rest.
-        names = _wrap(n.name, NAME_PX, BOX_W - 16, 2)
-        details = _wrap(n.detail, DETAIL_PX, BOX_W - 16, 3 - len(names)) if n.detail else []
-        top = y + (22 if len(names) + len(details) < 3 else 18)
-        for i, line in enumerate(names):
+        for i, line in enumerate(eg.label):
             out.append(
-                f'<text x="{x + BOX_W / 2:.0f}" y="{top + i * 16:.0f}" font-size="{NAME_PX}" font-weight="bold" '
-                f'text-anchor="middle" fill="#1f2933">{html.escape(line)}</text>'
+                _text((x0 + x1) / 2, y0 + 12 + 13 * i, line, LABEL_PX, colour, ' text-anchor="middle"')
             )
-        for i, line in enumerate(details):
-            out.append(
-                f'<text x="{x + BOX_W / 2:.0f}" y="{top + len(names) * 16 + 2 + i * 15:.0f}" '
-                f'font-size="{DETAIL_PX}" text-anchor="middle" fill="#3e4c59">{html.escape(line)}</text>'
-            )
-        out.append("</g>")
-    out += labels
+    for i, line in enumerate(legend):
+        out.append(_text(20, lay.height + 12 + 15 * i, line, LABEL_PX, "#52606d"))
     out.append("</svg>")
     return "".join(out)
 
 
+def architecture_svg(source: str, title: str, lang: str = "zh") -> str | None:
+    """Inline SVG of the architecture in `source` (Mermaid from `to_mermaid`), or None."""
+    diagram = from_mermaid(source)
+    if diagram is None:
+        return None
+    return svg_from_layout(layout(diagram), title, lang)
+
+
 @dataclass
 class GridCell:
-    """One cell of the diagram as a grid (for Word, which draws no SVG): a box or an arrow."""
+    """One cell of the diagram as a grid (for Word, which draws no SVG): a zone title, a box or an arrow."""
 
     kind: str
-    """`box` (a component), `arrow` (an arrow with its label) or `empty`."""
+    """`zone` (a zone's title row), `box` (a component), `arrow` (an arrow with its label) or `empty`."""
     text: str = ""
     detail: str = ""
     inside: bool = False
-    """Within the deployment boundary (boxes, and the space between them)."""
+    """A zone inside the organisation (shaded); for a box: it holds or sees classified data."""
 
 
 def architecture_grid(source: str, lang: str) -> tuple[str, list[list[GridCell]]] | None:
-    """The same layout as `architecture_svg`, as rows of five cells: boxes in columns 0, 2 and 4,
-    arrows in the gaps and in the rows between boxes. An arrow whose ends are not neighbours
-    names the far end ('← 接口调用（来自应用服务）'). None when the layout does not know the diagram."""
-    parsed = _laid_out(source)
-    if parsed is None:
+    """The same zones and columns as the SVG, as rows of five cells: per zone a title row, then its
+    boxes in columns 0, 2 and 4 with the arrows between neighbours in the cells between them (the
+    connections table that follows lists every arrow). None when the text is not ours."""
+    diagram = from_mermaid(source)
+    if diagram is None:
         return None
-    boundary, nodes, edges, rows = parsed
-    grid = [[GridCell("empty") for _ in range(5)] for _ in range(2 * rows - 1)]
-    inside_rows = [n.row for n in nodes.values() if n.inside]
-    if inside_rows:
-        for r in range(2 * min(inside_rows), 2 * max(inside_rows) + 1):
-            for c in (2, 3, 4):
-                grid[r][c].inside = True
-    for n in nodes.values():
-        grid[2 * n.row][2 * n.col] = GridCell("box", n.name, n.detail, n.inside)
-    notes: dict[tuple[int, int], dict[str, list[str]]] = {}
-    for a, b, label, _dashed in edges:
-        na, nb = nodes[a], nodes[b]
-        if na.col == nb.col and abs(na.row - nb.row) == 1:
-            at, text, far_end = (na.row + nb.row, 2 * na.col), ("↓ " if nb.row > na.row else "↑ ") + label, ""
-        elif na.row == nb.row and abs(na.col - nb.col) == 1:
-            at, text, far_end = (
-                (2 * na.row, na.col + nb.col),
-                f"{label} →" if nb.col > na.col else f"← {label}",
-                "",
-            )
-        else:
-            # Not neighbours: noted in the gap beside the end off the request path, naming the other.
-            far, near = (nb, na) if nb.col != 1 else (na, nb)
-            leftwards = (far is nb) == (far.col == 0)
-            at = (2 * far.row, 1 if far.col == 0 else 3)
-            text, far_end = (f"← {label}" if leftwards else f"{label} →"), near.name
-        notes.setdefault(at, {}).setdefault(text, [])
-        if far_end:
-            notes[at][text].append(far_end)
-    sep = "、" if lang == "zh" else ", "
-    for (r, c), texts in notes.items():
-        lines = [
-            (f"{text}（来自{sep.join(ends)}）" if lang == "zh" else f"{text} (from {sep.join(ends)})")
-            if ends
-            else text
-            for text, ends in texts.items()
-        ]
-        grid[r][c] = GridCell("arrow", "\n".join(lines), inside=grid[r][c].inside)
-    return boundary, grid
+    lay = layout(diagram)
+    rows: list[list[GridCell]] = []
+    where: dict[str, tuple[int, int]] = {}
+    for z in lay.zones:
+        rows.append(
+            [GridCell("zone", z.zone.title, inside=z.zone.status == "inside")] + [GridCell("empty")] * 4
+        )
+        boxes = [b for b in lay.boxes.values() if b.node.zone == z.zone.id]
+        tops = sorted({b.rect[1] for b in boxes})
+        base = len(rows)
+        rows += [[GridCell("empty") for _ in range(5)] for _ in range(2 * len(tops) - 1)]
+        for b in boxes:
+            r = base + 2 * tops.index(b.rect[1])
+            detail = "\n".join(t for t in (b.node.detail, b.node.tag) if t)
+            rows[r][2 * b.col] = GridCell("box", b.node.name, detail, inside=bool(b.node.data))
+            where[b.node.id] = (r, 2 * b.col)
+    for e in diagram.edges:
+        (ra, ca), (rb, cb) = where[e.source], where[e.target]
+        if ra == rb and abs(ca - cb) == 2:
+            rows[ra][(ca + cb) // 2] = GridCell("arrow", f"{e.label} →" if cb > ca else f"← {e.label}")
+        elif ca == cb and abs(ra - rb) == 2 and rows[(ra + rb) // 2][ca].kind == "empty":
+            rows[(ra + rb) // 2][ca] = GridCell("arrow", ("↓ " if rb > ra else "↑ ") + e.label)
+    return lay.zones[0].zone.title if lay.zones else "", rows
+
+
+__all__ = [
+    "GridCell",
+    "architecture_grid",
+    "architecture_svg",
+    "legend_lines",
+    "svg_from_layout",
+    "text_width",
+]

@@ -145,7 +145,7 @@ def _mermaid_png(source: str) -> Path | None:
 
 
 DIAGRAM_COLUMNS_CM = (3.3, 2.9, 3.6, 2.9, 3.3)
-BOX_INSIDE_FILL, BOX_OUTSIDE_FILL, BOUNDARY_FILL = "D9E2EC", "FFFFFF", "F0F4F8"
+BOX_DATA_FILL, BOX_OUTSIDE_FILL, BOUNDARY_FILL, ZONE_OUTSIDE_FILL = "FDECEA", "FFFFFF", "F0F4F8", "FFF7ED"
 
 
 def _shade(cell: Any, fill: str) -> None:
@@ -177,11 +177,12 @@ def _add_diagram_grid(document: Any, boundary: str, grid: list[list[GridCell]], 
     from docx.shared import Cm, Pt, RGBColor
 
     caption = (
-        f"架构图：灰底框是“{boundary}”边界内的部件，白底框在边界外；箭头旁注明调用或数据的内容。"
-        f"每个部件和连接的完整说明见下方两张表。"
+        "架构图：每个标题行是一个网络区域（注明在本单位内或外），其下是该区域的部件；红底框存有或经手个人信息、"
+        "机密数据；相邻部件之间的箭头画在图中，全部连接（步骤编号、是否跨越本单位边界）见下方“连接”表。"
         if lang == "zh"
-        else f"Architecture diagram: grey boxes sit inside the '{boundary}' boundary, white ones outside; "
-        "each arrow says what flows. The two tables below describe every component and connection in full."
+        else "Architecture diagram: each title row is a network zone (inside or outside the organisation) with "
+        "its components below; red boxes hold or see personal or confidential data; arrows between neighbouring "
+        "boxes are drawn, and the connections table below lists every one (step numbers, boundary crossings)."
     )
     head = _paragraph(document)
     head.paragraph_format.keep_with_next = True  # the caption goes where the diagram goes
@@ -200,10 +201,19 @@ def _add_diagram_grid(document: Any, boundary: str, grid: list[list[GridCell]], 
             cell = cells[ri][ci]
             para = cell.paragraphs[0]
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            para.paragraph_format.keep_with_next = ri < len(grid) - 1
-            if item.kind == "box":
+            # a zone stays on one page; a page may break before the next zone's title row
+            para.paragraph_format.keep_with_next = ri < len(grid) - 1 and grid[ri + 1][0].kind != "zone"
+            if item.kind == "zone":
+                cell = cell.merge(cells[ri][len(row) - 1])
+                _shade(cell, BOUNDARY_FILL if item.inside else ZONE_OUTSIDE_FILL)
+                para = cell.paragraphs[0]
+                para.alignment = WD_ALIGN_PARAGRAPH.LEFT
+                title = para.add_run(item.text)
+                title.bold = True
+                title.font.size = Pt(9)
+            elif item.kind == "box":
                 _box_borders(cell)
-                _shade(cell, BOX_INSIDE_FILL if item.inside else BOX_OUTSIDE_FILL)
+                _shade(cell, BOX_DATA_FILL if item.inside else BOX_OUTSIDE_FILL)
                 name = para.add_run(item.text)
                 name.bold = True
                 name.font.size = Pt(9.5)

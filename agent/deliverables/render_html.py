@@ -31,7 +31,7 @@ pre{background:#f0f4f8;padding:.8rem;overflow-x:auto;font-size:13px;border-radiu
 pre.mermaid{border-left:4px solid #1f3a5f}
 ul.checklist{list-style:none;padding-left:1.2rem}
 td.id{white-space:nowrap}
-figure.diagram{margin:1rem 0}svg.diagram{width:100%;max-width:46rem;height:auto;font-family:inherit}
+figure.diagram{margin:1rem 0}svg.diagram{width:100%;height:auto;font-family:inherit}
 details{margin:1rem 0}summary{color:#52606d;cursor:pointer}
 blockquote{border-left:4px solid #f0b429;margin:1rem 0;padding:.3rem 1rem;background:#fffbea}
 code{font-family:Consolas,"Courier New",monospace;background:#f0f4f8;padding:0 .2rem}
@@ -46,7 +46,7 @@ def _fence(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
     if lang != "mermaid":
         return f"<pre>{html.escape(tok.content)}</pre>\n"
     title = "架构图" if env.get("lang") == "zh" else "Architecture diagram"
-    svg = architecture_svg(tok.content, title)
+    svg = architecture_svg(tok.content, title, "en" if env.get("lang") == "en" else "zh")
     if svg is None:
         summary = (
             "架构图源码（Mermaid，可粘贴到 Mermaid 查看器绘制；下方表格列出同样的组件与连接）"

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from agent.deliverables import risks, selection
-from agent.deliverables.architecture import build_architecture, to_mermaid
+from agent.deliverables.arch_mermaid import to_mermaid
+from agent.deliverables.architecture import build_architecture, class_names, data_tag
 from agent.deliverables.context import DocContext, OpenItem, Source, conflict_free, conflict_lines, md_escape
 from agent.deliverables.doc_control import doc_control
 from agent.deliverables.labels import TEMPLATES_DIR, field_label, format_value, source_name
@@ -118,7 +119,9 @@ def _globals(ctx: DocContext) -> dict[str, Any]:
             "low": ctx.t("低", "Low"),
         }[s],
         "architecture": lambda: build_architecture(snap.profile, lang),
-        "mermaid": to_mermaid,
+        "mermaid": lambda arch: to_mermaid(arch, lang),
+        "data_tag": lambda c: data_tag(c, lang),
+        "class_names": lambda classes: class_names(classes, lang),
         "scorecard": lambda: build_scorecard(snap.profile, lang),
         "registry": load_registry,
         "control": lambda: doc_control(snap, ctx.spec.id),

@@ -46,8 +46,8 @@ def test_docx_has_real_headings_tables_lists_and_chinese_font(exported: Path) ->
     assert "1. 架构总览" in headings and "参考来源" in headings
     # The diagram is given as the components and connections tables (no mmdc here).
     cells = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
-    assert ["组件", "说明", "位置"] in cells
-    assert any(row[0] == "应用服务" and row[1] == "大模型" for row in cells)
+    assert ["组件", "说明", "网络区域", "数据分级"] in cells
+    assert any(row[1] == "应用服务" and row[2] == "大模型" for row in cells)
     assert any("Qwen2.5-72B" in " ".join(row) for row in cells)
     assert any(p.style.name == "List Bullet" for p in document.paragraphs)
     fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
@@ -74,7 +74,7 @@ def test_html_is_one_self_contained_file(exported: Path) -> None:
 def test_json_is_structured_and_sources_are_pack_passages(exported: Path) -> None:
     data = json.loads(next(exported.glob("*_03_技术架构说明.json")).read_text(encoding="utf-8"))
     assert data["id"] == "architecture_notes" and data["stage"] == "selection"
-    assert data["mermaid"].startswith("flowchart TB")
+    assert data["mermaid"].splitlines()[1] == "flowchart TB"  # after the layout settings line
     assert [s["heading"] for s in data["sections"]][:2] == ["1. 架构总览", "2. 关键选择"]
     assert any(b["type"] == "table" for s in data["sections"] for b in s["blocks"])
     passage_titles_resolve(data["sources"])

@@ -198,10 +198,15 @@ def test_docx_architecture_notes_draw_the_diagram(outputs: dict[str, Path], key:
     )
     names = [row.cells[0].text for row in components.rows[1:]]
     assert len(names) >= 9 and sorted(boxes) == sorted(names)
-    arrows = "\n".join(c.text for row in diagram.rows for c in row.cells)
-    assert ("↓ 请求" if key.endswith("zh") else "↓ request") in arrows
-    assert ("来自应用服务" if key.endswith("zh") else "from Agent orchestration") in arrows
-    assert ("“私有化部署”边界内" if key.endswith("zh") else "inside the 'Cloud-edge' boundary") in text
+    cells = "\n".join(c.text for row in diagram.rows for c in row.cells)
+    # arrows between neighbouring boxes carry their step number; each network zone has a title row
+    assert ("↓ ② 请求" if key.endswith("zh") else "↓ ③ request") in cells
+    assert (
+        "本单位网络 · 私有化部署（本单位内）"
+        if key.endswith("zh")
+        else "Site / edge (inside the organisation)"
+    ) in cells
+    assert ("每个标题行是一个网络区域" if key.endswith("zh") else "each title row is a network zone") in text
 
 
 def test_docx_short_labels_stay_on_one_line(outputs: dict[str, Path]) -> None:
@@ -251,10 +256,10 @@ def test_html_architecture_notes_draw_the_diagram(outputs: dict[str, Path], key:
     names = [row.split(" | ")[0].lstrip("| ") for row in components.splitlines()[2:]]
     assert len(names) >= 9 and len(tips) == len(names)
     for name in names:
-        assert any(tip.startswith(f"{name}: ") for tip in tips), name
+        assert any(tip.startswith(f"{name} · ") for tip in tips), name
     # every arrow of the connections table is drawn, with its arrowhead
     connections = markdown.split("\n### ", 3)[2].split("\n\n")[1].splitlines()[2:]
-    assert svg.count("<line ") == len(connections) == svg.count("<polygon ")
+    assert svg.count("<polyline ") == len(connections) == svg.count("<polygon ")
 
 
 def test_a_diagram_the_layout_does_not_know_falls_back_to_its_source() -> None:

@@ -226,7 +226,7 @@ def test_architecture_says_what_is_missing_in_words(lang: str, kb: str, ingest: 
     )
     arch = build_architecture(p, lang)
     assert {c.id: c.detail for c in arch.components}["kb"] == kb  # was "updated: None"
-    assert [c.label for c in arch.connections if (c.source, c.target) == ("data", "kb")] == [ingest]
+    assert [c.label for c in arch.connections if (c.source, c.target) == ("data_tbc", "kb")] == [ingest]
 
 
 @pytest.mark.parametrize(
