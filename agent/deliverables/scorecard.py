@@ -1,8 +1,8 @@
 """The value-validation scorecard beyond ROI, weighted by sector and audience (data: `templates/scorecard.yaml`).
 
 The sector sets the weights; the audience (who the service reaches) decides what satisfaction means —
-the staff's for an internal tool, the customers' or citizens' for a public one, both halves for both —
-and drops public opinion from an internal tool, its weight spread over the rest in proportion.
+the staff's for an internal tool, the customers' or citizens' for a public one, and for both the public's
+plus the staff's adoption — and drops public opinion from an internal tool; weights are scaled back to 100.
 """
 
 from __future__ import annotations
@@ -69,13 +69,9 @@ def _weights(key: str, who: Audience | None) -> dict[str, int]:
     for dim, weight in base.items():
         if dim in rule["drop"]:
             continue
-        if dim == "satisfaction":
-            parts = rule["satisfaction"]
-            for i, part in enumerate(parts):  # the first part takes the odd percent
-                shaped[part] = weight // len(parts) + (weight % len(parts) if i == 0 else 0)
-        else:
-            shaped[dim] = weight
-    return base if shaped == base else _spread(shaped)
+        shaped[rule["satisfaction"] if dim == "satisfaction" else dim] = weight
+    shaped.update({dim: int(w) for dim, w in rule["add"].items()})
+    return _spread(shaped)
 
 
 def build_scorecard(p: Profile, lang: str) -> tuple[str, list[ScoreRow]]:

@@ -50,6 +50,8 @@ class ValueModel:
     """Annual value less the yearly running cost (None unless both are known)."""
     payback_months: float | None
     """Budget ÷ net annual value × 12 (None unless all are known and the net is positive)."""
+    baseline_minutes: float | None = None
+    """The goal metric's baseline read as a task's duration (None: not a duration, or unknown)."""
 
     @property
     def open(self) -> list[ValueInput]:
@@ -122,7 +124,8 @@ def build_value_model(snap: ProjectSnapshot) -> ValueModel:
     running = snap.profile.selection.cost_estimate_wan
     net = round(annual - running, 1) if annual is not None and running is not None else None
     payback = round(budget / net * 12, 1) if budget is not None and net is not None and net > 0 else None
-    return ValueModel(inputs, annual, budget, running, net, payback)
+    baseline = _minutes(snap.profile.requirements.baseline)
+    return ValueModel(inputs, annual, budget, running, net, payback, baseline)
 
 
 def number_text(value: float | None) -> str:
