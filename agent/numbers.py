@@ -45,7 +45,7 @@ _VAGUE = re.compile(
 """Rough quantities ("几十", "十几", "dozens"): asked again for one estimate, never guessed."""
 _PAIR = re.compile(r"([一二两三四五六七八九])([一二两三四五六七八九])(?=[十百千万亿个年月天周秒分人名])")
 """Two adjacent digits, a spoken range: 两三百 = 200 or 300, 三五个月 = 3 or 5 months."""
-_TYPED_ONLY = ("billion_params", "ms", "percent", "months")
+_TYPED_ONLY = ("billion_params", "ms", "percent", "months", "minutes", "cny_per_hour")
 """Units where a number with the unit's own word wins over a bare one in the same answer."""
 _RANGE_JOIN = re.compile(
     r"^\s*(?:" + "|".join(map(re.escape, word_list("reading", "range_joins"))) + r")\s*$"
@@ -83,6 +83,9 @@ _EXAMPLES: dict[str | None, tuple[str, str]] = {
     "billion_params": ("“7B”“72B”", "'7B', '72B'"),
     "users": ("“500”“2万”", "'500', '20k'"),
     "qps": ("“50”", "'50'"),
+    "minutes": ("“8分钟”“30秒”", "'8 min', '30 s'"),
+    "per_day": ("“20”", "'20'"),
+    "cny_per_hour": ("“150元”", "'150 CNY'"),
 }
 
 _WANTED = {
@@ -93,6 +96,9 @@ _WANTED = {
     "ms": ("latency",),
     "percent": ("percent",),
     "billion_params": ("params",),
+    "minutes": ("latency",),
+    "per_day": ("things",),
+    "cny_per_hour": ("money",),
 }
 """The kind of number each unit asks for; a bare number (no unit word) is read in the unit too."""
 
@@ -124,6 +130,14 @@ def _convert(m: Mention, unit: str | None, text: str, fraction_as_percent: bool)
         if kind not in ("", "latency"):
             return None
         return round(n * LATENCY_MS[m.unit], 3) if kind else n
+    if unit == "minutes":  # a duration per task: 分钟/秒 (the latency words), a bare number in minutes
+        if kind not in ("", "latency"):
+            return None
+        return round(n * LATENCY_MS[m.unit] / 60000, 4) if kind else n
+    if unit == "cny_per_hour":  # yuan, not 万元: "150元", "150"
+        return n if kind in ("", "money") and m.scale != "b" else None
+    if unit == "per_day":  # a count of tasks: "20次", "5条"
+        return n if kind in ("", "things") else None
     if unit == "qps" and kind == "things" and m.unit in ("requests", "calls", "times"):
         return n
     # counts: users, qps, no unit

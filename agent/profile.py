@@ -68,6 +68,13 @@ class Requirements(_Section):
     timeline_months: float | None = None
     scenario_priority: list[str] | None = None
     """Candidate scenarios, highest priority first."""
+    # -- the value model's inputs (deliverables: agent.deliverables.value_model) ---------------
+    minutes_saved_per_task: float | None = None
+    """Minutes one task takes less with the tool (the time model of the value scorecard)."""
+    tasks_per_user_day: float | None = None
+    """How many such tasks one user does in a working day."""
+    hourly_cost_cny: float | None = None
+    """The loaded cost of one hour of the users' time, in CNY."""
     ai_experience: Literal["none", "some", "extensive"] | None = None
     """The organisation's prior experience with AI projects."""
     current_phase: Literal["concept", "poc", "value_validation", "implementation", "production"] | None = None
@@ -234,6 +241,15 @@ class Operations(_Section):
         | None
     ) = None
     alert_thresholds: str | None = None
+    # -- service-level objectives in production (the runbook's SLO table; not test targets) ----
+    slo_availability: float | None = None
+    """Availability objective, percent of the service hours."""
+    slo_latency_ms: float | None = None
+    """Response-time objective in production (p95), milliseconds."""
+    slo_accuracy: float | None = None
+    """Accuracy objective of sampled production answers, percent."""
+    slo_hallucination: float | None = None
+    """Highest acceptable hallucination rate of sampled production answers, percent."""
     kb_update_cadence: Cadence | None = None
     model_update_cadence: Cadence | None = None
     feedback_loop: bool | None = None

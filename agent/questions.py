@@ -24,7 +24,18 @@ from agent.types import STAGES, Lang, Stage
 QUESTIONS_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "questions"
 
 QuestionType = Literal["choice", "multi", "number", "text", "yesno"]
-Unit = Literal["wan_cny", "months", "percent", "ms", "billion_params", "users", "qps"]
+Unit = Literal[
+    "wan_cny",
+    "months",
+    "percent",
+    "ms",
+    "billion_params",
+    "users",
+    "qps",
+    "minutes",
+    "per_day",
+    "cny_per_hour",
+]
 
 _KIND_TO_TYPES: dict[str, tuple[str, ...]] = {
     "bool": ("yesno",),
@@ -166,6 +177,9 @@ _UNIT_LABELS: dict[str | None, dict[str, str]] = {
     "billion_params": {"zh": "B 参数", "en": "B parameters"},
     "users": {"zh": "用户", "en": "users"},
     "qps": {"zh": "QPS", "en": "QPS"},
+    "minutes": {"zh": "分钟", "en": "min"},
+    "per_day": {"zh": "次/天", "en": "a day"},
+    "cny_per_hour": {"zh": "元/小时", "en": "CNY an hour"},
 }
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from agent.deliverables import risks, selection
 from agent.deliverables.arch_mermaid import to_mermaid
 from agent.deliverables.architecture import build_architecture, class_names, data_tag
+from agent.deliverables.business import business_globals
 from agent.deliverables.context import DocContext, OpenItem, Source, conflict_free, conflict_lines, md_escape
 from agent.deliverables.doc_control import doc_control
 from agent.deliverables.labels import TEMPLATES_DIR, field_label, format_value, source_name
@@ -139,6 +140,7 @@ def _globals(ctx: DocContext) -> dict[str, Any]:
         "figure_note": FIGURE_NOTE["en" if lang == "en" else "zh"],
         "derived_label": DERIVED_LABEL["en" if lang == "en" else "zh"],
         **_regulatory_globals(ctx),
+        **business_globals(ctx),
     }
 
 

@@ -24,6 +24,9 @@ GOOD_REQUIREMENTS = {
     "req.decision_maker": "是",
     "req.budget": "300万",
     "req.timeline": "6个月",
+    "req.minutes_saved": "5分钟",  # the value model's inputs (value scorecard)
+    "req.tasks_per_day": "20",
+    "req.hourly_cost": "150元",
     "req.scenario_priority": "客服, 营销",
     "req.ai_experience": "一些",
     "req.current_phase": "概念验证",

@@ -215,12 +215,15 @@ def test_the_answers_file_may_choose_the_language_and_the_command_line_wins(tmp_
 
 def test_executive_summary_states_the_phase_criteria_once(runs: dict) -> None:
     # Section 2 is the checklist of the next phase; the phase advice used to repeat every
-    # criterion again under the recommendations.
+    # criterion again under the recommendations. The decision (section 6) names the unmet ones as
+    # its conditions, and only those.
     out, _, _ = runs["bank_customer_service"]
     text = next(out.glob("*_14_*.md")).read_text(encoding="utf-8")
-    criteria = re.findall(r"^- [☑☐] (.+)$", text, flags=re.M)
+    body, decision = text.split("## 6. ", 1)
+    criteria = re.findall(r"^- ([☑☐]) (.+)$", body, flags=re.M)
     assert criteria
-    assert all(text.count(c) == 1 for c in criteria)
+    assert all(body.count(c) == 1 for _, c in criteria)
+    assert all((decision.count(c) == 1) == (box == "☐") for box, c in criteria)
     assert "**下一步：从" not in text
 
 
