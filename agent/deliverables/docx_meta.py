@@ -69,8 +69,18 @@ def _field(paragraph: Any, instruction: str) -> None:
     run._r.append(char("end"))
 
 
-def add_header_footer(section: Any, meta: DocMeta, lang: str) -> None:
-    """Running header (project · document · version · status) and a "page n of m" footer."""
+def add_header_footer(
+    section: Any, meta: DocMeta, lang: str, *, header: bool = True, footer: bool = True
+) -> None:
+    """Running header (project · document · version · status) and a "page n of m" footer (either
+    left out when an organisation's reference file brings its own)."""
+    if header:
+        _add_header(section, meta)
+    if footer:
+        _add_footer(section, lang)
+
+
+def _add_header(section: Any, meta: DocMeta) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
@@ -79,6 +89,11 @@ def add_header_footer(section: Any, meta: DocMeta, lang: str) -> None:
     run = header.add_run(" · ".join(parts))
     run.font.size = Pt(8)
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _add_footer(section: Any, lang: str) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
 
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER

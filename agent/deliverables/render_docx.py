@@ -13,12 +13,20 @@ import re
 import shutil
 import subprocess
 import tempfile
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from agent.deliverables.diagram_svg import GridCell, architecture_grid
 from agent.deliverables.docx_meta import DocMeta, add_header_footer, apply_core_properties
+from agent.deliverables.docx_styles import (
+    EAST_ASIAN_FONT,
+    MONO_FONT,
+    base_document,
+    has_content,
+    set_fonts,
+    style_for,
+    styles_of,
+)
 from agent.deliverables.docx_tables import (
     KEEP_TOGETHER_ROWS,
     keep_rows_whole,
@@ -28,67 +36,9 @@ from agent.deliverables.docx_tables import (
 )
 from agent.deliverables.mdblocks import Run, parse_blocks, plain
 
-EAST_ASIAN_FONT = "Microsoft YaHei"
-LATIN_FONT = "Calibri"
-MONO_FONT = "Consolas"
 WIDE_TABLE_COLUMNS = 7
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 """Characters XML 1.0 cannot hold: a control character typed into an answer must not break Word."""
-
-
-def _set_fonts(element: Any, east_asian: str = EAST_ASIAN_FONT, latin: str = LATIN_FONT) -> None:
-    """Set the fonts of a style or run element, including `w:eastAsia` for Chinese glyphs."""
-    from docx.oxml.ns import qn
-
-    rpr = element.get_or_add_rPr() if hasattr(element, "get_or_add_rPr") else element.find(qn("w:rPr"))
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
-        fonts.set(qn(attr), latin)
-    fonts.set(qn("w:eastAsia"), east_asian)
-    for theme_attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        if fonts.get(qn(theme_attr)) is not None:
-            del fonts.attrib[qn(theme_attr)]
-
-
-_USED_STYLES = (
-    "Normal",
-    "Title",
-    "Heading 1",
-    "Heading 2",
-    "Heading 3",
-    "Heading 4",
-    "Quote",
-    "Intense Quote",
-    "List Bullet",
-    "List Bullet 2",
-    "List Number",
-    "List Number 2",
-)
-
-
-def _prepare_styles(document: Any, lang: str) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt, RGBColor
-
-    # Document defaults first (every style inherits them), then the styles that name theme fonts.
-    defaults = document.styles.element.find(qn("w:docDefaults"))
-    rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
-    if rpr_default is not None and rpr_default.find(qn("w:rPr")) is not None:
-        _set_fonts(rpr_default)
-    by_name = {s.name: s for s in document.styles}
-    for name in _USED_STYLES:
-        if name in by_name:
-            _set_fonts(by_name[name].element)
-    normal = by_name["Normal"]
-    normal.font.size = Pt(10.5)
-    rpr = normal.element.get_or_add_rPr()
-    rpr.append(rpr.makeelement(qn("w:lang"), {qn("w:val"): "en-US", qn("w:eastAsia"): "zh-CN"}))
-    for level in range(1, 5):
-        by_name[f"Heading {level}"].font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
-    document.core_properties.language = "zh-CN" if lang == "zh" else "en-GB"
 
 
 def _add_runs(paragraph: Any, runs: list[Run]) -> None:
@@ -99,7 +49,7 @@ def _add_runs(paragraph: Any, runs: list[Run]) -> None:
         if r["italic"]:
             run.italic = True
         if r["code"]:
-            _set_fonts(run._element, east_asian=EAST_ASIAN_FONT, latin=MONO_FONT)
+            set_fonts(run._element, east_asian=EAST_ASIAN_FONT, latin=MONO_FONT)
 
 
 def _mermaid_png(source: str) -> Path | None:
@@ -226,7 +176,7 @@ def _paragraph(document: Any, style_id: str | None = None) -> Any:
     """A new paragraph with a style set by id (python-docx's by-name lookup is slow)."""
     para = document.add_paragraph()
     if style_id:
-        para._p.style = style_id
+        para._p.style = style_for(style_id)
     return para
 
 
@@ -235,7 +185,7 @@ def _add_table(document: Any, block: dict[str, Any], text_width: float) -> None:
     rows: list[list[list[Run]]] = block["rows"]
     cols = max([len(header), *(len(r) for r in rows)])
     table = document.add_table(rows=1 + len(rows), cols=cols)
-    table._tbl.tblPr.style = "TableGrid"
+    table._tbl.tblPr.style = style_for("TableGrid")
     grid = [row.cells for row in table.rows]  # python-docx rebuilds `cells` on every access
     for ci, cell_runs in enumerate(header):
         _add_runs(grid[0][ci].paragraphs[0], [{**r, "bold": True} for r in cell_runs])
@@ -250,44 +200,58 @@ def _add_table(document: Any, block: dict[str, Any], text_width: float) -> None:
     _paragraph(document)
 
 
-@lru_cache(maxsize=2)
-def _template(lang: str) -> bytes:
-    """python-docx's default template with our styles, prepared once per language (reading it
-    back costs less than opening the default and preparing the styles for every document)."""
-    import docx
-
-    document = docx.Document()
-    _prepare_styles(document, lang)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 def markdown_to_docx(
     markdown: str, path: Path, *, title: str, lang: str, meta: DocMeta | None = None
 ) -> None:
     """Write `markdown` as a Word document at `path` (with `meta`'s properties, header and footer)."""
+    base, ids, reference = base_document(lang)
+    with styles_of(ids):
+        _write_docx(base, markdown, path, title=title, lang=lang, meta=meta, reference=reference)
+
+
+def _page_setup(section: Any, wide: bool, reference: bool) -> float:
+    """Page size, orientation and margins (the reference file's own when there is one, turned to
+    landscape for a wide register); the text width in cm."""
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm
+
+    if reference:
+        width, height = section.page_width, section.page_height
+        if wide and width < height:  # registers with many columns read better on a landscape page
+            section.orientation = WD_ORIENT.LANDSCAPE
+            section.page_width, section.page_height = height, width
+    elif wide:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    else:
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    if not reference:
+        section.left_margin = section.right_margin = Cm(2.2)
+    return float(section.page_width.cm - section.left_margin.cm - section.right_margin.cm)
+
+
+def _write_docx(
+    base: bytes, markdown: str, path: Path, *, title: str, lang: str, meta: DocMeta | None, reference: bool
+) -> None:
     import docx
     from docx.shared import Cm
 
-    document = docx.Document(io.BytesIO(_template(lang)))
+    document = docx.Document(io.BytesIO(base))
     meta = meta or DocMeta(title=title, author="Adoption Coach")
     apply_core_properties(document, meta)
     document.core_properties.title = _NOT_XML.sub("", title)
     blocks = parse_blocks(_NOT_XML.sub("", markdown))
     widest = max((len(b["header"]) for b in blocks if b["type"] == "table"), default=0)
     section = document.sections[0]
-    if widest >= WIDE_TABLE_COLUMNS:
-        # Registers with many columns read better on a landscape page.
-        from docx.enum.section import WD_ORIENT
-
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = Cm(29.7), Cm(21.0)
-    else:
-        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.2)
-    text_width = section.page_width.cm - 4.4
-    add_header_footer(section, meta, lang)
+    text_width = _page_setup(section, widest >= WIDE_TABLE_COLUMNS, reference)
+    # an organisation's own header or footer stays; an empty one gets ours
+    add_header_footer(
+        section,
+        meta,
+        lang,
+        header=not (reference and has_content(section.header)),
+        footer=not (reference and has_content(section.footer)),
+    )
     for block in blocks:
         kind = block["type"]
         if kind == "heading":
