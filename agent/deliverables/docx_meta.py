@@ -47,7 +47,11 @@ def apply_core_properties(document: Any, meta: DocMeta) -> None:
 
 
 def _field(paragraph: Any, instruction: str) -> None:
-    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice compute when they lay the page out."""
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice compute when they lay the page out.
+
+    One run per part, as Word writes it: LibreOffice sizes a field's result from the run of its
+    result, and gave a field packed into one run the paragraph's size (a 10.5 pt page number in an
+    8 pt footer)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -56,17 +60,14 @@ def _field(paragraph: Any, instruction: str) -> None:
         element.set(qn("w:fldCharType"), kind)
         return element
 
-    run = paragraph.add_run()
-    run._r.append(char("begin"))
+    paragraph.add_run()._r.append(char("begin"))
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
     instr.text = f" {instruction} "
-    run._r.append(instr)
-    run._r.append(char("separate"))
-    placeholder = OxmlElement("w:t")
-    placeholder.text = "1"
-    run._r.append(placeholder)
-    run._r.append(char("end"))
+    paragraph.add_run()._r.append(instr)
+    paragraph.add_run()._r.append(char("separate"))
+    paragraph.add_run("1")
+    paragraph.add_run()._r.append(char("end"))
 
 
 def add_header_footer(

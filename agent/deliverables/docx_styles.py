@@ -28,6 +28,8 @@ from agent.deliverables.org_templates import reference_docx_path
 EAST_ASIAN_FONT = "Microsoft YaHei"
 LATIN_FONT = "Calibri"
 MONO_FONT = "Consolas"
+TABLE_CELL_PADDING_TWIPS = 34
+"""Space above and below a table cell's text (1.7 pt)."""
 
 CANONICAL_STYLES = (
     "Normal",
@@ -203,6 +205,10 @@ def _prepare_styles(document: Any, lang: str) -> None:
     rpr.append(rpr.makeelement(qn("w:lang"), {qn("w:val"): "en-US", qn("w:eastAsia"): "zh-CN"}))
     for level in range(1, 5):
         by_name[f"Heading {level}"].font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
+    # a little air above and below a cell's text (the default grid has none: lines touch the rules)
+    margins = by_name["Table Grid"].element.find(qn("w:tblPr")).find(qn("w:tblCellMar"))
+    for side in ("top", "bottom"):
+        margins.find(qn(f"w:{side}")).set(qn("w:w"), str(TABLE_CELL_PADDING_TWIPS))
     document.core_properties.language = "zh-CN" if lang == "zh" else "en-GB"
 
 

@@ -241,3 +241,19 @@ def test_without_an_organisation_folder_the_builtin_styles_apply(tmp_path: Path)
     assert fonts.get(qn("w:eastAsia")) == "Microsoft YaHei"
     assert round(document.sections[0].left_margin.cm, 1) == 2.2
     assert copy.copy(document.sections[0].header.paragraphs[0].text)  # our running header
+
+
+def test_builtin_footer_page_numbers_are_the_footer_size_and_cells_have_air(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    export_deliverables(bank_snapshot(), out, formats=("docx",), lang="zh")
+    document = docx.Document(str(_docs(out, ".docx")["01"]))
+    footer = document.sections[0].footer.paragraphs[0]
+    # every run, the fields' results included, at the footer's 8 pt (LibreOffice drew a field packed
+    # into one run at the body's size)
+    assert footer.runs and all(r.font.size == Pt(8) for r in footer.runs)
+    kinds = [el.get(qn("w:fldCharType")) for r in footer.runs for el in r._r if el.tag == qn("w:fldChar")]
+    assert kinds == ["begin", "separate", "end"] * 2
+    parts = (qn("w:fldChar"), qn("w:instrText"), qn("w:t"))
+    assert all(sum(el.tag in parts for el in r._r) == 1 for r in footer.runs)  # one part per run
+    margins = document.styles["Table Grid"].element.find(qn("w:tblPr")).find(qn("w:tblCellMar"))
+    assert int(margins.find(qn("w:top")).get(qn("w:w"))) > 0
