@@ -1,29 +1,14 @@
-"""Word tables that read well: a shaded header row repeated on every page, rows kept whole, short
-tables kept on one page, and column widths shared by content (`column_widths`)."""
+"""Word tables that read well: rows kept whole, and column widths shared by content
+(`column_widths`); the tables themselves are written by `docx_xml.table_element` (a shaded header
+row repeated on every page, short tables kept on one page)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from agent.deliverables.mdblocks import Run, plain
-
 HEADER_FILL = "E4E7EB"
 """Header-row shading, the grey of the HTML tables."""
-
-
-def style_header_row(row: Any, cells: list[Any]) -> None:
-    """Shade the header row and repeat it at the top of every page the table runs onto."""
-    from docx.oxml.ns import qn
-
-    tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
-    for cell in cells:
-        tc_pr = cell._tc.get_or_add_tcPr()
-        shading = tc_pr.makeelement(
-            qn("w:shd"), {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): HEADER_FILL}
-        )
-        tc_pr.append(shading)
 
 
 def keep_rows_whole(table: Any) -> None:
@@ -37,14 +22,6 @@ def keep_rows_whole(table: Any) -> None:
 
 KEEP_TOGETHER_ROWS = 15
 """A table shorter than this moves to the next page whole rather than leave its header behind."""
-
-
-def keep_table_together(grid: list[Any]) -> None:
-    """Every row but the last keeps with the next (Word's way of keeping a table on one page)."""
-    for cells in grid[:-1]:
-        for cell in cells:
-            for para in cell.paragraphs:
-                para.paragraph_format.keep_with_next = True
 
 
 def _display_width(text: str) -> int:
@@ -116,18 +93,3 @@ def column_widths(rows: list[list[str]], cols: int, text_width: float) -> list[f
         for ci in short:
             widths[ci] = lo[ci]
             fixed.add(ci)
-
-
-def set_widths(
-    table: Any, grid: list[Any], rows: list[list[list[Run]]], cols: int, text_width: float
-) -> None:
-    """Column widths that fit their content: no word split across lines, long text wraps."""
-    from docx.shared import Cm
-
-    widths = column_widths([[plain(cell) for cell in row] for row in rows], cols, text_width)
-    table.autofit = False
-    for ci, width_cm in enumerate(widths):
-        width = Cm(width_cm)
-        table.columns[ci].width = width
-        for cells in grid:
-            cells[ci].width = width

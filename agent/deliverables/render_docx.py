@@ -23,18 +23,12 @@ from agent.deliverables.docx_styles import (
     MONO_FONT,
     base_document,
     has_content,
-    set_fonts,
     style_for,
     styles_of,
 )
-from agent.deliverables.docx_tables import (
-    KEEP_TOGETHER_ROWS,
-    keep_rows_whole,
-    keep_table_together,
-    set_widths,
-    style_header_row,
-)
-from agent.deliverables.mdblocks import Run, parse_blocks, plain
+from agent.deliverables.docx_tables import KEEP_TOGETHER_ROWS, keep_rows_whole
+from agent.deliverables.docx_xml import append_runs, table_element
+from agent.deliverables.mdblocks import Run, plain, shared_blocks
 
 WIDE_TABLE_COLUMNS = 7
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -42,14 +36,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _add_runs(paragraph: Any, runs: list[Run]) -> None:
-    for r in runs:
-        run = paragraph.add_run(r["text"])
-        if r["bold"]:
-            run.bold = True
-        if r["italic"]:
-            run.italic = True
-        if r["code"]:
-            set_fonts(run._element, east_asian=EAST_ASIAN_FONT, latin=MONO_FONT)
+    append_runs(paragraph._p, runs, code_fonts=(MONO_FONT, EAST_ASIAN_FONT))
 
 
 def _mermaid_png(source: str) -> Path | None:
@@ -181,22 +168,21 @@ def _paragraph(document: Any, style_id: str | None = None) -> Any:
 
 
 def _add_table(document: Any, block: dict[str, Any], text_width: float) -> None:
-    header: list[list[Run]] = block["header"]
-    rows: list[list[list[Run]]] = block["rows"]
-    cols = max([len(header), *(len(r) for r in rows)])
-    table = document.add_table(rows=1 + len(rows), cols=cols)
-    table._tbl.tblPr.style = style_for("TableGrid")
-    grid = [row.cells for row in table.rows]  # python-docx rebuilds `cells` on every access
-    for ci, cell_runs in enumerate(header):
-        _add_runs(grid[0][ci].paragraphs[0], [{**r, "bold": True} for r in cell_runs])
-    style_header_row(table.rows[0], grid[0])
-    keep_rows_whole(table)
-    if len(rows) < KEEP_TOGETHER_ROWS:
-        keep_table_together(grid)
-    for ri, row in enumerate(rows, start=1):
-        for ci, cell_runs in enumerate(row[:cols]):
-            _add_runs(grid[ri][ci].paragraphs[0], cell_runs)
-    set_widths(table, grid, [header, *rows], cols, text_width)
+    body = document.element.body
+    tbl = table_element(
+        body,
+        block["header"],
+        block["rows"],
+        text_width=text_width,
+        style_id=style_for("TableGrid"),
+        keep_together=len(block["rows"]) < KEEP_TOGETHER_ROWS,
+        code_fonts=(MONO_FONT, EAST_ASIAN_FONT),
+    )
+    sect_pr = body.sectPr
+    if sect_pr is not None:
+        sect_pr.addprevious(tbl)
+    else:  # pragma: no cover - python-docx's documents always end with their section properties
+        body.append(tbl)
     _paragraph(document)
 
 
@@ -240,7 +226,7 @@ def _write_docx(
     meta = meta or DocMeta(title=title, author="Adoption Coach")
     apply_core_properties(document, meta)
     document.core_properties.title = _NOT_XML.sub("", title)
-    blocks = parse_blocks(_NOT_XML.sub("", markdown))
+    blocks = shared_blocks(_NOT_XML.sub("", markdown))
     widest = max((len(b["header"]) for b in blocks if b["type"] == "table"), default=0)
     section = document.sections[0]
     text_width = _page_setup(section, widest >= WIDE_TABLE_COLUMNS, reference)

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from agent.deliverables.diagram_svg import architecture_svg
-from agent.deliverables.mdblocks import is_check_item, markdown_parser, markdown_tokens, parse_blocks
+from agent.deliverables.mdblocks import is_check_item, markdown_parser, markdown_tokens, shared_blocks
 from agent.deliverables.render_docx import WIDE_TABLE_COLUMNS
 
 CSS = """
@@ -99,7 +99,7 @@ def markdown_to_html(markdown: str, *, title: str, lang: str) -> str:
     body = _ID_CELL.sub(r'<td class="id">\1</td>', body)
     html_lang = "zh-CN" if lang == "zh" else "en"
     # A register with many columns gets a wider page, as the Word file gets a landscape one.
-    widest = max((len(b["header"]) for b in parse_blocks(markdown) if b["type"] == "table"), default=0)
+    widest = max((len(b["header"]) for b in shared_blocks(markdown) if b["type"] == "table"), default=0)
     body_tag = '<body class="wide">' if widest >= WIDE_TABLE_COLUMNS else "<body>"
     return (
         f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
