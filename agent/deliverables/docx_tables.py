@@ -93,3 +93,26 @@ def column_widths(rows: list[list[str]], cols: int, text_width: float) -> list[f
         for ci in short:
             widths[ci] = lo[ci]
             fixed.add(ci)
+
+
+LINE_CM = 0.5
+"""Height of one line of 10.5 pt table text (Chinese fonts set lines a little taller)."""
+ROW_PADDING_CM = 0.15
+"""A row's cell padding above and below, and its rule."""
+
+
+def estimated_height_cm(rows: list[list[str]], widths: list[float]) -> float:
+    """Roughly how tall a table of `rows` is with columns `widths` (cm): each row as tall as its
+    cell of most wrapped lines. Enough to tell a table that fits on a page from one that cannot."""
+    total = 0.0
+    for row in rows:
+        lines = 1
+        for text, width in zip(row, widths, strict=False):
+            room = max(width - CELL_PADDING_CM, 0.5)
+            cell = sum(
+                max(1, -(-int(_display_width(part) * CM_PER_UNIT * 100) // int(room * 100)))
+                for part in text.split("\n")
+            )
+            lines = max(lines, cell)
+        total += lines * LINE_CM + ROW_PADDING_CM
+    return total

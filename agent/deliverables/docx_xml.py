@@ -15,7 +15,7 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
-from agent.deliverables.docx_tables import HEADER_FILL, column_widths
+from agent.deliverables.docx_tables import HEADER_FILL, KEEP_TOGETHER_ROWS, column_widths, estimated_height_cm
 from agent.deliverables.mdblocks import Run, plain
 
 _W = {
@@ -107,15 +107,19 @@ def table_element(
     *,
     text_width: float,
     style_id: str,
-    keep_together: bool,
+    keep_within_cm: float,
     code_fonts: tuple[str, str],
 ) -> Any:
     """A `w:tbl` for a Markdown table: shaded bold header row repeated on every page, rows that
-    do not split, column widths shared by content (`column_widths`), and when `keep_together`
-    every row keeping with the next (the table moves to the next page whole)."""
+    do not split, column widths shared by content (`column_widths`), and when it is short (fewer
+    than `KEEP_TOGETHER_ROWS` rows, about `keep_within_cm` tall at most) every row keeping with
+    the next, so the table moves to the next page whole. A taller one kept together could not fit
+    any page: LibreOffice then left its heading alone on a page."""
     cols = max([len(header), *(len(r) for r in rows)])
     all_rows = [header, *rows]
-    widths = column_widths([[plain(cell) for cell in row] for row in all_rows], cols, text_width)
+    texts = [[plain(cell) for cell in row] for row in all_rows]
+    widths = column_widths(texts, cols, text_width)
+    keep_together = len(rows) < KEEP_TOGETHER_ROWS and estimated_height_cm(texts, widths) <= keep_within_cm
     twips = [str(round(w * TWIPS_PER_CM)) for w in widths]
     tbl = body.makeelement(_W["tbl"], {})
     pr = _el(tbl, "tblPr")

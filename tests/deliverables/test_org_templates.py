@@ -257,3 +257,21 @@ def test_builtin_footer_page_numbers_are_the_footer_size_and_cells_have_air(tmp_
     assert all(sum(el.tag in parts for el in r._r) == 1 for r in footer.runs)  # one part per run
     margins = document.styles["Table Grid"].element.find(qn("w:tblPr")).find(qn("w:tblCellMar"))
     assert int(margins.find(qn("w:top")).get(qn("w:w"))) > 0
+
+
+def test_a_short_table_is_kept_on_one_page_but_not_one_taller_than_a_page(tmp_path: Path) -> None:
+    from agent.deliverables.render_docx import markdown_to_docx
+
+    long_text = "资料所述：" + "这是一段很长的缓解措施说明，" * 12
+    tall = "\n".join(f"| RSK-{i} | 风险 {i} | {long_text} |" for i in range(1, 11))
+    markdown = (
+        "# 文档\n\n## 小表\n\n| 项目 | 内容 |\n|---|---|\n| 甲 | 一 |\n| 乙 | 二 |\n\n"
+        f"## 登记册\n\n| # | 风险 | 缓解措施 |\n|---|---|---|\n{tall}\n"
+    )
+    path = tmp_path / "t.docx"
+    markdown_to_docx(markdown, path, title="文档", lang="zh")
+    small, register = docx.Document(str(path)).tables
+    assert small.rows[0].cells[0].paragraphs[0].paragraph_format.keep_with_next is True
+    # ten rows of long text cannot fit one page: kept together, LibreOffice left its heading alone
+    assert register.rows[0].cells[0].paragraphs[0].paragraph_format.keep_with_next is None
+    assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in register.rows)  # rows stay whole
