@@ -24,7 +24,7 @@ h1{color:#1f3a5f;border-bottom:3px solid #1f3a5f;padding-bottom:.3rem}
 h2{color:#1f3a5f;border-bottom:1px solid #cbd2d9;padding-bottom:.2rem;margin-top:2rem}
 h3{color:#334e68}
 table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:14px}
-th,td{border:1px solid #9aa5b1;padding:.35rem .55rem;vertical-align:top;text-align:left}
+th,td{border:1px solid #9aa5b1;padding:.35rem .55rem;vertical-align:top;text-align:left;min-width:4em}
 th{background:#e4e7eb;word-break:keep-all}
 tr:nth-child(even) td{background:#f5f7fa}
 pre{background:#f0f4f8;padding:.8rem;overflow-x:auto;font-size:13px;border-radius:4px}
