@@ -275,3 +275,18 @@ def test_a_short_table_is_kept_on_one_page_but_not_one_taller_than_a_page(tmp_pa
     # ten rows of long text cannot fit one page: kept together, LibreOffice left its heading alone
     assert register.rows[0].cells[0].paragraphs[0].paragraph_format.keep_with_next is None
     assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in register.rows)  # rows stay whole
+
+
+def test_doctor_names_the_templates_in_effect_and_a_broken_one(coach_home: Path) -> None:
+    from cli.commands.doctor import _templates
+
+    assert _templates() is None  # nothing of the organisation's: no line
+    folder = _org_dir(coach_home)
+    (folder / "test_plan.md.j2").write_text('{% include "builtin/test_plan.md.j2" %}\n', encoding="utf-8")
+    _reference(folder / "reference.docx")
+    ok = _templates()
+    assert ok is not None and ok.ok and "test_plan.md.j2" in ok.detail and "reference.docx" in ok.detail
+    (folder / "test_plan.md.j2").write_text("{% for x in %}\n", encoding="utf-8")
+    broken = _templates()
+    assert broken is not None and not broken.ok
+    assert "test_plan.md.j2, line 1" in broken.detail and "delete the file" in broken.hint
