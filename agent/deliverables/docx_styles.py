@@ -220,9 +220,47 @@ def builtin_template(lang: str) -> bytes:
 
     document = docx.Document()
     _prepare_styles(document, lang)
+    _trim(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+EXTRA_KEPT_STYLES = ("Header", "Footer", "Caption", "ListParagraph")
+"""Style ids kept beside the canonical ones: the header and footer paragraphs', and two a picture or
+a list may use."""
+
+
+def _trim(document: Any) -> None:
+    """The default template without what no deliverable uses, read and written for every file:
+    Word 2010's `stylesWithEffects` copy of the styles (430 KB), the thumbnail picture of
+    python-docx's own sample page (shown by file browsers as if it were ours), and the ~140 style
+    definitions no deliverable sets (350 KB; Word adds a built-in style back when it is applied)."""
+    from docx.oxml.ns import qn
+
+    for rid, rel in list(document.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            document.part.drop_rel(rid)
+    package_rels = document.part.package.rels
+    for rid, rel in list(package_rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            del package_rels[rid]
+    styles = document.styles.element
+    by_id = {el.get(qn("w:styleId")): el for el in styles.findall(qn("w:style"))}
+    keep = {canonical_id(n) for n in CANONICAL_STYLES} | set(EXTRA_KEPT_STYLES)
+    keep |= {sid for sid, el in by_id.items() if el.get(qn("w:default")) in ("1", "true")}
+    todo = list(keep)
+    while todo:  # what the kept styles are based on, linked to, or followed by
+        el = by_id.get(todo.pop())
+        for tag in ("w:basedOn", "w:link", "w:next"):
+            ref = el.find(qn(tag)) if el is not None else None
+            target = ref.get(qn("w:val")) if ref is not None else None
+            if target and target not in keep:
+                keep.add(target)
+                todo.append(target)
+    for sid, el in by_id.items():
+        if sid not in keep:
+            styles.remove(el)
 
 
 _STYLE_IDS: ContextVar[dict[str, str] | None] = ContextVar("coach_docx_style_ids", default=None)

@@ -290,3 +290,19 @@ def test_doctor_names_the_templates_in_effect_and_a_broken_one(coach_home: Path)
     broken = _templates()
     assert broken is not None and not broken.ok
     assert "test_plan.md.j2, line 1" in broken.detail and "delete the file" in broken.hint
+
+
+def test_builtin_word_file_carries_no_leftovers_of_the_library_template(tmp_path: Path) -> None:
+    import zipfile
+
+    out = tmp_path / "out"
+    export_deliverables(bank_snapshot(), out, formats=("docx",), lang="zh")
+    path = _docs(out, ".docx")["01"]
+    names = zipfile.ZipFile(path).namelist()
+    # python-docx's thumbnail is a picture of its own sample page: a file browser showed it as ours
+    assert not any("thumbnail" in n for n in names)
+    assert "word/stylesWithEffects.xml" not in names
+    document = docx.Document(str(path))
+    used = {p.style.name for p in document.paragraphs}
+    assert {"Title", "Heading 2", "List Bullet"} <= used  # the styles the document uses are all there
+    assert len(document.styles) < 40
