@@ -31,6 +31,8 @@ from agent.deliverables.docx_xml import append_runs, table_element
 from agent.deliverables.mdblocks import Run, plain, shared_blocks
 
 WIDE_TABLE_COLUMNS = 7
+CHECK_HANG_CM = 0.55
+"""How far a checklist item's wrapped lines are indented past its box (the box and a space)."""
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 """Characters XML 1.0 cannot hold: a control character typed into an answer must not break Word."""
 
@@ -261,7 +263,9 @@ def _write_docx(
             # The box is the marker: an indented paragraph per item, no bullet before it.
             for i, item in enumerate(block["items"], start=1):
                 para = _paragraph(document)
-                para.paragraph_format.left_indent = Cm(0.63 * (1 + block.get("level", 0)))
+                # hanging: a wrapped line starts under the text, not under the box
+                para.paragraph_format.left_indent = Cm(0.63 * (1 + block.get("level", 0)) + CHECK_HANG_CM)
+                para.paragraph_format.first_line_indent = Cm(-CHECK_HANG_CM)
                 para.paragraph_format.space_after = Cm(0.3 if i == len(block["items"]) else 0.05)
                 para.paragraph_format.keep_with_next = i < len(block["items"])  # one page
                 _add_runs(para, item)

@@ -306,3 +306,16 @@ def test_builtin_word_file_carries_no_leftovers_of_the_library_template(tmp_path
     used = {p.style.name for p in document.paragraphs}
     assert {"Title", "Heading 2", "List Bullet"} <= used  # the styles the document uses are all there
     assert len(document.styles) < 40
+
+
+def test_a_checklist_items_wrapped_lines_hang_under_its_text(tmp_path: Path) -> None:
+    from agent.deliverables.render_docx import markdown_to_docx
+
+    path = tmp_path / "c.docx"
+    markdown_to_docx("# 文档\n\n- ☑ 第一项\n- ☐ 第二项，很长很长\n", path, title="文档", lang="zh")
+    items = [p for p in docx.Document(str(path)).paragraphs if p.text.startswith(("☑", "☐"))]
+    assert len(items) == 2
+    for item in items:
+        fmt = item.paragraph_format
+        assert fmt.first_line_indent is not None and fmt.first_line_indent < 0  # the box hangs out
+        assert fmt.left_indent + fmt.first_line_indent > 0  # and stays inside the text column
