@@ -29,9 +29,11 @@ EXAMPLE = ROOT / "examples" / "bank_customer_service.yaml"
 FORMATS = "md,docx,html,json"
 TARGET_S = 3.0
 REPEAT = 3
-BEFORE = "6.7–11 s wall, ≈ 4.0 s CPU"
-"""Measured on the 2-core machine before the run was optimised (graph driven with msgpack
-checkpoints after every step, pure-Python YAML): the figure to compare against."""
+BEFORE = "6.7–11 s wall, ≈ 4.0 s CPU (2026-11); d510aa1: 14.4 s wall at load 13, 3.73 s CPU (2026-12)"
+"""Measured on the shared 2-core machine before the run was optimised (graph driven with msgpack
+checkpoints after every step, pure-Python YAML), then on main before the DOCX work of issue 12
+(same bench, bytecode compiled): the figures to compare against. On a machine this loaded the CPU
+figure is the one to compare; the wall time is several times the CPU time."""
 
 
 def _env(home: Path) -> dict[str, str]:
