@@ -58,7 +58,9 @@ def _unbreakable_units(text: str) -> int:
     return longest
 
 
-def column_widths(rows: list[list[str]], cols: int, text_width: float) -> list[float]:
+def column_widths(
+    rows: list[list[str]], cols: int, text_width: float, *, unit: float = CM_PER_UNIT
+) -> list[float]:
     """Column widths in cm that share `text_width` by content.
 
     Each column needs at least its longest unbreakable word (so no word is split across lines);
@@ -71,9 +73,9 @@ def column_widths(rows: list[list[str]], cols: int, text_width: float) -> list[f
     for ri, row in enumerate(rows):
         bold = HEADER_BOLD_FACTOR if ri == 0 else 1.0
         for ci, text in enumerate(row[:cols]):
-            lo[ci] = max(lo[ci], _unbreakable_units(text) * CM_PER_UNIT * bold + CELL_PADDING_CM)
+            lo[ci] = max(lo[ci], _unbreakable_units(text) * unit * bold + CELL_PADDING_CM)
             line = max((_display_width(part) for part in text.split("\n")), default=0)
-            hi[ci] = max(hi[ci], line * CM_PER_UNIT * bold + CELL_PADDING_CM)
+            hi[ci] = max(hi[ci], line * unit * bold + CELL_PADDING_CM)
     # A column of short labels ('预算（万元）') keeps each on one line.
     lo = [h if h <= SHORT_COLUMN_CM else w for w, h in zip(lo, hi, strict=True)]
     lo = [min(w, text_width * 0.6) for w in lo]
@@ -97,22 +99,29 @@ def column_widths(rows: list[list[str]], cols: int, text_width: float) -> list[f
 
 LINE_CM = 0.5
 """Height of one line of 10.5 pt table text (Chinese fonts set lines a little taller)."""
+SMALL_TEXT_COLUMNS = 7
+"""A table this wide (a register on a landscape page) is set at `SMALL_TEXT_PT`: at the body size
+its columns' shortest widths filled the page and left its longest column a strip of a few words."""
+SMALL_TEXT_PT = 9.0
+BODY_PT = 10.5
 ROW_PADDING_CM = 0.15
 """A row's cell padding above and below, and its rule."""
 
 
-def estimated_height_cm(rows: list[list[str]], widths: list[float]) -> float:
-    """Roughly how tall a table of `rows` is with columns `widths` (cm): each row as tall as its
-    cell of most wrapped lines. Enough to tell a table that fits on a page from one that cannot."""
-    total = 0.0
+def row_heights_cm(
+    rows: list[list[str]], widths: list[float], *, unit: float = CM_PER_UNIT, line: float = LINE_CM
+) -> list[float]:
+    """Roughly how tall each row is with columns `widths` (cm): as tall as its cell of most wrapped
+    lines. Enough to tell a table that fits on a page from one that cannot."""
+    heights = []
     for row in rows:
         lines = 1
         for text, width in zip(row, widths, strict=False):
             room = max(width - CELL_PADDING_CM, 0.5)
             cell = sum(
-                max(1, -(-int(_display_width(part) * CM_PER_UNIT * 100) // int(room * 100)))
+                max(1, -(-int(_display_width(part) * unit * 100) // int(room * 100)))
                 for part in text.split("\n")
             )
             lines = max(lines, cell)
-        total += lines * LINE_CM + ROW_PADDING_CM
-    return total
+        heights.append(lines * line + ROW_PADDING_CM)
+    return heights

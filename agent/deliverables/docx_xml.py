@@ -15,7 +15,17 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
-from agent.deliverables.docx_tables import HEADER_FILL, KEEP_TOGETHER_ROWS, column_widths, estimated_height_cm
+from agent.deliverables.docx_tables import (
+    BODY_PT,
+    CM_PER_UNIT,
+    HEADER_FILL,
+    KEEP_TOGETHER_ROWS,
+    LINE_CM,
+    SMALL_TEXT_COLUMNS,
+    SMALL_TEXT_PT,
+    column_widths,
+    row_heights_cm,
+)
 from agent.deliverables.mdblocks import Run, plain
 
 _W = {
@@ -24,6 +34,8 @@ _W = {
         "r",
         "rPr",
         "rFonts",
+        "sz",
+        "szCs",
         "b",
         "i",
         "t",
@@ -80,13 +92,19 @@ def _text(run: Any, text: str) -> None:
 
 
 def append_runs(
-    p: Any, runs: list[Run], *, code_fonts: tuple[str, str] | None = None, bold: bool = False
+    p: Any,
+    runs: list[Run],
+    *,
+    code_fonts: tuple[str, str] | None = None,
+    bold: bool = False,
+    half_points: int | None = None,
 ) -> None:
-    """Append `runs` to the paragraph element `p`; a code run gets `code_fonts` (latin, east Asian)."""
+    """Append `runs` to the paragraph element `p`; a code run gets `code_fonts` (latin, east
+    Asian); `half_points` sets the size (18: 9 pt)."""
     for r in runs:
         run = _el(p, "r")
         code = r["code"] and code_fonts is not None
-        if code or r["bold"] or bold or r["italic"]:
+        if code or r["bold"] or bold or r["italic"] or half_points:
             rpr = _el(run, "rPr")
             if code and code_fonts is not None:
                 fonts = _el(rpr, "rFonts")
@@ -97,6 +115,9 @@ def append_runs(
                 _el(rpr, "b")
             if r["italic"]:
                 _el(rpr, "i")
+            if half_points:
+                _el(rpr, "sz", {_VAL: str(half_points)})
+                _el(rpr, "szCs", {_VAL: str(half_points)})
         _text(run, r["text"])
 
 
@@ -107,19 +128,24 @@ def table_element(
     *,
     text_width: float,
     style_id: str,
-    keep_within_cm: float,
+    page_height_cm: float,
     code_fonts: tuple[str, str],
 ) -> Any:
-    """A `w:tbl` for a Markdown table: shaded bold header row repeated on every page, rows that
-    do not split, column widths shared by content (`column_widths`), and when it is short (fewer
-    than `KEEP_TOGETHER_ROWS` rows, about `keep_within_cm` tall at most) every row keeping with
-    the next, so the table moves to the next page whole. A taller one kept together could not fit
-    any page: LibreOffice then left its heading alone on a page."""
+    """A `w:tbl` for a Markdown table: shaded bold header row repeated on every page, column widths
+    shared by content (`column_widths`), a wide table's text at `SMALL_TEXT_PT`. A row stays on one
+    page unless it is taller than a third of one (then it would leave most of a page blank); a
+    short table (fewer than `KEEP_TOGETHER_ROWS` rows, at most 80 % of a page) keeps every row
+    with the next, so it moves to the next page whole — a taller one kept together fits no page,
+    and LibreOffice then left its heading alone on a page."""
     cols = max([len(header), *(len(r) for r in rows)])
     all_rows = [header, *rows]
     texts = [[plain(cell) for cell in row] for row in all_rows]
-    widths = column_widths(texts, cols, text_width)
-    keep_together = len(rows) < KEEP_TOGETHER_ROWS and estimated_height_cm(texts, widths) <= keep_within_cm
+    small = cols >= SMALL_TEXT_COLUMNS
+    scale = SMALL_TEXT_PT / BODY_PT if small else 1.0
+    widths = column_widths(texts, cols, text_width, unit=CM_PER_UNIT * scale)
+    heights = row_heights_cm(texts, widths, unit=CM_PER_UNIT * scale, line=LINE_CM * scale)
+    keep_together = len(rows) < KEEP_TOGETHER_ROWS and sum(heights) <= 0.8 * page_height_cm
+    half_points = round(SMALL_TEXT_PT * 2) if small else None
     twips = [str(round(w * TWIPS_PER_CM)) for w in widths]
     tbl = body.makeelement(_W["tbl"], {})
     pr = _el(tbl, "tblPr")
@@ -146,7 +172,8 @@ def table_element(
     for ri, row in enumerate(all_rows):
         tr = _el(tbl, "tr")
         tr_pr = _el(tr, "trPr")
-        _el(tr_pr, "cantSplit", {_VAL: "true"})
+        if heights[ri] <= page_height_cm / 3:
+            _el(tr_pr, "cantSplit", {_VAL: "true"})
         if ri == 0:
             _el(tr_pr, "tblHeader", {_VAL: "true"})
         for ci in range(cols):
@@ -159,5 +186,5 @@ def table_element(
             if keep_together and ri < last:
                 _el(_el(p, "pPr"), "keepNext")
             if ci < len(row):
-                append_runs(p, row[ci], code_fonts=code_fonts, bold=ri == 0)
+                append_runs(p, row[ci], code_fonts=code_fonts, bold=ri == 0, half_points=half_points)
     return tbl

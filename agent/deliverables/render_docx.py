@@ -169,10 +169,6 @@ def _paragraph(document: Any, style_id: str | None = None) -> Any:
     return para
 
 
-KEEP_WITHIN_PAGE = 0.8
-"""A short table is kept on one page when it takes at most this share of a page's text height."""
-
-
 def _text_height_cm(document: Any) -> float:
     section = document.sections[-1]
     return float(section.page_height.cm - section.top_margin.cm - section.bottom_margin.cm)
@@ -186,7 +182,7 @@ def _add_table(document: Any, block: dict[str, Any], text_width: float) -> None:
         block["rows"],
         text_width=text_width,
         style_id=style_for("TableGrid"),
-        keep_within_cm=KEEP_WITHIN_PAGE * _text_height_cm(document),
+        page_height_cm=_text_height_cm(document),
         code_fonts=(MONO_FONT, EAST_ASIAN_FONT),
     )
     sect_pr = body.sectPr

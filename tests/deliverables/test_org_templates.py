@@ -319,3 +319,28 @@ def test_a_checklist_items_wrapped_lines_hang_under_its_text(tmp_path: Path) -> 
         fmt = item.paragraph_format
         assert fmt.first_line_indent is not None and fmt.first_line_indent < 0  # the box hangs out
         assert fmt.left_indent + fmt.first_line_indent > 0  # and stays inside the text column
+
+
+def test_a_wide_register_is_set_smaller_and_its_tall_rows_may_break(tmp_path: Path) -> None:
+    from agent.deliverables.render_docx import markdown_to_docx
+
+    mitigation = "The sources say: " + "keep the old process ready to switch back and rehearse it; " * 40
+    rows = "\n".join(
+        f"| RSK-{i} | Risk {i} | High | Stage | Evidence = No | Owner | {mitigation} | [2] |" for i in (1, 2)
+    )
+    short = "| RSK-3 | Risk 3 | Low | Stage | Evidence = No | Owner | Short. | [3] |"
+    markdown = (
+        "# Register\n\n| # | Risk | Severity | Stage | Evidence | Owner | Mitigation | Sources |\n"
+        f"|---|---|---|---|---|---|---|---|\n{rows}\n{short}\n"
+    )
+    path = tmp_path / "r.docx"
+    markdown_to_docx(markdown, path, title="Register", lang="en")
+    table = docx.Document(str(path)).tables[0]
+    # eight columns: 9 pt text, so the longest column is not squeezed to a strip
+    assert all(r.font.size == Pt(9) for r in table.rows[1].cells[6].paragraphs[0].runs)
+    widths = [c.width for c in table.rows[0].cells]
+    assert widths[6] == max(widths)
+    # a row taller than a third of a page may break across pages (it left most of a page blank);
+    # a short one stays whole
+    assert table.rows[1]._tr.trPr.find(qn("w:cantSplit")) is None
+    assert table.rows[3]._tr.trPr.find(qn("w:cantSplit")) is not None
