@@ -18,7 +18,6 @@ from agent.interview.text import t
 from agent.snapshot import CoachMessage
 from agent.types import Lang, Passage, Stage
 from graphs.model_calls import ModelHelper
-from knowledge.lexical import char_tokens
 from knowledge.pack import load_pack, localize, text_lang
 from prompts import fence, fence_passages, render_prompt
 from prompts.fit import clip, scaled, trim_passages
@@ -59,6 +58,9 @@ def pack_search(query: str, *, k: int, lang: Lang = "zh") -> list[Passage]:
 
     def grams(text: str) -> set[str]:
         if english:
+            # imported here: the lexical index brings numpy, which a run that asks nothing never needs
+            from knowledge.lexical import char_tokens
+
             return set(char_tokens(text))
         text = "".join(text.lower().split())
         return {text[i : i + 2] for i in range(len(text) - 1)}

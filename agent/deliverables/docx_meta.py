@@ -47,7 +47,11 @@ def apply_core_properties(document: Any, meta: DocMeta) -> None:
 
 
 def _field(paragraph: Any, instruction: str) -> None:
-    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice compute when they lay the page out."""
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice compute when they lay the page out.
+
+    One run per part, as Word writes it: LibreOffice sizes a field's result from the run of its
+    result, and gave a field packed into one run the paragraph's size (a 10.5 pt page number in an
+    8 pt footer)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -56,21 +60,28 @@ def _field(paragraph: Any, instruction: str) -> None:
         element.set(qn("w:fldCharType"), kind)
         return element
 
-    run = paragraph.add_run()
-    run._r.append(char("begin"))
+    paragraph.add_run()._r.append(char("begin"))
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
     instr.text = f" {instruction} "
-    run._r.append(instr)
-    run._r.append(char("separate"))
-    placeholder = OxmlElement("w:t")
-    placeholder.text = "1"
-    run._r.append(placeholder)
-    run._r.append(char("end"))
+    paragraph.add_run()._r.append(instr)
+    paragraph.add_run()._r.append(char("separate"))
+    paragraph.add_run("1")
+    paragraph.add_run()._r.append(char("end"))
 
 
-def add_header_footer(section: Any, meta: DocMeta, lang: str) -> None:
-    """Running header (project · document · version · status) and a "page n of m" footer."""
+def add_header_footer(
+    section: Any, meta: DocMeta, lang: str, *, header: bool = True, footer: bool = True
+) -> None:
+    """Running header (project · document · version · status) and a "page n of m" footer (either
+    left out when an organisation's reference file brings its own)."""
+    if header:
+        _add_header(section, meta)
+    if footer:
+        _add_footer(section, lang)
+
+
+def _add_header(section: Any, meta: DocMeta) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
@@ -79,6 +90,11 @@ def add_header_footer(section: Any, meta: DocMeta, lang: str) -> None:
     run = header.add_run(" · ".join(parts))
     run.font.size = Pt(8)
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _add_footer(section: Any, lang: str) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
 
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -1,29 +1,14 @@
-"""Word tables that read well: a shaded header row repeated on every page, rows kept whole, short
-tables kept on one page, and column widths shared by content (`column_widths`)."""
+"""Word tables that read well: rows kept whole, and column widths shared by content
+(`column_widths`); the tables themselves are written by `docx_xml.table_element` (a shaded header
+row repeated on every page, short tables kept on one page)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from agent.deliverables.mdblocks import Run, plain
-
 HEADER_FILL = "E4E7EB"
 """Header-row shading, the grey of the HTML tables."""
-
-
-def style_header_row(row: Any, cells: list[Any]) -> None:
-    """Shade the header row and repeat it at the top of every page the table runs onto."""
-    from docx.oxml.ns import qn
-
-    tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
-    for cell in cells:
-        tc_pr = cell._tc.get_or_add_tcPr()
-        shading = tc_pr.makeelement(
-            qn("w:shd"), {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): HEADER_FILL}
-        )
-        tc_pr.append(shading)
 
 
 def keep_rows_whole(table: Any) -> None:
@@ -37,14 +22,6 @@ def keep_rows_whole(table: Any) -> None:
 
 KEEP_TOGETHER_ROWS = 15
 """A table shorter than this moves to the next page whole rather than leave its header behind."""
-
-
-def keep_table_together(grid: list[Any]) -> None:
-    """Every row but the last keeps with the next (Word's way of keeping a table on one page)."""
-    for cells in grid[:-1]:
-        for cell in cells:
-            for para in cell.paragraphs:
-                para.paragraph_format.keep_with_next = True
 
 
 def _display_width(text: str) -> int:
@@ -81,7 +58,9 @@ def _unbreakable_units(text: str) -> int:
     return longest
 
 
-def column_widths(rows: list[list[str]], cols: int, text_width: float) -> list[float]:
+def column_widths(
+    rows: list[list[str]], cols: int, text_width: float, *, unit: float = CM_PER_UNIT
+) -> list[float]:
     """Column widths in cm that share `text_width` by content.
 
     Each column needs at least its longest unbreakable word (so no word is split across lines);
@@ -94,9 +73,9 @@ def column_widths(rows: list[list[str]], cols: int, text_width: float) -> list[f
     for ri, row in enumerate(rows):
         bold = HEADER_BOLD_FACTOR if ri == 0 else 1.0
         for ci, text in enumerate(row[:cols]):
-            lo[ci] = max(lo[ci], _unbreakable_units(text) * CM_PER_UNIT * bold + CELL_PADDING_CM)
+            lo[ci] = max(lo[ci], _unbreakable_units(text) * unit * bold + CELL_PADDING_CM)
             line = max((_display_width(part) for part in text.split("\n")), default=0)
-            hi[ci] = max(hi[ci], line * CM_PER_UNIT * bold + CELL_PADDING_CM)
+            hi[ci] = max(hi[ci], line * unit * bold + CELL_PADDING_CM)
     # A column of short labels ('预算（万元）') keeps each on one line.
     lo = [h if h <= SHORT_COLUMN_CM else w for w, h in zip(lo, hi, strict=True)]
     lo = [min(w, text_width * 0.6) for w in lo]
@@ -118,16 +97,31 @@ def column_widths(rows: list[list[str]], cols: int, text_width: float) -> list[f
             fixed.add(ci)
 
 
-def set_widths(
-    table: Any, grid: list[Any], rows: list[list[list[Run]]], cols: int, text_width: float
-) -> None:
-    """Column widths that fit their content: no word split across lines, long text wraps."""
-    from docx.shared import Cm
+LINE_CM = 0.5
+"""Height of one line of 10.5 pt table text (Chinese fonts set lines a little taller)."""
+SMALL_TEXT_COLUMNS = 7
+"""A table this wide (a register on a landscape page) is set at `SMALL_TEXT_PT`: at the body size
+its columns' shortest widths filled the page and left its longest column a strip of a few words."""
+SMALL_TEXT_PT = 9.0
+BODY_PT = 10.5
+ROW_PADDING_CM = 0.15
+"""A row's cell padding above and below, and its rule."""
 
-    widths = column_widths([[plain(cell) for cell in row] for row in rows], cols, text_width)
-    table.autofit = False
-    for ci, width_cm in enumerate(widths):
-        width = Cm(width_cm)
-        table.columns[ci].width = width
-        for cells in grid:
-            cells[ci].width = width
+
+def row_heights_cm(
+    rows: list[list[str]], widths: list[float], *, unit: float = CM_PER_UNIT, line: float = LINE_CM
+) -> list[float]:
+    """Roughly how tall each row is with columns `widths` (cm): as tall as its cell of most wrapped
+    lines. Enough to tell a table that fits on a page from one that cannot."""
+    heights = []
+    for row in rows:
+        lines = 1
+        for text, width in zip(row, widths, strict=False):
+            room = max(width - CELL_PADDING_CM, 0.5)
+            cell = sum(
+                max(1, -(-int(_display_width(part) * unit * 100) // int(room * 100)))
+                for part in text.split("\n")
+            )
+            lines = max(lines, cell)
+        heights.append(lines * line + ROW_PADDING_CM)
+    return heights

@@ -131,6 +131,9 @@ def export_deliverables(
     from agent.deliverables.report import REPORT_NAME, build_report
 
     fmts = parse_formats(list(formats))
+    from agent.deliverables.render_md import check_templates
+
+    check_templates()  # an organisation's broken template is refused before anything is rendered
     # user text (names, answers, document passages) is cleaned before it is rendered: an escape
     # sequence cut in half by Markdown escaping could no longer be recognised afterwards
     snapshot = type(snapshot).model_validate(clean_data(snapshot.model_dump()))

@@ -91,6 +91,11 @@ def parse_blocks(markdown: str) -> list[Block]:
     return blocks
 
 
+def shared_blocks(markdown: str) -> list[Block]:
+    """Blocks of a Markdown document, parsed once for every renderer: read them, don't change them."""
+    return _parse_blocks(markdown)
+
+
 @lru_cache(maxsize=32)
 def _parse_blocks(markdown: str) -> list[Block]:
     tokens = markdown_tokens(markdown)

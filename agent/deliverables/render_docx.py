@@ -13,93 +13,32 @@ import re
 import shutil
 import subprocess
 import tempfile
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from agent.deliverables.diagram_svg import GridCell, architecture_grid
 from agent.deliverables.docx_meta import DocMeta, add_header_footer, apply_core_properties
-from agent.deliverables.docx_tables import (
-    KEEP_TOGETHER_ROWS,
-    keep_rows_whole,
-    keep_table_together,
-    set_widths,
-    style_header_row,
+from agent.deliverables.docx_styles import (
+    EAST_ASIAN_FONT,
+    MONO_FONT,
+    base_document,
+    has_content,
+    style_for,
+    styles_of,
 )
-from agent.deliverables.mdblocks import Run, parse_blocks, plain
+from agent.deliverables.docx_tables import keep_rows_whole
+from agent.deliverables.docx_xml import append_runs, table_element
+from agent.deliverables.mdblocks import Run, plain, shared_blocks
 
-EAST_ASIAN_FONT = "Microsoft YaHei"
-LATIN_FONT = "Calibri"
-MONO_FONT = "Consolas"
 WIDE_TABLE_COLUMNS = 7
+CHECK_HANG_CM = 0.55
+"""How far a checklist item's wrapped lines are indented past its box (the box and a space)."""
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 """Characters XML 1.0 cannot hold: a control character typed into an answer must not break Word."""
 
 
-def _set_fonts(element: Any, east_asian: str = EAST_ASIAN_FONT, latin: str = LATIN_FONT) -> None:
-    """Set the fonts of a style or run element, including `w:eastAsia` for Chinese glyphs."""
-    from docx.oxml.ns import qn
-
-    rpr = element.get_or_add_rPr() if hasattr(element, "get_or_add_rPr") else element.find(qn("w:rPr"))
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
-        fonts.set(qn(attr), latin)
-    fonts.set(qn("w:eastAsia"), east_asian)
-    for theme_attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        if fonts.get(qn(theme_attr)) is not None:
-            del fonts.attrib[qn(theme_attr)]
-
-
-_USED_STYLES = (
-    "Normal",
-    "Title",
-    "Heading 1",
-    "Heading 2",
-    "Heading 3",
-    "Heading 4",
-    "Quote",
-    "Intense Quote",
-    "List Bullet",
-    "List Bullet 2",
-    "List Number",
-    "List Number 2",
-)
-
-
-def _prepare_styles(document: Any, lang: str) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt, RGBColor
-
-    # Document defaults first (every style inherits them), then the styles that name theme fonts.
-    defaults = document.styles.element.find(qn("w:docDefaults"))
-    rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
-    if rpr_default is not None and rpr_default.find(qn("w:rPr")) is not None:
-        _set_fonts(rpr_default)
-    by_name = {s.name: s for s in document.styles}
-    for name in _USED_STYLES:
-        if name in by_name:
-            _set_fonts(by_name[name].element)
-    normal = by_name["Normal"]
-    normal.font.size = Pt(10.5)
-    rpr = normal.element.get_or_add_rPr()
-    rpr.append(rpr.makeelement(qn("w:lang"), {qn("w:val"): "en-US", qn("w:eastAsia"): "zh-CN"}))
-    for level in range(1, 5):
-        by_name[f"Heading {level}"].font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
-    document.core_properties.language = "zh-CN" if lang == "zh" else "en-GB"
-
-
 def _add_runs(paragraph: Any, runs: list[Run]) -> None:
-    for r in runs:
-        run = paragraph.add_run(r["text"])
-        if r["bold"]:
-            run.bold = True
-        if r["italic"]:
-            run.italic = True
-        if r["code"]:
-            _set_fonts(run._element, east_asian=EAST_ASIAN_FONT, latin=MONO_FONT)
+    append_runs(paragraph._p, runs, code_fonts=(MONO_FONT, EAST_ASIAN_FONT))
 
 
 def _mermaid_png(source: str) -> Path | None:
@@ -236,68 +175,86 @@ def _paragraph(document: Any, style_id: str | None = None) -> Any:
     """A new paragraph with a style set by id (python-docx's by-name lookup is slow)."""
     para = document.add_paragraph()
     if style_id:
-        para._p.style = style_id
+        para._p.style = style_for(style_id)
     return para
 
 
+def _text_height_cm(document: Any) -> float:
+    section = document.sections[-1]
+    return float(section.page_height.cm - section.top_margin.cm - section.bottom_margin.cm)
+
+
 def _add_table(document: Any, block: dict[str, Any], text_width: float) -> None:
-    header: list[list[Run]] = block["header"]
-    rows: list[list[list[Run]]] = block["rows"]
-    cols = max([len(header), *(len(r) for r in rows)])
-    table = document.add_table(rows=1 + len(rows), cols=cols)
-    table._tbl.tblPr.style = "TableGrid"
-    grid = [row.cells for row in table.rows]  # python-docx rebuilds `cells` on every access
-    for ci, cell_runs in enumerate(header):
-        _add_runs(grid[0][ci].paragraphs[0], [{**r, "bold": True} for r in cell_runs])
-    style_header_row(table.rows[0], grid[0])
-    keep_rows_whole(table)
-    if len(rows) < KEEP_TOGETHER_ROWS:
-        keep_table_together(grid)
-    for ri, row in enumerate(rows, start=1):
-        for ci, cell_runs in enumerate(row[:cols]):
-            _add_runs(grid[ri][ci].paragraphs[0], cell_runs)
-    set_widths(table, grid, [header, *rows], cols, text_width)
+    body = document.element.body
+    tbl = table_element(
+        body,
+        block["header"],
+        block["rows"],
+        text_width=text_width,
+        style_id=style_for("TableGrid"),
+        page_height_cm=_text_height_cm(document),
+        code_fonts=(MONO_FONT, EAST_ASIAN_FONT),
+    )
+    sect_pr = body.sectPr
+    if sect_pr is not None:
+        sect_pr.addprevious(tbl)
+    else:  # pragma: no cover - python-docx's documents always end with their section properties
+        body.append(tbl)
     _paragraph(document)
-
-
-@lru_cache(maxsize=2)
-def _template(lang: str) -> bytes:
-    """python-docx's default template with our styles, prepared once per language (reading it
-    back costs less than opening the default and preparing the styles for every document)."""
-    import docx
-
-    document = docx.Document()
-    _prepare_styles(document, lang)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def markdown_to_docx(
     markdown: str, path: Path, *, title: str, lang: str, meta: DocMeta | None = None
 ) -> None:
     """Write `markdown` as a Word document at `path` (with `meta`'s properties, header and footer)."""
-    import docx
+    base, ids, reference = base_document(lang)
+    with styles_of(ids):
+        _write_docx(base, markdown, path, title=title, lang=lang, meta=meta, reference=reference)
+
+
+def _page_setup(section: Any, wide: bool, reference: bool) -> float:
+    """Page size, orientation and margins (the reference file's own when there is one, turned to
+    landscape for a wide register); the text width in cm."""
+    from docx.enum.section import WD_ORIENT
     from docx.shared import Cm
 
-    document = docx.Document(io.BytesIO(_template(lang)))
-    meta = meta or DocMeta(title=title, author="Adoption Coach")
-    apply_core_properties(document, meta)
-    document.core_properties.title = _NOT_XML.sub("", title)
-    blocks = parse_blocks(_NOT_XML.sub("", markdown))
-    widest = max((len(b["header"]) for b in blocks if b["type"] == "table"), default=0)
-    section = document.sections[0]
-    if widest >= WIDE_TABLE_COLUMNS:
-        # Registers with many columns read better on a landscape page.
-        from docx.enum.section import WD_ORIENT
-
+    if reference:
+        width, height = section.page_width, section.page_height
+        if wide and width < height:  # registers with many columns read better on a landscape page
+            section.orientation = WD_ORIENT.LANDSCAPE
+            section.page_width, section.page_height = height, width
+    elif wide:
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = Cm(29.7), Cm(21.0)
     else:
         section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.2)
-    text_width = section.page_width.cm - 4.4
-    add_header_footer(section, meta, lang)
+    if not reference:
+        section.left_margin = section.right_margin = Cm(2.2)
+    return float(section.page_width.cm - section.left_margin.cm - section.right_margin.cm)
+
+
+def _write_docx(
+    base: bytes, markdown: str, path: Path, *, title: str, lang: str, meta: DocMeta | None, reference: bool
+) -> None:
+    import docx
+    from docx.shared import Cm
+
+    document = docx.Document(io.BytesIO(base))
+    meta = meta or DocMeta(title=title, author="Adoption Coach")
+    apply_core_properties(document, meta)
+    document.core_properties.title = _NOT_XML.sub("", title)
+    blocks = shared_blocks(_NOT_XML.sub("", markdown))
+    widest = max((len(b["header"]) for b in blocks if b["type"] == "table"), default=0)
+    section = document.sections[0]
+    text_width = _page_setup(section, widest >= WIDE_TABLE_COLUMNS, reference)
+    # an organisation's own header or footer stays; an empty one gets ours
+    add_header_footer(
+        section,
+        meta,
+        lang,
+        header=not (reference and has_content(section.header)),
+        footer=not (reference and has_content(section.footer)),
+    )
     for block in blocks:
         kind = block["type"]
         if kind == "heading":
@@ -312,7 +269,9 @@ def markdown_to_docx(
             # The box is the marker: an indented paragraph per item, no bullet before it.
             for i, item in enumerate(block["items"], start=1):
                 para = _paragraph(document)
-                para.paragraph_format.left_indent = Cm(0.63 * (1 + block.get("level", 0)))
+                # hanging: a wrapped line starts under the text, not under the box
+                para.paragraph_format.left_indent = Cm(0.63 * (1 + block.get("level", 0)) + CHECK_HANG_CM)
+                para.paragraph_format.first_line_indent = Cm(-CHECK_HANG_CM)
                 para.paragraph_format.space_after = Cm(0.3 if i == len(block["items"]) else 0.05)
                 para.paragraph_format.keep_with_next = i < len(block["items"])  # one page
                 _add_runs(para, item)

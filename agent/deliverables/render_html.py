@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from agent.deliverables.diagram_svg import architecture_svg
-from agent.deliverables.mdblocks import is_check_item, markdown_parser, markdown_tokens, parse_blocks
+from agent.deliverables.mdblocks import is_check_item, markdown_parser, markdown_tokens, shared_blocks
 from agent.deliverables.render_docx import WIDE_TABLE_COLUMNS
 
 CSS = """
@@ -24,7 +24,7 @@ h1{color:#1f3a5f;border-bottom:3px solid #1f3a5f;padding-bottom:.3rem}
 h2{color:#1f3a5f;border-bottom:1px solid #cbd2d9;padding-bottom:.2rem;margin-top:2rem}
 h3{color:#334e68}
 table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:14px}
-th,td{border:1px solid #9aa5b1;padding:.35rem .55rem;vertical-align:top;text-align:left}
+th,td{border:1px solid #9aa5b1;padding:.35rem .55rem;vertical-align:top;text-align:left;min-width:4em}
 th{background:#e4e7eb;word-break:keep-all}
 tr:nth-child(even) td{background:#f5f7fa}
 pre{background:#f0f4f8;padding:.8rem;overflow-x:auto;font-size:13px;border-radius:4px}
@@ -99,7 +99,7 @@ def markdown_to_html(markdown: str, *, title: str, lang: str) -> str:
     body = _ID_CELL.sub(r'<td class="id">\1</td>', body)
     html_lang = "zh-CN" if lang == "zh" else "en"
     # A register with many columns gets a wider page, as the Word file gets a landscape one.
-    widest = max((len(b["header"]) for b in parse_blocks(markdown) if b["type"] == "table"), default=0)
+    widest = max((len(b["header"]) for b in shared_blocks(markdown) if b["type"] == "table"), default=0)
     body_tag = '<body class="wide">' if widest >= WIDE_TABLE_COLUMNS else "<body>"
     return (
         f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'

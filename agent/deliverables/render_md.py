@@ -7,14 +7,12 @@ deliverable carries, so no template can forget them.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-from agent.deliverables import risks, selection
+from agent.deliverables import org_templates, risks, selection
 from agent.deliverables.arch_mermaid import to_mermaid
 from agent.deliverables.architecture import build_architecture, class_names, data_tag
 from agent.deliverables.business import business_globals
@@ -56,34 +54,22 @@ class RenderedDoc:
         return self.spec.title_in(self.lang)
 
 
-def _bytecode_cache() -> Any:
-    """Compiled templates cached per user in the temp dir (compiling them dominates start-up)."""
-    import tempfile
-
-    import jinja2
-
-    try:
-        uid = os.getuid() if hasattr(os, "getuid") else 0
-        path = Path(tempfile.gettempdir()) / f"coach-jinja-{uid}"
-        path.mkdir(mode=0o700, exist_ok=True)
-        return jinja2.FileSystemBytecodeCache(str(path))
-    except OSError:
-        return None
+def _environment() -> Any:
+    """The Jinja environment: the organisation's templates under COACH_HOME first, then the built-ins."""
+    return org_templates.active_environment(TEMPLATES_DIR)
 
 
 @cache
-def _environment() -> Any:
-    import jinja2
+def template_names() -> frozenset[str]:
+    """Every name a template can use (the helpers of `_globals`)."""
+    ctx = DocContext(snapshot=ProjectSnapshot(name="-"), spec=load_registry()[0], lang="zh")
+    return frozenset(_globals(ctx))
 
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
-        bytecode_cache=_bytecode_cache(),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,
-    )
+
+def check_templates() -> org_templates.Overrides:
+    """Check the organisation's templates and reference Word file before anything is rendered
+    (`org_templates.TemplateError`: what, where, how to fix)."""
+    return org_templates.check_overrides(TEMPLATES_DIR, template_names())
 
 
 def _globals(ctx: DocContext) -> dict[str, Any]:
@@ -228,7 +214,14 @@ def _closing(ctx: DocContext) -> tuple[str, list[tuple[str, str, str]]]:
 def render_document(snapshot: ProjectSnapshot, spec: DeliverableSpec, lang: str) -> RenderedDoc:
     """Render one deliverable to Markdown."""
     ctx = DocContext(snapshot=conflict_free(snapshot), spec=spec, lang=lang)
-    body = _environment().get_template(spec.template).render(**_globals(ctx))
+    try:
+        body = _environment().get_template(spec.template).render(**_globals(ctx))
+    except Exception as exc:
+        # a mistake in an organisation's template is theirs to fix: said with its file and line
+        error = org_templates.template_error_at(exc, spec.template)
+        if error is None:
+            raise
+        raise error from exc
     closing, answers = _closing(ctx)
     markdown = re.sub(r"\n{3,}", "\n\n", body.strip() + "\n" + closing)
     # Chinese sentences on consecutive template lines join without the space a line break renders as.

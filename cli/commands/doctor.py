@@ -1,4 +1,4 @@
-"""`coach doctor`: check Python, storage, configuration, endpoint, the chat model (a real chat
+"""`coach doctor`: check Python, storage, configuration, organisation templates, endpoint, the chat model (a real chat
 completion and a structured-output call, `doctor_model`), embedding model and knowledge store.
 
 Each check prints one ✓/✗ line (with a fix hint when it fails); exit code 1 if any check failed.
@@ -63,6 +63,22 @@ def _config(state: dict[str, object]) -> Check:
     return Check(
         True, "Config / 配置", str(path) if path.exists() else f"{path} (absent: defaults / 未创建：默认值)"
     )
+
+
+def _templates() -> Check | None:
+    """The organisation's templates and reference Word file (COACH_HOME/templates), when there are any."""
+    from agent.deliverables.render_md import check_templates
+    from agent.errors import CoachError
+
+    label = "Templates / 组织模板"
+    try:
+        found = check_templates()
+    except CoachError as exc:
+        return Check(False, label, exc.message, exc.hint)
+    if not found.templates and not found.partials and found.reference_docx is None:
+        return None
+    parts = [*found.templates, *found.partials] + (["reference.docx"] if found.reference_docx else [])
+    return Check(True, label, f"{found.folder}: {', '.join(parts)}")
 
 
 def _mode(state: dict[str, object]) -> Check:
@@ -268,6 +284,7 @@ def run(args: argparse.Namespace) -> int:
         _python,
         _home,
         lambda: _config(state),
+        _templates,
         lambda: _mode(state),
         lambda: _endpoint(state),
         lambda: _model_check(state, "Chat / 对话", "chat"),
