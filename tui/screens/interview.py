@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import Header, TabbedContent, TabPane
 
 from agent.cleantext import clean_text
 from agent.errors import CoachError
@@ -33,6 +33,7 @@ from tui.screens.panels import PanelsScreen
 from tui.widgets.chat import ChatLog
 from tui.widgets.docs import MarkdownView
 from tui.widgets.findings import FindingsPanel
+from tui.widgets.keybar import KeyFooter
 from tui.widgets.question import QuestionPanel
 from tui.widgets.sidebar import SidebarPanel
 from tui.widgets.status import StatusBar
@@ -115,7 +116,7 @@ class InterviewScreen(PanelsScreen):
                 with TabPane(t("tab.stages", lang), id="tab-stages"):
                     yield SidebarPanel(lang, id="stages-tab")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.app.localize_bindings(self)
@@ -375,5 +376,6 @@ class InterviewScreen(PanelsScreen):
     @on(StageSelected)
     def _stage(self, event: StageSelected) -> None:
         self.submit(f"/stage {event.stage}")
-        self.remove_class("-show-panels")
+        self.show_panels = False
+        self._show_layout()
         self._focus_for_layout()
