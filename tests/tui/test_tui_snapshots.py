@@ -158,3 +158,17 @@ def test_multi_select_ticked(snap_compare, lang: str, size: tuple[int, int]) -> 
         await steady(pilot)
 
     assert snap_compare(_app(lang), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_toast_on_the_top_row(snap_compare, size: tuple[int, int]) -> None:
+    """A pitfall toast: one line at the right of the top row (the header, or the chat's border at
+    80×24), over no text of the chat, the question, the answer box or the status bar."""
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        await _to_finding(pilot)
+        pilot.app.notify("新风险：个人数据出域，需先脱敏或改为私有化部署", severity="warning", timeout=600)
+        await pilot.pause(0.3)
+        await steady(pilot)
+
+    assert snap_compare(_app("zh"), terminal_size=size, run_before=run_before)
