@@ -176,7 +176,7 @@ def walk(out: Path, width: int, height: int, lang: str, max_answers: int = 150) 
                     (["F1"], "help", ["Escape"]),
                 ):
                     tmux.keys(*keys)
-                    # the first look at the panels renders them (~0.75 s here): let it finish
+                    # the first look at the panels renders the pitfalls (~0.1 s): let it finish
                     shot(what, wait_for(tmux, lambda s, b=screen: idle(s) and s != b, settle=1.0)[0])
                     tmux.keys(*back)
                     screen = wait_for(tmux, idle, settle=1.0)[0]

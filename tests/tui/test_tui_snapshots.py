@@ -172,3 +172,21 @@ def test_toast_on_the_top_row(snap_compare, size: tuple[int, int]) -> None:
         await steady(pilot)
 
     assert snap_compare(_app("zh"), terminal_size=size, run_before=run_before)
+
+
+def test_first_screen_on_the_real_engine_at_80x24(snap_compare) -> None:
+    """A new project's first screen, scrolled to its top: the keys line, then the coach's welcome,
+    each said once (the app's own welcome used to repeat the coach's)."""
+    from test_tui_real_session import Engine
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"pilot", "enter")
+        await settle(pilot)
+        pilot.app.screen.query_one("#chat").scroll_home(animate=False)
+        await steady(pilot)
+
+    app = make_app(lang="zh", session_factory=Engine(), settings=Settings())
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
