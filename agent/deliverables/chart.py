@@ -144,7 +144,9 @@ def unfence_charts(markdown: str) -> str:
 # --- SVG ------------------------------------------------------------------------------------
 
 WIDTH = 640
-LABEL_W, BAR_X, BAR_W = 200, 212, 340
+LABEL_MIN, LABEL_MAX, VALUE_W = 120, 320, 70
+"""The label column fits the longest stage title within these bounds (English ones are long);
+the bars take the rest of the width but the values' column."""
 ROW_H, BAR_H = 26, 16
 HEAD_H = 30
 
@@ -168,6 +170,10 @@ def layout(chart: Chart) -> list[tuple[str, dict[str, Any]]]:
     w = words(chart.lang)
     ops: list[tuple[str, dict[str, Any]]] = []
     y = 8.0
+    labels = [t for t, _v in chart.stages] + [label for _k, label, _n in chart.severities]
+    label_w = min(LABEL_MAX, max(LABEL_MIN, max(_width(t, 13) for t in labels) + 10))
+    bar_x = label_w + 12
+    bar_w = WIDTH - bar_x - VALUE_W
 
     def head(text: str) -> None:
         nonlocal y
@@ -182,22 +188,22 @@ def layout(chart: Chart) -> list[tuple[str, dict[str, Any]]]:
             (
                 "text",
                 {
-                    "x": LABEL_W,
+                    "x": label_w,
                     "y": y + 13,
-                    "text": _fit(label, 13, LABEL_W - 8),
+                    "text": _fit(label, 13, label_w - 8),
                     "size": 13,
                     "anchor": "end",
                     "fill": TEXT_COLOUR,
                 },
             )
         )
-        ops.append(("rect", {"x": BAR_X, "y": y, "w": BAR_W, "h": BAR_H, "fill": TRACK_COLOUR}))
+        ops.append(("rect", {"x": bar_x, "y": y, "w": bar_w, "h": BAR_H, "fill": TRACK_COLOUR}))
         if value > 0:
             ops.append(
-                ("rect", {"x": BAR_X, "y": y, "w": max(2.0, BAR_W * value / scale), "h": BAR_H, "fill": fill})
+                ("rect", {"x": bar_x, "y": y, "w": max(2.0, bar_w * value / scale), "h": BAR_H, "fill": fill})
             )
         ops.append(
-            ("text", {"x": BAR_X + BAR_W + 8, "y": y + 13, "text": shown, "size": 13, "fill": TEXT_COLOUR})
+            ("text", {"x": bar_x + bar_w + 8, "y": y + 13, "text": shown, "size": 13, "fill": TEXT_COLOUR})
         )
         y += ROW_H
 

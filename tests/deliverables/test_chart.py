@@ -63,6 +63,8 @@ def test_the_html_summary_draws_the_reports_readiness_and_severities(lang: str) 
     high = "风险按严重度：高 " if lang == "zh" else "Pitfalls by severity: High "
     assert f"{high}{want_counts[0]}" in alt
     assert "<script" not in page and "href=" not in page.split('class="chart"')[1].split("</svg>")[0]
+    svg = html.unescape(page.split('class="chart"')[1].split("</svg>")[0])
+    assert all(f">{STAGE_TITLES[s][lang]}<" in svg for s in STAGES), "every stage named in full, none cut"
 
 
 def test_the_markdown_file_has_the_tables_not_the_fence(tmp_path: Path) -> None:
