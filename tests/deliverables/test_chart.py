@@ -62,8 +62,10 @@ def test_the_html_summary_draws_the_reports_readiness_and_severities(lang: str) 
     assert f"{first} {want_readiness[0]}/100" in alt
     high = "风险按严重度：高 " if lang == "zh" else "Pitfalls by severity: High "
     assert f"{high}{want_counts[0]}" in alt
-    assert "<script" not in page and "href=" not in page.split('class="chart"')[1].split("</svg>")[0]
-    svg = html.unescape(page.split('class="chart"')[1].split("</svg>")[0])
+    found = re.search(r'<svg[^>]*class="chart".*?</svg>', page, re.S)
+    assert found is not None
+    svg = html.unescape(found.group(0))
+    assert "<script" not in page and "href=" not in svg
     assert all(f">{STAGE_TITLES[s][lang]}<" in svg for s in STAGES), "every stage named in full, none cut"
 
 
