@@ -176,7 +176,7 @@ def walk(out: Path, width: int, height: int, lang: str, max_answers: int = 150) 
                     (["F1"], "help", ["Escape"]),
                 ):
                     tmux.keys(*keys)
-                    # the first look at the panels renders them (~0.75 s here): let it finish
+                    # the first look at the panels renders the pitfalls (~0.1 s): let it finish
                     shot(what, wait_for(tmux, lambda s, b=screen: idle(s) and s != b, settle=1.0)[0])
                     tmux.keys(*back)
                     screen = wait_for(tmux, idle, settle=1.0)[0]
@@ -192,7 +192,9 @@ def walk(out: Path, width: int, height: int, lang: str, max_answers: int = 150) 
         screen, _ = wait_for(tmux, lambda s, b=screen: idle(s) and s != b)
         shot("export-dialog", screen)
         tmux.keys("Enter")  # the Export button has the focus; the files go under COACH_HOME (cwd)
-        screen, _ = wait_for(tmux, lambda s: "✔" in s or "✘" in s, 120)
+        # the export dialog's own result line ("✔ 访谈已完成" is on screen already)
+        done = ("✔ 已导出", "✔ Exported", "✘ 导出失败", "✘ Export failed")
+        screen, _ = wait_for(tmux, lambda s: any(d in s for d in done), 180)
         shot("exported", screen)
         tmux.keys("Escape")
         tmux.keys("C-q")

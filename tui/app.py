@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import Notify, SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -140,7 +141,7 @@ class CoachApp(App[int]):
         nodes: list[Any] = [screen, self]
 
         def command(bid: str, callback: Any, slash: str | None = None) -> SystemCommand:
-            key = binding_key(nodes, bid)
+            key = binding_key(nodes, bid, self.settings.keys)
             how = " · ".join(x for x in (key, slash and t(f"slash.{slash}", lang)) if x)
             title = t(f"palette.{bid}", lang) if _has(f"palette.{bid}") else t(f"bind.{bid}", lang)
             tip = t(f"bind.{bid}.tip", lang) if _has(f"bind.{bid}.tip") else t(f"palette.{bid}.tip", lang)
@@ -163,6 +164,29 @@ class CoachApp(App[int]):
                 yield command(slash, _prefill(screen, slash), slash)
             yield command("projects", screen.action_projects)
         yield command("quit", self.action_quit)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A toast (see `_on_notify`); no markup by default: the text often holds the user's words
+        or a pitfall title, where "[…]" is text."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def _on_notify(self, event: Notify) -> None:
+        """One toast at a time: a toast takes one line on the top row (app.tcss), so a second one
+        would reach into the chat; the newest replaces the one shown. The rack is emptied here:
+        Textual removes a replaced toast but leaves its holder, a blank row above the new one."""
+        self.clear_notifications()
+        with contextlib.suppress(Exception):  # no screen yet: nothing shown to replace
+            for rack in self.screen.query("ToastRack"):
+                rack.remove_children()
+        super()._on_notify(event)
 
     def action_command_palette(self) -> None:
         """The command palette, in the UI language."""

@@ -43,8 +43,12 @@ def key_label(key: str) -> str:
     return "+".join(out)
 
 
-def binding_key(nodes: list[DOMNode], binding_id: str) -> str | None:
-    """The key bound now (after remapping) to the binding `binding_id` on any of `nodes`."""
+def binding_key(nodes: list[DOMNode], binding_id: str, keymap: dict[str, str] | None = None) -> str | None:
+    """The key bound now to the binding `binding_id` on any of `nodes`: the one `keymap` (the
+    settings' [keys]) gives it, else its own (Textual applies a keymap to copies of the bindings,
+    not to the nodes')."""
+    if keymap and binding_id in keymap:
+        return key_label(keymap[binding_id])
     for node in nodes:
         for key, bindings in node._bindings.key_to_bindings.items():
             for b in bindings:

@@ -88,7 +88,9 @@ def _write(doc: RenderedDoc, fmt: str, path: Path, snapshot: ProjectSnapshot) ->
     # every format is made from the Markdown: cleaned once here, none gets an escape sequence
     doc = dataclasses.replace(doc, markdown=clean_text(doc.markdown))
     if fmt == "md":
-        path.write_text(doc.markdown, encoding="utf-8")
+        from agent.deliverables.chart import unfence_charts
+
+        path.write_text(unfence_charts(doc.markdown), encoding="utf-8")  # a chart's tables, as tables
     elif fmt == "docx":
         from agent.deliverables.render_docx import markdown_to_docx
 

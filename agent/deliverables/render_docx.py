@@ -16,6 +16,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from agent.deliverables.chart import CHART_LANG
+from agent.deliverables.chart_png import add_chart
 from agent.deliverables.diagram_svg import GridCell, architecture_grid
 from agent.deliverables.docx_meta import DocMeta, add_header_footer, apply_core_properties
 from agent.deliverables.docx_styles import (
@@ -298,6 +300,12 @@ def _write_docx(
                     "with where each runs, and the connections, with what flows between them."
                 )
                 _paragraph(document, "IntenseQuote").add_run(note)
+        elif (
+            kind == "code"
+            and block["lang"] == CHART_LANG
+            and add_chart(document, block["text"], lang, text_width)
+        ):
+            pass  # the executive summary's picture (agent.deliverables.chart_png)
         elif kind == "code":
             para = _paragraph(document)
             _add_runs(para, [{"text": block["text"], "bold": False, "italic": False, "code": True}])

@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from agent.deliverables.chart import CHART_LANG, chart_html
 from agent.deliverables.diagram_svg import architecture_svg
 from agent.deliverables.mdblocks import is_check_item, markdown_parser, markdown_tokens, shared_blocks
 from agent.deliverables.render_docx import WIDE_TABLE_COLUMNS
@@ -31,7 +32,9 @@ pre{background:#f0f4f8;padding:.8rem;overflow-x:auto;font-size:13px;border-radiu
 pre.mermaid{border-left:4px solid #1f3a5f}
 ul.checklist{list-style:none;padding-left:1.2rem}
 td.id{white-space:nowrap}
-figure.diagram{margin:1rem 0}svg.diagram{width:100%;height:auto;font-family:inherit}
+figure.diagram{margin:1rem 0}figure.chart{margin:1rem 0}svg.chart{width:100%;max-width:40rem;height:auto;font-family:inherit}
+figcaption{color:#52606d;font-size:13px;font-style:italic}
+svg.diagram{width:100%;height:auto;font-family:inherit}
 details{margin:1rem 0}summary{color:#52606d;cursor:pointer}
 blockquote{border-left:4px solid #f0b429;margin:1rem 0;padding:.3rem 1rem;background:#fffbea}
 code{font-family:Consolas,"Courier New",monospace;background:#f0f4f8;padding:0 .2rem}
@@ -43,6 +46,8 @@ body.wide{max-width:84rem}
 def _fence(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
     tok = tokens[idx]
     lang = (tok.info or "").strip()
+    if lang == CHART_LANG and (figure := chart_html(tok.content, env.get("lang", "zh"))) is not None:
+        return figure
     if lang != "mermaid":
         return f"<pre>{html.escape(tok.content)}</pre>\n"
     title = "架构图" if env.get("lang") == "zh" else "Architecture diagram"

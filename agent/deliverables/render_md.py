@@ -16,6 +16,7 @@ from agent.deliverables import org_templates, risks, selection
 from agent.deliverables.arch_mermaid import to_mermaid
 from agent.deliverables.architecture import build_architecture, class_names, data_tag
 from agent.deliverables.business import business_globals
+from agent.deliverables.chart import chart_block
 from agent.deliverables.context import DocContext, OpenItem, Source, conflict_free, conflict_lines, md_escape
 from agent.deliverables.doc_control import doc_control
 from agent.deliverables.labels import TEMPLATES_DIR, field_label, format_value, source_name
@@ -114,6 +115,7 @@ def _globals(ctx: DocContext) -> dict[str, Any]:
         "control": lambda: doc_control(snap, ctx.spec.id),
         "trace": lambda: build_trace(snap, lang, ctx.findings()),
         "risk_ids": lambda: {r.finding.id: r.id for r in build_trace(snap, lang, ctx.findings()).risks},
+        "readiness_chart": lambda: chart_block(snap.readiness, snap.findings, lang),
         "test_type": lambda key: test_type_label(key, lang),
         "shortlist": lambda: selection.shortlist(snap.profile, lang, snap.scoring_weights),
         "criteria": lambda: selection.criteria(lang, snap.scoring_weights),

@@ -224,9 +224,9 @@ async def test_sources_keep_the_latest_cited_reply_after_an_answer_or_command(bu
 
 
 def _footer_keys(app) -> list[str]:  # type: ignore[no-untyped-def]
-    from textual.widgets._footer import FooterKey
+    from tui.widgets.keybar import KeyLine
 
-    return [key.description for key in app.screen.query(FooterKey)]
+    return app.screen.query_one(KeyLine).descriptions()
 
 
 async def test_the_footer_says_esc_returns_to_the_chat_while_the_panels_hide_it(build) -> None:
@@ -321,7 +321,7 @@ async def test_panels_at_80x24_open_with_f2_switch_with_arrows_and_close_with_es
         assert "## Requirements & scenario" in screen.query_one("#preview").text
         await pilot.press("escape")
         await pilot.pause()
-        assert not screen.has_class("-show-panels")
+        assert not screen.show_panels
         assert app.focused is screen.query_one(QuestionPanel).input
 
 

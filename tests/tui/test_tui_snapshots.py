@@ -158,3 +158,35 @@ def test_multi_select_ticked(snap_compare, lang: str, size: tuple[int, int]) -> 
         await steady(pilot)
 
     assert snap_compare(_app(lang), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_toast_on_the_top_row(snap_compare, size: tuple[int, int]) -> None:
+    """A pitfall toast: one line at the right of the top row (the header, or the chat's border at
+    80×24), over no text of the chat, the question, the answer box or the status bar."""
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        await _to_finding(pilot)
+        pilot.app.notify("新风险：个人数据出域，需先脱敏或改为私有化部署", severity="warning", timeout=600)
+        await pilot.pause(0.3)
+        await steady(pilot)
+
+    assert snap_compare(_app("zh"), terminal_size=size, run_before=run_before)
+
+
+def test_first_screen_on_the_real_engine_at_80x24(snap_compare) -> None:
+    """A new project's first screen, scrolled to its top: the keys line, then the coach's welcome,
+    each said once (the app's own welcome used to repeat the coach's)."""
+    from test_tui_real_session import Engine
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"pilot", "enter")
+        await settle(pilot)
+        pilot.app.screen.query_one("#chat").scroll_home(animate=False)
+        await steady(pilot)
+
+    app = make_app(lang="zh", session_factory=Engine(), settings=Settings())
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

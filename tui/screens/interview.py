@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import Header, TabbedContent, TabPane
 
 from agent.cleantext import clean_text
 from agent.errors import CoachError
@@ -29,10 +29,12 @@ from tui.messages import (
     TurnFailed,
     TurnReady,
 )
+from tui.palette import key_label
 from tui.screens.panels import PanelsScreen
 from tui.widgets.chat import ChatLog
 from tui.widgets.docs import MarkdownView
 from tui.widgets.findings import FindingsPanel
+from tui.widgets.keybar import KeyFooter
 from tui.widgets.question import QuestionPanel
 from tui.widgets.sidebar import SidebarPanel
 from tui.widgets.status import StatusBar
@@ -115,7 +117,7 @@ class InterviewScreen(PanelsScreen):
                 with TabPane(t("tab.stages", lang), id="tab-stages"):
                     yield SidebarPanel(lang, id="stages-tab")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.app.localize_bindings(self)
@@ -127,8 +129,24 @@ class InterviewScreen(PanelsScreen):
         self._set_busy(True)  # until the project is open
         self.query_one(QuestionPanel).input.focus()
         self.set_interval(0.05, self._flush_tokens)
-        self.run_worker(self.query_one(ChatLog).add_notice(t("interview.welcome", self.lang)))
+        self.run_worker(self.query_one(ChatLog).add_notice(self._keys_line()))
         self._open()
+
+    def _keys_line(self) -> str:
+        """The first line in the chat: the keys of help, panels and palette, as bound now. What can
+        be typed is the coach's welcome (repeating it here was the duplicate line of the first screen)."""
+        bound = {a.binding.id: key for key, a in self.active_bindings.items()}  # after remapping
+        keys = {
+            bid: key_label(bound[bid]) if bid in bound else "—"
+            for bid in ("help", "panels", "command_palette")
+        }
+        return t(
+            "interview.welcome",
+            self.lang,
+            help=keys["help"],
+            panels=keys["panels"],
+            palette=keys["command_palette"],
+        )
 
     def on_resize(self) -> None:
         self._layout(self.size.width)
@@ -276,11 +294,11 @@ class InterviewScreen(PanelsScreen):
                 await self.query_one(ChatLog).add_notice(why)
         self.snapshot = snapshot
         if old is not None:
-            for finding in snapshot.findings:
-                if finding.id not in old:
-                    self.notify(
-                        t("interview.new_finding", self.lang, title=finding.title), severity="warning"
-                    )
+            # one toast for the turn (one toast is shown at a time): every new pitfall named in it
+            titles = [f.title for f in snapshot.findings if f.id not in old]
+            if titles:
+                sep = "、" if self.lang == "zh" else "; "
+                self.notify(t("interview.new_finding", self.lang, title=sep.join(titles)), severity="warning")
         await self._refresh_panels()
 
     @on(TurnFailed)
@@ -300,12 +318,7 @@ class InterviewScreen(PanelsScreen):
                 self.app.pop_screen()
             self.app.show_error(t("interview.open_failed", self.lang), exc)
         elif event.sent is not None:
-            self.notify(
-                t("interview.turn_failed", self.lang),
-                title=exc.__class__.__name__,
-                severity="error",
-                timeout=8,
-            )
+            self.notify(t("interview.turn_failed", self.lang), severity="error", timeout=8)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -375,5 +388,6 @@ class InterviewScreen(PanelsScreen):
     @on(StageSelected)
     def _stage(self, event: StageSelected) -> None:
         self.submit(f"/stage {event.stage}")
-        self.remove_class("-show-panels")
+        self.show_panels = False
+        self._show_layout()
         self._focus_for_layout()

@@ -3,6 +3,10 @@
 Below 110 columns the sidebar and panels collapse: F2 swaps the chat for the tabbed panels
 (←/→ between tabs, Escape back). Only the panel on screen is rendered; the others are marked
 dirty and catch up when shown, so a turn never pays for what nobody sees.
+
+What is shown (panels, chat, sidebar) is set on those three widgets' own `display`, not by a
+class on the screen: a class on the screen re-matches the stylesheet against every widget under
+it — the whole conversation — which made each F2 cost ~0.5 s, growing with the chat.
 """
 
 from __future__ import annotations
@@ -64,21 +68,42 @@ class PanelsScreen(Screen[None]):
     def lang(self) -> str:
         return self.app.lang
 
+    show_panels = False
+    """Narrow terminals: the panels are on screen in place of the chat."""
+    hide_panels = False
+    """Wide terminals: the panels are hidden (F2)."""
+    hide_sidebar = False
+    """Wide terminals: the stages sidebar is hidden (Ctrl+B)."""
+
+    @property
+    def narrow(self) -> bool:
+        """Below `NARROW` columns: one column at a time."""
+        return self.has_class("-narrow")
+
     def _layout(self, width: int) -> None:
         narrow = width < NARROW
-        self.set_class(narrow, "-narrow")
+        if narrow != self.narrow:
+            self.set_class(narrow, "-narrow")  # restyles every widget: only when the width class changes
         tabs = self.query_one("#panels", TabbedContent)
         if narrow:
             tabs.show_tab("tab-stages")
         else:
             tabs.hide_tab("tab-stages")
-            self.remove_class("-show-panels")
+            self.show_panels = False
+        self._show_layout()
         self.refresh_bindings()
+
+    def _show_layout(self) -> None:
+        """Show and hide the sidebar, the chat and the panels for the current state."""
+        narrow = self.narrow
+        self.query_one("#sidebar").display = not narrow and not self.hide_sidebar
+        self.query_one("#panels").display = self.show_panels if narrow else not self.hide_panels
+        self.query_one("#main").display = not (narrow and self.show_panels)
 
     def _visible_tab(self) -> str | None:
         """The panel tab on screen now, None when the panels are hidden."""
-        hidden = self.has_class("-narrow") and not self.has_class("-show-panels")
-        if hidden or self.has_class("-hide-panels"):
+        hidden = self.narrow and not self.show_panels
+        if hidden or (not self.narrow and self.hide_panels):
             return None
         return self.query_one("#panels", TabbedContent).active
 
@@ -131,24 +156,26 @@ class PanelsScreen(Screen[None]):
 
     def action_toggle_panels(self) -> None:
         """Swap the chat for the panels (narrow) or hide/show the panels (wide)."""
-        if self.has_class("-narrow"):
-            self.toggle_class("-show-panels")
+        if self.narrow:
+            self.show_panels = not self.show_panels
         else:
-            self.toggle_class("-hide-panels")
+            self.hide_panels = not self.hide_panels
+        self._show_layout()
         self._focus_for_layout()
         self.run_worker(self._catch_up())
 
     def action_close_panels(self) -> None:
         """Back from the panels to the chat (narrow terminals)."""
-        if self.has_class("-show-panels"):
-            self.remove_class("-show-panels")
+        if self.show_panels:
+            self.show_panels = False
+            self._show_layout()
             self._focus_for_layout()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Esc (back to the chat) is in the footer only while the panels hide the chat; Ctrl+B
         (previous question) only while the question is on screen, which keeps the footer within
         80 columns in English."""
-        panels_only = self.has_class("-narrow") and self.has_class("-show-panels")
+        panels_only = self.narrow and self.show_panels
         if action == "close_panels":
             return panels_only
         if action == "back":
@@ -158,7 +185,7 @@ class PanelsScreen(Screen[None]):
     def _focus_for_layout(self) -> None:
         """Tabs get the keys (←/→) when the panels replace the chat; the answer box otherwise."""
         self.refresh_bindings()
-        if self.has_class("-narrow") and self.has_class("-show-panels"):
+        if self.narrow and self.show_panels:
             self.query_one("#panels", TabbedContent).query_one(Tabs).focus()
         else:
             self.query_one(QuestionPanel).input.focus()
@@ -166,13 +193,14 @@ class PanelsScreen(Screen[None]):
     def action_toggle_sidebar(self) -> None:
         """Ctrl+B, as in other Textual apps: hide or show the stages sidebar (narrow terminals:
         the stages tab in place of the chat, and back)."""
-        if self.has_class("-narrow"):
-            showing_stages = self.has_class("-show-panels") and self._visible_tab() == "tab-stages"
+        if self.narrow:
+            showing_stages = self.show_panels and self._visible_tab() == "tab-stages"
             if not showing_stages:
                 self.query_one("#panels", TabbedContent).active = "tab-stages"
-            self.set_class(not showing_stages, "-show-panels")
+            self.show_panels = not showing_stages
         else:
-            self.toggle_class("-hide-sidebar")
+            self.hide_sidebar = not self.hide_sidebar
+        self._show_layout()
         self._focus_for_layout()
 
     def prefill(self, text: str) -> None:
@@ -199,9 +227,10 @@ class PanelsScreen(Screen[None]):
     def action_sources(self) -> None:
         """Show the sources tab."""
         self.query_one("#panels", TabbedContent).active = "tab-sources"
-        if self.has_class("-narrow"):
-            self.add_class("-show-panels")
-        self.remove_class("-hide-panels")
+        if self.narrow:
+            self.show_panels = True
+        self.hide_panels = False
+        self._show_layout()
         self._focus_for_layout()
 
     def _front_action(self, action: str) -> None:

@@ -11,13 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from agent.profile import Sector
 from agent.types import STAGE_TITLES, STAGES
 from tui.backend import ProjectRow, project_row
 from tui.i18n import shorten, stage_name, t
 from tui.screens.dialogs import ConfirmScreen
+from tui.widgets.keybar import KeyFooter
 
 if TYPE_CHECKING:
     from tui.app import CoachApp
@@ -139,7 +140,7 @@ class PickerScreen(Screen[None]):
                 yield Button(t("picker.new", lang), id="new", variant="primary")
                 yield Button(t("picker.open", lang), id="open")
                 yield Button(t("picker.delete", lang), id="delete", variant="error")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._setup()
