@@ -4,9 +4,12 @@
     python -m bench.mutate_rules                  # every data mutant, against HEAD's rule tests
     python -m bench.mutate_rules --ref main --label before
 
-Mutations, each one at a time: an `eq` value flipped (yes↔no, another allowed choice, a number + 1), one
-alternative of an `any` dropped, one member of an `in` / `contains_any` / `not_in` list dropped, a rule's
-severity (and each `severity_if` severity) moved one step. Each mutant is written into a copy of the tree
+Mutations, each one at a time, in `when`, `applies_if` (the preconditions) and each `severity_if`
+condition: an `eq` / `ne` / `contains` / `lacks` value changed (yes↔no, another allowed choice, a
+number + 1), one alternative of an `any` dropped, one member of an `in` / `contains_any` / `not_in` /
+`lacks` list dropped, a `not` dropped, a number comparison moved onto or off its bound (gt↔ge, lt↔le);
+the whole `applies_if` dropped; `dont_know` flipped (gap↔risk: a "don't know" answer a gap or a risk);
+a rule's severity (and each `severity_if` severity) moved one step. Each mutant is written into a copy of the tree
 and the rule tests run on it (forked from a warm process: the rules load afresh in each child). A mutant
 the tests pass with survives. Scores join the code mutants' in bench/mutation.json.
 """
@@ -33,12 +36,16 @@ RULE_FILES = ("knowledge/rules.yaml", "knowledge/rules_regulatory.yaml")
 TESTS = [
     "tests/agent/test_rule_branches.py::test_every_reviewed_case_still_flags_its_rule_at_its_severity",
     "tests/agent/test_rules.py",
+    "tests/agent/test_rules_preconditions.py",
     "tests/agent/test_rules_regulatory.py",
     "tests/agent/test_rule_advice_by_sector.py",
 ]
 """The rule tests with fixed expectations: the reviewed cases of every branch first (fast), then the
 hand-written ones (the rest of test_rule_branches derives its cases from the data: left out)."""
 STEP = {"high": "medium", "medium": "high", "low": "medium"}
+BOUNDARY = {"gt": "ge", "ge": "gt", "lt": "le", "le": "lt"}
+"""A number comparison moved onto (or off) its bound."""
+DONT_KNOW = {"gap": "risk", "risk": "gap"}
 TIMEOUT_S = 300
 
 Mutant = tuple[str, list[dict[str, Any]]]
@@ -70,18 +77,26 @@ def _condition_mutants(cond: Any, where: str) -> Iterator[tuple[str, Any]]:
                     yield desc, {key: [*subs[:i], mutated, *subs[i + 1 :]]}
             return
     if "not" in cond:
+        yield f"{where}: not dropped from {_short(cond['not'])}", cond["not"]
         for desc, mutated in _condition_mutants(cond["not"], where):
             yield desc, {"not": mutated}
         return
     path = cond["field"]
-    if "eq" in cond:
-        new = _other_value(path, cond["eq"])
-        yield f"{where}: {path} eq {cond['eq']!r} → {new!r}", {**cond, "eq": new}
-    for op in ("in", "contains_any", "not_in"):
+    for op in ("eq", "ne", "contains", "lacks"):
+        if op in cond and not isinstance(cond[op], list):
+            new = _other_value(path, cond[op])
+            yield f"{where}: {path} {op} {cond[op]!r} → {new!r}", {**cond, op: new}
+    for op in ("in", "contains_any", "not_in", "lacks"):
         members = cond.get(op)
         if isinstance(members, list) and len(members) > 1:
             for i, m in enumerate(members):
                 yield f"{where}: {path} {op} drops {m!r}", {**cond, op: members[:i] + members[i + 1 :]}
+    for op, moved in BOUNDARY.items():
+        if op in cond:
+            yield (
+                f"{where}: {path} {op} {cond[op]!r} → {moved} {cond[op]!r}",
+                {"field": path, moved: cond[op]},
+            )
 
 
 def _short(cond: Any) -> str:
@@ -99,6 +114,15 @@ def mutants(rules: list[dict[str, Any]]) -> Iterator[Mutant]:
 
         for desc, when in _condition_mutants(rule.get("when"), rid):
             yield desc, replaced({**rule, "when": when})
+        if rule.get("applies_if"):
+            yield f"{rid}: applies_if dropped", replaced({k: v for k, v in rule.items() if k != "applies_if"})
+            for desc, cond in _condition_mutants(rule["applies_if"], f"{rid} applies_if"):
+                yield desc, replaced({**rule, "applies_if": cond})
+        dont_know = rule.get("dont_know", "gap")
+        yield (
+            f"{rid}: dont_know {dont_know} → {DONT_KNOW[dont_know]}",
+            replaced({**rule, "dont_know": DONT_KNOW[dont_know]}),
+        )
         sev = rule["severity"]
         yield f"{rid}: severity {sev} → {STEP[sev]}", replaced({**rule, "severity": STEP[sev]})
         for j, s in enumerate(rule.get("severity_if") or []):
@@ -220,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ref", help="mutate this commit's rule files against its own rule tests")
     parser.add_argument("--label", default="after")
     parser.add_argument("--limit", type=int, help="at most this many mutants per file")
-    parser.add_argument("--files", nargs="*", default=list(RULE_FILES[:1]), help="default: rules.yaml")
+    parser.add_argument("--files", nargs="*", default=list(RULE_FILES), help="default: both rule files")
     args = parser.parse_args(argv)
     entry = run(args.ref, tuple(args.files), args.limit)
     record(f"rules-data-{args.label}", entry)
