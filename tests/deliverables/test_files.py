@@ -121,14 +121,12 @@ def test_a_staged_file_must_be_a_plain_name(tmp_path: Path, name: str) -> None:
         staged.path(name)
 
 
-def _dead_pid() -> int:
-    proc = subprocess.Popen([sys.executable, "-c", "pass"])
-    proc.wait()
-    return proc.pid
+NO_SUCH_PID = 99_999_999
+"""Above any kernel's pid_max (at most 2**22): no process has it, so no signal can reach one."""
 
 
 def test_a_killed_exports_staging_folder_is_removed_by_the_next_export(tmp_path: Path) -> None:
-    left = tmp_path / f"{STAGING_PREFIX}{_dead_pid()}-abc"
+    left = tmp_path / f"{STAGING_PREFIX}{NO_SUCH_PID}-abc"
     left.mkdir()
     (left / "a.md").write_text("half", encoding="utf-8")
     (tmp_path / "a.md").write_text("old a", encoding="utf-8")
@@ -140,10 +138,16 @@ def test_a_killed_exports_staging_folder_is_removed_by_the_next_export(tmp_path:
 
 @pytest.mark.skipif(os.name != "posix", reason="process ids are checked on POSIX only")
 def test_a_running_processs_staging_folder_is_left_alone(tmp_path: Path) -> None:
-    live = tmp_path / f"{STAGING_PREFIX}{os.getppid()}-abc"
-    live.mkdir()
-    assert remove_abandoned_staging(tmp_path) == []
-    assert live.is_dir()
+    # a process of this test's own (not the test runner's parent: a changed signal must hit only it)
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        live = tmp_path / f"{STAGING_PREFIX}{other.pid}-abc"
+        live.mkdir()
+        assert remove_abandoned_staging(tmp_path) == []
+        assert live.is_dir()
+    finally:
+        other.kill()
+        other.wait()
 
 
 def test_an_export_running_in_this_process_keeps_its_folder_while_another_cleans_up(tmp_path: Path) -> None:
@@ -171,7 +175,7 @@ def test_a_folder_without_a_pid_goes_by_age(tmp_path: Path) -> None:
 
 
 def test_only_staging_folders_are_removed(tmp_path: Path) -> None:
-    a_file = tmp_path / f"{STAGING_PREFIX}{_dead_pid()}-file"
+    a_file = tmp_path / f"{STAGING_PREFIX}{NO_SUCH_PID}-file"
     a_file.write_text("a file, not a folder", encoding="utf-8")
     (tmp_path / "my-folder").mkdir()
     assert remove_abandoned_staging(tmp_path) == []
@@ -186,8 +190,8 @@ def test_staging_folders_are_old_only_after_an_hour_where_pids_cannot_be_checked
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(os, "name", "nt")
-    young = tmp_path / f"{STAGING_PREFIX}123-young"
-    old = tmp_path / f"{STAGING_PREFIX}456-old"
+    young = tmp_path / f"{STAGING_PREFIX}{NO_SUCH_PID - 1}-young"
+    old = tmp_path / f"{STAGING_PREFIX}{NO_SUCH_PID}-old"
     young.mkdir()
     old.mkdir()
     hours_ago = time.time() - 3601

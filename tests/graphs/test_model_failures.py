@@ -208,3 +208,51 @@ def test_the_log_line_names_type_status_and_the_start_of_the_message_with_the_ke
     assert line == "APIStatusError 503: upstream down (key-***)"
     assert describe(ValueError("y" * 300)) == "ValueError: " + "y" * 120
     assert describe(ValueError("")) == "ValueError: "
+
+
+def test_the_log_line_masks_the_configured_key_of_any_shape() -> None:
+    key = "a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6"
+    settings = SimpleNamespace(api_key=SimpleNamespace(get_secret_value=lambda: key))
+    line = describe(_status_error(401, f"invalid key {key}"), settings)  # type: ignore[arg-type]
+    assert line == "APIStatusError 401: invalid key ***"
+
+
+def test_a_refusal_without_a_status_says_so() -> None:
+    failure = ModelFailure("call failed", kind="auth")
+    assert plain_reason(failure, "en", 30) == "the API key was refused (HTTP ?)"
+    assert plain_reason(failure, "zh", 30) == "密钥被拒绝（HTTP ?）"
+
+
+def test_a_failure_of_no_named_kind_shows_the_servers_words_and_nothing_else() -> None:
+    failure = ModelFailure("call failed")
+    assert plain_reason(failure, "en", 30) == "the endpoint's reply could not be read"
+    failure.detail = "unexpected token"
+    assert plain_reason(failure, "en", 30) == "the endpoint's reply could not be read: unexpected token"
+
+
+def test_retry_after_is_read_from_a_plain_lower_case_header() -> None:
+    exc = SimpleNamespace(response=SimpleNamespace(headers={"retry-after": "2"}))
+    assert retry_after(exc) == 2.0  # type: ignore[arg-type]
+
+
+def test_a_response_with_other_headers_but_no_retry_after_has_none() -> None:
+    response = httpx.Response(503, headers={"x-request-id": "abc"}, request=_REQUEST)
+    assert retry_after(openai.InternalServerError("down", response=response, body=None)) is None
+    assert wait_before_retry(_state(openai.InternalServerError("down", response=response, body=None), 1)) == (
+        BACKOFF_BASE_S
+    )
+
+
+def test_a_failure_keeps_the_words_of_the_call_that_failed() -> None:
+    """The overflow check reads the failure's own message: the server's words go into `detail`."""
+    failure = ModelFailure.of(_status_error(400, "bad"), "prompt is too long for the context")
+    assert failure.context_overflow
+
+
+def test_a_status_that_is_not_a_number_is_not_shown_as_one() -> None:
+    class OddError(Exception):
+        status_code = "five hundred"
+
+    failure = ModelFailure.of(OddError("odd"), "call failed")
+    assert failure.status is None
+    assert plain_reason(failure, "en", 30) == "the endpoint's reply could not be read: odd"
