@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -179,6 +180,19 @@ def score(codes: dict[str, int | None]) -> dict[str, Any]:
     }
 
 
+_MUTANT_DEF = re.compile(r"^\s*(?:async\s+)?def (x\S*?__mutmut_\d+)\(", re.MULTILINE)
+
+
+def generated_names(work: Path, module: str) -> list[str]:
+    """The names of the mutants mutmut generated for `module` (its mutated source defines one function
+    per mutant), sorted; before any has run (mutmut writes its result file only when it runs)."""
+    mutated = work / "mutants" / module
+    if not mutated.is_file():
+        return []
+    dotted = module.removesuffix(".py").replace("/", ".")
+    return sorted(f"{dotted}.{n}" for n in _MUTANT_DEF.findall(mutated.read_text(encoding="utf-8")))
+
+
 def tested_names(work: Path) -> list[str]:
     """The mutants a kept run (`--keep`) has a verdict for."""
     return sorted(k for codes in _exit_codes(work).values() for k, c in codes.items() if c is not None)
@@ -208,18 +222,22 @@ def run(
         names: list[str] = []
         if same_as:
             _mutmut(work, "run", "--max-children", str(children), "no-such-mutant*", env=env)
-            here = {k for keys in _exit_codes(work).values() for k in keys}
+            here = {k for m in modules for k in generated_names(work, m)}
             names = [n for n in same_as if n in here]
+            if not names:  # nothing left to run: no verdicts, not "every mutant"
+                return {"ref": ref or "working tree", "modules": {m: score({}) for m in modules}}
         elif sample:
-            # generate the mutants and the test map without running any, then pick a spread sample
+            # generate the mutants without running any (mutmut stops: no mutant has that name), read
+            # their names from the mutated sources, then pick a seeded random sample per module
             _mutmut(work, "run", "--max-children", str(children), "no-such-mutant*", env=env)
             rng = random.Random(seed)
-            for keys in _exit_codes(work).values():
-                picked = sorted(keys) if len(keys) <= sample else sorted(rng.sample(sorted(keys), sample))
+            for module in modules:
+                keys = generated_names(work, module)
+                picked = keys if len(keys) <= sample else sorted(rng.sample(keys, sample))
                 names.extend(picked)
         _mutmut(work, "run", "--max-children", str(children), *names, env=env)
         codes = _exit_codes(work)
-        generated = {m: len(c) for m, c in codes.items()}
+        generated = {m: max(len(c), len(generated_names(work, m))) for m, c in codes.items()}
         if names:
             codes = {m: {k: v for k, v in c.items() if k in names} for m, c in codes.items()}
         modules_out = {}
@@ -285,6 +303,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--same-as", type=Path, help="only the mutants a kept run (--keep) tested")
     parser.add_argument("--collect", type=Path, help="record the verdicts so far of a kept run, run nothing")
     parser.add_argument("--children", type=int, default=2, help="mutants tested at once (default 2)")
+    parser.add_argument(
+        "--retest",
+        metavar="LABEL",
+        help="re-run only the survivors of run LABEL (after new tests: the killed stay killed); the "
+        "module's figures under --label become LABEL's killed plus the survivors now killed",
+    )
     args = parser.parse_args(argv)
     modules = args.modules or list(TARGETS)
     unknown = [m for m in modules if m not in TARGETS]
@@ -302,6 +326,10 @@ def main(argv: list[str] | None = None) -> int:
         }
         _merge_and_record(args.label, entry)
         return 0
+    if args.retest:
+        for module in modules:
+            _retest(module, args.retest, args.label, keep=args.keep, children=args.children)
+        return 0
     same = tested_names(args.same_as) if args.same_as else None
     # one module at a time (its own mutmut run, only its tests), each recorded as soon as it is done
     for module in modules:
@@ -316,6 +344,36 @@ def main(argv: list[str] | None = None) -> int:
         )
         _merge_and_record(args.label, entry)
     return 0
+
+
+def _retest(module: str, base_label: str, label: str, *, keep: Path | None, children: int) -> None:
+    """Run only the survivors of `base_label`'s run of `module`; record the combined figures under `label`."""
+    base = json.loads(SCORES.read_text(encoding="utf-8"))["runs"][base_label]["modules"][module]
+    entry = run(
+        [module],
+        ref=None,
+        sample=None,
+        seed=0,
+        keep=keep / module.replace("/", "-") if keep else None,
+        same_as=base["survivors"],
+        children=children,
+    )
+    again = entry["modules"][module]
+    killed_now = again["killed"] + again["timeout"]
+    if not base["survivors"] or killed_now + again["survived"] != len(base["survivors"]):
+        raise SystemExit(f"{module}: {again['tested']} of {len(base['survivors'])} survivors re-run")
+    combined = {
+        **base,
+        "killed": base["killed"] + again["killed"],
+        "timeout": base.get("timeout", 0) + again["timeout"],
+        "survived": again["survived"],
+        "survivors": again["survivors"],
+        "score": round((base["tested"] - again["survived"]) / base["tested"], 3),
+        "retested_from": base_label,
+    }
+    entry["modules"] = {module: combined}
+    entry["note"] = f"the survivors of '{base_label}' re-run with this tree's tests; its killed kept"
+    _merge_and_record(label, entry)
 
 
 def _merge_and_record(label: str, entry: dict[str, Any]) -> None:
