@@ -37,12 +37,14 @@ TARGETS: dict[str, list[str]] = {
     # rule conditions and the rule engine
     "agent/conditions.py": [
         "tests/agent/test_conditions.py",
+        "tests/agent/test_condition_checks.py",
         "tests/agent/test_conditions_three_valued.py",
         "tests/agent/test_rules_preconditions.py",
         "tests/agent/test_rule_branches.py",
     ],
     "agent/rules.py": [
         "tests/agent/test_rules.py",
+        "tests/agent/test_rule_engine_edges.py",
         "tests/agent/test_rules_preconditions.py",
         "tests/agent/test_rule_branches.py",
         "tests/agent/test_rules_regulatory.py",
