@@ -23,7 +23,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,13 +35,15 @@ from bench.mutate import _copy_tree, in_copy, record, score, unshadow
 RULE_FILES = ("knowledge/rules.yaml", "knowledge/rules_regulatory.yaml")
 TESTS = [
     "tests/agent/test_rule_branches.py::test_every_reviewed_case_still_flags_its_rule_at_its_severity",
+    "tests/agent/test_rule_near_misses.py::test_every_reviewed_near_miss_is_still_silent",
     "tests/agent/test_rules.py",
     "tests/agent/test_rules_preconditions.py",
     "tests/agent/test_rules_regulatory.py",
     "tests/agent/test_rule_advice_by_sector.py",
 ]
-"""The rule tests with fixed expectations: the reviewed cases of every branch first (fast), then the
-hand-written ones (the rest of test_rule_branches derives its cases from the data: left out)."""
+"""The rule tests with fixed expectations: the reviewed must-trigger cases and near misses of every branch
+first (called directly: fast), then the hand-written ones (the rest of test_rule_branches derives its
+cases from the data: left out)."""
 STEP = {"high": "medium", "medium": "high", "low": "medium"}
 BOUNDARY = {"gt": "ge", "ge": "gt", "lt": "le", "le": "lt"}
 """A number comparison moved onto (or off) its bound."""
@@ -99,6 +101,13 @@ def _condition_mutants(cond: Any, where: str) -> Iterator[tuple[str, Any]]:
             )
 
 
+def _reads_dont_know(cond: Any) -> bool:
+    """Whether a condition has an `unknown` leaf (the only part `dont_know` changes)."""
+    if isinstance(cond, dict):
+        return "unknown" in cond or any(_reads_dont_know(v) for v in cond.values())
+    return isinstance(cond, list) and any(_reads_dont_know(c) for c in cond)
+
+
 def _short(cond: Any) -> str:
     text = yaml.safe_dump(cond, allow_unicode=True, default_flow_style=True, width=1000).strip()
     return text[:80]
@@ -119,10 +128,9 @@ def mutants(rules: list[dict[str, Any]]) -> Iterator[Mutant]:
             for desc, cond in _condition_mutants(rule["applies_if"], f"{rid} applies_if"):
                 yield desc, replaced({**rule, "applies_if": cond})
         dont_know = rule.get("dont_know", "gap")
-        yield (
-            f"{rid}: dont_know {dont_know} → {DONT_KNOW[dont_know]}",
-            replaced({**rule, "dont_know": DONT_KNOW[dont_know]}),
-        )
+        if _reads_dont_know(rule.get("when")):  # else `dont_know` changes nothing: no mutant
+            flipped = DONT_KNOW[dont_know]
+            yield f"{rid}: dont_know {dont_know} → {flipped}", replaced({**rule, "dont_know": flipped})
         sev = rule["severity"]
         yield f"{rid}: severity {sev} → {STEP[sev]}", replaced({**rule, "severity": STEP[sev]})
         for j, s in enumerate(rule.get("severity_if") or []):
@@ -173,15 +181,32 @@ def _warm_up(work: Path, tests: list[str]) -> int:
     return code
 
 
-def _run_staged(tests: list[str]) -> int:
-    """The reviewed-cases test alone first (it kills most data mutants, and collecting it is quick),
-    then the hand-written rule tests only for a mutant it let through."""
-    first = _run_tests(tests[:1])
-    return first if first != 0 else _run_tests(tests[1:])
+def _run_staged(tests: list[str], work: Path) -> int:
+    """The reviewed-cases tests called directly first (no pytest collection: they kill most data mutants
+    in seconds), then the other rule tests under pytest only for a mutant they let through."""
+    direct = [t for t in tests if "::" in t]
+    first = _fork(lambda: max(_call_test(t, work) for t in direct)) if direct else 0
+    rest = [t for t in tests if "::" not in t]
+    return first if first != 0 or not rest else _run_tests(rest)
 
 
-def _run_tests(tests: list[str]) -> int:
-    """Fork; the child runs the rule tests on the rule files as they now are; its exit code."""
+def _call_test(node: str, work: Path) -> int:
+    """Import a test module afresh (it reads the rules at import) and call one test function in it."""
+    import importlib
+
+    path, func = node.split("::")
+    module = ".".join(Path(path).relative_to("tests").with_suffix("").parts)
+    if str(work / "tests") not in sys.path:
+        sys.path.insert(0, str(work / "tests"))
+    try:
+        getattr(importlib.import_module(module), func)()
+    except Exception:  # an assertion (the mutant is caught) or an error the mutant caused
+        return 1
+    return 0
+
+
+def _fork(body: Callable[[], int]) -> int:
+    """Run `body` in a forked child (the rules load afresh there); its exit code, -9 past TIMEOUT_S."""
     pid = os.fork()
     if pid == 0:  # child
         code = 3
@@ -189,7 +214,7 @@ def _run_tests(tests: list[str]) -> int:
             from agent import rules
 
             rules.load_rules.cache_clear()
-            code = _quiet_pytest(tests)
+            code = body()
         finally:
             os._exit(code)
     deadline = time.monotonic() + TIMEOUT_S
@@ -197,10 +222,15 @@ def _run_tests(tests: list[str]) -> int:
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
             return os.waitstatus_to_exitcode(status)
-        time.sleep(0.05)
+        time.sleep(0.02)
     os.kill(pid, 9)
     os.waitpid(pid, 0)
     return -9
+
+
+def _run_tests(tests: list[str]) -> int:
+    """Fork; the child runs the rule tests on the rule files as they now are; its exit code."""
+    return _fork(lambda: _quiet_pytest(tests))
 
 
 def run(ref: str | None, files: tuple[str, ...], limit: int | None) -> dict[str, Any]:
@@ -229,7 +259,7 @@ def run(ref: str | None, files: tuple[str, ...], limit: int | None) -> dict[str,
                 if limit is not None and n >= limit:
                     break
                 path.write_text(_dump(mutated), encoding="utf-8")
-                codes[desc] = _run_staged(tests)
+                codes[desc] = _run_staged(tests, work)
                 print(f"{'killed  ' if codes[desc] else 'SURVIVED'} {desc}", flush=True)
             path.write_text(original, encoding="utf-8")
             out[rel] = score(codes)
