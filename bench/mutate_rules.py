@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import json
 import os
 import shutil
 import sys
@@ -30,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from bench.mutate import _copy_tree, in_copy, record, score, unshadow
+from bench.mutate import SCORES, _copy_tree, in_copy, record, score, unshadow
 
 RULE_FILES = ("knowledge/rules.yaml", "knowledge/rules_regulatory.yaml")
 TESTS = [
@@ -233,7 +234,10 @@ def _run_tests(tests: list[str]) -> int:
     return _fork(lambda: _quiet_pytest(tests))
 
 
-def run(ref: str | None, files: tuple[str, ...], limit: int | None) -> dict[str, Any]:
+def run(
+    ref: str | None, files: tuple[str, ...], limit: int | None, only: dict[str, set[str]] | None = None
+) -> dict[str, Any]:
+    """Every data mutant of `files` (or, per file, only the ones named in `only`) against the rule tests."""
     work = Path(tempfile.mkdtemp(prefix="coach-mutate-rules-"))
     started = time.monotonic()
     try:
@@ -258,6 +262,8 @@ def run(ref: str | None, files: tuple[str, ...], limit: int | None) -> dict[str,
             for n, (desc, mutated) in enumerate(mutants(rules)):
                 if limit is not None and n >= limit:
                     break
+                if only is not None and desc not in only.get(rel, set()):
+                    continue
                 path.write_text(_dump(mutated), encoding="utf-8")
                 codes[desc] = _run_staged(tests, work)
                 print(f"{'killed  ' if codes[desc] else 'SURVIVED'} {desc}", flush=True)
@@ -282,8 +288,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", default="after")
     parser.add_argument("--limit", type=int, help="at most this many mutants per file")
     parser.add_argument("--files", nargs="*", default=list(RULE_FILES), help="default: both rule files")
+    parser.add_argument("--retest", metavar="LABEL", help="re-run only the survivors of rules-data-LABEL")
     args = parser.parse_args(argv)
-    entry = run(args.ref, tuple(args.files), args.limit)
+    if args.retest:
+        base = json.loads(SCORES.read_text(encoding="utf-8"))["runs"][f"rules-data-{args.retest}"]["modules"]
+        only = {rel: set(base[rel]["survivors"]) for rel in args.files if rel in base}
+        entry = run(args.ref, tuple(only), None, only)
+        for rel, again in entry["modules"].items():  # the killed of the base run stay killed
+            b = base[rel]
+            entry["modules"][rel] = {
+                **b,
+                "killed": b["killed"] + again["killed"],
+                "timeout": b.get("timeout", 0) + again["timeout"],
+                "survived": again["survived"],
+                "survivors": again["survivors"],
+                "score": round((b["tested"] - again["survived"]) / b["tested"], 3),
+                "retested_from": f"rules-data-{args.retest}",
+            }
+    else:
+        entry = run(args.ref, tuple(args.files), args.limit)
     record(f"rules-data-{args.label}", entry)
     for rel, s in entry["modules"].items():
         print(f"{rel}: score {s['score']} ({s['killed']}/{s['tested']} killed)")
