@@ -53,6 +53,7 @@ TARGETS: dict[str, list[str]] = {
     # answer reading: options, numbers, signals, cues
     "agent/parsing.py": [
         "tests/agent/test_parsing.py",
+        "tests/agent/test_parsing_edges.py",
         "tests/agent/test_robustness.py",
         "tests/agent/test_parse_error_language.py",
         "tests/agent/test_reading_ask_back.py",
@@ -81,8 +82,6 @@ TARGETS: dict[str, list[str]] = {
 }
 """Each mutated module and the fast tests that guard it (tests marked `slow` are left out when run;
 every file listed exists: tests/test_mutation_targets.py; files missing at an older `--ref` are left out)."""
-
-NO_TESTS_NOTE = "a mutant no selected test runs counts as surviving"
 
 
 def _copy_tree(ref: str | None, dest: Path) -> None:
