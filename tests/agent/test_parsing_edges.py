@@ -64,3 +64,62 @@ def test_a_range_is_asked_back_with_its_candidates_in_the_users_language() -> No
     assert not zh.ok and zh.uncertain and "这是一个范围，请给一个估计值" in (zh.error or "")
     assert not en.ok and en.uncertain and "that is a range; please give one estimate" in (en.error or "")
     assert zh.candidates == en.candidates == [200.0, 300.0]
+
+
+@pytest.mark.parametrize(
+    ("qid", "text", "lang", "told"),
+    [
+        (
+            "dat.personal_data",
+            "没有，但是明年会有",
+            "zh",
+            "无法理解“没有,但是明年会有”：答案里既有“否”也有“但是”，请确认（也可以回答 跳过 / 不知道）",
+        ),
+        (
+            "dat.personal_data",
+            "no, but later",
+            "en",
+            "Could not read 'no, but later': the answer says no, then 'but' (or answer skip / don't know)",
+        ),
+        ("dat.personal_data", "随便", "zh", "无法理解“随便”：请回答 是/否, y/n（也可以回答 跳过 / 不知道）"),
+        (
+            "dat.personal_data",
+            "maybe",
+            "en",
+            "Could not read 'maybe': answer yes/no, y/n (or answer skip / don't know)",
+        ),
+        ("dat.personal_data", "", "zh", "无法理解“”：答案为空（也可以回答 跳过 / 不知道）"),
+        (
+            "dat.personal_data",
+            "  ",
+            "en",
+            "Could not read '': the answer is empty (or answer skip / don't know)",
+        ),
+        (
+            "req.target_users",
+            "火星人",
+            "zh",
+            "无法理解“火星人”：请回答选项编号或名称：1=内部员工，2=外部客户或群众，3=两者都有（也可以回答 跳过 / 不知道）",
+        ),
+        (
+            "req.target_users",
+            "martians",
+            "en",
+            "Could not read 'martians': answer with an option number or name: 1=Internal staff, 2=External customers or citizens, 3=Both (or answer skip / don't know)",
+        ),
+        (
+            "req.budget",
+            "两三百万",
+            "zh",
+            "无法理解“两三百万”：这是一个范围，请给一个估计值（也可以回答 跳过 / 不知道）",
+        ),
+        (
+            "req.budget",
+            "200-300万",
+            "en",
+            "Could not read '200-300万': that is a range; please give one estimate (or answer skip / don't know)",
+        ),
+    ],
+)
+def test_what_the_user_is_told_back_word_for_word(qid: str, text: str, lang: str, told: str) -> None:
+    assert _parse(qid, text, lang).error == told
