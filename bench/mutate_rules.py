@@ -37,6 +37,7 @@ RULE_FILES = ("knowledge/rules.yaml", "knowledge/rules_regulatory.yaml")
 TESTS = [
     "tests/agent/test_rule_branches.py::test_every_reviewed_case_still_flags_its_rule_at_its_severity",
     "tests/agent/test_rule_near_misses.py::test_every_reviewed_near_miss_is_still_silent",
+    "tests/agent/test_rule_near_misses.py::test_every_gap_keeps_its_reviewed_severity",
     "tests/agent/test_rules.py",
     "tests/agent/test_rules_preconditions.py",
     "tests/agent/test_rules_regulatory.py",

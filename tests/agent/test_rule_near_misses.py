@@ -29,6 +29,9 @@ from .rule_branches import (
 )
 
 MISSES_FILE = Path(__file__).resolve().parent / "data" / "rule_near_misses.json"
+GAP_SEVERITY_FILE = Path(__file__).resolve().parent / "data" / "rule_gap_severities.json"
+"""Per rule, the severity its gap ("not yet assessed") carries on each reviewed "don't know" case: the
+gaps table is ordered by it, and `rule_cases.json` records such a case only as "gap"."""
 
 
 def near_miss_cases(rule: Any) -> list[dict[str, Any]]:
@@ -62,6 +65,30 @@ def _says(rule: Rule, answers_: dict[str, Any]) -> str | None:
     return "risk" if found else ("gap" if gaps else None)
 
 
+def gap_severities(rule: Any) -> list[str]:
+    """The severity of the rule's gap on each of its reviewed "don't know" cases, in their order."""
+    from .rule_branches import reviewed_cases
+
+    out = []
+    for entry in reviewed_cases(rule):
+        if entry["severity"] == "gap":
+            case = case_from_json(entry["answers"])
+            unknown = {
+                f"q.{p}": AnswerRecord(question_id=f"q.{p}", stage=rule.stage, field=p, status="unknown")
+                for p in case.unknown
+            }
+            gaps = judge(case.profile(), unknown, "en", rules=(rule,), provenance={})[1]
+            out.append(gaps[0].severity if gaps else "none")
+    return out
+
+
+def test_every_gap_keeps_its_reviewed_severity() -> None:
+    rules = {r.id: r for r in load_rules()}
+    reviewed = json.loads(GAP_SEVERITY_FILE.read_text(encoding="utf-8"))
+    now = {rid: gap_severities(r) for rid, r in rules.items() if gap_severities(r)}
+    assert now == reviewed, "(deliberate? python -m tests.agent.test_rule_near_misses --update)"
+
+
 def test_every_reviewed_near_miss_is_still_silent() -> None:
     rules = {r.id: r for r in load_rules()}
     reviewed = json.loads(MISSES_FILE.read_text(encoding="utf-8"))
@@ -92,6 +119,8 @@ def main() -> None:  # pragma: no cover - maintenance command
         )
     data = {r.id: near_miss_cases(r) for r in load_rules()}
     MISSES_FILE.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    gaps = {r.id: s for r in load_rules() if (s := gap_severities(r))}
+    GAP_SEVERITY_FILE.write_text(json.dumps(gaps, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"{MISSES_FILE}: {sum(map(len, data.values()))} near misses for {len(data)} rules")
 
 
