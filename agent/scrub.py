@@ -19,7 +19,9 @@ def scrub(text: str, settings: Settings | None = None) -> str:
 def scrub_key(text: str, settings: Settings | None) -> str:
     """`text` with the configured API key (only that) masked: safe for the user's own words."""
     if settings is not None and settings.api_key is not None:
-        return mask_secret(text, settings.api_key.get_secret_value())
+        secret = settings.api_key.get_secret_value()
+        if secret:  # the exact key only: "token-gateway-v2" in an answer is the user's word, not a key
+            return text.replace(secret, "***")
     return text
 
 

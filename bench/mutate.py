@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -33,35 +34,54 @@ RESULTS = ROOT / "bench" / "results.json"
 GOAL = 0.85
 
 TARGETS: dict[str, list[str]] = {
+    # rule conditions and the rule engine
     "agent/conditions.py": [
         "tests/agent/test_conditions.py",
+        "tests/agent/test_condition_checks.py",
         "tests/agent/test_conditions_three_valued.py",
+        "tests/agent/test_rules_preconditions.py",
         "tests/agent/test_rule_branches.py",
-        "tests/agent/test_rules.py",
     ],
     "agent/rules.py": [
         "tests/agent/test_rules.py",
+        "tests/agent/test_rule_engine_edges.py",
+        "tests/agent/test_rules_preconditions.py",
         "tests/agent/test_rule_branches.py",
         "tests/agent/test_rules_regulatory.py",
         "tests/agent/test_rule_advice_by_sector.py",
-        "tests/agent/test_data_files.py",
     ],
-    "agent/parsing.py": ["tests/agent/test_parsing.py", "tests/agent/test_robustness.py"],
-    "agent/numbers.py": ["tests/agent/test_parsing.py", "tests/agent/test_numbers.py"],
-    "agent/signals.py": ["tests/agent/test_signals.py"],
-    "agent/answers.py": ["tests/agent/test_answers.py", "tests/agent/test_answers_file.py"],
+    # answer reading: options, numbers, signals, cues
+    "agent/parsing.py": [
+        "tests/agent/test_parsing.py",
+        "tests/agent/test_parsing_edges.py",
+        "tests/agent/test_robustness.py",
+        "tests/agent/test_parse_error_language.py",
+        "tests/agent/test_reading_ask_back.py",
+    ],
+    "agent/numbers.py": ["tests/agent/test_numbers.py", "tests/agent/test_number_reading.py"],
+    "agent/numtext.py": ["tests/agent/test_numbers.py", "tests/agent/test_number_reading.py"],
+    "agent/cues.py": ["tests/agent/test_parsing.py", "tests/agent/test_reading_ask_back.py"],
+    "agent/signals.py": ["tests/agent/test_signals.py", "tests/agent/test_robustness.py"],
+    "agent/answers.py": ["tests/agent/test_answers.py", "tests/agent/test_inference.py"],
+    # answers-file validation
     "agent/answers_schema.py": [
         "tests/agent/test_answers_file.py",
         "tests/deliverables/test_answers_file.py",
     ],
-    "agent/scrub.py": ["tests/security/test_key_shapes.py", "tests/security/test_scrub.py"],
+    "agent/deliverables/answers_file.py": [
+        "tests/deliverables/test_answers_file.py",
+        "tests/agent/test_answers_file.py",
+    ],
+    # key scrubbing
+    "agent/scrub.py": ["tests/security/test_scrub.py", "tests/security/test_key_shapes.py"],
+    # retry / Retry-After
     "graphs/model_calls.py": ["tests/graphs/test_graph_llm.py", "tests/security/test_key_shapes.py"],
-    "graphs/model_failures.py": ["tests/graphs/test_graph_llm.py", "tests/graphs/test_model_failures.py"],
-    "agent/deliverables/files.py": ["tests/deliverables/test_formats.py", "tests/deliverables/test_files.py"],
+    "graphs/model_failures.py": ["tests/graphs/test_model_failures.py", "tests/graphs/test_graph_llm.py"],
+    # atomic export
+    "agent/deliverables/files.py": ["tests/deliverables/test_files.py", "tests/deliverables/test_formats.py"],
 }
-"""Each mutated module and the fast tests that guard it (files missing at a commit are left out)."""
-
-NO_TESTS_NOTE = "a mutant no selected test runs counts as surviving"
+"""Each mutated module and the fast tests that guard it (tests marked `slow` are left out when run;
+every file listed exists: tests/test_mutation_targets.py; files missing at an older `--ref` are left out)."""
 
 
 def _copy_tree(ref: str | None, dest: Path) -> None:
@@ -127,28 +147,51 @@ def _mutmut(work: Path, *args: str, env: dict[str, str]) -> None:
 
 
 def _exit_codes(work: Path) -> dict[str, dict[str, int | None]]:
-    """Mutant name → exit code (None: not run), per mutated module path."""
+    """Mutant name → exit code (None: not run), per mutated module path (a kept folder of a run of
+    several modules holds one copy per module: all are read)."""
     out: dict[str, dict[str, int | None]] = {}
-    for meta in (work / "mutants").rglob("*.py.meta"):
-        module = str(meta.relative_to(work / "mutants")).removesuffix(".meta")
-        out[module] = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+    for meta in work.rglob("mutants/**/*.py.meta"):
+        module = str(meta.relative_to(work)).split("mutants/", 1)[1].removesuffix(".meta")
+        out.setdefault(module, {}).update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
     return out
 
 
+TIMEOUT_CODES = frozenset({36, 24, -24, 152, 255})
+"""mutmut's exit codes for a mutant whose tests ran past its time limit (or its CPU limit): counted as
+killed, as mutation tools do (the change made the code hang), and reported apart."""
+SURVIVED_CODES = frozenset({0, 5, 33})
+"""The tests passed (0), or none ran the mutant (5, 33)."""
+
+
 def score(codes: dict[str, int | None]) -> dict[str, Any]:
-    """Killed / survived / not run among the mutants of a module (exit 0: the tests passed = survived;
-    33: no test ran it; 34/35/36 or a signal: timeout or crash, counted as killed)."""
-    ran = {k: c for k, c in codes.items() if c is not None}
-    survived = sorted(k for k, c in ran.items() if c in (0, 33))
-    killed = len(ran) - len(survived)
+    """Killed / survived / timed out among the mutants of a module (exit 0: the tests passed =
+    survived; 33: no test ran it, survived too; a timeout, a crash or a signal: killed)."""
+    ran = {k: c for k, c in codes.items() if c is not None and c != 34}  # 34: skipped by mutmut
+    survived = sorted(k for k, c in ran.items() if c in SURVIVED_CODES)
+    timeout = sum(1 for c in ran.values() if c in TIMEOUT_CODES)
+    killed = len(ran) - len(survived) - timeout
     return {
         "mutants": len(codes),
         "tested": len(ran),
         "killed": killed,
+        "timeout": timeout,
         "survived": len(survived),
-        "score": round(killed / len(ran), 3) if ran else None,
+        "score": round((killed + timeout) / len(ran), 3) if ran else None,
         "survivors": survived,
     }
+
+
+_MUTANT_DEF = re.compile(r"^\s*(?:async\s+)?def (x\S*?__mutmut_\d+)\(", re.MULTILINE)
+
+
+def generated_names(work: Path, module: str) -> list[str]:
+    """The names of the mutants mutmut generated for `module` (its mutated source defines one function
+    per mutant), sorted; before any has run (mutmut writes its result file only when it runs)."""
+    mutated = work / "mutants" / module
+    if not mutated.is_file():
+        return []
+    dotted = module.removesuffix(".py").replace("/", ".")
+    return sorted(f"{dotted}.{n}" for n in _MUTANT_DEF.findall(mutated.read_text(encoding="utf-8")))
 
 
 def tested_names(work: Path) -> list[str]:
@@ -164,6 +207,7 @@ def run(
     seed: int,
     keep: Path | None,
     same_as: list[str] | None = None,
+    children: int = 2,
 ) -> dict[str, Any]:
     """Mutate `modules` in a copy of the tree; per-module scores. `same_as`: only these mutants (those
     another run tested, e.g. the run before new tests), where they exist here."""
@@ -178,21 +222,31 @@ def run(
         env.pop("CI", None)
         names: list[str] = []
         if same_as:
-            _mutmut(work, "run", "--max-children", "2", "no-such-mutant*", env=env)
-            here = {k for keys in _exit_codes(work).values() for k in keys}
+            _mutmut(work, "run", "--max-children", str(children), "no-such-mutant*", env=env)
+            here = {k for m in modules for k in generated_names(work, m)}
             names = [n for n in same_as if n in here]
+            if not names:  # nothing left to run: no verdicts, not "every mutant"
+                return {"ref": ref or "working tree", "modules": {m: score({}) for m in modules}}
         elif sample:
-            # generate the mutants and the test map without running any, then pick a spread sample
-            _mutmut(work, "run", "--max-children", "2", "no-such-mutant*", env=env)
+            # generate the mutants without running any (mutmut stops: no mutant has that name), read
+            # their names from the mutated sources, then pick a seeded random sample per module
+            _mutmut(work, "run", "--max-children", str(children), "no-such-mutant*", env=env)
             rng = random.Random(seed)
-            for keys in _exit_codes(work).values():
-                picked = sorted(keys) if len(keys) <= sample else sorted(rng.sample(sorted(keys), sample))
+            for module in modules:
+                keys = generated_names(work, module)
+                picked = keys if len(keys) <= sample else sorted(rng.sample(keys, sample))
                 names.extend(picked)
-        _mutmut(work, "run", "--max-children", "2", *names, env=env)
+        _mutmut(work, "run", "--max-children", str(children), *names, env=env)
         codes = _exit_codes(work)
+        generated = {m: max(len(c), len(generated_names(work, m))) for m, c in codes.items()}
         if names:
             codes = {m: {k: v for k, v in c.items() if k in names} for m, c in codes.items()}
-        modules_out = {m: score(codes.get(m, {})) for m in modules}
+        modules_out = {}
+        for m in modules:
+            s = score(codes.get(m, {}))
+            s["generated"] = generated.get(m, 0)
+            s["sampled"] = s["tested"] < s["generated"]
+            modules_out[m] = s
     finally:
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -249,6 +303,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (to inspect mutants)")
     parser.add_argument("--same-as", type=Path, help="only the mutants a kept run (--keep) tested")
     parser.add_argument("--collect", type=Path, help="record the verdicts so far of a kept run, run nothing")
+    parser.add_argument("--children", type=int, default=2, help="mutants tested at once (default 2)")
+    parser.add_argument(
+        "--retest",
+        metavar="LABEL",
+        help="re-run only the survivors of run LABEL (after new tests: the killed stay killed); the "
+        "module's figures under --label become LABEL's killed plus the survivors now killed",
+    )
     args = parser.parse_args(argv)
     modules = args.modules or list(TARGETS)
     unknown = [m for m in modules if m not in TARGETS]
@@ -264,19 +325,74 @@ def main(argv: list[str] | None = None) -> int:
             "note": "verdicts collected from a run stopped before its end: the mutants tested so far",
             "modules": {m: score({k: v for k, v in codes.get(m, {}).items() if k in names}) for m in modules},
         }
-    else:
-        same = tested_names(args.same_as) if args.same_as else None
-        entry = run(modules, ref=args.ref, sample=args.sample, seed=args.seed, keep=args.keep, same_as=same)
-    old = (
-        json.loads(SCORES.read_text(encoding="utf-8")).get("runs", {}).get(args.label)
-        if SCORES.exists()
-        else None
-    )
-    if old and set(old["modules"]) - set(entry["modules"]):
-        entry["modules"] = {**old["modules"], **entry["modules"]}  # a partial run updates its modules
-    record(args.label, entry)
-    print(table(entry))
+        _merge_and_record(args.label, entry)
+        return 0
+    if args.retest:
+        for module in modules:
+            _retest(module, args.retest, args.label, keep=args.keep, children=args.children)
+        return 0
+    same = tested_names(args.same_as) if args.same_as else None
+    # one module at a time (its own mutmut run, only its tests), each recorded as soon as it is done
+    for module in modules:
+        entry = run(
+            [module],
+            ref=args.ref,
+            sample=args.sample,
+            seed=args.seed,
+            keep=args.keep / module.replace("/", "-") if args.keep else None,
+            same_as=same,
+            children=args.children,
+        )
+        _merge_and_record(args.label, entry)
     return 0
+
+
+def _retest(module: str, base_label: str, label: str, *, keep: Path | None, children: int) -> None:
+    """Run only the survivors of `base_label`'s run of `module`; record the combined figures under `label`."""
+    base = json.loads(SCORES.read_text(encoding="utf-8"))["runs"][base_label]["modules"][module]
+    entry = run(
+        [module],
+        ref=None,
+        sample=None,
+        seed=0,
+        keep=keep / module.replace("/", "-") if keep else None,
+        same_as=base["survivors"],
+        children=children,
+    )
+    again = entry["modules"][module]
+    killed_now = again["killed"] + again["timeout"]
+    if not base["survivors"] or killed_now + again["survived"] != len(base["survivors"]):
+        raise SystemExit(f"{module}: {again['tested']} of {len(base['survivors'])} survivors re-run")
+    combined = {
+        **base,
+        "killed": base["killed"] + again["killed"],
+        "timeout": base.get("timeout", 0) + again["timeout"],
+        "survived": again["survived"],
+        "survivors": again["survivors"],
+        "score": round((base["tested"] - again["survived"]) / base["tested"], 3),
+        "retested_from": base_label,
+    }
+    entry["modules"] = {module: combined}
+    entry["note"] = f"the survivors of '{base_label}' re-run with this tree's tests; its killed kept"
+    _merge_and_record(label, entry)
+
+
+def _merge_and_record(label: str, entry: dict[str, Any]) -> None:
+    """Record `entry` under `label`, keeping the modules an earlier partial run of that label measured."""
+    old = (
+        json.loads(SCORES.read_text(encoding="utf-8")).get("runs", {}).get(label) if SCORES.exists() else None
+    )
+    seconds = dict((old or {}).get("seconds_by_module", {}))
+    if "seconds" in entry and len(entry["modules"]) == 1:
+        seconds.update(dict.fromkeys(entry["modules"], entry["seconds"]))
+    if old and set(old["modules"]) - set(entry["modules"]):
+        entry["modules"] = {**old["modules"], **entry["modules"]}
+        entry["tests"] = sorted({*old.get("tests", []), *entry.get("tests", [])})
+    if seconds:
+        entry["seconds_by_module"] = seconds
+        entry["seconds"] = sum(seconds.values())
+    record(label, entry)
+    print(table(entry))
 
 
 if __name__ == "__main__":
