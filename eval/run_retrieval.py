@@ -8,8 +8,8 @@ source document under the right section). Questions come from `questions.yaml` (
 
     python -m eval.run_retrieval [--split dev|holdout|all] [--configs hybrid,vector,...] [--misses]
 
-The blind dev sets (`questions_blind_{en,zh}.yaml`) are scored apart: `<config> <lang>/blind` rows
-(recall@k and MRR), never in the headline figures.
+The blind sets (`questions_blind_{en,zh}.yaml`, `questions_blind2_{en,zh}.yaml`) are scored apart:
+`<config> <lang>/blind` and `/blind2` rows (recall@k and MRR), never in the headline figures.
 
 Tune on `dev` only; `holdout` is there to keep us honest.
 """
@@ -34,8 +34,12 @@ REPO = Path(__file__).resolve().parent.parent
 QUESTIONS = REPO / "eval" / "questions.yaml"
 QUESTIONS_EN = REPO / "eval" / "questions_en.yaml"
 """English-only questions over the built-in pack's English text (issue 20)."""
-QUESTIONS_BLIND = (REPO / "eval" / "questions_blind_en.yaml", REPO / "eval" / "questions_blind_zh.yaml")
-"""A blind dev set per language (issue 20): written before they were run; scored apart as `blind`."""
+QUESTIONS_BLIND = {
+    "blind": (REPO / "eval" / "questions_blind_en.yaml", REPO / "eval" / "questions_blind_zh.yaml"),
+    "blind2": (REPO / "eval" / "questions_blind2_en.yaml", REPO / "eval" / "questions_blind2_zh.yaml"),
+}
+"""Blind sets per language (issue 20), each scored apart under its group name: `blind` was written before
+it was run and then tuned on (a dev set); `blind2` was written after that tuning and never tuned on."""
 SEED_CANDIDATES = (Path("/work/shared/seeds"), REPO.parent / "shared" / "seeds")
 KS = (1, 3, 5)
 
@@ -67,7 +71,7 @@ class Question:
     style: str = ""
     relevant: list[str] = field(default_factory=list)
     group: str = "main"
-    """Which question set it comes from: `main` or `blind` (scored apart)."""
+    """Which question set it comes from: `main`, or a blind set (`blind`, `blind2`: scored apart)."""
     targets: list[tuple[str, str]] = field(default_factory=list)
     """(source, section) pairs a seed chunk must match."""
 
@@ -221,8 +225,8 @@ def evaluate(
 
 
 def _breakdown(ranks: list[int | None], questions: list[Question]) -> dict[str, Any]:
-    """Recalls overall and by split, language and style over the `main` questions; the `blind` set
-    only per language (`<lang>-blind`), so it never moves the headline figures."""
+    """Recalls overall and by split, language and style over the `main` questions; the blind sets
+    only per language (`<lang>-<group>`), so they never move the headline figures."""
     pairs = list(zip(ranks, questions, strict=True))
     main = [(r, q) for r, q in pairs if q.group == "main"]
     row: dict[str, Any] = {"all": _recalls([r for r, _ in main]), "n": len(main)}
@@ -231,8 +235,8 @@ def _breakdown(ranks: list[int | None], questions: list[Question]) -> dict[str, 
         for key in (q.split, q.lang, f"{q.lang}-{q.split}", q.style):
             subsets.setdefault(key, []).append(r)
     for r, q in pairs:
-        if q.group == "blind":
-            subsets.setdefault(f"{q.lang}-blind", []).append(r)
+        if q.group != "main":
+            subsets.setdefault(f"{q.lang}-{q.group}", []).append(r)
     for key, sub in subsets.items():
         if key:
             row[key] = {**_recalls(sub), "n": len(sub)} if "-" in key else _recalls(sub)
@@ -258,7 +262,7 @@ def print_languages(results: dict[str, Any]) -> None:
     print(f"\n{'pack by language':25} {'n':>4} {'r@1':>7} {'r@3':>7} {'r@5':>7} {'MRR':>7}")
     for name, row in results.get("pack", {}).items():
         for lang in ("zh", "en"):
-            for key in ("dev", "holdout", "blind"):
+            for key in ("dev", "holdout", *QUESTIONS_BLIND):
                 got = row.get(f"{lang}-{key}")
                 if got:
                     label = f"{name} {lang}/{key}"
@@ -290,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     questions = [q for f in files for q in load_questions(f)]
     if not args.questions and not args.no_blind:
-        questions += [q for f in QUESTIONS_BLIND for q in load_questions(f, group="blind")]
+        questions += [q for g, fs in QUESTIONS_BLIND.items() for f in fs for q in load_questions(f, group=g)]
     if args.split != "all":
         questions = [q for q in questions if q.split == args.split]
     configs = [c.strip() for c in args.configs.split(",") if c.strip()]
@@ -308,8 +312,8 @@ def main(argv: list[str] | None = None) -> int:
         print("Seeds folder not found (../shared/seeds): scoring the built-in pack only.")
     langs = {lang: sum(1 for q in questions if q.lang == lang) for lang in ("zh", "en")}
     splits = {s: sum(1 for q in questions if q.split == s and q.group == "main") for s in ("dev", "holdout")}
-    blind = sum(1 for q in questions if q.group == "blind")
-    print(f"{len(questions)} questions: {splits}, {langs}, blind dev {blind}; seeds: {seeds or 'missing'}")
+    blind = {g: sum(1 for q in questions if q.group == g) for g in QUESTIONS_BLIND}
+    print(f"{len(questions)} questions: {splits}, {langs}, blind {blind}; seeds: {seeds or 'missing'}")
     results = evaluate(questions, configs, seeds, misses=args.misses)
     print_table(results)
     print_languages(results)
