@@ -280,10 +280,13 @@ def run() -> dict[str, Any]:
 
 
 def _recall(seeds: Any, out: dict[str, Any]) -> None:
-    """Recall@1/3/5 of the shipped (hybrid) configuration on the eval set: pack and raw seeds."""
-    from eval.run_retrieval import QUESTIONS, evaluate, load_questions
+    """Recall@1/3/5 of the shipped (hybrid) configuration on the eval set: pack and raw seeds; on the
+    pack also recall@3 and MRR per language (English questions over the English text, issue 20), for
+    the holdout and the blind sets."""
+    from eval.run_retrieval import QUESTIONS, QUESTIONS_BLIND, QUESTIONS_EN, evaluate, load_questions
 
-    results = evaluate(load_questions(QUESTIONS), ["hybrid"], seeds)
+    questions = load_questions(QUESTIONS)
+    results = evaluate(questions, ["hybrid"], seeds)
     for target in ("pack", "seeds"):
         if target not in results:
             continue
@@ -293,6 +296,19 @@ def _recall(seeds: Any, out: dict[str, Any]) -> None:
                 bar = 0.95 if (split, k) == ("all", "r@3") else None
                 name = f"recall_at{k[2:]}_{target}_{split}"
                 out[name] = _figure(scores[split][k], "", bar, better="higher")
+    questions += load_questions(QUESTIONS_EN)
+    questions += [q for g, fs in QUESTIONS_BLIND.items() for f in fs for q in load_questions(f, group=g)]
+    row = evaluate(questions, ["hybrid"], None)["pack"]["hybrid"]
+    for key in (
+        "zh",
+        "en",
+        "zh-holdout",
+        "en-holdout",
+        *(f"{lang}-{g}" for g in QUESTIONS_BLIND for lang in ("zh", "en")),
+    ):
+        if key in row:
+            out[f"recall_at3_pack_{key}"] = _figure(row[key]["r@3"], "", better="higher")
+            out[f"mrr_pack_{key}"] = _figure(row[key]["mrr"], "", better="higher")
 
 
 def main() -> int:

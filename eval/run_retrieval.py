@@ -8,6 +8,9 @@ source document under the right section). Questions come from `questions.yaml` (
 
     python -m eval.run_retrieval [--split dev|holdout|all] [--configs hybrid,vector,...] [--misses]
 
+The blind sets (`questions_blind_{en,zh}.yaml`, `questions_blind2_{en,zh}.yaml`) are scored apart:
+`<config> <lang>/blind` and `/blind2` rows (recall@k and MRR), never in the headline figures.
+
 Tune on `dev` only; `holdout` is there to keep us honest.
 """
 
@@ -31,6 +34,12 @@ REPO = Path(__file__).resolve().parent.parent
 QUESTIONS = REPO / "eval" / "questions.yaml"
 QUESTIONS_EN = REPO / "eval" / "questions_en.yaml"
 """English-only questions over the built-in pack's English text (issue 20)."""
+QUESTIONS_BLIND = {
+    "blind": (REPO / "eval" / "questions_blind_en.yaml", REPO / "eval" / "questions_blind_zh.yaml"),
+    "blind2": (REPO / "eval" / "questions_blind2_en.yaml", REPO / "eval" / "questions_blind2_zh.yaml"),
+}
+"""Blind sets per language (issue 20), each scored apart under its group name: `blind` was written before
+it was run and then tuned on (a dev set); `blind2` was written after that tuning and never tuned on."""
 SEED_CANDIDATES = (Path("/work/shared/seeds"), REPO.parent / "shared" / "seeds")
 KS = (1, 3, 5)
 
@@ -61,6 +70,8 @@ class Question:
     split: str
     style: str = ""
     relevant: list[str] = field(default_factory=list)
+    group: str = "main"
+    """Which question set it comes from: `main`, or a blind set (`blind`, `blind2`: scored apart)."""
     targets: list[tuple[str, str]] = field(default_factory=list)
     """(source, section) pairs a seed chunk must match."""
 
@@ -80,7 +91,7 @@ def norm(text: str) -> str:
     return re.sub(r"^(?:\d{1,2}[.、)]|[一二三四五六七八九十]+、)", "", text).lower()
 
 
-def load_questions(path: Path = QUESTIONS) -> list[Question]:
+def load_questions(path: Path = QUESTIONS, group: str = "main") -> list[Question]:
     """Questions with their relevant pack ids and (source, section) targets in the raw documents."""
     from knowledge.pack import pack_index
 
@@ -108,6 +119,7 @@ def load_questions(path: Path = QUESTIONS) -> list[Question]:
                 split=str(item.get("split", "dev")),
                 style=str(item.get("style", "")),
                 relevant=rel,
+                group=group,
                 targets=targets,
             )
         )
@@ -143,8 +155,11 @@ def temp_home() -> Iterator[Path]:
 
 
 def _recalls(ranks: list[int | None]) -> dict[str, float]:
+    """recall@k for each k in KS, and the mean reciprocal rank over the top max(KS) (a miss counts 0)."""
     n = len(ranks) or 1
-    return {f"r@{k}": sum(1 for r in ranks if r is not None and r <= k) / n for k in KS}
+    out = {f"r@{k}": sum(1 for r in ranks if r is not None and r <= k) / n for k in KS}
+    out["mrr"] = sum(1.0 / r for r in ranks if r is not None) / n
+    return out
 
 
 def evaluate(
@@ -204,29 +219,28 @@ def evaluate(
                         got = ", ".join(h.id if target == "pack" else h.section[-24:] for h in hits[:3])
                         print(f"  miss [{target}/{name}] {question.q}  want {question.relevant}  got {got}")
                 ms = (time.perf_counter() - started) * 1000 / max(len(questions), 1)
-                row: dict[str, Any] = {"all": _recalls(ranks), "ms_per_query": round(ms, 1), "n": len(ranks)}
-                for key in ("dev", "holdout"):
-                    sub = [r for r, q in zip(ranks, questions, strict=True) if q.split == key]
-                    if sub:
-                        row[key] = _recalls(sub)
-                for lang in ("zh", "en"):
-                    sub = [r for r, q in zip(ranks, questions, strict=True) if q.lang == lang]
-                    if sub:
-                        row[lang] = _recalls(sub)
-                    for key in ("dev", "holdout"):
-                        sub = [
-                            r
-                            for r, q in zip(ranks, questions, strict=True)
-                            if q.lang == lang and q.split == key
-                        ]
-                        if sub:
-                            row[f"{lang}-{key}"] = {**_recalls(sub), "n": len(sub)}
-                for style in ("direct", "paraphrase"):
-                    sub = [r for r, q in zip(ranks, questions, strict=True) if q.style == style]
-                    if sub:
-                        row[style] = _recalls(sub)
+                row = {**_breakdown(ranks, questions), "ms_per_query": round(ms, 1)}
                 results.setdefault(target, {})[name] = row
     return results
+
+
+def _breakdown(ranks: list[int | None], questions: list[Question]) -> dict[str, Any]:
+    """Recalls overall and by split, language and style over the `main` questions; the blind sets
+    only per language (`<lang>-<group>`), so they never move the headline figures."""
+    pairs = list(zip(ranks, questions, strict=True))
+    main = [(r, q) for r, q in pairs if q.group == "main"]
+    row: dict[str, Any] = {"all": _recalls([r for r, _ in main]), "n": len(main)}
+    subsets: dict[str, list[int | None]] = {}
+    for r, q in main:
+        for key in (q.split, q.lang, f"{q.lang}-{q.split}", q.style):
+            subsets.setdefault(key, []).append(r)
+    for r, q in pairs:
+        if q.group != "main":
+            subsets.setdefault(f"{q.lang}-{q.group}", []).append(r)
+    for key, sub in subsets.items():
+        if key:
+            row[key] = {**_recalls(sub), "n": len(sub)} if "-" in key else _recalls(sub)
+    return row
 
 
 def print_table(results: dict[str, Any]) -> None:
@@ -245,14 +259,15 @@ def print_table(results: dict[str, Any]) -> None:
 def print_languages(results: dict[str, Any]) -> None:
     """Recall of the built-in pack per question language and split: the text is returned in the
     question's language (`-both`: both texts searched, `-cross`: only the other language's)."""
-    print(f"\n{'pack by language':25} {'n':>4} {'r@1':>7} {'r@3':>7} {'r@5':>7}")
+    print(f"\n{'pack by language':25} {'n':>4} {'r@1':>7} {'r@3':>7} {'r@5':>7} {'MRR':>7}")
     for name, row in results.get("pack", {}).items():
         for lang in ("zh", "en"):
-            for key in ("dev", "holdout"):
+            for key in ("dev", "holdout", *QUESTIONS_BLIND):
                 got = row.get(f"{lang}-{key}")
                 if got:
                     label = f"{name} {lang}/{key}"
-                    print(f"{label:25} {got['n']:4d} {got['r@1']:7.3f} {got['r@3']:7.3f} {got['r@5']:7.3f}")
+                    cells = " ".join(f"{got[c]:7.3f}" for c in ("r@1", "r@3", "r@5", "mrr"))
+                    print(f"{label:25} {got['n']:4d} {cells}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -264,8 +279,9 @@ def main(argv: list[str] | None = None) -> int:
         "--questions",
         type=Path,
         action="append",
-        help="question file(s); default questions.yaml + questions_en.yaml",
+        help="question file(s); default questions.yaml + questions_en.yaml (+ the blind dev sets)",
     )
+    parser.add_argument("--no-blind", action="store_true", help="leave out the blind dev sets")
     parser.add_argument("--misses", action="store_true", help="print dev questions not found in the top 3")
     parser.add_argument(
         "--pack-only", action="store_true", help="score the built-in pack only (not the raw seeds)"
@@ -277,6 +293,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"No question set at {missing[0]}", file=sys.stderr)
         return 2
     questions = [q for f in files for q in load_questions(f)]
+    if not args.questions and not args.no_blind:
+        questions += [q for g, fs in QUESTIONS_BLIND.items() for f in fs for q in load_questions(f, group=g)]
     if args.split != "all":
         questions = [q for q in questions if q.split == args.split]
     configs = [c.strip() for c in args.configs.split(",") if c.strip()]
@@ -293,8 +311,9 @@ def main(argv: list[str] | None = None) -> int:
     if seeds is None and not args.pack_only:
         print("Seeds folder not found (../shared/seeds): scoring the built-in pack only.")
     langs = {lang: sum(1 for q in questions if q.lang == lang) for lang in ("zh", "en")}
-    splits = {s: sum(1 for q in questions if q.split == s) for s in ("dev", "holdout")}
-    print(f"{len(questions)} questions: {splits}, {langs}; seeds: {seeds or 'missing'}")
+    splits = {s: sum(1 for q in questions if q.split == s and q.group == "main") for s in ("dev", "holdout")}
+    blind = {g: sum(1 for q in questions if q.group == g) for g in QUESTIONS_BLIND}
+    print(f"{len(questions)} questions: {splits}, {langs}, blind {blind}; seeds: {seeds or 'missing'}")
     results = evaluate(questions, configs, seeds, misses=args.misses)
     print_table(results)
     print_languages(results)

@@ -1,8 +1,10 @@
 """Query expansion from the domain glossary (`knowledge/glossary.yaml`).
 
-Users ask in everyday Chinese or in English; the guidance uses a consultant's Chinese vocabulary. When a
-query mentions a glossary variant ("胡编乱造", "proof of concept"), the entry's guidance terms ("幻觉",
-"概念验证") are added, which gives the lexical signal something to match and steers the embedding.
+Users ask in everyday words; the guidance uses a consultant's vocabulary, in Chinese and in its English
+text. When a query mentions a glossary variant ("胡编乱造", "proof of concept", "mistakes"), the entry's
+guidance terms are added in the language of the text they will be matched against: `terms` ("幻觉",
+"概念验证") for the Chinese text, `terms_en` ("hallucination", "pitfalls") for the English text. That
+gives the lexical signal something to match and steers the embedding.
 """
 
 from __future__ import annotations
@@ -10,17 +12,24 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from agent.datafiles import load_yaml
 
 GLOSSARY = Path(__file__).parent / "glossary.yaml"
 
+TermLang = Literal["zh", "en", "both"]
+"""The language of the guidance terms wanted: that of the text they will be matched against."""
+
 
 @cache
-def _entries() -> tuple[tuple[tuple[str, ...], tuple[str, ...], re.Pattern[str] | None], ...]:
+def _entries() -> tuple[tuple[dict[str, tuple[str, ...]], tuple[str, ...], re.Pattern[str] | None], ...]:
     out = []
     for item in load_yaml(GLOSSARY) or []:
-        terms = tuple(str(t) for t in item.get("terms", []))
+        terms = {
+            "zh": tuple(str(t) for t in item.get("terms", [])),
+            "en": tuple(str(t) for t in item.get("terms_en", [])),
+        }
         variants = [str(v).lower() for v in (item.get("zh") or []) + (item.get("en") or [])]
         # Chinese variants match as substrings; ASCII ones as whole words ("erp" not in "enterprise")
         zh = tuple(v for v in variants if not v.isascii())
@@ -33,16 +42,25 @@ def _entries() -> tuple[tuple[tuple[str, ...], tuple[str, ...], re.Pattern[str] 
     return tuple(out)
 
 
-def expansion_terms(query: str) -> list[str]:
-    """Guidance terms of every glossary entry the query mentions, minus those already in it."""
+def expansion_terms(query: str, lang: TermLang = "zh") -> list[str]:
+    """Guidance terms (in `lang`) of every glossary entry the query mentions, minus those already in it.
+
+    An entry is mentioned by one of its variants; a query that already uses one of the entry's own
+    terms (in either language) needs no expansion from it.
+    """
     low = query.lower()
+    langs = ("zh", "en") if lang == "both" else (lang,)
     found: list[str] = []
     for terms, zh, pattern in _entries():
-        hit = any(v in low for v in zh) or bool(pattern and pattern.search(query))
-        if not hit:
-            hit = any(t.lower() in low for t in terms)
-            if hit:
-                continue  # already uses the guidance's own word
-        if hit:
-            found.extend(t for t in terms if t.lower() not in low and t not in found)
+        if not (any(v in low for v in zh) or bool(pattern and pattern.search(query))):
+            continue
+        for code in langs:
+            if code == "en" and any(_has_words(low, t) for t in terms["en"]):
+                continue  # the query already uses the English text's own word for it: nothing to add
+            found.extend(t for t in terms[code] if t.lower() not in low and t not in found)
     return found
+
+
+def _has_words(low_query: str, term: str) -> bool:
+    """Whether `term` occurs in the (lower-cased) query as whole words, a plural `s` allowed."""
+    return re.search(r"(?<![\w])" + re.escape(term.lower()) + r"s?(?![\w])", low_query) is not None

@@ -30,59 +30,49 @@ T = TypeVar("T")
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN_RE = re.compile(rf"[{_CJK}]+|[a-zA-Z][a-zA-Z0-9\-+]*|\d+(?:\.\d+)?[a-zA-Z%]*")
-_LATIN_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "can",
-        "do",
-        "does",
-        "for",
-        "from",
-        "has",
-        "have",
-        "how",
-        "i",
-        "in",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "should",
-        "that",
-        "the",
-        "this",
-        "to",
-        "we",
-        "what",
-        "when",
-        "which",
-        "who",
-        "why",
-        "will",
-        "with",
-        "our",
-        "my",
-        "your",
-    ]
-)
+_STOP_WORDS = """a about again all already also am an and any anyone anything are as at be been being but by can
+    could did do does doing each even every for from get gets got had has have he her here him his how i
+    if in into is it its just let me more most much must my no nor not now of on one only or other our
+    ours own really same she should so some something still such than that the their them then there
+    these they thing things this those to too us very want wants was we were what when where whether
+    which while who why will with would you your don doesn didn isn aren won wasn weren haven hasn
+    shouldn wouldn couldn"""
+_LATIN_STOP = frozenset(_STOP_WORDS.split())
+"""Function words and a question's filler ("we want…", "at the same time", "still"): on a corpus of a
+few hundred passages a rare filler word gets a high IDF and ranks passages that merely share it."""
 _CJK_STOP = frozenset("的了是在和与及或等对为将把被也都而就中")
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
+"""Bump when tokenisation changes: a cached index built with the old tokens is stale."""
 
 
 def _latin(word: str) -> str:
+    """One English word normalised: lower case, plural and acronym plural reduced ("policies" →
+    "policy", "processes" → "process", "GPUs" → "gpu", "cases" → "case"); "ss"/"us"/"is" endings kept."""
+    if len(word) > 2 and word[-1] == "s" and word[:-1].isupper():  # LLMs, APIs, PoCs, KPIs
+        return word[:-1].lower()
     word = word.lower()
-    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
-        word = word[:-1]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("sses", "ches", "shes", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
     return word
+
+
+def _latin_tokens(run: str) -> list[str]:
+    """A Latin run's tokens: the word, and for a hyphenated word ("cloud-edge", "go-live",
+    "on-premises") also its parts, so "cloud edge" and "on premises" match it; no stop words, no
+    single letters (the "s" of "department's", the "t" of "don't")."""
+    out = []
+    parts = run.split("-") if "-" in run.strip("-") else []
+    for word in (run.strip("-"), *parts):
+        if len(word) < 2:
+            continue
+        token = _latin(word)
+        if word.isupper() or (token not in _LATIN_STOP and word.lower() not in _LATIN_STOP):
+            out.append(token)  # an acronym is kept even when it spells a stop word: "IT department"
+    return out
 
 
 def char_tokens(text: str) -> list[str]:
@@ -93,10 +83,10 @@ def char_tokens(text: str) -> list[str]:
         if "\u3400" <= run[0] <= "\ufaff":
             out.extend(c for c in run if c not in _CJK_STOP)
             out.extend(run[i : i + 2] for i in range(len(run) - 1))
+        elif run[0].isdigit():
+            out.append(run.lower())
         else:
-            word = _latin(run)
-            if word not in _LATIN_STOP:
-                out.append(word)
+            out.extend(_latin_tokens(run))
     return out
 
 
@@ -111,9 +101,11 @@ def jieba_tokens(text: str) -> list[str]:
         if not tok or not _TOKEN_RE.search(tok):
             continue
         if tok.isascii():
-            tok = _latin(tok)
-            if tok in _LATIN_STOP:
+            if tok[0].isdigit():
+                out.append(tok.lower())
                 continue
+            out.extend(_latin_tokens(tok))
+            continue
         elif len(tok) == 1 and tok in _CJK_STOP:
             continue
         out.append(tok)
