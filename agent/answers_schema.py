@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from agent import conditions
-from agent.describe import value_text
 from agent.deliverables.selection import criteria, criterion_keys
+from agent.describe import value_text
 from agent.errors import InputError
 from agent.fieldtypes import field_spec
 from agent.parsing import parse_answer
