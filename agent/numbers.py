@@ -205,6 +205,10 @@ def read_number(
             f"'{vague.group(0)}' is a range; give one estimate, e.g. {_EXAMPLES[unit][1]}",
         )
     found, fraction = mentions(text)
+    if any(_negative(text, m) for m in found):
+        raise NumberError(
+            "数量不能是负数，请给一个正数", "the amount cannot be negative; give a positive number"
+        )
     read = [(m, v) for m in found if (v := _convert(m, unit, text, fraction_as_percent)) is not None]
     if not read:
         raise NumberError(
@@ -215,11 +219,14 @@ def read_number(
     for (a, va), (b, vb) in itertools.pairwise(read):
         if _RANGE_JOIN.match(text[a.end : b.start]) and a.kind in ("", b.kind):
             if not b.kind or a.kind:
+                if not a.scale and b.scale:  # 1到2亿: one hundred million, not one
+                    shared = Mention(_shared_scale(a, b), a.start, a.end, b.scale, a.kind, a.unit)
+                    va = _convert(shared, unit, text, fraction_as_percent) or va
                 return _ask(
                     "这是一个范围，请给一个估计值", "that is a range; please give one estimate", [va, vb]
                 )
             ranged = _convert(
-                Mention(a.value, a.start, a.end, a.scale or b.scale, b.kind, b.unit),
+                Mention(_shared_scale(a, b), a.start, a.end, a.scale or b.scale, b.kind, b.unit),
                 unit,
                 text,
                 fraction_as_percent,
@@ -259,6 +266,38 @@ def read_number(
         if len(timed) == 1 and len(read) > 1:
             read = timed
     return _settle(text, read, unit)
+
+
+def _shared_scale(a: Mention, b: Mention) -> float:
+    """The first number of a range in the second's scale: 1到2亿 → 1亿, 两到三百万 → 两百万, 8到12万 → 8万.
+
+    Only when the first has no scale word of its own and the second has: the first is raised by
+    powers of ten to the second's order of magnitude (never past it).
+    """
+    if a.scale or not b.scale or a.value <= 0 or a.value >= b.value:
+        return a.value
+    value = a.value
+    while value * 10 <= b.value:
+        value *= 10
+    return value
+
+
+def _negative(text: str, m: Mention) -> bool:
+    """A minus sign right before the number, not a hyphen after a word or a range's dash.
+
+    "-5", "预算-5万", "− 5": negative; "3-5万" (a range), "GPT-4", "Qwen2.5-72B" (names): not.
+    """
+    before = text[: m.start].rstrip()
+    if not before.endswith(("-", "−", "负")):
+        return False
+    ahead = before[:-1]
+    word = ahead.rstrip()
+    if not word:  # "-5"
+        return True
+    if word[-1].isdigit() or word[-1] in "一二两三四五六七八九十百千万亿":  # "3-5万", "3 - 5万": a range
+        return False
+    spaced = ahead[-1].isspace()  # "budget -300" is a minus; "GPT-4" is a name
+    return spaced or not (word[-1].isascii() and word[-1].isalnum())
 
 
 def _date_word(text: str) -> bool:

@@ -223,11 +223,25 @@ def _parse_multi(question: Question, text: str, lang: Lang) -> ParseResult:
     return ParseResult(ok=True, value=unique)
 
 
+_BOTH = re.compile(
+    r"^(?:也?是[也又，,、]?不是|有[也又，,、]?没有|对[也又，,、]?不对|算[也又，,、]?不算|半是半不是"
+    r"|yes\s*(?:and|or|/|,)\s*no\b|no\s*(?:and|or|/|,)\s*yes\b|sort of\b|kind of\b)",
+    re.IGNORECASE,
+)
+"""An answer that says yes and no at once, or only "sort of": asked back, never read as either."""
+
+
 def _parse_yesno(question: Question, text: str, lang: Lang) -> ParseResult:
     if text in _YES:
         return ParseResult(ok=True, value=True)
     if text in _NO:
         return ParseResult(ok=True, value=False)
+    if _BOTH.match(text):  # "是也不是", "有也没有", "yes and no": neither is the answer
+        result = _error(
+            question, text, lang, "答案里既有“是”也有“否”，请确认", "the answer says both yes and no"
+        )
+        result.uncertain = True
+        return result
     # A sentence: judge by how it starts ("没有，我们…", "是的，已经…", "No, we…").
     head = re.split(r"[\s,，。.!！;；]", text, maxsplit=1)[0]
     said_no = head in _NO or any(
