@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import pickle
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from datetime import UTC
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from agent.cleantext import clean_data, clean_text
 from agent.config import coach_home
+from agent.deliverables.ahead import RenderAhead
 from agent.deliverables.files import JOURNAL_DIR, StagedOutput, safe_filename
-from agent.deliverables.render_md import RenderedDoc, render_all
+from agent.deliverables.registry import DeliverableSpec, load_registry
+from agent.deliverables.render_md import RenderedDoc, render_document
 from agent.deliverables.staleness import stale_deliverables
 from agent.errors import InputError, StorageError
 from agent.snapshot import ProjectSnapshot
@@ -84,34 +89,61 @@ def _docx_meta(doc: RenderedDoc, snapshot: ProjectSnapshot) -> Any:
     )
 
 
-def _write(doc: RenderedDoc, fmt: str, path: Path, snapshot: ProjectSnapshot) -> None:
+HELPER_FORMATS = ("md", "docx", "html", "json")
+"""Formats the helper process makes ahead (`_made_ahead`); a PDF is always made by the exporter."""
+
+
+def _content(doc: RenderedDoc, fmt: str, snapshot: ProjectSnapshot) -> str | bytes:
+    """One file of `doc` in `fmt` (not PDF): text, written as UTF-8, or a Word file's bytes."""
     # every format is made from the Markdown: cleaned once here, none gets an escape sequence
     doc = dataclasses.replace(doc, markdown=clean_text(doc.markdown))
     if fmt == "md":
         from agent.deliverables.chart import unfence_charts
 
-        path.write_text(unfence_charts(doc.markdown), encoding="utf-8")  # a chart's tables, as tables
-    elif fmt == "docx":
-        from agent.deliverables.render_docx import markdown_to_docx
+        return unfence_charts(doc.markdown)  # a chart's tables, as tables
+    if fmt == "docx":
+        from agent.deliverables.render_docx import docx_bytes
 
-        markdown_to_docx(doc.markdown, path, title=doc.title, lang=doc.lang, meta=_docx_meta(doc, snapshot))
-    elif fmt == "html":
+        return docx_bytes(doc.markdown, title=doc.title, lang=doc.lang, meta=_docx_meta(doc, snapshot))
+    if fmt == "html":
         from agent.deliverables.render_html import markdown_to_html
 
-        path.write_text(markdown_to_html(doc.markdown, title=doc.title, lang=doc.lang), encoding="utf-8")
-    elif fmt == "json":
-        from agent.deliverables.render_json import document_json
+        return markdown_to_html(doc.markdown, title=doc.title, lang=doc.lang)
+    from agent.deliverables.render_json import document_json
 
-        path.write_text(
-            json.dumps(clean_data(document_json(doc, snapshot)), ensure_ascii=False, indent=2),
-            encoding="utf-8",
-        )
+    return json.dumps(clean_data(document_json(doc, snapshot)), ensure_ascii=False, indent=2)
+
+
+def _made_ahead(snapshot: ProjectSnapshot, spec: DeliverableSpec, lang: str, fmts: list[str]) -> bytes:
+    """The helper's job: one deliverable rendered, with its files in `fmts`, pickled for the exporter."""
+    doc = render_document(snapshot, spec, lang)
+    files = {fmt: _content(doc, fmt, snapshot) for fmt in fmts if fmt in HELPER_FORMATS}
+    return pickle.dumps((doc, files), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+_AHEAD: ContextVar[dict[tuple[str, str], str | bytes] | None] = ContextVar("coach_ahead", default=None)
+"""While an export runs with a helper process: (deliverable id, format) → the file the helper
+made (`ahead.RenderAhead`), taken by `_write` in place of making it."""
+
+
+def _write(doc: RenderedDoc, fmt: str, path: Path, snapshot: ProjectSnapshot) -> None:
+    made = _AHEAD.get()
+    content = made.pop((doc.spec.id, fmt), None) if made is not None else None
+    if content is None and fmt in HELPER_FORMATS:
+        content = _content(doc, fmt, snapshot)
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
+    elif content is not None:
+        # built in memory, then written in one go: a refused write (disk full, file size limit)
+        # raises here, cleanly, instead of inside the zip writer's clean-up at garbage collection
+        path.write_bytes(content)
     elif fmt == "pdf":
         import weasyprint
 
         from agent.deliverables.render_html import markdown_to_html
 
-        weasyprint.HTML(string=markdown_to_html(doc.markdown, title=doc.title, lang=doc.lang)).write_pdf(
+        markdown = clean_text(doc.markdown)  # cleaned, as for every other format
+        weasyprint.HTML(string=markdown_to_html(markdown, title=doc.title, lang=doc.lang)).write_pdf(
             str(path)
         )
 
@@ -146,13 +178,31 @@ def export_deliverables(
     stale = sorted(
         set(stale_deliverables(snapshot, _previous_hashes(out))) | set(snapshot.stale_deliverables)
     )
-    docs = render_all(snapshot, language)
-    total = len(docs) * len(fmts) + 1
+    specs = load_registry()
+    total = len(specs) * len(fmts) + 1
     entries: list[dict[str, Any]] = []
+    if "docx" in fmts:
+        from agent.deliverables.render_docx import warm_up
+
+        warm_up(language)  # once, before the helper is forked: neither process does it again
+    # a helper process renders deliverables from the last one backwards while this one renders
+    # them from the first; each takes what the other has not claimed (`ahead`)
+    jobs = [partial(_made_ahead, snapshot, spec, language, fmts) for spec in specs]
+    made: dict[tuple[str, str], str | bytes] = {}
+    token = _AHEAD.set(made)
     try:
-        with StagedOutput(out, journal=coach_home() / JOURNAL_DIR) as staged:
+        with (
+            RenderAhead(jobs) as ahead,
+            StagedOutput(out, journal=coach_home() / JOURNAL_DIR) as staged,
+        ):
             done = 0
-            for doc in docs:
+            for i, spec in enumerate(specs):
+                pickled = ahead.take(i)
+                if pickled is None:
+                    doc = render_document(snapshot, spec, language)
+                else:
+                    doc, contents = pickle.loads(pickled)  # our own helper's
+                    made.update({(spec.id, fmt): data for fmt, data in contents.items()})
                 stem = file_stem(snapshot, doc)
                 files = []
                 for fmt in fmts:
@@ -187,6 +237,8 @@ def export_deliverables(
             f"cannot write to {out}: {exc.strerror or exc} / 无法写入输出目录",
             hint="check the path, permissions and free space; nothing was written",
         ) from exc
+    finally:
+        _AHEAD.reset(token)
     if progress:
         progress(total, total, "")
     return written

@@ -209,9 +209,27 @@ def markdown_to_docx(
     markdown: str, path: Path, *, title: str, lang: str, meta: DocMeta | None = None
 ) -> None:
     """Write `markdown` as a Word document at `path` (with `meta`'s properties, header and footer)."""
+    # built in memory, then written in one go: a refused write (disk full, file size limit) raises
+    # here, cleanly, instead of inside the zip writer's clean-up at garbage collection
+    Path(path).write_bytes(docx_bytes(markdown, title=title, lang=lang, meta=meta))
+
+
+def warm_up(lang: str) -> None:
+    """Import and prepare what every Word file needs (python-docx, the base document, the Markdown
+    parser): done once, before an export forks its helper (`ahead`), so neither does it again."""
+    import docx  # noqa: F401
+
+    from agent.deliverables.mdblocks import markdown_tokens
+
+    base_document(lang)
+    markdown_tokens("")
+
+
+def docx_bytes(markdown: str, *, title: str, lang: str, meta: DocMeta | None = None) -> bytes:
+    """`markdown` as the bytes of a Word document (with `meta`'s properties, header and footer)."""
     base, ids, reference = base_document(lang)
     with styles_of(ids):
-        _write_docx(base, markdown, path, title=title, lang=lang, meta=meta, reference=reference)
+        return _build_docx(base, markdown, title=title, lang=lang, meta=meta, reference=reference)
 
 
 def _page_setup(section: Any, wide: bool, reference: bool) -> float:
@@ -235,9 +253,9 @@ def _page_setup(section: Any, wide: bool, reference: bool) -> float:
     return float(section.page_width.cm - section.left_margin.cm - section.right_margin.cm)
 
 
-def _write_docx(
-    base: bytes, markdown: str, path: Path, *, title: str, lang: str, meta: DocMeta | None, reference: bool
-) -> None:
+def _build_docx(
+    base: bytes, markdown: str, *, title: str, lang: str, meta: DocMeta | None, reference: bool
+) -> bytes:
     import docx
     from docx.shared import Cm
 
@@ -309,11 +327,9 @@ def _write_docx(
         elif kind == "code":
             para = _paragraph(document)
             _add_runs(para, [{"text": block["text"], "bold": False, "italic": False, "code": True}])
-    # built in memory, then written in one go: a refused write (disk full, file size limit) raises
-    # here, cleanly, instead of inside the zip writer's clean-up at garbage collection
     buffer = io.BytesIO()
     document.save(buffer)
-    Path(path).write_bytes(buffer.getvalue())
+    return buffer.getvalue()
 
 
-__all__ = ["markdown_to_docx", "plain"]
+__all__ = ["docx_bytes", "markdown_to_docx", "plain"]
