@@ -25,7 +25,7 @@ _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 
 def clean_text(text: str) -> str:
     """`text` without escape sequences, control characters (tab and newline kept) or bidi overrides."""
-    if not text:
+    if not text or not _CONTROLS.search(text):  # ESC is a control: no control, no escape sequence
         return text
     return _CONTROLS.sub("", _ESCAPES.sub("", text))
 

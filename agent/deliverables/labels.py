@@ -15,8 +15,14 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "knowledge" / "t
 
 
 @cache
+def _labels_file() -> Any:
+    """`labels.yaml` as read (once: labels and field values come from the same file)."""
+    return load_yaml(TEMPLATES_DIR / "labels.yaml")
+
+
+@cache
 def _labels() -> dict[str, dict[str, dict[str, str]]]:
-    data = load_yaml(TEMPLATES_DIR / "labels.yaml")
+    data = _labels_file()
     return {
         "fields": data["fields"],
         "values": {str(k): v for k, v in data["values"].items()},
@@ -40,11 +46,8 @@ def value_label(value: Any, lang: str) -> str:
     return entry[lang] if entry else str(value)
 
 
-@cache
 def _field_values() -> dict[str, dict[str, dict[str, str]]]:
-    data: dict[str, dict[str, dict[str, str]]] = load_yaml(TEMPLATES_DIR / "labels.yaml").get(
-        "field_values", {}
-    )
+    data: dict[str, dict[str, dict[str, str]]] = _labels_file().get("field_values", {})
     return data
 
 
