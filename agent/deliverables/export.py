@@ -14,7 +14,7 @@ from typing import Any
 
 from agent.cleantext import clean_data, clean_text
 from agent.config import coach_home
-from agent.deliverables.ahead import RenderAhead
+from agent.deliverables.ahead import RenderAhead, collector_spared
 from agent.deliverables.files import JOURNAL_DIR, StagedOutput, safe_filename
 from agent.deliverables.registry import DeliverableSpec, load_registry
 from agent.deliverables.render_md import RenderedDoc, render_document
@@ -162,17 +162,22 @@ def export_deliverables(
     ones were stale against the previous `report.json` in `out_dir` or the session. Returns the
     written paths. A failure leaves `out_dir` as it was.
     """
-    from agent.deliverables.report import REPORT_NAME, build_report
-
     fmts = parse_formats(list(formats))
+    with collector_spared():
+        return _export(snapshot, Path(out_dir), fmts, lang, progress)
+
+
+def _export(
+    snapshot: ProjectSnapshot, out: Path, fmts: list[str], lang: str | None, progress: Progress | None
+) -> list[Path]:
     from agent.deliverables.render_md import check_templates
+    from agent.deliverables.report import REPORT_NAME, build_report
 
     check_templates()  # an organisation's broken template is refused before anything is rendered
     # user text (names, answers, document passages) is cleaned before it is rendered: an escape
     # sequence cut in half by Markdown escaping could no longer be recognised afterwards
     snapshot = type(snapshot).model_validate(clean_data(snapshot.model_dump()))
     language = lang or snapshot.lang
-    out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: not a directory / 输出路径不是目录", hint="choose a directory with --out")
     stale = sorted(
