@@ -17,6 +17,7 @@ from agent.deliverables import ahead as ahead_module
 from agent.deliverables import export as export_module
 from agent.deliverables.ahead import RenderAhead, can_fork
 from agent.deliverables.export import export_deliverables
+from agent.errors import InputError
 
 from .fixtures import bank_snapshot
 
@@ -122,3 +123,13 @@ def test_no_helper_while_another_thread_runs() -> None:
 def test_no_helper_off_linux(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ahead_module.sys, "platform", "darwin")
     assert can_fork() is False
+
+
+def test_the_program_s_objects_go_back_to_the_collector_after_an_export(tmp_path: Path) -> None:
+    import gc
+
+    export_deliverables(bank_snapshot(), tmp_path / "out", formats=["md"], lang="zh")
+    assert gc.get_freeze_count() == 0  # a long-running TUI must not keep them frozen
+    with pytest.raises(InputError):  # nor after a refused export
+        export_deliverables(bank_snapshot(), tmp_path / "out" / "report.json", formats=["md"], lang="zh")
+    assert gc.get_freeze_count() == 0
