@@ -193,6 +193,9 @@ def _export(
     # a helper process renders deliverables from the last one backwards while this one renders
     # them from the first; each takes what the other has not claimed (`ahead`)
     jobs = [partial(_made_ahead, snapshot, spec, language, fmts) for spec in specs]
+    # the first one before the fork: the data files and caches every deliverable reads are then
+    # loaded once, for both processes
+    first = render_document(snapshot, specs[0], language)
     made: dict[tuple[str, str], str | bytes] = {}
     token = _AHEAD.set(made)
     try:
@@ -204,7 +207,7 @@ def _export(
             for i, spec in enumerate(specs):
                 pickled = ahead.take(i)
                 if pickled is None:
-                    doc = render_document(snapshot, spec, language)
+                    doc = first if i == 0 else render_document(snapshot, spec, language)
                 else:
                     doc, contents = pickle.loads(pickled)  # our own helper's
                     made.update({(spec.id, fmt): data for fmt, data in contents.items()})
