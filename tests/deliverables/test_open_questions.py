@@ -104,21 +104,24 @@ def test_a_dont_know_safeguard_is_reported_as_not_known_to_the_team(lang: str) -
 
 
 @pytest.mark.parametrize(
-    ("deployment", "source", "asked"),
+    ("deployment", "mode", "source", "asked"),
     [
-        ("public_cloud", None, False),
-        ("private", "public_api", False),
-        ("private", "vendor_closed", False),
-        ("private", "open_weight", True),
-        ("cloud_edge", None, True),
-        (None, None, True),  # not known yet: asked
+        ("public_cloud", None, None, False),
+        ("public_cloud", "public_cloud", None, False),
+        ("public_cloud", "private", None, True),  # the integration runs it in-house after all
+        ("private", None, "public_api", False),
+        ("private", None, "vendor_closed", False),
+        ("private", None, "open_weight", True),
+        ("cloud_edge", None, None, True),
+        (None, None, None, True),  # not known yet: asked
     ],
 )
 def test_light_weighting_is_asked_only_where_the_team_runs_the_model(
-    deployment: str | None, source: str | None, asked: bool
+    deployment: str | None, mode: str | None, source: str | None, asked: bool
 ) -> None:
     profile = Profile()
     profile.selection.deployment = deployment  # type: ignore[assignment]
+    profile.integration.deployment_mode = mode  # type: ignore[assignment]
     profile.selection.model_source = source  # type: ignore[assignment]
     assert load_bank().get("dev.optimisation").applies(profile) is asked
     md = render_document(ProjectSnapshot(name="x", profile=profile), get_spec("dev_eval_plan"), "zh").markdown
