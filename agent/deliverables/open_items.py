@@ -42,8 +42,8 @@ def answerer(path: str, snapshot: ProjectSnapshot, lang: str) -> str | None:
     title = role["en" if lang == "en" else "zh"]
     named_by = role.get("named_by")
     named = format_value(snapshot.profile.get(named_by), lang, named_by) if named_by else None
-    if named:
-        return f"{named}（{title}）" if lang != "en" else f"{named} ({title})"
+    if named:  # the role first: a team's name may carry brackets of its own
+        return f"{title}（据回答：{named}）" if lang != "en" else f"{title} ({named}, as answered)"
     return str(title)
 
 
@@ -72,7 +72,8 @@ def line(item: OpenItem, snapshot: ProjectSnapshot, lang: str) -> str:
     notes = []
     who = answerer(item.field, snapshot, lang)
     if who:
-        notes.append(f"to be answered by {who}" if en else f"建议由{who}回答")
+        spaced = f" {who}" if who[:1].isascii() else who  # "由 IT 架构师", "由运营负责人"
+        notes.append(f"to be answered by {who}" if en else f"建议由{spaced}回答")
     if said_dont_know(snapshot, item.question_id):
         notes.append("answered “don't know” so far" if en else "此前回答“不知道”")
     elif item.reason == "skipped":

@@ -48,10 +48,11 @@ def test_every_open_question_is_a_question_with_who_answers_it(example: str, lan
 def test_the_owner_the_answers_name_answers_their_questions() -> None:
     """The government example names its data governance owner: its data questions go to them."""
     zh = open_questions(doc("government_service_hotline", "zh", "data_governance").markdown)
-    assert any("建议由市政务服务和数据管理局数据资源处（数据治理负责人）回答" in q for q in zh)
+    assert any("建议由数据治理负责人（据回答：市政务服务和数据管理局数据资源处）回答" in q for q in zh)
     en = open_questions(doc("government_service_hotline", "en", "data_governance").markdown)
     assert any(
-        "to be answered by 市政务服务和数据管理局数据资源处 (the data governance owner)" in q for q in en
+        "to be answered by the data governance owner (市政务服务和数据管理局数据资源处, as answered)" in q
+        for q in en
     )
     # no owner named for operations: the role, not a made-up name
     ops = open_questions(doc("government_service_hotline", "zh", "operations_runbook").markdown)
