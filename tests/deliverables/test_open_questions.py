@@ -128,4 +128,4 @@ def test_light_weighting_is_asked_only_where_the_team_runs_the_model(
     md = render_document(ProjectSnapshot(name="x", profile=profile), get_spec("dev_eval_plan"), "zh").markdown
     assert asks(md, "development.optimisation") is asked
     if not asked:
-        assert "| 轻量化/优化手段 | 不适用：托管的模型由供应商量化和压缩" in md
+        assert "| 轻量化/优化手段 | 不适用：托管接口或厂商闭源模型的量化和压缩由供应商负责" in md
