@@ -2,7 +2,8 @@
 
 The proposal is about the next adoption phase:
 - **go** — every criterion of the current phase's gate is met and the rules found no high-severity risk;
-- **go with conditions** — the conditions are the unmet gate criteria and the high-severity risks;
+- **go with conditions** — the conditions are the unmet gate criteria, the high-severity risks, and
+  the budget or timeline when no answer states it (a committee does not approve a phase without them);
 - **no-go (not yet)** — more than half of the gate's criteria are unmet: the project goes back to
   finish its current phase rather than enter the next one with most of the gate as conditions.
 
@@ -19,6 +20,9 @@ from agent.deliverables.trace import Risk
 from agent.snapshot import ExitCriterion, ProjectSnapshot
 
 Verdict = Literal["go", "go_with_conditions", "no_go"]
+
+DECISION_INPUTS = ("requirements.budget_wan", "requirements.timeline_months")
+"""What a committee needs stated to approve the next phase: unanswered, each is a condition."""
 
 NEXT_PHASE = {
     "concept": "poc",
@@ -39,11 +43,14 @@ class CommitteeDecision:
     criteria: tuple[ExitCriterion, ...]
     unmet: tuple[ExitCriterion, ...]
     high_risks: tuple[Risk, ...]
+    missing: tuple[str, ...] = ()
+    """Fields of `DECISION_INPUTS` no answer states (the budget, the timeline)."""
 
     @property
     def conditions(self) -> int:
-        """How many conditions the decision carries (unmet criteria and high-severity risks)."""
-        return len(self.unmet) + len(self.high_risks)
+        """How many conditions the decision carries (unmet criteria, high-severity risks, missing
+        budget or timeline)."""
+        return len(self.unmet) + len(self.high_risks) + len(self.missing)
 
 
 def decide(snapshot: ProjectSnapshot, risks: list[Risk]) -> CommitteeDecision:
@@ -51,12 +58,13 @@ def decide(snapshot: ProjectSnapshot, risks: list[Risk]) -> CommitteeDecision:
     criteria = tuple(snapshot.next_phase_criteria)
     unmet = tuple(c for c in criteria if not c.met)
     highs = tuple(r for r in risks if r.finding.severity == "high")
+    missing = tuple(p for p in DECISION_INPUTS if snapshot.profile.get(p) is None)
     verdict: Verdict
     if criteria and len(unmet) * 2 > len(criteria):
         verdict = "no_go"
-    elif unmet or highs:
+    elif unmet or highs or missing:
         verdict = "go_with_conditions"
     else:
         verdict = "go"
     phase = str(snapshot.phase)
-    return CommitteeDecision(verdict, phase, NEXT_PHASE[phase], criteria, unmet, highs)
+    return CommitteeDecision(verdict, phase, NEXT_PHASE[phase], criteria, unmet, highs, missing)

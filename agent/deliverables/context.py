@@ -167,9 +167,10 @@ class DocContext:
                     f"{self.label(path)}：回答相互矛盾，待确认（见“待解决的矛盾”）。",
                     f"{self.label(path)}: the answers contradict each other (see “Open conflicts”).",
                 )
-            elif record is None and question is not None:
-                # not asked in this interview (it did not apply yet): the question still reads
-                # better than "Model name: not yet known." among the other questions
+            elif question is not None:
+                # not asked in this interview (it did not apply yet), or answered in a way that
+                # left no value: the question still reads better than "Model name: not yet
+                # known." among the other questions
                 lang: Lang = "en" if self.lang == "en" else "zh"
                 text = question.wording(lang, self.snapshot.profile)[0]
             else:

@@ -1,9 +1,10 @@
 """Canonical Markdown → DOCX (python-docx): real headings, tables and lists; Chinese text intact.
 
-The Mermaid diagram becomes a picture when `mmdc` (mermaid-cli) is on PATH; otherwise it is drawn
-as a borderless grid of framed boxes and labelled arrows (`diagram_svg.architecture_grid`, the same
-layout as the HTML's SVG), and as a last resort a short note points to the components and
-connections tables that every architecture document carries.
+The architecture diagram becomes a picture drawn from the HTML's layout (`diagram_png`); on a
+machine with no font for its Chinese labels, a picture from `mmdc` (mermaid-cli) when on PATH, else
+a borderless grid of framed boxes and labelled arrows (`diagram_svg.architecture_grid`, the same
+layout, editable), and as a last resort a short note points to the components and connections
+tables that every architecture document carries.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from agent.deliverables.chart import CHART_LANG
 from agent.deliverables.chart_png import add_chart
+from agent.deliverables.diagram_png import add_architecture
 from agent.deliverables.diagram_svg import GridCell, architecture_grid
 from agent.deliverables.docx_meta import DocMeta, add_header_footer, apply_core_properties
 from agent.deliverables.docx_styles import (
@@ -304,6 +306,8 @@ def _build_docx(
         elif kind == "table":
             _add_table(document, block, text_width)
         elif kind == "code" and block["lang"] == "mermaid":
+            if add_architecture(document, block["text"], lang, text_width, _text_height_cm(document)):
+                continue  # the picture, from the HTML's layout (agent.deliverables.diagram_png)
             png = _mermaid_png(block["text"])
             if png is not None:
                 document.add_picture(str(png), width=Cm(min(16.0, text_width)))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from agent.deliverables import org_templates, risks, selection
+from agent.deliverables import open_items, org_templates, risks, selection
 from agent.deliverables.arch_mermaid import to_mermaid
 from agent.deliverables.architecture import build_architecture, class_names, data_tag
 from agent.deliverables.business import business_globals
@@ -149,6 +149,7 @@ def _regulatory_globals(ctx: DocContext) -> dict[str, Any]:
         "obligation_applies": lambda ob_id: ob_id in applicable(),
         "gbt_45654_categories": lambda: compliance.gbt_45654_categories(lang),
         "legal_disclaimer": DISCLAIMER["en" if lang == "en" else "zh"],
+        "said_dont_know": lambda path: open_items.said_dont_know(snap, open_items.question_id(snap, path)),
     }
 
 
@@ -166,12 +167,8 @@ def _closing(ctx: DocContext) -> tuple[str, list[tuple[str, str, str]]]:
         out.extend(conflict_lines(ctx.snapshot.model_copy(update={"conflicts": concerned}), ctx.lang))
     out.append(f"\n## {t('待确认问题', 'Open questions')}\n")
     if ctx.open_items:
-        out.extend(
-            f"- {md_escape(o.question)}（`{o.field}`）"
-            if ctx.lang == "zh"
-            else f"- {md_escape(o.question)} (`{o.field}`)"
-            for o in ctx.open_items
-        )
+        # the question a reader can act on, and who should answer it: never the field's path
+        out.extend(f"- {open_items.line(o, ctx.snapshot, ctx.lang)}" for o in ctx.open_items)
     else:
         # "all answered" only when it is: every field the document read is known
         unknown = [p for p in ctx.used_fields if ctx.snapshot.profile.get(p) is None]

@@ -174,7 +174,8 @@ def test_a_quick_interview_end_to_end_in_at_most_20_questions_exports_every_deli
     assert runbook["open_questions"] > 0
     md = (out / next(f for f in runbook["files"] if f.endswith(".md"))).read_text(encoding="utf-8")
     open_part = md.split("## 待确认问题", 1)[1].split("## ", 1)[0]
-    assert "operations.owners" in open_part  # listed as an open question, not invented
+    # listed as an open question (the question, who answers it), not invented
+    assert "- 上线后由谁负责运营（业务和技术各是谁）？——建议由运营负责人回答。" in open_part
 
 
 def test_depth_full_goes_on_from_where_a_quick_interview_stopped() -> None:

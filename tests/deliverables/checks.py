@@ -50,6 +50,16 @@ def open_questions(markdown: str) -> list[str]:
     raise AssertionError("no open-questions section")
 
 
+def asks(markdown: str, path: str, lang: str = "zh") -> bool:
+    """Does the open-questions section ask the question of `path` (in any of its wordings)?"""
+    from agent.questions import load_bank
+
+    question = load_bank().by_field(path)
+    assert question is not None, path
+    texts = [question.text[lang]] + [v.text[lang] for v in question.variants]  # type: ignore[index]
+    return any(item.startswith(text) for item in open_questions(markdown) for text in texts)
+
+
 class _Collector(HTMLParser):
     def __init__(self) -> None:
         super().__init__()

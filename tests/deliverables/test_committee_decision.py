@@ -94,7 +94,26 @@ def high_risk() -> Risk:
 )
 def test_decide(met: list[bool], risks: list[Risk], verdict: str) -> None:
     snap = ProjectSnapshot(name="x", next_phase_criteria=[criterion(m, i) for i, m in enumerate(met)])
+    snap.profile.requirements.budget_wan = 120
+    snap.profile.requirements.timeline_months = 6
     d = decide(snap, risks)
     assert d.verdict == verdict
     assert d.conditions == met.count(False) + len(risks)
     assert (d.phase, d.next_phase) == ("concept", "poc")
+
+
+def test_no_go_ahead_without_a_budget() -> None:
+    """The retailer's gate was met but its budget unanswered, and the summary said 'enter once the
+    1 condition below is met' beside 'Budget: to be confirmed': the budget is a condition."""
+    snap = ProjectSnapshot(name="x", next_phase_criteria=[criterion(True, 0)])
+    snap.profile.requirements.timeline_months = 6
+    d = decide(snap, [])
+    assert d.verdict == "go_with_conditions" and d.missing == ("requirements.budget_wan",)
+    assert d.conditions == 1
+    summary = doc("retail_marketing_copy", "en", "executive_summary").markdown
+    assert answer("retail_marketing_copy", "requirements.budget_wan") is None
+    assert (
+        "| Conditions: what the decision needs | ☐ Budget (10k CNY): no answer states it; to be set before "
+        "the next phase |" in summary
+    )
+    assert "enter once the 2 conditions below are met" in summary

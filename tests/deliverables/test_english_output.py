@@ -66,7 +66,7 @@ def test_an_unanswered_budget_is_asked_in_english(english_runs: dict) -> None:
     out, _ = english_runs["hospital_guideline_qa"]
     (summary,) = out.glob("*_executive-summary.md")
     text = summary.read_text(encoding="utf-8")
-    assert "- What is the rough budget (in 10k CNY)? (`requirements.budget_wan`)" in text
+    assert "- What is the rough budget (in 10k CNY)? — to be answered by the business owner." in text
     assert "万元" not in text
 
 
