@@ -14,14 +14,12 @@ _UNKNOWN_PHRASES = word_list("answers", "unknown_phrases")
 _FIRST_CLAUSE = re.compile(r"[，,;；。.!！?？:：—]")
 
 
-def _longest_first(name: str) -> str:
-    """The words of `answers.name` as regex alternatives, longer first ("我们" before "我")."""
-    return "|".join(map(re.escape, sorted(word_list("answers", name), key=len, reverse=True)))
-
-
-_HEDGE = re.compile(
-    "^(" + _longest_first("hedges_before") + r")\s*|\s*(" + _longest_first("hedges_after") + ")$"
+# longer words first ("我们" before "我"); built at import, outside any function (see bench/survivors.md)
+_HEDGES_BEFORE, _HEDGES_AFTER = (
+    "|".join(map(re.escape, sorted(word_list("answers", name), key=len, reverse=True)))
+    for name in ("hedges_before", "hedges_after")
 )
+_HEDGE = re.compile(f"^({_HEDGES_BEFORE})\\s*|\\s*({_HEDGES_AFTER})$")
 
 
 def says_unknown(text: str, free_text: bool = False) -> bool:
