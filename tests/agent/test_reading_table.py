@@ -146,6 +146,11 @@ def test_yes_no_sentences(qid: str, text: str, lang: str, reading: Any) -> None:
         ("req.budget", "人民币 500000", "zh", 50.0),
         ("req.budget", "500000元", "zh", 50.0),
         ("req.budget", "USD 2m", "en", ASK),
+        ("req.budget", "50k美元", "zh", ASK),  # a currency word right after a letter
+        # numeral characters that are no number ("千人千面"), a scale word alone, a date word after a name
+        ("int.scale_users", "千人千面，一共两千人", "zh", 2000.0),
+        ("req.budget", "万元级别", "zh", REFUSED),
+        ("req.timeline", "poc年底上线", "zh", ASK),
         ("req.budget", "-300", "zh", REFUSED),
         # a monthly cost made yearly
         ("sel.cost_estimate", "每月5万", "zh", 60.0),
