@@ -50,6 +50,7 @@ def _reading(r: ParseResult) -> Any:
         # a question with its own "not researched yet" option records that option
         ("req.precedents", "不确定，要问一下", "zh", "unknown"),
         ("req.precedents", "还没定", "zh", "unknown"),
+        ("req.precedents", "不知道", "zh", "unknown"),
         ("sel.base_model", "还没定", "zh", "undecided"),
     ],
 )
@@ -76,6 +77,11 @@ def test_dont_know_cues(qid: str, text: str, lang: str, reading: Any) -> None:
         ("sel.techniques", "rag now, agents later", "en", ASK),
         ("sel.team", "业务、技术，合规以后加入", "zh", ASK),
         ("dev.optimisation", "不做", "zh", ["none"]),
+        ("dev.optimisation", "全部", "zh", ["quantisation", "distillation", "pruning"]),
+        ("dev.optimisation", "all", "en", ["quantisation", "distillation", "pruning"]),
+        # no option named: what the signal table reads for the field
+        ("sel.techniques", "we use a vector database", "en", ["rag"]),
+        ("dat.modalities", "照片", "zh", ["image"]),
         ("dev.optimisation", "不确定", "zh", UNKNOWN),
         ("sel.deployment", "私有化和公有云", "zh", REFUSED),
         # a stray key is not an option (only a–z pick one by letter)
@@ -96,12 +102,14 @@ def test_options_negation_and_later(qid: str, text: str, lang: str, reading: Any
         ("dat.personal_data", "没做过", "zh", False),
         ("req.decision_maker", "没参与过", "zh", False),
         ("dat.personal_data", "一张卡都没有", "zh", False),
+        ("dat.personal_data", "暂时没做", "zh", False),
         ("dat.personal_data", "是客户的身份证号", "zh", True),
         ("dat.personal_data", "做过，法务签字了", "zh", True),
         ("dat.personal_data", "we handle patient records", "en", True),
         # one clause says yes, another no: asked back, even when the answer opens with 会
         ("dat.leaves_org", "会发到云上，原始数据不出域", "zh", ASK),
         ("dat.leaves_org", "摘要发到云上，原始数据不出域", "zh", ASK),
+        ("dat.leaves_org", "the model runs in the public cloud, data stays on-prem", "en", ASK),
         ("dat.personal_data", "是也不是", "zh", ASK),
         ("dat.personal_data", "yes and no", "en", ASK),
         ("dat.personal_data", "还没，不过下个月做", "zh", ASK),
@@ -217,6 +225,18 @@ def test_a_range_in_chinese_numerals_is_asked_back_with_both_ends_in_wan() -> No
             "zh",
             "无法理解“会发到云上,原始数据不出域”：答案里既有“是”也有“否”，请确认（也可以回答 跳过 / 不知道）",
         ),
+        (
+            "dat.personal_data",
+            "是也不是",
+            "zh",
+            "无法理解“是也不是”：答案里既有“是”也有“否”，请确认（也可以回答 跳过 / 不知道）",
+        ),
+        (
+            "dat.leaves_org",
+            "the model runs in the public cloud, data stays on-prem",
+            "en",
+            "Could not read 'the model runs in the public cloud, data stays on-prem': the answer says both yes and no (or answer skip / don't know)",
+        ),
         ("tst.accuracy_target", "120%", "zh", "无法理解“120%”：不能大于 100（也可以回答 跳过 / 不知道）"),
         (
             "tst.accuracy_target",
@@ -241,6 +261,7 @@ def test_an_assumed_unit_is_noted_in_the_users_language() -> None:
     [
         ("int.systems", "OA、CRM和ERP", "zh", ["OA", "CRM", "ERP"]),
         ("int.systems", "OA, CRM and ERP", "en", ["OA", "CRM", "ERP"]),
+        ("int.systems", "OA、CRM、HR和ERP", "zh", ["OA", "CRM", "HR", "ERP"]),
         ("int.systems", "人力资源和社保系统", "zh", ["人力资源和社保系统"]),
         ("int.systems", "1. OA\n2. CRM", "zh", ["OA", "CRM"]),
     ],
@@ -255,6 +276,8 @@ def test_a_list_answer_is_split_into_items(qid: str, text: str, lang: str, items
         ("what is the difference between rag and fine tuning for our contracts?", True),  # 12 words
         ("what is the difference between rag and fine tuning for our legal contracts?", False),  # 13
         ("什么是RAG？", True),
+        ("RAG和微调有什么区别？", True),
+        ("poc什么意思", True),
         ("什么是RAG？我们想用。", False),  # a question and a statement: an answer
     ],
 )
