@@ -13,9 +13,9 @@ import pytest
 from agent.parsing import ParseResult, looks_like_question, parse_answer
 from agent.questions import load_bank
 
-ASK = "ask back"
-UNKNOWN = "unknown"
-REFUSED = "refused"
+ASK = "<asked back>"
+UNKNOWN = "<status unknown>"  # not the value "unknown" of an option ("not researched yet")
+REFUSED = "<refused>"
 
 
 def _parse(qid: str, text: str, lang: str = "zh") -> ParseResult:
