@@ -12,13 +12,14 @@ from agent.words import word_list, word_set
 _UNKNOWN = word_set("answers", "unknown")
 _UNKNOWN_PHRASES = word_list("answers", "unknown_phrases")
 _FIRST_CLAUSE = re.compile(r"[，,;；。.!！?？:：—]")
-_HEDGE = re.compile(
-    "^("
-    + "|".join(map(re.escape, word_list("answers", "hedges_before")))
-    + r")\s*|\s*("
-    + "|".join(map(re.escape, word_list("answers", "hedges_after")))
-    + ")$"
+
+
+# longer words first ("我们" before "我"); built at import, outside any function (see bench/survivors.md)
+_HEDGES_BEFORE, _HEDGES_AFTER = (
+    "|".join(map(re.escape, sorted(word_list("answers", name), key=len, reverse=True)))
+    for name in ("hedges_before", "hedges_after")
 )
+_HEDGE = re.compile(f"^({_HEDGES_BEFORE})\\s*|\\s*({_HEDGES_AFTER})$")
 
 
 def says_unknown(text: str, free_text: bool = False) -> bool:
@@ -39,7 +40,7 @@ EXCEPT = re.compile(r"除了.+(都|全)|\b(all|everything)\b.*\b(except|but|othe
 
 _AFTER_NEG = word_list("negation", "after")
 LATER = re.compile(
-    r"\b(?:joins?|comes?|added|coming)\s+later\b|later on\b|以后再加|以后加入|之后加入|后续加入"
+    r"\b(?:joins?|comes?|added|coming)\s+later\b|\blater\b|以后再加|以后加入|之后加入|后续加入"
 )
 _CONTRAST = word_list("negation", "contrast")
 CLAUSE = re.compile(r"[，,。;；!！?？\n:：()（）]|(?<!\d)\.(?!\d)")

@@ -104,6 +104,14 @@ def zh_numeral(s: str) -> float:
     return total + section + current
 
 
+def _zh_decimal(s: str) -> float:
+    """A Chinese numeral with a decimal point (九十.五 = 90.5, from 九十点五); digits after the point
+    are read one by one (点二五 = .25)."""
+    whole, _, after = s.partition(".")
+    digits = "".join(str(int(ZH_DIGITS[c])) if c in ZH_DIGITS else c for c in after)
+    return zh_numeral(whole) + (float("0." + digits) if digits.isdigit() else 0.0)
+
+
 def normalise(raw: str) -> str:
     """Width-folded, lower-case, thousands separators kept (`5,000`)."""
     return unicodedata.normalize("NFKC", raw).strip().lower()
@@ -169,7 +177,7 @@ def mentions(text: str) -> tuple[list[Mention], bool]:
 
     for m in _ZH_PER.finditer(blank):
         digits = m.group(2).replace("点", ".")
-        value = float(digits) if re.fullmatch(r"[\d.]+", digits) else zh_numeral(digits)
+        value = float(digits) if re.fullmatch(r"[\d.]+", digits) else _zh_decimal(digits)
         take(
             Mention(
                 value / (10 if m.group(1) == "千分之" else 1), m.start(), m.end(), kind="percent", unit="%"

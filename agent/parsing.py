@@ -132,7 +132,8 @@ def _accepted(question: Question, lang: Lang) -> str:
     return sep.join(f"{i + 1}={o.label(lang)}" for i, o in enumerate(question.options))
 
 
-def _error(question: Question, raw: str, lang: Lang, detail_zh: str, detail_en: str) -> ParseResult:
+def _error(raw: str, lang: Lang, detail_zh: str, detail_en: str) -> ParseResult:
+    """A refusal (or, with `uncertain` set by the caller, an ask-back) telling the user why, in their language."""
     skip = "跳过 / 不知道" if lang == "zh" else "skip / don't know"
     if lang == "zh":
         msg = f"无法理解“{raw.strip()}”：{detail_zh}（也可以回答 {skip}）"
@@ -155,7 +156,6 @@ def _parse_choice(question: Question, text: str, lang: Lang) -> ParseResult:
         if len(found) > 1:
             labels = "、".join(o.zh for o in found)
             return _error(
-                question,
                 text,
                 lang,
                 f"只能选一项（匹配到：{labels}）",
@@ -166,7 +166,7 @@ def _parse_choice(question: Question, text: str, lang: Lang) -> ParseResult:
     if opt is None:
         zh, en = _accepted(question, "zh"), _accepted(question, "en")
         return _error(
-            question, text, lang, f"请回答选项编号或名称：{zh}", f"answer with an option number or name: {en}"
+            text, lang, f"请回答选项编号或名称：{zh}", f"answer with an option number or name: {en}"
         )
     return ParseResult(ok=True, value=opt.value)
 
@@ -198,7 +198,6 @@ def _parse_multi(question: Question, text: str, lang: Lang) -> ParseResult:
         chosen = [o.value for o in _contained_options(question, text)]
     if LATER.search(text) and len(chosen) > 1:  # "business joins later": in the team or not yet?
         result = _error(
-            question,
             text,
             lang,
             "有的选项是“以后”才有，请确认现在的",
@@ -211,7 +210,6 @@ def _parse_multi(question: Question, text: str, lang: Lang) -> ParseResult:
         chosen = [v for v in signal or [] if question.option(v) is not None]
     if not chosen:
         return _error(
-            question,
             text,
             lang,
             f"请回答一个或多个选项，用逗号分隔：{zh}",
@@ -237,9 +235,7 @@ def _parse_yesno(question: Question, text: str, lang: Lang) -> ParseResult:
     if text in _NO:
         return ParseResult(ok=True, value=False)
     if _BOTH.match(text):  # "是也不是", "有也没有", "yes and no": neither is the answer
-        result = _error(
-            question, text, lang, "答案里既有“是”也有“否”，请确认", "the answer says both yes and no"
-        )
+        result = _error(text, lang, "答案里既有“是”也有“否”，请确认", "the answer says both yes and no")
         result.uncertain = True
         return result
     # A sentence: judge by how it starts ("没有，我们…", "是的，已经…", "No, we…").
@@ -249,9 +245,7 @@ def _parse_yesno(question: Question, text: str, lang: Lang) -> ParseResult:
         for p in ("没有", "没", "不", "无", "未", "还没", "暂时没", "暂未", "目前没", "尚未")
     )
     if said_no and head not in _YES and then_but(text):  # "not yet, but planned": ask, don't guess
-        result = _error(
-            question, text, lang, "答案里既有“否”也有“但是”，请确认", "the answer says no, then 'but'"
-        )
+        result = _error(text, lang, "答案里既有“否”也有“但是”，请确认", "the answer says no, then 'but'")
         result.uncertain = True
         return result
     if head in _YES or head in _NO:
@@ -260,22 +254,18 @@ def _parse_yesno(question: Question, text: str, lang: Lang) -> ParseResult:
         return ParseResult(ok=True, value=False)
     if re.fullmatch(r"[\u4e00-\u9fff]{1,3}过", head) and not head.startswith(("没", "未", "不")):
         return ParseResult(ok=True, value=True)  # "做过，法务签字了", "考虑过", "粗算过"
+    said = {_signal_value(question, c) for c in CLAUSE.split(text)} - {None}
+    if len(said) > 1:  # "会发到云上，原始数据不出域": one clause says yes, another no (before "会…" = yes)
+        result = _error(text, lang, "答案里既有“是”也有“否”，请确认", "the answer says both yes and no")
+        result.uncertain = True
+        return result
     for prefix in ("有", "是", "已", "会", "需要", "涉及", "包含", "yes", "yeah"):
         if text.startswith(prefix):
             return ParseResult(ok=True, value=True)
     signal = _signal_value(question, text)  # "we handle patient records" → personal data: yes
-    said = {_signal_value(question, c) for c in CLAUSE.split(text)} - {None}
-    if len(said) > 1:  # "会发到云上，原始数据不出域": one clause says yes, another no
-        result = _error(
-            question, text, lang, "答案里既有“是”也有“否”，请确认", "the answer says both yes and no"
-        )
-        result.uncertain = True
-        return result
     if isinstance(signal, bool):
         return ParseResult(ok=True, value=signal)
-    return _error(
-        question, text, lang, f"请回答 {_accepted(question, 'zh')}", f"answer {_accepted(question, 'en')}"
-    )
+    return _error(text, lang, f"请回答 {_accepted(question, 'zh')}", f"answer {_accepted(question, 'en')}")
 
 
 def _parse_number(question: Question, text: str, lang: Lang) -> ParseResult:
@@ -284,18 +274,16 @@ def _parse_number(question: Question, text: str, lang: Lang) -> ParseResult:
             text, question.unit, fraction_as_percent=question.fraction_as_percent, per=question.per
         )
     except NumberError as exc:
-        return _error(question, text, lang, exc.zh, exc.en)
+        return _error(text, lang, exc.zh, exc.en)
     if reading.value is None:
-        result = _error(question, text, lang, reading.why_zh, reading.why_en)
+        result = _error(text, lang, reading.why_zh, reading.why_en)
         result.uncertain, result.candidates = True, list(reading.candidates)
         return result
     value = reading.value
     if question.min is not None and value < question.min:
-        return _error(
-            question, text, lang, f"不能小于 {question.min:g}", f"must be at least {question.min:g}"
-        )
+        return _error(text, lang, f"不能小于 {question.min:g}", f"must be at least {question.min:g}")
     if question.max is not None and value > question.max:
-        return _error(question, text, lang, f"不能大于 {question.max:g}", f"must be at most {question.max:g}")
+        return _error(text, lang, f"不能大于 {question.max:g}", f"must be at most {question.max:g}")
     note = (reading.why_zh if lang == "zh" else reading.why_en) or None
     return ParseResult(ok=True, value=value, note=note)
 
@@ -330,7 +318,7 @@ def parse_answer(question: Question, raw: str, lang: Lang = "zh") -> ParseResult
         return ParseResult(ok=True, status="unknown")
     text = _clean(raw)
     if not text:
-        return _error(question, raw, lang, "答案为空", "the answer is empty")
+        return _error(raw, lang, "答案为空", "the answer is empty")
     names_option = question.type in ("choice", "multi") and _match_option(question, text) is not None
     if not names_option and says_unknown(text, free_text=question.type == "text"):
         if question.option("unknown") is not None:

@@ -57,10 +57,19 @@ TARGETS: dict[str, list[str]] = {
         "tests/agent/test_robustness.py",
         "tests/agent/test_parse_error_language.py",
         "tests/agent/test_reading_ask_back.py",
+        "tests/agent/test_reading_table.py",
     ],
     "agent/numbers.py": ["tests/agent/test_numbers.py", "tests/agent/test_number_reading.py"],
-    "agent/numtext.py": ["tests/agent/test_numbers.py", "tests/agent/test_number_reading.py"],
-    "agent/cues.py": ["tests/agent/test_parsing.py", "tests/agent/test_reading_ask_back.py"],
+    "agent/numtext.py": [
+        "tests/agent/test_numbers.py",
+        "tests/agent/test_number_reading.py",
+        "tests/agent/test_reading_table.py",
+    ],
+    "agent/cues.py": [
+        "tests/agent/test_parsing.py",
+        "tests/agent/test_reading_ask_back.py",
+        "tests/agent/test_reading_table.py",
+    ],
     "agent/signals.py": ["tests/agent/test_signals.py", "tests/agent/test_robustness.py"],
     "agent/answers.py": ["tests/agent/test_answers.py", "tests/agent/test_inference.py"],
     # answers-file validation
