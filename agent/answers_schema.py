@@ -193,6 +193,11 @@ def _accepted(q: Question) -> str:
     }[q.type]
 
 
+def _bound(limit: float | None, unbounded: str) -> str:
+    """A range limit as written in a hint: 100, not 100.0."""
+    return unbounded if limit is None else f"{limit:g}"
+
+
 def _raw_text(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -226,8 +231,8 @@ def _record(q: Question, value: Any, warnings: list[ReadingWarning] | None = Non
             typed *= 100  # a share written as a fraction, as in the interview
         if (q.min is not None and typed < q.min) or (q.max is not None and typed > q.max):
             raise AnswersFileError(
-                f"answers file: {path}: {value} is out of range",
-                hint=f"use a number between {q.min if q.min is not None else '-∞'} and {q.max if q.max is not None else '∞'}",
+                f"answers file: {path}: {value} is out of range / 超出允许范围",
+                hint=f"use a number between {_bound(q.min, '-∞')} and {_bound(q.max, '∞')}",
                 field=path,
             )
     elif q.type == "multi" and isinstance(value, list):
@@ -236,7 +241,7 @@ def _record(q: Question, value: Any, warnings: list[ReadingWarning] | None = Non
             r = parse_answer(q, str(item), "en")
             if not r.ok or r.status != "answered":
                 raise AnswersFileError(
-                    f"answers file: {path}: {item!r} is not one of the options",
+                    f"answers file: {path}: {item!r} is not one of the options / 不是可选项",
                     hint=f"accepted values: {_accepted(q)}",
                     field=path,
                 )
@@ -244,7 +249,9 @@ def _record(q: Question, value: Any, warnings: list[ReadingWarning] | None = Non
     elif kind == "text_list" and isinstance(value, list):
         if not all(isinstance(v, str | int | float) for v in value):
             raise AnswersFileError(
-                f"answers file: {path}: expected a list of texts", hint="e.g. [CRM, 工单系统]", field=path
+                f"answers file: {path}: expected a list of texts / 应为文本列表",
+                hint="e.g. [CRM, 工单系统]",
+                field=path,
             )
         typed = [str(v) for v in value]
     elif isinstance(value, str | int | float):
@@ -263,7 +270,7 @@ def _record(q: Question, value: Any, warnings: list[ReadingWarning] | None = Non
             )
         if not r.ok:
             raise AnswersFileError(
-                f"answers file: {path}: {value!r} is not valid",
+                f"answers file: {path}: {value!r} is not valid / 无效的答案",
                 hint=f"accepted values: {_accepted(q)}; or unknown / skip",
                 field=path,
             )
@@ -282,7 +289,7 @@ def _record(q: Question, value: Any, warnings: list[ReadingWarning] | None = Non
         )
     else:
         raise AnswersFileError(
-            f"answers file: {path}: wrong type ({type(value).__name__})",
+            f"answers file: {path}: wrong type ({type(value).__name__}) / 类型错误",
             hint=f"expected {_accepted(q)}",
             field=path,
         )

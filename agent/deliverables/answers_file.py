@@ -22,10 +22,35 @@ PathKey = tuple[str | int, ...]
 LineTable = dict[PathKey, int]
 
 
-def _fail(file: Path, line: int | None, field: str, problem: str, hint: str = "") -> InputError:
+DUPLICATE_HINT = "each field may appear once; remove one of them"
+
+
+class DuplicateKeyError(InputError):
+    """A key given twice in one mapping (YAML or JSON): refused, never a silent pick of one."""
+
+
+def _fail(
+    file: Path,
+    line: int | None,
+    field: str,
+    problem: str,
+    hint: str = "",
+    *,
+    kind: type[InputError] = InputError,
+) -> InputError:
     where = f"{file}:{line}" if line else str(file)
     subject = f" field `{field}`:" if field else ""
-    return InputError(f"{where}:{subject} {problem}", hint=hint)
+    return kind(f"{where}:{subject} {problem}", hint=hint)
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]], duplicates: list[str]) -> dict[str, Any]:
+    """A JSON object's mapping; a key given twice is added to `duplicates`."""
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            duplicates.append(key)
+        seen[key] = value
+    return seen
 
 
 def _walk(node: Any, path: PathKey, table: LineTable, file: Path) -> None:
@@ -42,7 +67,8 @@ def _walk(node: Any, path: PathKey, table: LineTable, file: Path) -> None:
                     key_node.start_mark.line + 1,
                     ".".join(map(str, (*path, key))),
                     f"duplicate key `{key}` / 重复的字段",
-                    "each field may appear once; remove one of them",
+                    DUPLICATE_HINT,
+                    kind=DuplicateKeyError,
                 )
             seen.add(key)
             table[(*path, key)] = key_node.start_mark.line + 1
@@ -157,8 +183,9 @@ def load_answers_file(file: Path) -> tuple[dict[str, Any], LineTable]:
     except UnicodeDecodeError as exc:
         raise InputError(f"{file}: not UTF-8 text / 不是 UTF-8 编码", hint="save the file as UTF-8") from exc
     if file.suffix.lower() == ".json":
+        duplicates: list[str] = []
         try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=lambda pairs: _no_duplicates(pairs, duplicates))
         except json.JSONDecodeError as exc:
             raise _fail(
                 file, exc.lineno, "", f"invalid JSON / JSON 格式错误: {exc.msg}", "fix the syntax"
@@ -170,9 +197,13 @@ def load_answers_file(file: Path) -> tuple[dict[str, Any], LineTable]:
         if _depth(data) > MAX_DEPTH:
             raise _too_deep(file, None)
         try:
-            _, table = _load_yaml(text, file)
+            _, table = _load_yaml(text, file)  # only the lines (its refusal of a duplicate key names one)
+        except DuplicateKeyError:
+            raise  # only a JSON file with a duplicate key gets here: the YAML reading names its line
         except InputError:
             table = {}
+        if duplicates:  # JSON keeps the last of two equal keys: refused, as in YAML, never a silent pick
+            raise _fail(file, None, "", f"duplicate key `{duplicates[0]}` / 重复的字段", DUPLICATE_HINT)
     else:
         data, table = _load_yaml(text, file)
     if data is None:
@@ -202,17 +233,23 @@ def _dotted(path: PathKey) -> str:
     return out or "(top level)"
 
 
+def _unknown_fields(error: Any) -> list[tuple[PathKey, str, str]]:
+    """One problem per unknown key of an `additionalProperties` error (a file with two misspelt
+    sections names both, each on its own line)."""
+    path: PathKey = tuple(error.absolute_path)
+    allowed = set((error.schema.get("properties") or {}).keys())
+    extra = (
+        sorted(str(k) for k in error.instance if k not in allowed) if isinstance(error.instance, dict) else []
+    )
+    hint = f"known fields here / 可用字段: {', '.join(sorted(allowed))}" if allowed else ""
+    return [((*path, key), f"unknown field `{key}` / 未知字段", hint) for key in extra or [""]]
+
+
 def _describe(error: Any) -> tuple[PathKey, str, str]:
     path: PathKey = tuple(error.absolute_path)
     kind = error.validator
     if kind == "additionalProperties":
-        allowed = set((error.schema.get("properties") or {}).keys())
-        extra = (
-            sorted(k for k in error.instance if k not in allowed) if isinstance(error.instance, dict) else []
-        )
-        key = extra[0] if extra else ""
-        hint = f"known fields here / 可用字段: {', '.join(sorted(allowed))}" if allowed else ""
-        return (*path, key), f"unknown field `{key}` / 未知字段", hint
+        return _unknown_fields(error)[0]
     if kind == "enum":
         accepted = ", ".join(json.dumps(v, ensure_ascii=False) for v in error.validator_value)
         return (
@@ -224,7 +261,8 @@ def _describe(error: Any) -> tuple[PathKey, str, str]:
         expected = error.validator_value
         expected = " or ".join(expected) if isinstance(expected, list) else expected
         got = json.dumps(error.instance, ensure_ascii=False, default=str)
-        return path, f"wrong type: expected {expected}, got {got} / 类型错误", f"give a {expected}"
+        article = "an" if str(expected)[:1] in ("a", "e", "i", "o", "u") else "a"
+        return path, f"wrong type: expected {expected}, got {got} / 类型错误", f"give {article} {expected}"
     if kind in ("anyOf", "oneOf") and error.context:
         first = min(error.context, key=lambda e: e.schema_path[0] if e.schema_path else 0)
         first_kind = first.validator
@@ -259,13 +297,17 @@ def validate_answers(
         found = [
             e for e in found if len(e.absolute_path) < value_depth or e.validator == "additionalProperties"
         ]
-    errors = sorted(found, key=lambda e: _line(table, tuple(e.absolute_path)) or 0)
+    problems = [
+        p
+        for e in found
+        for p in (_unknown_fields(e) if e.validator == "additionalProperties" else [_describe(e)])
+    ]
+    errors = sorted(problems, key=lambda p: (_line(table, p[0]) or 0, _dotted(p[0])))  # by line, then field
     if not errors:
         return
     lines = []
     hints = []
-    for error in errors[:5]:
-        path, problem, hint = _describe(error)
+    for path, problem, hint in errors[:5]:
         line = _line(table, path)
         lines.append(f"{file}:{line or '?'}: field `{_dotted(path)}`: {problem}")
         if hint:
