@@ -22,6 +22,7 @@ reader cannot read for certain is left unknown with a `ReadingWarning` (never a 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -193,6 +194,10 @@ def _accepted(q: Question) -> str:
     }[q.type]
 
 
+_EXPONENT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+")
+"""A number in scientific notation, which the answer reader would cut at the `e` (1.5e3 → 1.5)."""
+
+
 def _bound(limit: float | None, unbounded: str) -> str:
     """A range limit as written in a hint: 100, not 100.0."""
     return unbounded if limit is None else f"{limit:g}"
@@ -216,6 +221,8 @@ def _record(q: Question, value: Any, warnings: list[ReadingWarning] | None = Non
         return AnswerRecord(
             question_id=q.id, stage=q.stage, field=path, raw=raw, status=status, source="file"
         )
+    if q.type == "number" and isinstance(value, str) and _EXPONENT.fullmatch(value.strip()):
+        value = float(value)  # `1.5e3`: PyYAML (YAML 1.1) leaves it text, JSON and YAML 1.2 read 1500
     typed: Any
     if q.type == "yesno" and isinstance(value, bool):
         typed = value
@@ -223,7 +230,7 @@ def _record(q: Question, value: Any, warnings: list[ReadingWarning] | None = Non
         typed = float(value)
         if not math.isfinite(typed):  # JSON's NaN / Infinity: no answer a deliverable can state
             raise AnswersFileError(
-                f"answers file: {path}: {value} is not a number / 不是有效数字",
+                f"answers file: {path}: {raw.strip()} is not a number / 不是有效数字",
                 hint="write an ordinary number, e.g. 50 or 1.5",
                 field=path,
             )
@@ -231,7 +238,7 @@ def _record(q: Question, value: Any, warnings: list[ReadingWarning] | None = Non
             typed *= 100  # a share written as a fraction, as in the interview
         if (q.min is not None and typed < q.min) or (q.max is not None and typed > q.max):
             raise AnswersFileError(
-                f"answers file: {path}: {value} is out of range / 超出允许范围",
+                f"answers file: {path}: {raw.strip()} is out of range / 超出允许范围",
                 hint=f"use a number between {_bound(q.min, '-∞')} and {_bound(q.max, '∞')}",
                 field=path,
             )

@@ -67,10 +67,13 @@ TARGETS: dict[str, list[str]] = {
     "agent/answers_schema.py": [
         "tests/agent/test_answers_file.py",
         "tests/deliverables/test_answers_file.py",
+        "tests/deliverables/test_answers_file_defects.py",
+        "tests/agent/test_answers_file_records.py",
     ],
     "agent/deliverables/answers_file.py": [
         "tests/deliverables/test_answers_file.py",
         "tests/agent/test_answers_file.py",
+        "tests/deliverables/test_answers_file_defects.py",
     ],
     # key scrubbing
     "agent/scrub.py": ["tests/security/test_scrub.py", "tests/security/test_key_shapes.py"],
