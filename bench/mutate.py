@@ -62,7 +62,11 @@ TARGETS: dict[str, list[str]] = {
     "agent/numtext.py": ["tests/agent/test_numbers.py", "tests/agent/test_number_reading.py"],
     "agent/cues.py": ["tests/agent/test_parsing.py", "tests/agent/test_reading_ask_back.py"],
     "agent/signals.py": ["tests/agent/test_signals.py", "tests/agent/test_robustness.py"],
-    "agent/answers.py": ["tests/agent/test_answers.py", "tests/agent/test_inference.py"],
+    "agent/answers.py": [
+        "tests/agent/test_answers.py",
+        "tests/agent/test_inference.py",
+        "tests/agent/test_answers_provenance.py",
+    ],
     # answers-file validation
     "agent/answers_schema.py": [
         "tests/agent/test_answers_file.py",

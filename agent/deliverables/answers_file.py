@@ -122,8 +122,13 @@ def _load_yaml(text: str, file: Path) -> tuple[Any, LineTable]:
         raise _fail(
             file, line, "", f"invalid YAML / YAML 格式错误: {problem}", "fix the syntax on that line"
         ) from exc
-    except yaml.YAMLError as exc:
-        raise _fail(file, None, "", f"invalid YAML / YAML 格式错误: {exc}", "fix the file's syntax") from exc
+    except yaml.YAMLError as exc:  # a character YAML does not allow: named by its line, not by an offset
+        position = getattr(exc, "position", None)
+        line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
+        problem = str(exc).splitlines()[0]
+        raise _fail(
+            file, line, "", f"invalid YAML / YAML 格式错误: {problem}", "fix the file's syntax"
+        ) from exc
     except ValueError as exc:  # e.g. an integer of thousands of digits
         raise _bad_value(file, exc) from exc
     return data, table
@@ -238,18 +243,29 @@ def _unknown_fields(error: Any) -> list[tuple[PathKey, str, str]]:
     sections names both, each on its own line)."""
     path: PathKey = tuple(error.absolute_path)
     allowed = set((error.schema.get("properties") or {}).keys())
-    extra = (
-        sorted(str(k) for k in error.instance if k not in allowed) if isinstance(error.instance, dict) else []
-    )
+    extra = sorted(str(k) for k in error.instance if k not in allowed)  # the error exists: there is one
     hint = f"known fields here / 可用字段: {', '.join(sorted(allowed))}" if allowed else ""
-    return [((*path, key), f"unknown field `{key}` / 未知字段", hint) for key in extra or [""]]
+    return [((*path, key), f"unknown field `{key}` / 未知字段", hint) for key in extra]
+
+
+KINDS = {
+    "object": "a mapping (`field: value`)",
+    "array": "a list ([a, b])",
+    "string": "a text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "null": "nothing (null)",
+}
+"""How a hint names each JSON Schema type to someone writing YAML."""
 
 
 def _describe(error: Any) -> tuple[PathKey, str, str]:
     path: PathKey = tuple(error.absolute_path)
     kind = error.validator
-    if kind == "additionalProperties":
-        return _unknown_fields(error)[0]
+    if kind in ("anyOf", "oneOf") and error.context:
+        # jsonschema lists the subschemas' errors in their order: the first names the canonical form
+        return _describe(error.context[0])
     if kind == "enum":
         accepted = ", ".join(json.dumps(v, ensure_ascii=False) for v in error.validator_value)
         return (
@@ -258,16 +274,10 @@ def _describe(error: Any) -> tuple[PathKey, str, str]:
             (f"accepted / 可选: {accepted}"),
         )
     if kind == "type":
-        expected = error.validator_value
-        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         got = json.dumps(error.instance, ensure_ascii=False, default=str)
-        article = "an" if str(expected)[:1] in ("a", "e", "i", "o", "u") else "a"
-        return path, f"wrong type: expected {expected}, got {got} / 类型错误", f"give {article} {expected}"
-    if kind in ("anyOf", "oneOf") and error.context:
-        first = min(error.context, key=lambda e: e.schema_path[0] if e.schema_path else 0)
-        first_kind = first.validator
-        if first_kind in ("enum", "type"):
-            return _describe(first)
+        hint = "give " + " or ".join(KINDS.get(t, t) for t in types)
+        return path, f"wrong type: expected {' or '.join(types)}, got {got} / 类型错误", hint
     if kind == "required":
         return path, f"{error.message} / 缺少必填字段", ""
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength"):

@@ -8,6 +8,7 @@ coaching graph runs, so each case takes a fraction of a second.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -214,12 +215,24 @@ CASES: dict[str, tuple[str, str, str]] = {
     "a section that is a list": (
         "a.yaml",
         "project:\n  name: x\nrequirements: [a]\n",
-        '{f}:3: field `requirements`: wrong type: expected object, got ["a"] / 类型错误\n  → give an object',
+        '{f}:3: field `requirements`: wrong type: expected object, got ["a"] / 类型错误\n  → give a mapping (`field: value`)',
     ),
     "a section that is a number": (
         "a.yaml",
         "requirements: 3\n",
-        "{f}:1: field `requirements`: wrong type: expected object, got 3 / 类型错误\n  → give an object",
+        "{f}:1: field `requirements`: wrong type: expected object, got 3 / 类型错误\n  → give a mapping (`field: value`)",
+    ),
+    "a section that is a date": (
+        "a.yaml",
+        "requirements: 2024-01-01\n",
+        '{f}:1: field `requirements`: wrong type: expected object, got "2024-01-01" / 类型错误\n'
+        "  → give a mapping (`field: value`)",
+    ),
+    "a control character": (
+        "a.yaml",
+        'project:\n  name: "\x07"\n',
+        "{f}:2: invalid YAML / YAML 格式错误: unacceptable character #x0007: control characters are not allowed\n"
+        "  → fix the file's syntax",
     ),
     "unknown criterion of the scoring weights": (
         "a.yaml",
@@ -398,3 +411,94 @@ def test_an_unreadable_file_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyP
     with pytest.raises(InputError) as info:
         load_answers_file(path)
     assert str(info.value) == f"{path}: cannot read (Permission denied) / 无法读取\n  → check permissions"
+
+
+# the schema check on its own (`validate_answers` without `value_depth`): the canonical forms of `coach schema`
+STRICT: list[tuple[dict[str, Any], str, str]] = [
+    (
+        {"data": {"personal_data": "maybe"}},
+        'field `data.personal_data`: wrong type: expected boolean, got "maybe" / 类型错误',
+        "give true or false",
+    ),
+    (
+        {"data": {"desensitisation": "masking"}},
+        'field `data.desensitisation`: wrong type: expected array, got "masking" / 类型错误',
+        "give a list ([a, b])",
+    ),
+    (
+        {"project": {"name": 3}},
+        "field `project.name`: wrong type: expected string, got 3 / 类型错误",
+        "give a text",
+    ),
+    (
+        {"requirements": {"budget_wan": "300"}},
+        'field `requirements.budget_wan`: wrong type: expected number, got "300" / 类型错误',
+        "give a number",
+    ),
+    (
+        {"selection": {"deployment": "moon"}},
+        'field `selection.deployment`: invalid option "moon" / 无效选项',
+        'accepted / 可选: "private", "public_cloud", "hybrid", "cloud_edge"',
+    ),
+    (
+        {"selection": {"techniques": ["rag", "blockchain"]}},
+        'field `selection.techniques[1]`: invalid option "blockchain" / 无效选项',
+        'accepted / 可选: "rag", "agent", "fine_tuning", "prompt_engineering", "multimodal"',
+    ),
+    (
+        {"testing": {"accuracy_target": 101}},
+        "field `testing.accuracy_target`: 101 is greater than the maximum of 100.0 / 超出允许范围",
+        "see `coach schema`",
+    ),
+    (
+        {"data": {"desensitisation": ["masking", "masking"]}},
+        "field `data.desensitisation`: ['masking', 'masking'] has non-unique elements",
+        "see `coach schema`",
+    ),
+    (
+        {
+            "selection": {
+                "scoring_weights": {"privacy": 50, "cost": 50, "task_fit": 0, "vendor": 0, "upgrade": 0}
+            }
+        },
+        "field `selection.scoring_weights`: 'burden' is a required property / 缺少必填字段",
+        "see `coach schema`",
+    ),
+]
+
+
+@pytest.mark.parametrize(("data", "problem", "hint"), STRICT, ids=[p.split("`")[1] for _, p, _ in STRICT])
+def test_the_schema_check_names_each_kind_of_problem(data: dict[str, Any], problem: str, hint: str) -> None:
+    from agent.answers_schema import answers_json_schema
+    from agent.deliverables.answers_file import validate_answers
+
+    with pytest.raises(InputError) as info:
+        validate_answers(data, answers_json_schema(), Path("f.yaml"), {})
+    assert str(info.value) == f"f.yaml:?: {problem}\n  → {hint}"
+
+
+@pytest.mark.parametrize(
+    ("schema", "value", "problem"),
+    [
+        ({"maxLength": 3}, "abcd", "'abcd' is too long / 超出允许范围"),
+        ({"minLength": 3}, "a", "'a' is too short / 超出允许范围"),
+        ({"exclusiveMaximum": 3}, 3, "3 is greater than or equal to the maximum of 3 / 超出允许范围"),
+        ({"exclusiveMinimum": 3}, 3, "3 is less than or equal to the minimum of 3 / 超出允许范围"),
+        ({"minimum": 3}, 2, "2 is less than the minimum of 3 / 超出允许范围"),
+        ({"type": ["string", "null"]}, 5, "wrong type: expected string or null, got 5 / 类型错误"),
+        (
+            {"oneOf": [{"type": "integer"}, {"type": "null"}]},
+            1.5,
+            "wrong type: expected integer, got 1.5 / 类型错误",
+        ),
+    ],
+)
+def test_a_schema_of_its_own_gets_the_same_wording(schema: dict[str, Any], value: Any, problem: str) -> None:
+    """`validate_answers` takes any schema (an organisation's stricter one): range limits are called
+    out of range in both languages, types are named."""
+    from agent.deliverables.answers_file import validate_answers
+
+    schema = {"type": "object", "properties": {"x": schema}}
+    with pytest.raises(InputError) as info:
+        validate_answers({"x": value}, schema, Path("f.yaml"), {("x",): 7})
+    assert info.value.message == f"f.yaml:7: field `x`: {problem}"
