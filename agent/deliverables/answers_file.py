@@ -274,7 +274,8 @@ def _describe(error: Any) -> tuple[PathKey, str, str]:
             (f"accepted / 可选: {accepted}"),
         )
     if kind == "type":
-        types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        given = error.validator_value
+        types: list[str] = [str(t) for t in given] if isinstance(given, list) else [str(given)]
         got = json.dumps(error.instance, ensure_ascii=False, default=str)
         hint = "give " + " or ".join(KINDS.get(t, t) for t in types)
         return path, f"wrong type: expected {' or '.join(types)}, got {got} / 类型错误", hint
