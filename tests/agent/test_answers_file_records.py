@@ -47,6 +47,8 @@ READINGS: dict[str, tuple[Any, tuple[str, Any, str]]] = {
     "requirements.scenario_priority": ([1, "客服"], ("answered", ["1", "客服"], "1, 客服")),
     "requirements.target_users": ("内部员工", ("answered", "internal", "内部员工")),
     "selection.model_name": ("qwen2.5-7b", ("answered", "qwen2.5-7b", "qwen2.5-7b")),
+    "project.organisation": (42, ("answered", "42", "42")),  # a number where text is asked: its digits
+    "operations.slo_availability": (0, ("answered", 0.0, "0")),
 }
 
 
@@ -92,6 +94,7 @@ def test_settings_nulls_and_lang_are_not_answers() -> None:
     }
     assert list(file_answers_to_records(data)) == ["dat.personal_data"]
     assert file_answers_to_records({"lang": None}) == {}
+    assert list(file_answers_to_records({"lang": "zh", "project": {"name": "x"}})) == ["req.name"]
 
 
 FIELDS_OF_REQUIREMENTS = ", ".join(
@@ -228,6 +231,23 @@ REFUSALS: list[tuple[Any, tuple[str, str, str | None]]] = [
             "requirements.scenario_priority",
         ),
     ),
+    (
+        {"requirements": {"budget_wan": True}},
+        (
+            "answers file: requirements.budget_wan: True is not valid / 无效的答案",
+            "accepted values: a number in wan_cny; or unknown / skip",
+            "requirements.budget_wan",
+        ),
+    ),
+    (
+        {"selection": {"techniques": ["rag", "unknown"]}},
+        (
+            "answers file: selection.techniques: 'unknown' is not one of the options / 不是可选项",
+            "accepted values: rag (RAG 检索增强 / RAG (retrieval-augmented generation)), agent (Agent 智能体 / Agents), "
+            "fine_tuning (微调 / Fine-tuning), prompt_engineering (提示工程 / Prompt engineering), multimodal (多模态 / Multimodal)",
+            "selection.techniques",
+        ),
+    ),
     # without a list to collect warnings, words that cannot be read for certain are refused
     (
         {"requirements": {"budget_wan": "两三百万"}},
@@ -253,17 +273,22 @@ def test_each_refusal_names_the_field_and_what_is_accepted(
 
 def test_words_that_cannot_be_read_for_certain_are_left_unknown_with_a_warning() -> None:
     warnings: list[ReadingWarning] = []
-    data = {"requirements": {"budget_wan": "两三百万"}, "integration": {"scale_users": " 学生用的 "}}
+    data = {
+        "requirements": {"budget_wan": "两三百万"},
+        "integration": {"scale_users": " 学生用的 ", "peak_qps": "some dozens"},
+    }
     records = file_answers_to_records(data, warnings=warnings)
     assert [(r.status, r.value, r.raw) for r in records.values()] == [
         ("unknown", None, "两三百万"),
         ("unknown", None, " 学生用的 "),
+        ("unknown", None, "some dozens"),  # two English words: the user's own, not a mistyped option
     ]
     assert warnings == [
         ReadingWarning("requirements.budget_wan", "两三百万", (200.0, 300.0)),
         ReadingWarning("integration.scale_users", "学生用的", ()),
+        ReadingWarning("integration.peak_qps", "some dozens", ()),
     ]
-    budget, users = warnings
+    budget, users, _ = warnings
     assert budget.line("zh") == (
         "警告：requirements.budget_wan：无法确定“两三百万”的意思；可能是：200, 300——已记为未知，请在文件里写明"
     )
@@ -303,6 +328,10 @@ def test_an_answer_to_a_question_that_does_not_apply_is_recorded_and_said() -> N
     )
     private = file_answers_to_records({"selection": {"deployment": "private", "has_gpu": True}})
     assert not_applying(private, build_profile(private)) == []
+    dont_know = file_answers_to_records({"selection": {"deployment": "public_cloud", "has_gpu": "unknown"}})
+    assert not_applying(dont_know, build_profile(dont_know)) == []  # nothing stated: nothing to warn about
+    named = file_answers_to_records({"project": {"name": "客服助手"}})  # intake: the project's, always kept
+    assert not_applying(named, build_profile(named)) == []
 
 
 OPEN = [{"enum": ["unknown", "skip"], "description": "an open question"}, {"type": "null"}]
