@@ -32,10 +32,10 @@ class DuplicateKeyError(InputError):
 def _fail(
     file: Path,
     line: int | None,
-    field: str,
     problem: str,
     hint: str = "",
     *,
+    field: str = "",
     kind: type[InputError] = InputError,
 ) -> InputError:
     where = f"{file}:{line}" if line else str(file)
@@ -65,9 +65,9 @@ def _walk(node: Any, path: PathKey, table: LineTable, file: Path) -> None:
                 raise _fail(
                     file,
                     key_node.start_mark.line + 1,
-                    ".".join(map(str, (*path, key))),
                     f"duplicate key `{key}` / 重复的字段",
                     DUPLICATE_HINT,
+                    field=".".join(map(str, (*path, key))),
                     kind=DuplicateKeyError,
                 )
             seen.add(key)
@@ -100,7 +100,6 @@ def _load_yaml(text: str, file: Path) -> tuple[Any, LineTable]:
                     raise _fail(
                         file,
                         line,
-                        "",
                         f"too many YAML aliases (more than {MAX_ALIASES}) / YAML 别名过多，拒绝展开",
                         "write the values out instead of using anchors (&) and aliases (*)",
                     )
@@ -120,15 +119,13 @@ def _load_yaml(text: str, file: Path) -> tuple[Any, LineTable]:
         if mark and exc.context_mark and mark is not exc.context_mark and exc.context_mark.line != mark.line:
             problem += f" (opened on line {exc.context_mark.line + 1})"
         raise _fail(
-            file, line, "", f"invalid YAML / YAML 格式错误: {problem}", "fix the syntax on that line"
+            file, line, f"invalid YAML / YAML 格式错误: {problem}", "fix the syntax on that line"
         ) from exc
     except yaml.YAMLError as exc:  # a character YAML does not allow: named by its line, not by an offset
         position = getattr(exc, "position", None)
-        line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
+        line = text[:position].count("\n") + 1 if isinstance(position, int) else None
         problem = str(exc).splitlines()[0]
-        raise _fail(
-            file, line, "", f"invalid YAML / YAML 格式错误: {problem}", "fix the file's syntax"
-        ) from exc
+        raise _fail(file, line, f"invalid YAML / YAML 格式错误: {problem}", "fix the file's syntax") from exc
     except ValueError as exc:  # e.g. an integer of thousands of digits
         raise _bad_value(file, exc) from exc
     return data, table
@@ -138,7 +135,6 @@ def _too_deep(file: Path, line: int | None) -> InputError:
     return _fail(
         file,
         line,
-        "",
         f"nested more than {MAX_DEPTH} levels deep / 嵌套层级过深",
         "an answers file is `section: {field: value}`; start from `coach answers-template`",
     )
@@ -148,7 +144,6 @@ def _bad_value(file: Path, exc: ValueError) -> InputError:
     return _fail(
         file,
         None,
-        "",
         f"a value cannot be read / 无法读取的值: {str(exc)[:160]}",
         "numbers must be ordinary numbers (e.g. 50 or 1.5); put long text in quotes",
     )
@@ -193,7 +188,7 @@ def load_answers_file(file: Path) -> tuple[dict[str, Any], LineTable]:
             data = json.loads(text, object_pairs_hook=lambda pairs: _no_duplicates(pairs, duplicates))
         except json.JSONDecodeError as exc:
             raise _fail(
-                file, exc.lineno, "", f"invalid JSON / JSON 格式错误: {exc.msg}", "fix the syntax"
+                file, exc.lineno, f"invalid JSON / JSON 格式错误: {exc.msg}", "fix the syntax"
             ) from exc
         except RecursionError as exc:
             raise _too_deep(file, None) from exc
@@ -208,7 +203,7 @@ def load_answers_file(file: Path) -> tuple[dict[str, Any], LineTable]:
         except InputError:
             table = {}
         if duplicates:  # JSON keeps the last of two equal keys: refused, as in YAML, never a silent pick
-            raise _fail(file, None, "", f"duplicate key `{duplicates[0]}` / 重复的字段", DUPLICATE_HINT)
+            raise _fail(file, None, f"duplicate key `{duplicates[0]}` / 重复的字段", DUPLICATE_HINT)
     else:
         data, table = _load_yaml(text, file)
     if data is None:
@@ -217,7 +212,6 @@ def load_answers_file(file: Path) -> tuple[dict[str, Any], LineTable]:
         raise _fail(
             file,
             1,
-            "",
             f"the top level must be a mapping of fields, not a {type(data).__name__} / 顶层必须是字段映射",
             "start from `coach answers-template`",
         )
@@ -341,7 +335,7 @@ def scoring_weights(data: dict[str, Any], file: Path, table: LineTable) -> dict[
         raise _fail(
             file,
             _line(table, path),
-            "selection.scoring_weights",
             str(exc),
+            field="selection.scoring_weights",
             hint=f"e.g. scoring_weights: {{{', '.join(f'{k}: …' for k in criterion_keys())}}} — six percentages summing to 100",
         ) from None

@@ -228,6 +228,12 @@ CASES: dict[str, tuple[str, str, str]] = {
         '{f}:1: field `requirements`: wrong type: expected object, got "2024-01-01" / 类型错误\n'
         "  → give a mapping (`field: value`)",
     ),
+    "a section that is a sentence": (
+        "a.yaml",
+        "project:\n  name: x\nrequirements: 很多\n",
+        '{f}:3: field `requirements`: wrong type: expected object, got "很多" / 类型错误\n'
+        "  → give a mapping (`field: value`)",
+    ),
     "a control character": (
         "a.yaml",
         'project:\n  name: "\x07"\n',
@@ -491,14 +497,42 @@ def test_the_schema_check_names_each_kind_of_problem(data: dict[str, Any], probl
             1.5,
             "wrong type: expected integer, got 1.5 / 类型错误",
         ),
+        ({"type": "number"}, "三百", 'wrong type: expected number, got "三百" / 类型错误'),
+        ({"enum": ["是", "否"]}, "也许", 'invalid option "也许" / 无效选项'),
     ],
 )
 def test_a_schema_of_its_own_gets_the_same_wording(schema: dict[str, Any], value: Any, problem: str) -> None:
     """`validate_answers` takes any schema (an organisation's stricter one): range limits are called
-    out of range in both languages, types are named."""
+    out of range in both languages, types are named, Chinese stays readable."""
     from agent.deliverables.answers_file import validate_answers
 
     schema = {"type": "object", "properties": {"x": schema}}
     with pytest.raises(InputError) as info:
         validate_answers({"x": value}, schema, Path("f.yaml"), {("x",): 7})
     assert info.value.message == f"f.yaml:7: field `x`: {problem}"
+
+
+def test_hints_of_a_schema_of_its_own() -> None:
+    from agent.deliverables.answers_file import validate_answers
+
+    schema = {
+        "type": "object",
+        "properties": {"x": {"type": ["string", "null"]}, "y": {"enum": ["是", "否"]}},
+    }
+    with pytest.raises(InputError) as info:
+        validate_answers({"x": 5, "y": "也许"}, schema, Path("f.yaml"), {("x",): 2, ("y",): 3})
+    assert info.value.hint == 'give a text or nothing (null); accepted / 可选: "是", "否"'
+
+
+def test_a_value_without_a_line_of_its_own_is_shown_at_its_section() -> None:
+    """A value merged in from elsewhere (a YAML `<<:` merge) has no line of its own: the nearest
+    enclosing key that has one is named."""
+    from agent.deliverables.answers_file import validate_answers
+
+    schema = {
+        "type": "object",
+        "properties": {"s": {"type": "object", "properties": {"v": {"type": "string"}}}},
+    }
+    with pytest.raises(InputError) as info:
+        validate_answers({"s": {"v": 1}}, schema, Path("f.yaml"), {(): 1, ("s",): 4})
+    assert info.value.message == "f.yaml:4: field `s.v`: wrong type: expected string, got 1 / 类型错误"
