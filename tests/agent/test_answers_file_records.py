@@ -260,7 +260,9 @@ REFUSALS: list[tuple[Any, tuple[str, str, str | None]]] = [
 ]
 
 
-@pytest.mark.parametrize(("data", "expected"), REFUSALS, ids=[str(d)[:60] for d, _ in REFUSALS])
+@pytest.mark.parametrize(
+    ("data", "expected"), REFUSALS, ids=[f"{n}-{e[2]}" for n, (_, e) in enumerate(REFUSALS)]
+)
 def test_each_refusal_names_the_field_and_what_is_accepted(
     data: Any, expected: tuple[str, str, str | None]
 ) -> None:

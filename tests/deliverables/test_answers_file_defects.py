@@ -500,6 +500,7 @@ def test_the_schema_check_names_each_kind_of_problem(data: dict[str, Any], probl
         ({"type": "number"}, "三百", 'wrong type: expected number, got "三百" / 类型错误'),
         ({"enum": ["是", "否"]}, "也许", 'invalid option "也许" / 无效选项'),
     ],
+    ids=lambda v: "-".join(v) if isinstance(v, dict) else "",  # ASCII ids (mutmut names tests by id)
 )
 def test_a_schema_of_its_own_gets_the_same_wording(schema: dict[str, Any], value: Any, problem: str) -> None:
     """`validate_answers` takes any schema (an organisation's stricter one): range limits are called
