@@ -160,9 +160,7 @@ def answers_json_schema(bank: QuestionBank | None = None) -> dict[str, Any]:
         )
         sec["properties"][name] = _value_schema(q)
     keys = criterion_keys()
-    sections.setdefault("selection", {"type": "object", "additionalProperties": False, "properties": {}})[
-        "properties"
-    ]["scoring_weights"] = {
+    sections["selection"]["properties"]["scoring_weights"] = {  # the bank has a selection section
         "description": "Weights of the model-selection scoring matrix, percent by criterion, summing to 100 "
         "(all six; 0 leaves one out). Unset: the defaults, "
         + "{"

@@ -88,11 +88,14 @@ def test_free_text_keeps_what_it_implies() -> None:
 def test_settings_nulls_and_lang_are_not_answers() -> None:
     data = {
         "lang": "en",
-        "selection": {"scoring_weights": {"privacy": 100}, "deployment": None},
+        "selection": {"scoring_weights": {"privacy": 100}, "deployment": None, "vendor": "skip"},
         "testing": None,
         "data": {"personal_data": True},
     }
-    assert list(file_answers_to_records(data)) == ["dat.personal_data"]
+    assert list(file_answers_to_records(data)) == [
+        "sel.vendor",
+        "dat.personal_data",
+    ]  # the fields after the weights too
     assert file_answers_to_records({"lang": None}) == {}
     assert list(file_answers_to_records({"lang": "zh", "project": {"name": "x"}})) == ["req.name"]
 
@@ -330,6 +333,18 @@ def test_an_answer_to_a_question_that_does_not_apply_is_recorded_and_said() -> N
     )
     private = file_answers_to_records({"selection": {"deployment": "private", "has_gpu": True}})
     assert not_applying(private, build_profile(private)) == []
+    masked = file_answers_to_records(
+        {"data": {"personal_data": False, "confidential_data": False, "desensitisation": ["masking"]}}
+    )
+    (why,) = not_applying(masked, build_profile(masked))
+    assert why.line("zh") == (
+        "警告：data.desensitisation：已按文件记录“掩码/脱敏替换”，但根据其他答案（data.personal_data = 否；"
+        "data.confidential_data = 否）这个问题本不适用——请核对"
+    )
+    assert why.line("en") == (
+        "warning: data.desensitisation: recorded as stated ('Masking'), although the other answers "
+        "(data.personal_data = No; data.confidential_data = No) make its question not apply — please check"
+    )
     dont_know = file_answers_to_records({"selection": {"deployment": "public_cloud", "has_gpu": "unknown"}})
     assert not_applying(dont_know, build_profile(dont_know)) == []  # nothing stated: nothing to warn about
     named = file_answers_to_records({"project": {"name": "客服助手"}})  # intake: the project's, always kept
