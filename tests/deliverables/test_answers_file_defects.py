@@ -537,3 +537,22 @@ def test_a_value_without_a_line_of_its_own_is_shown_at_its_section() -> None:
     with pytest.raises(InputError) as info:
         validate_answers({"s": {"v": 1}}, schema, Path("f.yaml"), {(): 1, ("s",): 4})
     assert info.value.message == "f.yaml:4: field `s.v`: wrong type: expected string, got 1 / 类型错误"
+
+
+def test_the_depth_limit_counts_nesting_not_collections(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Forty small mappings side by side are two levels deep, not forty; a branch that goes deeper
+    after a closed sibling is counted from where it is."""
+    wide = tmp_path / "wide.yaml"
+    wide.write_text("".join(f"s{i}: {{a: [1]}}\n" for i in range(40)), encoding="utf-8")
+    data, _ = load_answers_file(wide)
+    assert len(data) == 40
+    # 31 levels, then a closed sibling mapping, then a branch two levels deeper: 33 in all
+    head = "".join("  " * i + f"k{i}:\n" for i in range(30))
+    indent = "  " * 30
+    deep = tmp_path / "deep.yaml"
+    deep.write_text(
+        head + f"{indent}a: {{x: 1}}\n{indent}b:\n{indent}  c:\n{indent}    d: 1\n", encoding="utf-8"
+    )
+    assert _refusal(deep, capsys) == f"{deep}:34: " + TOO_DEEP + "\n"  # where the 33rd level opens
