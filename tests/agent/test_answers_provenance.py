@@ -15,7 +15,7 @@ from agent.answers import (
     stated_unasked,
     unknown_fields,
 )
-from agent.questions import load_bank
+from agent.questions import QuestionBank, load_bank
 from agent.snapshot import AnswerRecord
 
 from .helpers import answers
@@ -197,3 +197,13 @@ def test_unknown_fields_are_the_dont_knows_only() -> None:
         _rec("dat.audit", True),
     )
     assert unknown_fields(given) == frozenset({"selection.vendor"})
+
+
+def test_the_bank_given_decides_the_order() -> None:
+    """A session keeps the bank it was interviewed with (`StepDeps.bank`): its order, not the
+    built-in one, decides which answer's inference comes first."""
+    scenario = _rec("req.scenario", "s", project__sector="healthcare")
+    pains = _rec("req.pain_points", "p", project__sector="finance")
+    scenario_first = QuestionBank(sorted(BANK, key=lambda q: q.id != "req.scenario"))
+    assert build_profile(_by_id(scenario, pains), bank=scenario_first).project.sector == "healthcare"
+    assert build_profile(_by_id(scenario, pains)).project.sector == "finance"
