@@ -124,11 +124,9 @@ def implied_fields(
     a quick interview did not ask), → (value, the answer it came from): report.json lists them
     with source `inferred`."""
     profile, provenance = build_profile_with_provenance(answers, project, bank)
-    recorded = {r.field for r in answers.values() if r.status == "answered"}
+    # an implication never fills an answered field (build_profile_with_provenance): no filter needed
     return {
-        path: (profile.get(path), prov.record)
-        for path, prov in provenance.items()
-        if prov.rule is not None and path not in recorded
+        path: (profile.get(path), prov.record) for path, prov in provenance.items() if prov.rule is not None
     }
 
 

@@ -22,6 +22,7 @@ reader cannot read for certain is left unknown with a `ReadingWarning` (never a 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -159,9 +160,7 @@ def answers_json_schema(bank: QuestionBank | None = None) -> dict[str, Any]:
         )
         sec["properties"][name] = _value_schema(q)
     keys = criterion_keys()
-    sections.setdefault("selection", {"type": "object", "additionalProperties": False, "properties": {}})[
-        "properties"
-    ]["scoring_weights"] = {
+    sections["selection"]["properties"]["scoring_weights"] = {  # the bank has a selection section
         "description": "Weights of the model-selection scoring matrix, percent by criterion, summing to 100 "
         "(all six; 0 leaves one out). Unset: the defaults, "
         + "{"
@@ -193,6 +192,15 @@ def _accepted(q: Question) -> str:
     }[q.type]
 
 
+_EXPONENT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+")
+"""A number in scientific notation, which the answer reader would cut at the `e` (1.5e3 → 1.5)."""
+
+
+def _bound(limit: float | None, unbounded: str) -> str:
+    """A range limit as written in a hint: 100, not 100.0."""
+    return unbounded if limit is None else f"{limit:g}"
+
+
 def _raw_text(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -211,6 +219,8 @@ def _record(q: Question, value: Any, warnings: list[ReadingWarning] | None = Non
         return AnswerRecord(
             question_id=q.id, stage=q.stage, field=path, raw=raw, status=status, source="file"
         )
+    if q.type == "number" and isinstance(value, str) and _EXPONENT.fullmatch(value.strip()):
+        value = float(value)  # `1.5e3`: PyYAML (YAML 1.1) leaves it text, JSON and YAML 1.2 read 1500
     typed: Any
     if q.type == "yesno" and isinstance(value, bool):
         typed = value
@@ -218,7 +228,7 @@ def _record(q: Question, value: Any, warnings: list[ReadingWarning] | None = Non
         typed = float(value)
         if not math.isfinite(typed):  # JSON's NaN / Infinity: no answer a deliverable can state
             raise AnswersFileError(
-                f"answers file: {path}: {value} is not a number / 不是有效数字",
+                f"answers file: {path}: {raw.strip()} is not a number / 不是有效数字",
                 hint="write an ordinary number, e.g. 50 or 1.5",
                 field=path,
             )
@@ -226,8 +236,8 @@ def _record(q: Question, value: Any, warnings: list[ReadingWarning] | None = Non
             typed *= 100  # a share written as a fraction, as in the interview
         if (q.min is not None and typed < q.min) or (q.max is not None and typed > q.max):
             raise AnswersFileError(
-                f"answers file: {path}: {value} is out of range",
-                hint=f"use a number between {q.min if q.min is not None else '-∞'} and {q.max if q.max is not None else '∞'}",
+                f"answers file: {path}: {raw.strip()} is out of range / 超出允许范围",
+                hint=f"use a number between {_bound(q.min, '-∞')} and {_bound(q.max, '∞')}",
                 field=path,
             )
     elif q.type == "multi" and isinstance(value, list):
@@ -236,7 +246,7 @@ def _record(q: Question, value: Any, warnings: list[ReadingWarning] | None = Non
             r = parse_answer(q, str(item), "en")
             if not r.ok or r.status != "answered":
                 raise AnswersFileError(
-                    f"answers file: {path}: {item!r} is not one of the options",
+                    f"answers file: {path}: {item!r} is not one of the options / 不是可选项",
                     hint=f"accepted values: {_accepted(q)}",
                     field=path,
                 )
@@ -244,7 +254,9 @@ def _record(q: Question, value: Any, warnings: list[ReadingWarning] | None = Non
     elif kind == "text_list" and isinstance(value, list):
         if not all(isinstance(v, str | int | float) for v in value):
             raise AnswersFileError(
-                f"answers file: {path}: expected a list of texts", hint="e.g. [CRM, 工单系统]", field=path
+                f"answers file: {path}: expected a list of texts / 应为文本列表",
+                hint="e.g. [CRM, 工单系统]",
+                field=path,
             )
         typed = [str(v) for v in value]
     elif isinstance(value, str | int | float):
@@ -263,7 +275,7 @@ def _record(q: Question, value: Any, warnings: list[ReadingWarning] | None = Non
             )
         if not r.ok:
             raise AnswersFileError(
-                f"answers file: {path}: {value!r} is not valid",
+                f"answers file: {path}: {value!r} is not valid / 无效的答案",
                 hint=f"accepted values: {_accepted(q)}; or unknown / skip",
                 field=path,
             )
@@ -282,7 +294,7 @@ def _record(q: Question, value: Any, warnings: list[ReadingWarning] | None = Non
         )
     else:
         raise AnswersFileError(
-            f"answers file: {path}: wrong type ({type(value).__name__})",
+            f"answers file: {path}: wrong type ({type(value).__name__}) / 类型错误",
             hint=f"expected {_accepted(q)}",
             field=path,
         )

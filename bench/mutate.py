@@ -71,15 +71,22 @@ TARGETS: dict[str, list[str]] = {
         "tests/agent/test_reading_table.py",
     ],
     "agent/signals.py": ["tests/agent/test_signals.py", "tests/agent/test_robustness.py"],
-    "agent/answers.py": ["tests/agent/test_answers.py", "tests/agent/test_inference.py"],
+    "agent/answers.py": [
+        "tests/agent/test_answers.py",
+        "tests/agent/test_inference.py",
+        "tests/agent/test_answers_provenance.py",
+    ],
     # answers-file validation
     "agent/answers_schema.py": [
         "tests/agent/test_answers_file.py",
         "tests/deliverables/test_answers_file.py",
+        "tests/deliverables/test_answers_file_defects.py",
+        "tests/agent/test_answers_file_records.py",
     ],
     "agent/deliverables/answers_file.py": [
         "tests/deliverables/test_answers_file.py",
         "tests/agent/test_answers_file.py",
+        "tests/deliverables/test_answers_file_defects.py",
     ],
     # key scrubbing
     "agent/scrub.py": ["tests/security/test_scrub.py", "tests/security/test_key_shapes.py"],

@@ -22,10 +22,35 @@ PathKey = tuple[str | int, ...]
 LineTable = dict[PathKey, int]
 
 
-def _fail(file: Path, line: int | None, field: str, problem: str, hint: str = "") -> InputError:
+DUPLICATE_HINT = "each field may appear once; remove one of them"
+
+
+class DuplicateKeyError(InputError):
+    """A key given twice in one mapping (YAML or JSON): refused, never a silent pick of one."""
+
+
+def _fail(
+    file: Path,
+    line: int | None,
+    problem: str,
+    hint: str = "",
+    *,
+    field: str = "",
+    kind: type[InputError] = InputError,
+) -> InputError:
     where = f"{file}:{line}" if line else str(file)
     subject = f" field `{field}`:" if field else ""
-    return InputError(f"{where}:{subject} {problem}", hint=hint)
+    return kind(f"{where}:{subject} {problem}", hint=hint)
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]], duplicates: list[str]) -> dict[str, Any]:
+    """A JSON object's mapping; a key given twice is added to `duplicates`."""
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            duplicates.append(key)
+        seen[key] = value
+    return seen
 
 
 def _walk(node: Any, path: PathKey, table: LineTable, file: Path) -> None:
@@ -40,9 +65,10 @@ def _walk(node: Any, path: PathKey, table: LineTable, file: Path) -> None:
                 raise _fail(
                     file,
                     key_node.start_mark.line + 1,
-                    ".".join(map(str, (*path, key))),
                     f"duplicate key `{key}` / 重复的字段",
-                    "each field may appear once; remove one of them",
+                    DUPLICATE_HINT,
+                    field=".".join(map(str, (*path, key))),
+                    kind=DuplicateKeyError,
                 )
             seen.add(key)
             table[(*path, key)] = key_node.start_mark.line + 1
@@ -74,7 +100,6 @@ def _load_yaml(text: str, file: Path) -> tuple[Any, LineTable]:
                     raise _fail(
                         file,
                         line,
-                        "",
                         f"too many YAML aliases (more than {MAX_ALIASES}) / YAML 别名过多，拒绝展开",
                         "write the values out instead of using anchors (&) and aliases (*)",
                     )
@@ -94,10 +119,13 @@ def _load_yaml(text: str, file: Path) -> tuple[Any, LineTable]:
         if mark and exc.context_mark and mark is not exc.context_mark and exc.context_mark.line != mark.line:
             problem += f" (opened on line {exc.context_mark.line + 1})"
         raise _fail(
-            file, line, "", f"invalid YAML / YAML 格式错误: {problem}", "fix the syntax on that line"
+            file, line, f"invalid YAML / YAML 格式错误: {problem}", "fix the syntax on that line"
         ) from exc
-    except yaml.YAMLError as exc:
-        raise _fail(file, None, "", f"invalid YAML / YAML 格式错误: {exc}", "fix the file's syntax") from exc
+    except yaml.YAMLError as exc:  # a character YAML does not allow: named by its line, not by an offset
+        position = getattr(exc, "position", None)
+        line = text[:position].count("\n") + 1 if isinstance(position, int) else None
+        problem = str(exc).splitlines()[0]
+        raise _fail(file, line, f"invalid YAML / YAML 格式错误: {problem}", "fix the file's syntax") from exc
     except ValueError as exc:  # e.g. an integer of thousands of digits
         raise _bad_value(file, exc) from exc
     return data, table
@@ -107,7 +135,6 @@ def _too_deep(file: Path, line: int | None) -> InputError:
     return _fail(
         file,
         line,
-        "",
         f"nested more than {MAX_DEPTH} levels deep / 嵌套层级过深",
         "an answers file is `section: {field: value}`; start from `coach answers-template`",
     )
@@ -117,7 +144,6 @@ def _bad_value(file: Path, exc: ValueError) -> InputError:
     return _fail(
         file,
         None,
-        "",
         f"a value cannot be read / 无法读取的值: {str(exc)[:160]}",
         "numbers must be ordinary numbers (e.g. 50 or 1.5); put long text in quotes",
     )
@@ -157,11 +183,12 @@ def load_answers_file(file: Path) -> tuple[dict[str, Any], LineTable]:
     except UnicodeDecodeError as exc:
         raise InputError(f"{file}: not UTF-8 text / 不是 UTF-8 编码", hint="save the file as UTF-8") from exc
     if file.suffix.lower() == ".json":
+        duplicates: list[str] = []
         try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=lambda pairs: _no_duplicates(pairs, duplicates))
         except json.JSONDecodeError as exc:
             raise _fail(
-                file, exc.lineno, "", f"invalid JSON / JSON 格式错误: {exc.msg}", "fix the syntax"
+                file, exc.lineno, f"invalid JSON / JSON 格式错误: {exc.msg}", "fix the syntax"
             ) from exc
         except RecursionError as exc:
             raise _too_deep(file, None) from exc
@@ -170,9 +197,13 @@ def load_answers_file(file: Path) -> tuple[dict[str, Any], LineTable]:
         if _depth(data) > MAX_DEPTH:
             raise _too_deep(file, None)
         try:
-            _, table = _load_yaml(text, file)
+            _, table = _load_yaml(text, file)  # only the lines (its refusal of a duplicate key names one)
+        except DuplicateKeyError:
+            raise  # only a JSON file with a duplicate key gets here: the YAML reading names its line
         except InputError:
             table = {}
+        if duplicates:  # JSON keeps the last of two equal keys: refused, as in YAML, never a silent pick
+            raise _fail(file, None, f"duplicate key `{duplicates[0]}` / 重复的字段", DUPLICATE_HINT)
     else:
         data, table = _load_yaml(text, file)
     if data is None:
@@ -181,7 +212,6 @@ def load_answers_file(file: Path) -> tuple[dict[str, Any], LineTable]:
         raise _fail(
             file,
             1,
-            "",
             f"the top level must be a mapping of fields, not a {type(data).__name__} / 顶层必须是字段映射",
             "start from `coach answers-template`",
         )
@@ -202,17 +232,34 @@ def _dotted(path: PathKey) -> str:
     return out or "(top level)"
 
 
+def _unknown_fields(error: Any) -> list[tuple[PathKey, str, str]]:
+    """One problem per unknown key of an `additionalProperties` error (a file with two misspelt
+    sections names both, each on its own line)."""
+    path: PathKey = tuple(error.absolute_path)
+    allowed = set((error.schema.get("properties") or {}).keys())
+    extra = sorted(str(k) for k in error.instance if k not in allowed)  # the error exists: there is one
+    hint = f"known fields here / 可用字段: {', '.join(sorted(allowed))}" if allowed else ""
+    return [((*path, key), f"unknown field `{key}` / 未知字段", hint) for key in extra]
+
+
+KINDS = {
+    "object": "a mapping (`field: value`)",
+    "array": "a list ([a, b])",
+    "string": "a text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "null": "nothing (null)",
+}
+"""How a hint names each JSON Schema type to someone writing YAML."""
+
+
 def _describe(error: Any) -> tuple[PathKey, str, str]:
     path: PathKey = tuple(error.absolute_path)
     kind = error.validator
-    if kind == "additionalProperties":
-        allowed = set((error.schema.get("properties") or {}).keys())
-        extra = (
-            sorted(k for k in error.instance if k not in allowed) if isinstance(error.instance, dict) else []
-        )
-        key = extra[0] if extra else ""
-        hint = f"known fields here / 可用字段: {', '.join(sorted(allowed))}" if allowed else ""
-        return (*path, key), f"unknown field `{key}` / 未知字段", hint
+    if kind in ("anyOf", "oneOf") and error.context:
+        # jsonschema lists the subschemas' errors in their order: the first names the canonical form
+        return _describe(error.context[0])
     if kind == "enum":
         accepted = ", ".join(json.dumps(v, ensure_ascii=False) for v in error.validator_value)
         return (
@@ -221,15 +268,11 @@ def _describe(error: Any) -> tuple[PathKey, str, str]:
             (f"accepted / 可选: {accepted}"),
         )
     if kind == "type":
-        expected = error.validator_value
-        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        given = error.validator_value
+        types: list[str] = [str(t) for t in given] if isinstance(given, list) else [str(given)]
         got = json.dumps(error.instance, ensure_ascii=False, default=str)
-        return path, f"wrong type: expected {expected}, got {got} / 类型错误", f"give a {expected}"
-    if kind in ("anyOf", "oneOf") and error.context:
-        first = min(error.context, key=lambda e: e.schema_path[0] if e.schema_path else 0)
-        first_kind = first.validator
-        if first_kind in ("enum", "type"):
-            return _describe(first)
+        hint = "give " + " or ".join(KINDS.get(t, t) for t in types)
+        return path, f"wrong type: expected {' or '.join(types)}, got {got} / 类型错误", hint
     if kind == "required":
         return path, f"{error.message} / 缺少必填字段", ""
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength"):
@@ -259,13 +302,17 @@ def validate_answers(
         found = [
             e for e in found if len(e.absolute_path) < value_depth or e.validator == "additionalProperties"
         ]
-    errors = sorted(found, key=lambda e: _line(table, tuple(e.absolute_path)) or 0)
+    problems = [
+        p
+        for e in found
+        for p in (_unknown_fields(e) if e.validator == "additionalProperties" else [_describe(e)])
+    ]
+    errors = sorted(problems, key=lambda p: (_line(table, p[0]) or 0, _dotted(p[0])))  # by line, then field
     if not errors:
         return
     lines = []
     hints = []
-    for error in errors[:5]:
-        path, problem, hint = _describe(error)
+    for path, problem, hint in errors[:5]:
         line = _line(table, path)
         lines.append(f"{file}:{line or '?'}: field `{_dotted(path)}`: {problem}")
         if hint:
@@ -288,7 +335,7 @@ def scoring_weights(data: dict[str, Any], file: Path, table: LineTable) -> dict[
         raise _fail(
             file,
             _line(table, path),
-            "selection.scoring_weights",
             str(exc),
+            field="selection.scoring_weights",
             hint=f"e.g. scoring_weights: {{{', '.join(f'{k}: …' for k in criterion_keys())}}} — six percentages summing to 100",
         ) from None
