@@ -120,7 +120,7 @@ def test_blind_sets_are_written_over_the_pack_in_one_language_each() -> None:
         for path in files:
             questions = load_questions(path, group=group)
             lang = path.stem.rsplit("_", 1)[-1]
-            assert len(questions) >= (40 if group == "blind" else 20), path.name
+            assert len(questions) >= {"blind": 40, "blind3": 50}.get(group, 20), path.name
             assert {q.lang for q in questions} == {lang} and {q.split for q in questions} == {"dev"}
             unknown = [r for q in questions for r in q.relevant if r not in ids]
             assert not unknown and all(q.relevant for q in questions), path.name
@@ -128,10 +128,11 @@ def test_blind_sets_are_written_over_the_pack_in_one_language_each() -> None:
 
 @pytest.mark.slow
 def test_blind_english_questions_find_the_english_text(pack_index_dir: Path) -> None:
-    groups = ("blind", "blind2")
-    questions = [q for g in groups for f in QUESTIONS_BLIND[g] for q in load_questions(f, group=g)]
+    questions = [q for g, fs in QUESTIONS_BLIND.items() for f in fs for q in load_questions(f, group=g)]
     row = evaluate(questions, ["hybrid"], None, prebuilt=pack_index_dir)["pack"]["hybrid"]
     # measured (issue 20, session 4): blind en r@3 0.941 (68; 0.868 before), zh 0.981 (54; 0.926);
-    # blind2 (never tuned on) en 0.950, zh 1.000
-    assert row["en-blind"]["r@3"] >= 0.92 and row["zh-blind"]["r@3"] >= 0.95
-    assert row["en-blind2"]["r@3"] >= 0.9 and row["zh-blind2"]["r@3"] >= 0.9
+    # session 5: blind en 0.956, zh 0.981; blind2 (never tuned on) en 1.000, zh 1.000; blind3 (never
+    # tuned on, run once) en 0.887 (53; 0.868 on main before), zh 0.944 (54)
+    assert row["en-blind"]["r@3"] >= 0.94 and row["zh-blind"]["r@3"] >= 0.95
+    assert row["en-blind2"]["r@3"] >= 0.95 and row["zh-blind2"]["r@3"] >= 0.95
+    assert row["en-blind3"]["r@3"] >= 0.85 and row["zh-blind3"]["r@3"] >= 0.9
