@@ -8,10 +8,12 @@ source document under the right section). Questions come from `questions.yaml` (
 
     python -m eval.run_retrieval [--split dev|holdout|all] [--configs hybrid,vector,...] [--misses]
 
-The blind sets (`questions_blind_{en,zh}.yaml`, `questions_blind2_{en,zh}.yaml`) are scored apart:
-`<config> <lang>/blind` and `/blind2` rows (recall@k and MRR), never in the headline figures.
+The blind sets (`questions_blind{,2,3}_{en,zh}.yaml`) are scored apart: `<config> <lang>/blind`,
+`/blind2` and `/blind3` rows (recall@k and MRR), never in the headline figures.
 
-Tune on `dev` only; `holdout` is there to keep us honest.
+Tune on `dev` only; `holdout` is there to keep us honest. `--dev-sets` scores only what may be tuned on:
+the dev split of the main sets, `questions_en_dev2.yaml` and the first blind set (`blind`, tuned on since
+session 4); `--blind blind2,blind3` picks the blind sets of a default run.
 """
 
 from __future__ import annotations
@@ -37,9 +39,15 @@ QUESTIONS_EN = REPO / "eval" / "questions_en.yaml"
 QUESTIONS_BLIND = {
     "blind": (REPO / "eval" / "questions_blind_en.yaml", REPO / "eval" / "questions_blind_zh.yaml"),
     "blind2": (REPO / "eval" / "questions_blind2_en.yaml", REPO / "eval" / "questions_blind2_zh.yaml"),
+    "blind3": (REPO / "eval" / "questions_blind3_en.yaml", REPO / "eval" / "questions_blind3_zh.yaml"),
 }
 """Blind sets per language (issue 20), each scored apart under its group name: `blind` was written before
-it was run and then tuned on (a dev set); `blind2` was written after that tuning and never tuned on."""
+it was run and then tuned on (a dev set); `blind2` (session 4) and `blind3` (session 5) were written and
+committed before they were run and never tuned on."""
+QUESTIONS_EN_DEV2 = REPO / "eval" / "questions_en_dev2.yaml"
+"""A second English dev batch (written blind in session 3, tuned on since)."""
+DEV_BLIND = ("blind",)
+"""The blind sets that are dev sets now (tuned on): the only ones `--dev-sets` scores."""
 SEED_CANDIDATES = (Path("/work/shared/seeds"), REPO.parent / "shared" / "seeds")
 KS = (1, 3, 5)
 
@@ -281,20 +289,34 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         help="question file(s); default questions.yaml + questions_en.yaml (+ the blind dev sets)",
     )
-    parser.add_argument("--no-blind", action="store_true", help="leave out the blind dev sets")
+    parser.add_argument("--no-blind", action="store_true", help="leave out the blind sets")
+    parser.add_argument(
+        "--blind", default=",".join(QUESTIONS_BLIND), help="comma-separated blind sets of a default run"
+    )
+    parser.add_argument(
+        "--dev-sets",
+        action="store_true",
+        help="only the sets that may be tuned on: main dev, questions_en_dev2, the first blind set",
+    )
     parser.add_argument("--misses", action="store_true", help="print dev questions not found in the top 3")
     parser.add_argument(
         "--pack-only", action="store_true", help="score the built-in pack only (not the raw seeds)"
     )
     args = parser.parse_args(argv)
-    files = args.questions or [QUESTIONS, QUESTIONS_EN]
+    files = args.questions or [QUESTIONS, QUESTIONS_EN, *([QUESTIONS_EN_DEV2] if args.dev_sets else [])]
     missing = [f for f in files if not f.exists()]
     if missing:
         print(f"No question set at {missing[0]}", file=sys.stderr)
         return 2
     questions = [q for f in files for q in load_questions(f)]
+    if args.dev_sets:
+        questions = [q for q in questions if q.split == "dev"]
+    groups = DEV_BLIND if args.dev_sets else [g.strip() for g in args.blind.split(",") if g.strip()]
+    unknown_sets = [g for g in groups if g not in QUESTIONS_BLIND]
+    if unknown_sets:
+        parser.error(f"unknown blind set(s): {', '.join(unknown_sets)}")
     if not args.questions and not args.no_blind:
-        questions += [q for g, fs in QUESTIONS_BLIND.items() for f in fs for q in load_questions(f, group=g)]
+        questions += [q for g in groups for f in QUESTIONS_BLIND[g] for q in load_questions(f, group=g)]
     if args.split != "all":
         questions = [q for q in questions if q.split == args.split]
     configs = [c.strip() for c in args.configs.split(",") if c.strip()]

@@ -75,6 +75,9 @@ class View:
 class CollectionIndex:
     """The two Chroma collections, indexed with one embedder, and the cached views searches read."""
 
+    shared = False
+    """Whether other clients write to the same collections (a Chroma server, `knowledge.remote`)."""
+
     def __init__(self, client: Any, embedder: Embedder, root: Path) -> None:
         self.client = client
         self.embedder = embedder
@@ -206,15 +209,27 @@ class CollectionIndex:
         vectors: Any,
         extra: dict[str, Any],
     ) -> Any:
-        """Write a whole collection under a temporary name, then replace `name` with it."""
-        tmp = f"{name}__rebuild"
+        """Write a whole collection under a temporary name, then replace `name` with it.
+
+        On a shared server (`shared`) the temporary name is this client's own, and a name another client's
+        identical copy took meanwhile is kept (this copy is dropped)."""
+        tmp = self.rebuild_name(name)
         with contextlib.suppress(Exception):
-            self.client.delete_collection(tmp)
+            self.client.delete_collection(tmp)  # left by an interrupted rebuild
         col = self.fill(tmp, ids, docs, metas, vectors, extra)
         with contextlib.suppress(Exception):
             self.client.delete_collection(name)
-        col.modify(name=name)
+        try:
+            col.modify(name=name)
+        except Exception:
+            if not self.shared:
+                raise
+            self.client.delete_collection(tmp)  # another client's identical copy got there first
         return self.client.get_collection(name, embedding_function=None)
+
+    def rebuild_name(self, name: str) -> str:
+        """The temporary name a rebuilt collection is written under before it replaces `name`."""
+        return f"{name}__rebuild"
 
     def embed_records(
         self, docs: list[str], metas: list[dict[str, Any]], progress: Progress | None = None, label: str = ""

@@ -41,22 +41,54 @@ _LATIN_STOP = frozenset(_STOP_WORDS.split())
 """Function words and a question's filler ("we want…", "at the same time", "still"): on a corpus of a
 few hundred passages a rare filler word gets a high IDF and ranks passages that merely share it."""
 _CJK_STOP = frozenset("的了是在和与及或等对为将把被也都而就中")
-_CACHE_VERSION = 2
+_CACHE_VERSION = 3
 """Bump when tokenisation changes: a cached index built with the old tokens is stale."""
+# fmt: off
+_SUFFIXES = (
+    "ational", "ization", "isation", "ations", "ements", "ation", "ement", "ments", "ingly",
+    "ently", "ances", "ences", "ities", "ment", "ance", "ence", "ings", "edly", "ness", "able",
+    "ible", "ity", "ing", "ers", "ive", "ed", "ly", "er",
+)
+# fmt: on
+"""English derivational and inflectional endings `_stem` strips (the longest that leaves three letters)."""
 
 
 def _latin(word: str) -> str:
     """One English word normalised: lower case, plural and acronym plural reduced ("policies" →
-    "policy", "processes" → "process", "GPUs" → "gpu", "cases" → "case"); "ss"/"us"/"is" endings kept."""
+    "policy", "processes" → "process", "GPUs" → "gpu", "cases" → "case"; "ss"/"us"/"is" endings kept),
+    then stemmed (`_stem`); an acronym is not stemmed."""
     if len(word) > 2 and word[-1] == "s" and word[:-1].isupper():  # LLMs, APIs, PoCs, KPIs
         return word[:-1].lower()
+    if word.isupper():
+        return word.lower()
     word = word.lower()
     if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith(("sses", "ches", "shes", "xes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
+        word = word[:-3] + "y"
+    elif len(word) > 4 and word.endswith(("sses", "ches", "shes", "xes")):
+        word = word[:-2]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    return _stem(word)
+
+
+def _stem(word: str) -> str:
+    """A light English stemmer: one ending of `_SUFFIXES`, then a final "e", a doubled consonant and a
+    final "y" (→ "i"), so the forms of one word meet ("confidently"/"confidence" → "confid",
+    "deployed"/"deployment" → "deploy", "update"/"updated"/"updating" → "updat", "planned" → "plan").
+    Chinese needs none of this (character bigrams already match across a word's forms); English words
+    did not, and an English question missed passages that use another form of its words."""
+    if len(word) <= 4 or not word.isalpha():
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+        word = word[:-1]
+    if len(word) > 3 and word.endswith("y"):
+        word = word[:-1] + "i"
     return word
 
 

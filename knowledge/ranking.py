@@ -18,6 +18,9 @@ RetrievalMode = Literal["hybrid", "vector", "lexical"]
 VECTOR_WEIGHT = 1.0
 """Weight of the vector signal (one ranking: the query embedded with its glossary terms)."""
 LEXICAL_WEIGHT = 1.0
+CROSS_WEIGHT = 0.5
+"""Weight of an English query's vector against the Chinese text of the built-in passages (a third
+ranking beside the English text's; `knowledge.search`)."""
 EXPANSION_WEIGHT = 0.5
 """BM25 weight of glossary terms relative to the user's own words: a user's own words still lead."""
 

@@ -12,7 +12,6 @@ of the server (the server itself has no authentication).
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from typing import Any
 from urllib.parse import urlsplit
@@ -62,6 +61,7 @@ class RemoteCollectionIndex(CollectionIndex):
     """The shared collections on a Chroma server: checked against this client, never re-indexed."""
 
     url: str = ""
+    shared = True
 
     def _refuse(self, name: str, what: str, theirs: Any, ours: Any) -> StorageError:
         return StorageError(
@@ -100,26 +100,9 @@ class RemoteCollectionIndex(CollectionIndex):
                 parts += [hash((col.name, meta.get("content_hash"), meta.get("fingerprint"))), col.count()]
         return tuple(parts)
 
-    def swap_in(
-        self,
-        name: str,
-        ids: list[str],
-        docs: list[str],
-        metas: list[dict[str, Any]],
-        vectors: Any,
-        extra: dict[str, Any],
-    ) -> Any:
-        """As the embedded store, but under a temporary name of this client's own (clients share
-        the server), and a name taken meanwhile by another client's copy is kept."""
-        tmp = f"{name}__rebuild_{uuid.uuid4().hex[:8]}"
-        col = self.fill(tmp, ids, docs, metas, vectors, extra)
-        with contextlib.suppress(Exception):
-            self.client.delete_collection(name)
-        try:
-            col.modify(name=name)
-        except Exception:
-            self.client.delete_collection(tmp)  # another client's identical copy got there first
-        return self.client.get_collection(name, embedding_function=None)
+    def rebuild_name(self, name: str) -> str:
+        """This client's own temporary name: clients share the server."""
+        return f"{name}__rebuild_{uuid.uuid4().hex[:8]}"
 
 
 _ZH = {"store version": "存储版本", "embedding model": "向量模型", "guidance pack": "内置知识包版本"}

@@ -91,13 +91,27 @@ def test_every_glossary_entry_names_its_concept_in_both_texts() -> None:
 
 def test_english_tokens_match_across_plurals_hyphens_and_acronyms() -> None:
     assert char_tokens("LLMs, APIs and PoCs") == ["llm", "api", "poc"]
-    assert char_tokens("policies processes cases") == ["policy", "process", "case"]
-    assert {"cloud", "edge", "premise"} <= set(char_tokens("cloud-edge or on-premises"))
+    assert char_tokens("policies processes cases") == char_tokens("policy process case")
+    assert {"cloud", "edge"} <= set(char_tokens("cloud-edge or on-premises"))
+    assert set(char_tokens("on premises")) <= set(char_tokens("on-premises"))
     # fillers and contractions are not words to match on; an acronym that spells one is kept
     assert char_tokens("we want it at the same time, don't we") == ["time"]
-    assert char_tokens("the IT department's view") == ["it", "department", "view"]
+    assert char_tokens("the IT department's view") == ["it", *char_tokens("department view")]
     assert char_tokens("analysis status") == ["analysis", "status"]  # not plurals
     assert char_tokens("7B 降低幻觉") == ["7b", "降", "低", "幻", "觉", "降低", "低幻", "幻觉"]
+
+
+def test_english_tokens_meet_across_the_forms_of_a_word() -> None:
+    # "confidently" in a question, "with full confidence" in the text: one token (Chinese bigrams match
+    # across a word's forms already, English words did not)
+    assert char_tokens("confidently") == char_tokens("confidence")
+    assert char_tokens("deployed") == char_tokens("deployment") == char_tokens("deploying")
+    assert char_tokens("updated") == char_tokens("updates") == char_tokens("updating")
+    assert char_tokens("planned") == char_tokens("plans")
+    # acronyms and short words are left alone; different words stay apart
+    assert char_tokens("RAG IT GPUs") == ["rag", "it", "gpu"]
+    assert char_tokens("cost") == ["cost"] and char_tokens("test") != char_tokens("text")
+    assert char_tokens("monitoring") != char_tokens("money")
 
 
 def test_blind_sets_are_written_over_the_pack_in_one_language_each() -> None:
@@ -106,7 +120,7 @@ def test_blind_sets_are_written_over_the_pack_in_one_language_each() -> None:
         for path in files:
             questions = load_questions(path, group=group)
             lang = path.stem.rsplit("_", 1)[-1]
-            assert len(questions) >= (40 if group == "blind" else 20), path.name
+            assert len(questions) >= {"blind": 40, "blind3": 50}.get(group, 20), path.name
             assert {q.lang for q in questions} == {lang} and {q.split for q in questions} == {"dev"}
             unknown = [r for q in questions for r in q.relevant if r not in ids]
             assert not unknown and all(q.relevant for q in questions), path.name
@@ -117,6 +131,8 @@ def test_blind_english_questions_find_the_english_text(pack_index_dir: Path) -> 
     questions = [q for g, fs in QUESTIONS_BLIND.items() for f in fs for q in load_questions(f, group=g)]
     row = evaluate(questions, ["hybrid"], None, prebuilt=pack_index_dir)["pack"]["hybrid"]
     # measured (issue 20, session 4): blind en r@3 0.941 (68; 0.868 before), zh 0.981 (54; 0.926);
-    # blind2 (never tuned on) en 0.950, zh 1.000
-    assert row["en-blind"]["r@3"] >= 0.92 and row["zh-blind"]["r@3"] >= 0.95
-    assert row["en-blind2"]["r@3"] >= 0.9 and row["zh-blind2"]["r@3"] >= 0.9
+    # session 5: blind en 0.956, zh 0.981; blind2 (never tuned on) en 1.000, zh 1.000; blind3 (never
+    # tuned on, run once) en 0.887 (53; 0.868 on main before), zh 0.944 (54)
+    assert row["en-blind"]["r@3"] >= 0.94 and row["zh-blind"]["r@3"] >= 0.95
+    assert row["en-blind2"]["r@3"] >= 0.95 and row["zh-blind2"]["r@3"] >= 0.95
+    assert row["en-blind3"]["r@3"] >= 0.85 and row["zh-blind3"]["r@3"] >= 0.9
