@@ -10,7 +10,9 @@ It runs them without LangGraph. What the graph adds is a checkpoint per input, t
 crash, and a scripted run keeps nothing: a crash means running the file again, and the
 deliverables are written atomically. LangGraph's import (langchain-core's tracers, LangSmith, the
 LangGraph SDK) and its loop per input (a thread pool started for each) were about half of
-`coach run`'s time. An import-linter contract keeps LangGraph off this path.
+`coach run`'s time. `tests/graphs/test_scripted_run.py` checks that a scripted run ends where a
+session answering the same records through the graph does; an import-linter contract keeps
+LangGraph off this path.
 """
 
 from __future__ import annotations
