@@ -69,7 +69,7 @@ def _split_child(out: Path, started: float) -> dict[str, float]:
     from agent.deliverables.export import export_deliverables
     from cli.commands.run import _records, evaluate
     from graphs.graph import build_graph  # noqa: F401
-    from graphs.session import run_answers  # noqa: F401 - with LangGraph, before the graph runs
+    from graphs.scripted import run_answers  # noqa: F401 - as the run imports it, before it runs
 
     t0 = time.time()
     data, table = load_answers_file(EXAMPLE)

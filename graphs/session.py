@@ -3,7 +3,8 @@
 `CoachSession.open(name)` resumes (or starts) a project persisted in `COACH_HOME/sessions.sqlite`;
 `send(text)` feeds one input through the graph and returns the step's `TurnResult` — what to show,
 the project's evaluation included; `snapshot()` is the whole picture for deliverables.
-`run_answers` drives the same graph from an answers dict, without touching the saved sessions.
+`run_answers` (`graphs.scripted`) takes the same steps from an answers dict, in memory, without
+LangGraph: it is re-exported here for the callers that know it by this module.
 """
 
 from __future__ import annotations
@@ -12,15 +13,12 @@ import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
 from agent import llm
-from agent.answers import implied_value, stated_unasked
 from agent.config import Settings, load_settings
-from agent.consistency import find_conflicts
 from agent.deliverables.staleness import input_hashes
 from agent.depth import Depth
 from agent.errors import InputError, StorageError
@@ -31,13 +29,13 @@ from agent.profile import ProjectInfo
 from agent.scrub import scrub_key
 from agent.snapshot import AnswerRecord, CoachMessage, ProjectSnapshot, TurnResult
 from agent.types import Lang, Passage, Stage
-from graphs.context import Context, Retriever, breaker_for, step_deps
+from graphs.context import Context, Retriever, step_deps
+from graphs.drafting import Notice
 from graphs.graph import build_graph
-from graphs.nodes.wrapup import Notice
 from graphs.pg_lock import Holder
 from graphs.pg_storage import PgSessionStore, open_session_store
 from graphs.projects import ProjectSummary, delete_project, list_projects
-from graphs.run_serde import RunSerde
+from graphs.scripted import run_answers
 from graphs.state import CoachState, state_from
 from graphs.storage import SessionStore, normalise_name, storage_errors
 
@@ -95,7 +93,6 @@ class CoachSession:
         store: SessionStore | PgSessionStore | None,
         graph: Any,
         ctx: Context,
-        durability: str = _DURABILITY,
     ) -> None:
         self.name = name
         self.thread_id = thread_id
@@ -110,8 +107,6 @@ class CoachSession:
         """The result of the last step, while it is the state's latest (None: ask the state)."""
         self._paused: CoachState | None = None
         """The state at the last pause this session saw."""
-        self.durability = durability
-        """When steps are checkpointed: "sync" (saved sessions), "exit" (an in-memory run)."""
         self.lease: ProjectLease | None = None
         """This process's writer lease on the project (None: read-only, or an in-memory run)."""
         self.read_only = False
@@ -205,7 +200,7 @@ class CoachSession:
         notice: str | None = None
         values: Any = None
         for mode, chunk in self.graph.stream(
-            value, self.config, context=ctx, durability=self.durability, stream_mode=["custom", "values"]
+            value, self.config, context=ctx, durability=_DURABILITY, stream_mode=["custom", "values"]
         ):
             if mode == "values":
                 values = chunk
@@ -331,69 +326,3 @@ class CoachSession:
         if not self._closed and self.lease is not None:
             self.lease.release()
         self._closed = True
-
-
-def run_answers(
-    name: str,
-    answers: dict[str, AnswerRecord],
-    *,
-    lang: Lang = "zh",
-    settings: Settings | None = None,
-    model: BaseChatModel | None = None,
-    retriever: Retriever | None = None,
-    notices: list[str] | None = None,
-) -> ProjectSnapshot:
-    """Drive the graph non-interactively: each question asked gets its record from `answers`
-    (source `file`); a missing one gets what an earlier answer implies (source `inferred`,
-    `agent.inference`), else is recorded as unknown (an open question). Values stated for questions
-    that never applied are recorded too (`stated_unasked`). Nothing is saved under COACH_HOME. The
-    turns' one-line notices (model fallbacks) are appended to `notices` when given."""
-    settings = settings or load_settings()
-    chat = (
-        model if model is not None else llm.make_chat_model(settings)
-    )  # looked up at call time: tests replace it
-    ctx = Context(
-        settings=settings, model=chat, retriever=retriever, breaker=breaker_for(settings, scripted=True)
-    )
-    # nothing of this run is kept: checkpoints stay objects in memory, one per input
-    graph = build_graph(checkpointer=InMemorySaver(serde=cast(Any, RunSerde())))
-    session = CoachSession(name=name, thread_id="run", store=None, graph=graph, ctx=ctx, durability="exit")
-    state = session._start(ProjectInfo(name=name), lang, None)
-    turn = session.current()
-    for _ in range(4 * len(ctx.bank) + 20):
-        if state.question_id is None:
-            break
-        if state.follow_up is not None:
-            turn = session._advance("/skip")
-        else:
-            q = ctx.bank.get(state.question_id)
-            given = answers.get(q.id)
-            if given is not None:
-                given = given.model_copy(update={"source": "file"})
-            else:  # not in the file: what another answer implies (source `inferred`), else unknown
-                value = implied_value(state.answers, q.field, state.project, ctx.bank)
-                given = AnswerRecord(
-                    question_id=q.id,
-                    stage=q.stage,
-                    field=q.field,
-                    status="unknown" if value is None else "answered",
-                    value=value,
-                    source="file" if value is None else "inferred",
-                )
-            turn = session.record(given)
-            if notices is not None and turn.notice and turn.notice not in notices:
-                notices.append(turn.notice)
-        state = session._paused or session._state()
-    else:  # pragma: no cover - a loop here is a graph bug
-        raise RuntimeError("run_answers: the interview did not finish")
-    unasked = stated_unasked(answers, state.answers, ctx.bank)
-    if unasked:
-        state = replace(state, answers={**state.answers, **unasked})
-    snapshot = evaluate(state, step_deps(state, ctx)) if unasked else session.snapshot()
-    # a conflict the file states is reported even when one side is an answer to a question that
-    # did not apply (a cost figure beside "no cost estimate": recorded as stated, and the conflict said)
-    stated = find_conflicts({**answers, **snapshot.answers}, snapshot.lang, ctx.bank)
-    known = {c.id for c in snapshot.conflicts}
-    return snapshot.model_copy(
-        update={"conflicts": [*snapshot.conflicts, *(c for c in stated if c.id not in known)]}
-    )

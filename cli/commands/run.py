@@ -1,8 +1,8 @@
 """`coach run --answers FILE --out DIR [--format …] [--lang …] [--strict]`: a scripted, non-interactive run.
 
 The answers file is loaded safely (line numbers kept), validated against `coach schema`, turned into
-answer records and driven through the same coaching graph as the TUI; then every deliverable and
-`report.json` are written atomically. Invalid input exits 2 with file, line and field, writing nothing.
+answer records and driven through the same interview steps as the TUI (`graphs.scripted`); then
+every deliverable and `report.json` are written atomically. Invalid input exits 2 with file, line and field, writing nothing.
 """
 
 from __future__ import annotations
@@ -59,10 +59,10 @@ def evaluate(
     *,
     scoring_weights: dict[str, float] | None = None,
 ) -> ProjectSnapshot:
-    """Drive the answers through the coaching graph (same nodes and rules as the TUI); the
+    """Drive the answers through the interview's steps (same step and rules as the TUI); the
     model-fallback notices of the run are appended to `notices`. `scoring_weights`: the answers
     file's own weights for the model-selection matrix (None: the defaults)."""
-    from graphs.session import run_answers
+    from graphs.scripted import run_answers
 
     snapshot = run_answers(name, records, lang=lang, notices=notices)  # type: ignore[arg-type]
     return snapshot.model_copy(update={"scoring_weights": scoring_weights}) if scoring_weights else snapshot

@@ -17,6 +17,7 @@ from agent.interview import step
 from agent.scrub import scrub_key
 from agent.snapshot import AnswerRecord, TurnResult
 from graphs.context import Context, step_deps
+from graphs.drafting import needs_drafts
 from graphs.state import CoachState
 
 
@@ -51,8 +52,7 @@ def _emit(
 def route(state: CoachState, result: TurnResult, ctx: Context) -> Literal["turn", "wrapup"]:
     """The wrap-up node drafts narratives when an input just finished the interview in LLM mode;
     otherwise the graph rests at the turn node."""
-    finished = bool(result.changes.get("done")) and not state.done
-    return "wrapup" if finished and ctx.model is not None else "turn"
+    return "wrapup" if needs_drafts(state, result, ctx) else "turn"
 
 
 def start(state: CoachState, runtime: Runtime[Context]) -> Command[Literal["turn"]]:

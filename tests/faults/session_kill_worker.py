@@ -21,7 +21,7 @@ from fakes import ScriptedChatModel
 from graph_helpers import answer_for
 
 import agent.interview.step
-import graphs.nodes.wrapup
+import graphs.drafting
 from graphs.session import CoachSession
 
 
@@ -42,7 +42,7 @@ def main(name: str, point: str) -> None:
     model = ScriptedChatModel(responder=lambda messages, kwargs: {}) if point == "wrapup" else None
     session = CoachSession.open(name, model=model)
     if point == "wrapup":
-        graphs.nodes.wrapup.draft_narratives = _pausing(graphs.nodes.wrapup.draft_narratives)  # type: ignore[attr-defined]
+        graphs.drafting.draft_narratives = _pausing(graphs.drafting.draft_narratives)  # type: ignore[attr-defined]
     for n in range(200):
         q = session.current().question
         assert q is not None, "the interview ended without reaching the stop"
