@@ -246,8 +246,10 @@ def read_number(
         )
     if fraction:
         return _ask(
-            "答案里说的是其中一部分，请直接给出人数",
-            "the answer speaks of a share; please give the number itself",
+            "答案里说的是其中一部分，请直接给出" + ("人数" if unit == "users" else "完整的数字"),
+            "the answer speaks of a share; please give the "
+            + ("number of users" if unit == "users" else "whole figure")
+            + " itself",
             values,
         )
     if unit == "users" and any(_near(text, m, "not_users") or _per_unit(text, m) for m, _ in read):

@@ -34,7 +34,7 @@ _MODEL_TOKEN = re.compile(r"(?<![a-z0-9])[a-z]+[-_]?(?!\d+(?:\.\d+)?b(?![a-z]))\
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?:\s*年|(?!\d)(?=\s*(?:$|[,，.。]|\b)))")
 _ROUND_CLOCK = re.compile(r"7\s*[x×*]\s*24")
 _ARABIC = re.compile(
-    r"(?<![a-z0-9.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    r"(?<![a-z0-9.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:e\+?\d{1,2}(?![\d.]))?)"
     r"(?:\s*(千亿|百亿|亿|万|千(?!分)|thousand|millions?|billion|mn|bn|k|w|m|b)(?![a-z]))?"
 )
 _ZH_RUN = re.compile(r"[零一二两三四五六七八九十百千万亿]+")

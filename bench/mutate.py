@@ -94,7 +94,11 @@ TARGETS: dict[str, list[str]] = {
     "graphs/model_calls.py": ["tests/graphs/test_graph_llm.py", "tests/security/test_key_shapes.py"],
     "graphs/model_failures.py": ["tests/graphs/test_model_failures.py", "tests/graphs/test_graph_llm.py"],
     # atomic export
-    "agent/deliverables/files.py": ["tests/deliverables/test_files.py", "tests/deliverables/test_formats.py"],
+    "agent/deliverables/files.py": [
+        "tests/deliverables/test_files.py",
+        "tests/deliverables/test_files_journal.py",
+        "tests/deliverables/test_formats.py",
+    ],
 }
 """Each mutated module and the fast tests that guard it (tests marked `slow` are left out when run;
 every file listed exists: tests/test_mutation_targets.py; files missing at an older `--ref` are left out)."""

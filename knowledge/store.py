@@ -121,8 +121,9 @@ class KnowledgeBase:
         """The `k` passages best matching `query`, best first, built-in text in `lang` (default: the
         query's language; see `knowledge.search.search`).
 
-        A collection another process was swapping as this one read it ("does not exist"): wait for
-        that writer (`kb_write_lock`), forget the cached handles and read once more."""
+        A collection another process was swapping or writing as this one read it ("does not exist",
+        or an index segment not yet on disk): wait for that writer (`kb_write_lock`), forget the
+        cached handles and read once more, holding the lock so no writer moves it again."""
 
         def run() -> list[Passage]:
             return search(
@@ -146,7 +147,7 @@ class KnowledgeBase:
         with kb_write_lock(self.root):
             self.index.invalidate()
             self.index.forget_checks()
-        return run()
+            return run()
 
     def ensure_builtin(self) -> int:
         """Index the built-in pack if needed; the number of passages indexed."""
@@ -174,7 +175,13 @@ class KnowledgeBase:
             return add_paths(self.index, paths, progress=progress, limits=limits)
 
 
+_WRITTEN_UNDER_US = ("does not exist", "notfound", "nothing found on disk", "hnsw segment reader")
+"""Chroma's errors for a collection deleted (swapped) by another process after we looked it up, and
+for an index segment another process was writing as we opened it (seen with `kb add` and `kb search`
+run at once on a loaded machine: "Error creating hnsw segment reader: Nothing found on disk")."""
+
+
 def _swapped_under_us(exc: BaseException) -> bool:
-    """Chroma's error for a collection deleted (swapped) by another process after we looked it up."""
+    """Whether `exc` is another process's write met mid-way (read again after it), not a fault."""
     text = f"{type(exc).__name__}: {exc}".lower()
-    return "does not exist" in text or "notfound" in text
+    return any(marker in text for marker in _WRITTEN_UNDER_US)

@@ -99,3 +99,28 @@ def test_no_number_at_all_is_an_error_that_says_what_to_type(text: str) -> None:
 def test_a_bare_small_latency_is_read_as_seconds_and_says_so() -> None:
     reading = read_number("3", "ms")
     assert (reading.value, reading.why_zh, reading.why_en) == (3000, "按 3 秒理解", "read as 3 seconds")
+
+
+@pytest.mark.parametrize(
+    ("qid", "typed", "value"),
+    [("req.budget", "1e3", 1000.0), ("req.budget", "1.5e3", 1500.0), ("int.scale_users", "2E3", 2000.0)],
+)
+def test_a_number_in_scientific_notation_is_read_whole(qid: str, typed: str, value: float) -> None:
+    """'1e3' typed (or left as text by YAML in an answers file) is a thousand, not 1."""
+    from agent.parsing import parse_answer
+    from agent.questions import load_bank
+
+    result = parse_answer(load_bank().get(qid), typed, "zh")
+    assert result.ok and result.value == value
+
+
+def test_a_share_of_a_budget_is_asked_back_for_the_whole_figure_not_a_head_count() -> None:
+    from agent.parsing import parse_answer
+    from agent.questions import load_bank
+
+    bank = load_bank()
+    budget = parse_answer(bank.get("req.budget"), "一半给硬件，共两百万", "zh")
+    assert not budget.ok and "完整的数字" in (budget.error or "") and "人数" not in (budget.error or "")
+    assert budget.candidates == [200.0]
+    users = parse_answer(bank.get("int.scale_users"), "half of our 4000 staff", "en")
+    assert not users.ok and "number of users" in (users.error or "")

@@ -32,6 +32,7 @@ from agent.deliverables.files import STAGING_PREFIX, StagedOutput, remove_abando
         ("CONSOLE", "CONSOLE"),
         ("", "project"),
         ("///", "project"),
+        ("X光片 分析X", "X光片 分析X"),
     ],
 )
 def test_a_project_name_becomes_the_file_name_a_user_can_recognise(name: str, safe: str) -> None:
@@ -61,6 +62,7 @@ def test_a_name_at_the_byte_limit_is_kept_whole() -> None:
 
 def test_a_cut_name_does_not_end_in_a_dot_or_space() -> None:
     assert safe_filename("abc. d", max_bytes=5) == "abc"
+    assert safe_filename("ab" + "X" * 10, max_bytes=5) == "abXXX", "only dots, spaces and _ are cut"
 
 
 def _stages(out: Path) -> list[Path]:

@@ -161,3 +161,49 @@ def test_documents_added_and_removed_by_another_process_are_searched_at_once(
     assert "rules.md" in {h.source for h in kb.search("值班 告警阈值", k=3, scope="org")}
     subprocess.run([sys.executable, "-c", script, "rm", "rules.md"], cwd=repo, env=env, check=True)
     assert {h.source for h in kb.search("值班 告警阈值", k=3, scope="org")} == {"notes.md"}
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Error executing plan: Internal error: Error creating hnsw segment reader: Nothing found on disk",
+        "Collection 7c1f does not exist.",
+    ],
+)
+def test_a_search_that_meets_another_processs_write_reads_again(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, message: str
+) -> None:
+    """`kb search` while `kb add` runs in another process: Chroma can fail the read mid-write; the
+    user gets the passages (read again after the writer), not a traceback."""
+    from chromadb.errors import InternalError
+
+    import knowledge.store
+
+    real, calls = knowledge.store.search, []
+
+    def racing(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 1:
+            raise InternalError(message)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(knowledge.store, "search", racing)
+    hits = kb.search("幻觉", k=3)
+    assert hits and len(calls) == 2
+
+
+def test_a_search_failing_for_another_reason_is_not_retried(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import knowledge.store
+
+    calls: list[int] = []
+
+    def broken(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(knowledge.store, "search", broken)
+    with pytest.raises(OSError, match="disk I/O error"):
+        kb.search("幻觉", k=3)
+    assert len(calls) == 1
