@@ -2,7 +2,7 @@
 
 `python -m bench.bench_run [-n RUNS]` prints the target, the figure known before the run was
 optimised, the current median of RUNS runs, and the split of one run into start-up (interpreter
-and imports), loading the answers file, the graph and rendering; `run() -> dict` feeds
+and imports), loading the answers file, the interview (`graphs.scripted`) and rendering; `run() -> dict` feeds
 `bench.run_all`; `main` also records its figures in `bench/results.json` (the `bench_run` entry,
 the other benchmarks' entries kept). Target: ≤ 3 s per run including interpreter start-up and imports.
 
@@ -68,7 +68,6 @@ def _split_child(out: Path, started: float) -> dict[str, float]:
     from agent.deliverables.answers_file import load_answers_file, validate_answers
     from agent.deliverables.export import export_deliverables
     from cli.commands.run import _records, evaluate
-    from graphs.graph import build_graph  # noqa: F401
     from graphs.scripted import run_answers  # noqa: F401 - as the run imports it, before it runs
 
     t0 = time.time()
@@ -188,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         "split:   start-up {split_startup_s} s · answers file {split_load_validate_s} s · "
-        "graph {split_graph_s} s · rendering {split_render_s} s (median; rendering CPU "
+        "interview {split_graph_s} s · rendering {split_render_s} s (median; rendering CPU "
         "{split_render_cpu_s} s, of which its helper process {split_render_helper_cpu_s} s)".format(**figures)
     )
     return 0
