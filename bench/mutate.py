@@ -70,7 +70,11 @@ TARGETS: dict[str, list[str]] = {
         "tests/agent/test_reading_ask_back.py",
         "tests/agent/test_reading_table.py",
     ],
-    "agent/signals.py": ["tests/agent/test_signals.py", "tests/agent/test_robustness.py"],
+    "agent/signals.py": [
+        "tests/agent/test_signals.py",
+        "tests/agent/test_signal_table.py",
+        "tests/agent/test_robustness.py",
+    ],
     "agent/answers.py": [
         "tests/agent/test_answers.py",
         "tests/agent/test_inference.py",

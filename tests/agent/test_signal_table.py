@@ -1,0 +1,106 @@
+"""What a free-text answer implies (`agent.signals.scan`), as a table a reader can check: the phrase
+found, its value, negation within its own clause only, whole words for English, width and case,
+the earliest mention for a single value and every mention merged for a list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent.signals import inferred_values, is_negated, load_signals, normalise, scan
+
+# (text, field, value the user implied; None: nothing implied for that field)
+CASES: list[tuple[str, str, Any]] = [
+    # found, case- and width-insensitive
+    ("我们是一家城商行", "project.sector", "finance"),
+    ("We are a BANK in Hangzhou", "project.sector", "finance"),
+    ("ＲＡＧ plus a chatbot", "selection.techniques", ["rag"]),
+    # English phrases are whole words: "rag" inside "drag", "bank" inside "banking" is its own phrase
+    ("drag and drop forms", "selection.techniques", None),
+    ("the riverbank office", "project.sector", None),
+    ("fine-tuning a 7B model", "selection.techniques", ["fine_tuning"]),
+    # negated within its clause: the entry's negated value, or nothing when it has none
+    ("不涉及个人信息", "data.personal_data", False),
+    ("没有用户数据", "data.personal_data", False),
+    ("没有任何个人信息", "data.personal_data", False),
+    ("不需要处理任何个人信息", "data.personal_data", False),
+    # a negated mention is passed over, and a later plain one still counts
+    ("不用公有云，后来决定用公有云", "selection.deployment", "public_cloud"),
+    ("we have no personal data", "data.personal_data", False),
+    ("this doesn't touch customer data", "data.personal_data", False),
+    ("不用公有云", "selection.deployment", None),
+    ("we will not use the public cloud", "selection.deployment", None),
+    # a negation in an earlier clause negates nothing here
+    ("不是银行，涉及个人信息", "data.personal_data", True),
+    ("no budget yet, but we hold personal data", "data.personal_data", True),
+    ("not sure. personal data is involved", "data.personal_data", True),
+    # words that merely start with a negator negate nothing
+    ("不仅涉及个人信息还有合同", "data.personal_data", True),
+    ("非常多的客户数据", "data.personal_data", True),
+    ("未来会有个人信息", "data.personal_data", True),
+    # a negator too far before the phrase in its clause (more than a few characters) negates nothing
+    ("没想到这次的项目也包含了个人信息", "data.personal_data", True),
+    ("no one told us until last week about the personal data", "data.personal_data", True),
+    # the earliest mention wins for a single value
+    ("先私有化部署，以后再上公有云", "selection.deployment", "private"),
+    ("public cloud first, on-prem later", "selection.deployment", "public_cloud"),
+    # every mention is merged for a list, in the options' order
+    ("视频和照片，还有表格", "data.modalities", ["image", "table", "video"]),
+    ("call recordings and scans", "data.modalities", ["image", "voice"]),
+    ("", "project.sector", None),
+    ("   ", "project.sector", None),
+]
+
+
+@pytest.mark.parametrize(("text", "field", "value"), CASES, ids=[f"case{i}" for i in range(len(CASES))])
+def test_what_a_free_text_answer_implies(text: str, field: str, value: Any) -> None:
+    found = inferred_values(text)
+    if value is None:
+        assert field not in found, f"{text!r} implied {field} = {found.get(field)!r}"
+    else:
+        assert found.get(field) == value, f"{text!r}: {field} = {found.get(field)!r}, expected {value!r}"
+
+
+def test_a_signal_names_the_phrase_it_came_from_and_whether_it_was_negated() -> None:
+    signals = scan("我们不涉及个人信息，打算私有化部署")
+    personal = signals["data.personal_data"]
+    assert (personal.value, personal.phrase, personal.negated) == (False, "个人信息", True)
+    deploy = signals["selection.deployment"]
+    assert (deploy.value, deploy.phrase, deploy.negated) == ("private", "私有化", False)
+    merged = scan("照片和视频")["data.modalities"]
+    assert merged.value == ["image", "video"] and merged.phrase == "照片"
+    assert merged.field == "data.modalities"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "negated"),
+    [
+        ("不涉及个人信息", "个人信息", True),
+        ("涉及个人信息", "个人信息", False),
+        ("不是，个人信息有", "个人信息", False),
+        ("no personal data", "personal data", True),
+        ("isn't personal data", "personal data", True),
+        ("we never said that it would be personal data", "personal data", False),
+    ],
+)
+def test_negation_is_read_in_the_mentions_own_clause(text: str, phrase: str, negated: bool) -> None:
+    norm = normalise(text)
+    assert is_negated(norm, norm.index(phrase)) is negated
+
+
+def test_a_maintainers_phrases_match_whatever_their_case_width_or_the_users(tmp_path: Path) -> None:
+    """A phrase written in capitals or full width in signals.yaml matches the user's lower-case
+    text; an ASCII phrase matches whole words only; a Chinese phrase matches inside a sentence."""
+    table = tmp_path / "signals.yaml"
+    table.write_text(
+        "- {field: project.sector, value: finance, phrases: [Ｂａｎｋ, 城商行]}\n", encoding="utf-8"
+    )
+    (entry,) = load_signals(table)
+
+    def matches(text: str) -> bool:
+        return any(p.search(normalise(text)) for _, p in entry.patterns)
+
+    assert matches("our BANK") and matches("a bank.") and matches("我们是城商行的")
+    assert not matches("riverbank") and not matches("banking") and not matches("bank2")
