@@ -59,7 +59,11 @@ TARGETS: dict[str, list[str]] = {
         "tests/agent/test_reading_ask_back.py",
         "tests/agent/test_reading_table.py",
     ],
-    "agent/numbers.py": ["tests/agent/test_numbers.py", "tests/agent/test_number_reading.py"],
+    "agent/numbers.py": [
+        "tests/agent/test_numbers.py",
+        "tests/agent/test_number_reading.py",
+        "tests/agent/test_reading_table.py",
+    ],
     "agent/numtext.py": [
         "tests/agent/test_numbers.py",
         "tests/agent/test_number_reading.py",
