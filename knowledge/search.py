@@ -19,6 +19,7 @@ from agent.types import Lang, Passage, Stage
 from knowledge.indexing import CollectionIndex
 from knowledge.pack import localize, text_lang
 from knowledge.ranking import (
+    CONTEXT_WEIGHT,
     CROSS_WEIGHT,
     EXPANSION_WEIGHT,
     LEXICAL_WEIGHT,
@@ -77,11 +78,13 @@ def search(
     text_filter = None if chosen == "both" else chosen
     terms: list[str] = []  # glossary terms in the language of the built-in text matched: the vector's
     lexical_terms: list[str] = []  # and in both languages for BM25 (a user's documents keep theirs)
+    setting_terms: list[str] = []  # an industry's, beside another concept: BM25 only, weighed less
     if expand_queries:
         from knowledge.expansion import expansion_terms
 
         terms = expansion_terms(query, chosen)
         lexical_terms = expansion_terms(query, "both")
+        setting_terms = expansion_terms(query, "both", context=True)
     qvecs = _query_vector(index, query, terms) if mode != "lexical" else None
     vectors: list[list[tuple[float, str, str]]] = [[]]
     allowed: set[str] | None = None  # None: no filter, every chunk competes
@@ -112,7 +115,13 @@ def search(
     lexical: list[tuple[float, str, str]] = []
     if mode != "vector":
         hits = corpus.bm25.search(
-            query, depth, allowed, extra=" ".join(lexical_terms), extra_weight=EXPANSION_WEIGHT
+            query,
+            depth,
+            allowed,
+            extra=" ".join(lexical_terms),
+            extra_weight=EXPANSION_WEIGHT,
+            context=" ".join(setting_terms),
+            context_weight=CONTEXT_WEIGHT,
         )
         for key, score in hits:
             n, p = key.split("\x00", 1)

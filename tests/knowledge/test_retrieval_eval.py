@@ -83,6 +83,53 @@ def test_english_queries_expand_into_the_english_texts_words() -> None:
     assert "概念验证" in both and "proof of concept" in both
 
 
+def test_an_industry_word_does_not_outvote_the_questions_subject() -> None:
+    # the hospital is where the project is; the question is about data staying on premises
+    question = "where should the model run if patient records cannot leave the hospital?"
+    terms = expansion_terms(question, "en")
+    assert "private deployment" in terms and "data security" in terms
+    assert "medical" not in terms and "drug research" not in terms
+    # the industry's terms are set aside (BM25 weighs them less), not lost
+    assert "medical" in expansion_terms(question, "en", context=True)
+    assert "医疗" not in expansion_terms("医院的病历数据不能出内网", "zh")
+    # the same for every industry: a bank, a school, a government client
+    assert "bank" not in expansion_terms("our insurer worries about data leaks", "en")
+    assert "education" not in expansion_terms("a school wants to pilot it first", "en")
+    assert "government" not in expansion_terms("a municipal chatbot makes things up", "en")
+    # an industry alone is what the question is about: it still expands
+    assert "medical" in expansion_terms("what have hospitals done with LLMs", "en")
+    assert "金融" in expansion_terms("银行怎么用大模型", "zh")
+
+
+def test_a_word_inside_a_longer_mention_does_not_speak_for_its_own_entry() -> None:
+    # "collaboration" in "cloud-edge collaboration" is not teams working together; "cloud" not a public cloud
+    terms = expansion_terms("what is cloud-edge collaboration good for", "both")
+    assert "cross-functional team" not in terms and "跨部门协同" not in terms
+    assert "public cloud" not in terms
+    assert "cross-functional team" in expansion_terms("how do we get business and IT to collaborate", "en")
+    # 除了挣钱 is "beyond money", not ROI itself
+    terms = expansion_terms("除了挣钱，还能从哪些方面说明项目有价值", "zh")
+    assert "超越ROI" in terms and "投资收益率" not in terms
+
+
+def test_everyday_phrasings_reach_the_guidance_words() -> None:
+    expected = {
+        "did the pilot pay for itself": "ROI",
+        "how long until we recoup the spend": "ROI",
+        "how do we persuade the executives it's worth trying": "feasible",
+        "the line needs answers in real time, heavy processing can sit remotely": "cloud-edge collaboration",
+        "who will teach the call-centre agents to use it": "train and support users",
+        "people keep asking what else it could do": "new application scenarios",
+        "the assistant could expose customer records": "data security",
+        "the files must never leave our site": "private deployment",
+    }
+    for question, term in expected.items():
+        assert term in expansion_terms(question, "en"), question
+    # a result is not business impact, a shop floor is not an edge deployment
+    assert "business impact" not in expansion_terms("pilot results are close but not quite there", "en")
+    assert "cloud-edge collaboration" not in expansion_terms("nobody on the shop floor uses it", "en")
+
+
 def test_every_glossary_entry_names_its_concept_in_both_texts() -> None:
     entries = load_yaml(GLOSSARY)
     missing = [e["terms"] for e in entries if not e.get("terms") or not e.get("terms_en")]
