@@ -46,10 +46,24 @@ class _Entry:
     """An industry or setting, not a subject: expands only when nothing else is mentioned."""
 
 
+_GAP = r"(?:\W+[\w'-]+){0,3}?\W+"
+"""What ` ... ` in a variant stands for: up to three words in between ("person ... check*" matches "a
+person still checks", "the person who checks")."""
+
+
+def _word(variant: str) -> str:
+    """One English variant as a regex: a trailing `*` is any ending, ` ... ` up to three words."""
+    parts = [
+        re.escape(p[:-1]) + r"[\w-]*" if p.endswith("*") else re.escape(p) for p in variant.split(" ... ")
+    ]
+    return _GAP.join(parts)
+
+
 def _words(alternatives: list[str], plural: bool = False) -> re.Pattern[str] | None:
     if not alternatives:
         return None
-    alts = [re.escape(v[:-1]) + r"[\w-]*" if v.endswith("*") else re.escape(v) for v in alternatives]
+    # longest first: the regex takes the first alternative that matches, and a mention is as long as it can be
+    alts = [_word(v) for v in sorted(alternatives, key=len, reverse=True)]
     tail = r"s?(?![\w])" if plural else r"(?![\w])"
     return re.compile(r"(?<![\w])(?:" + "|".join(alts) + ")" + tail, re.IGNORECASE)
 

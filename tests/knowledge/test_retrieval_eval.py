@@ -112,6 +112,17 @@ def test_a_word_inside_a_longer_mention_does_not_speak_for_its_own_entry() -> No
     assert "超越ROI" in terms and "投资收益率" not in terms
 
 
+def test_a_variant_may_leave_room_for_words_in_between() -> None:
+    # "person ... check*": the words people put between the two are their own
+    for question in ("which outputs should a person still check", "the person who is to check them"):
+        assert "human review" in expansion_terms(question, "en"), question
+    assert "human review" not in expansion_terms("a person in the team that later checks the logs", "en")
+    # and the longer mention wins over a shorter one inside it: flagging wrong answers is feedback
+    terms = expansion_terms("users flag wrong answers - how do we put that to use?", "en")
+    assert "user feedback" in terms and "hallucination" not in terms
+    assert "hallucination" in expansion_terms("it gives wrong answers with confidence", "en")
+
+
 def test_everyday_phrasings_reach_the_guidance_words() -> None:
     expected = {
         "did the pilot pay for itself": "ROI",
@@ -122,12 +133,15 @@ def test_everyday_phrasings_reach_the_guidance_words() -> None:
         "people keep asking what else it could do": "new application scenarios",
         "the assistant could expose customer records": "data security",
         "the files must never leave our site": "private deployment",
+        "should we go live for employees and customers together": "roll out gradually",
+        "what must the pilot demonstrate before we expand": "next phase",
     }
     for question, term in expected.items():
         assert term in expansion_terms(question, "en"), question
     # a result is not business impact, a shop floor is not an edge deployment
     assert "business impact" not in expansion_terms("pilot results are close but not quite there", "en")
     assert "cloud-edge collaboration" not in expansion_terms("nobody on the shop floor uses it", "en")
+    assert "步骤" in expansion_terms("上线分几步走", "zh")
 
 
 def test_every_glossary_entry_names_its_concept_in_both_texts() -> None:
