@@ -127,9 +127,12 @@ def mentioned(query: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     return tuple(hits), ()
 
 
-def expansion_terms(query: str, lang: TermLang = "zh", *, context: bool = False) -> list[str]:
+def expansion_terms(
+    query: str, lang: TermLang = "zh", *, context: bool = False, per_entry: int | None = None
+) -> list[str]:
     """Guidance terms (in `lang`) of every glossary entry the query mentions (`mentioned`), minus those
-    already in it; `context=True`: those of the industry entries set aside instead.
+    already in it; `context=True`: those of the industry entries set aside instead; `per_entry`: only
+    the first terms of each entry (the first names the concept).
 
     A query that already uses one of the entry's English terms needs no English expansion from it.
     """
@@ -142,7 +145,7 @@ def expansion_terms(query: str, lang: TermLang = "zh", *, context: bool = False)
         for code in langs:
             if code == "en" and any(_has_words(low, t) for t in terms["en"]):
                 continue  # the query already uses the English text's own word for it: nothing to add
-            found.extend(t for t in terms[code] if t.lower() not in low and t not in found)
+            found.extend(t for t in terms[code][:per_entry] if t.lower() not in low and t not in found)
     return found
 
 
