@@ -129,7 +129,7 @@ def test_everyday_phrasings_reach_the_guidance_words() -> None:
         "how long until we recoup the spend": "ROI",
         "how do we persuade the executives it's worth trying": "feasible",
         "the line needs answers in real time, heavy processing can sit remotely": "cloud-edge collaboration",
-        "who will teach the call-centre agents to use it": "train and support users",
+        "who will teach the call-centre staff to use it": "train and support users",
         "people keep asking what else it could do": "new application scenarios",
         "the assistant could expose customer records": "data security",
         "the files must never leave our site": "private deployment",
@@ -141,7 +141,18 @@ def test_everyday_phrasings_reach_the_guidance_words() -> None:
     # a result is not business impact, a shop floor is not an edge deployment
     assert "business impact" not in expansion_terms("pilot results are close but not quite there", "en")
     assert "cloud-edge collaboration" not in expansion_terms("nobody on the shop floor uses it", "en")
+    # teaching the model is not training its users; exposing an API is not a leak
+    assert "train and support users" not in expansion_terms("can we teach the model our terminology", "en")
+    assert "data security" not in expansion_terms("we expose the model through an internal API", "en")
     assert "步骤" in expansion_terms("上线分几步走", "zh")
+
+
+def test_an_entry_can_give_just_the_name_of_its_concept() -> None:
+    # the English query's vector gets each concept's name, BM25 every word the English text uses for it
+    question = "the chatbot makes things up when users ask about their data"
+    assert "make up facts" in expansion_terms(question, "en")
+    named = expansion_terms(question, "en", per_entry=1)
+    assert "hallucination" in named and "make up facts" not in named and "hallucinate" not in named
 
 
 def test_every_glossary_entry_names_its_concept_in_both_texts() -> None:
