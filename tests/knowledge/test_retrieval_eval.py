@@ -144,6 +144,11 @@ def test_everyday_phrasings_reach_the_guidance_words() -> None:
     # teaching the model is not training its users; exposing an API is not a leak
     assert "train and support users" not in expansion_terms("can we teach the model our terminology", "en")
     assert "data security" not in expansion_terms("we expose the model through an internal API", "en")
+    # remote teams are not remote compute, instant replies are not edge computing, internal data is not a
+    # roll-out to internal users
+    assert "cloud-edge collaboration" not in expansion_terms("our remote teams need the same assistant", "en")
+    assert "cloud-edge collaboration" not in expansion_terms("it should respond instantly to customers", "en")
+    assert "roll out gradually" not in expansion_terms("internal and external data sources for training", "en")
     assert "步骤" in expansion_terms("上线分几步走", "zh")
 
 
