@@ -148,7 +148,9 @@ def test_everyday_phrasings_reach_the_guidance_words() -> None:
     # roll-out to internal users
     assert "cloud-edge collaboration" not in expansion_terms("our remote teams need the same assistant", "en")
     assert "cloud-edge collaboration" not in expansion_terms("it should respond instantly to customers", "en")
-    assert "roll out gradually" not in expansion_terms("internal and external data sources for training", "en")
+    assert "roll out gradually" not in expansion_terms(
+        "internal and external data sources for training", "en"
+    )
     assert "步骤" in expansion_terms("上线分几步走", "zh")
 
 
