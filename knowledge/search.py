@@ -38,9 +38,9 @@ VECTOR_TERMS_PER_ENTRY: dict[str, int] = {"en": 1}
 """How many of a glossary entry's terms join an English query's vector (BM25 gets them all): the first
 `terms_en` names the concept, the rest are the English text's other words for it ("hallucination,
 hallucinate, make up facts"), and three phrases per entry made the query's vector about the glossary
-rather than the question (dev sets, English r@1 0.918/0.853/0.736 with all, 0.945/0.853/0.830 with one;
-none: r@3 0.973/0.956/0.906). Chinese terms are short words and all of them help (one: zh dev r@1
-0.953 → 0.907)."""
+rather than the question (dev sets when introduced, issue 20 session 6: English r@1 0.918/0.853/0.736
+with all, 0.945/0.853/0.830 with one; none: r@3 0.973/0.956/0.906). Chinese terms are short words and
+all of them help (one: zh dev r@1 0.953 → 0.907)."""
 
 
 def search(
