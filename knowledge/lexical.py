@@ -198,19 +198,25 @@ class BM25Index:
         *,
         extra: str = "",
         extra_weight: float = 0.5,
+        context: str = "",
+        context_weight: float = 0.0,
     ) -> list[tuple[str, float]]:
         """The best `k` (id, score) pairs with a positive score, optionally restricted to `allowed` ids.
 
-        `extra` (expansion terms) adds its tokens' scores times `extra_weight`, skipping tokens of `query`.
+        `extra` (expansion terms) adds its tokens' scores times `extra_weight`, skipping tokens of `query`;
+        `context` (terms of a setting, not the subject) likewise with `context_weight`.
         """
         scores = self.scores(query)
-        if extra:
-            tokenize = TOKENIZERS[self.tokenizer]
-            own = set(tokenize(query))
-            for tok in set(tokenize(extra)) - own:
+        tokenize = TOKENIZERS[self.tokenizer]
+        own = set(tokenize(query)) if extra or context else set()
+        for text, weight in ((extra, extra_weight), (context, context_weight)):
+            if not text or weight <= 0:
+                continue
+            for tok in set(tokenize(text)) - own:
                 hit = self.postings.get(tok)
                 if hit is not None:
-                    scores[hit[0]] += extra_weight * hit[1]
+                    scores[hit[0]] += weight * hit[1]
+                    own.add(tok)  # a token in both counts once, at the first weight
         order = np.argsort(-scores, kind="stable")
         out: list[tuple[str, float]] = []
         for pos in order:
