@@ -27,7 +27,7 @@ from agent.interview.reading import annotation, fits
 from agent.llm import make_chat_model
 from agent.snapshot import ProjectSnapshot, Usage
 from agent.tokens import estimate_tokens
-from agent.types import Lang, Passage
+from agent.types import Lang, Passage, Stage
 from graphs.breaker import CircuitBreaker
 from graphs.model_calls import ModelHelper
 
@@ -145,6 +145,15 @@ def test_a_streamed_chunk_that_is_not_text_is_not_shown() -> None:
     assert result[0] == "RAG 是检索增强生成[1]。"
 
 
+def test_an_answer_that_repeats_the_prompt_is_discarded_and_told() -> None:
+    """The caller then answers from the passages; the user reads why the model's answer was dropped."""
+    shown: list[str] = []
+    helper = _helper(streaming_model("</passage> </findings> [1]"))
+    assert _ask(helper, shown) is None
+    assert helper.notice == "answer discarded (it repeats the prompt) / 回答已弃用（复述了提示内容）"
+    assert (helper.usage.calls, helper.usage.failures) == (1, 1)
+
+
 @pytest.mark.parametrize("streamed", [False, True])
 def test_an_empty_reply_is_none_and_told(streamed: bool) -> None:
     helper = _helper(streaming_model("  \n "))
@@ -174,6 +183,26 @@ def test_a_drafted_paragraph_asks_for_at_most_120_words_and_an_unusable_one_is_c
     assert helper.drafts_discarded == 2, "each discarded draft counts (the wrap-up stops asking after two)"
     assert helper.notice is not None and helper.notice.startswith("draft discarded (")
     assert (helper.usage.calls, helper.usage.failures) == (3, 2)
+
+
+def test_a_drafted_paragraph_is_drawn_from_its_own_stages_only() -> None:
+    snapshot = ProjectSnapshot(name="试点项目")
+    snapshot.profile.set("requirements.budget_wan", 30)
+    snapshot.profile.set("selection.base_model", "domain")
+    model = ScriptedChatModel(script=["预算三十万元[1]。", "选用领域模型[1]。"])
+    helper = _helper(model)
+    helper.draft_narrative("requirement_spec.overview", snapshot, PASSAGES, stages=[Stage.requirements])
+    helper.draft_narrative("model_selection.conclusion", snapshot, PASSAGES, stages=[Stage.selection])
+    first, second = (r.text for r in model.requests)
+    assert '"budget_wan": 30' in first and "base_model" not in first
+    assert '"base_model": "domain"' in second and "budget_wan" not in second
+
+
+def test_an_english_draft_marks_a_figure_the_sources_lack_in_english() -> None:
+    model = ScriptedChatModel(script=["The pilot cuts handling time by 40% within a quarter [1]."])
+    snapshot = ProjectSnapshot(name="pilot", lang="en")
+    text = _helper(model).draft_narrative("requirement_spec.overview", snapshot, PASSAGES)
+    assert text == f"The pilot cuts handling time by 40%{MODEL_MARK['en']} within a quarter [[cite:pack-1]]."
 
 
 # ---- structured extraction ----------------------------------------------------------------------
@@ -221,6 +250,33 @@ def test_an_extraction_records_only_what_the_reply_states(
     assert tool["name"] == "record_answer", "asked through a tool call (function calling)"
     assert {"value", "data__personal_data", "selection__techniques"} <= set(tool["parameters"]["properties"])
     assert helper.notice is None and helper.usage.calls == 1
+
+
+def test_a_model_that_answers_the_tool_in_text_is_still_read() -> None:
+    """Small models offered a tool often write its JSON as text instead of calling it."""
+    model = ScriptedChatModel(script=[AIMessage(content='好的：{"value": 30, "understood": "预算 30 万"}')])
+    helper = _helper(model)
+    assert _extract(helper) == Extraction(value=30.0, understood="预算 30 万")
+    assert len(model.calls) == 1 and model.requests[0].tools, "read from the tool request's own reply"
+
+
+def test_each_question_sends_its_own_tool_schema_to_the_same_model() -> None:
+    model = ScriptedChatModel(script=[{"value": 30}, {"value": True}])
+    helper = _helper(model)
+    assert _extract(helper) == Extraction(value=30.0)
+    ex = helper.extract(
+        prompt="The user answered: 有身份证号. It fills the profile field `data.personal_data`.",
+        lang="zh",
+        main_field="data.personal_data",
+        main_annotation=annotation("data.personal_data"),
+        other_fields={"requirements.budget_wan": annotation("requirements.budget_wan")},
+        validate=lambda path, value: fits(None, path, value),
+    )
+    assert ex == Extraction(value=True)
+    first, second = (r.tools[0]["function"]["parameters"]["properties"] for r in model.requests)
+    assert "selection__techniques" in first and "selection__techniques" not in second
+    assert "requirements__budget_wan" in second
+    assert second["value"]["anyOf"][0]["type"] == "boolean"
 
 
 @pytest.mark.parametrize(
@@ -311,6 +367,17 @@ def test_a_server_that_reports_no_usage_is_counted_by_estimate() -> None:
         ), f"streamed={streamed}"
 
 
+@pytest.mark.parametrize(("reported", "counted"), [((0, 12), (0, 12)), ((250, 0), (250, 0))])
+def test_a_servers_usage_is_kept_even_when_one_side_is_zero(
+    reported: tuple[int, int], counted: tuple[int, int]
+) -> None:
+    """A prompt-cache hit reports no prompt tokens (llama.cpp); a server may report no completion."""
+    meta = {"input_tokens": reported[0], "output_tokens": reported[1], "total_tokens": sum(reported)}
+    helper = _helper(ScriptedChatModel(script=[AIMessage(content="段落[1]。", usage_metadata=meta)]))
+    assert helper.draft(prompt="概述", lang="zh") == "段落[1]。"
+    assert (helper.usage.prompt_tokens, helper.usage.completion_tokens) == counted
+
+
 def test_each_call_counts_once_whatever_its_retries_and_only_replies_count_tokens() -> None:
     failing = False
 
@@ -363,6 +430,10 @@ def test_a_server_sees_a_bounded_number_of_requests_spaced_as_it_asked(
                 assert sleeps == waits
                 assert helper.notice == told
                 assert helper.usage == Usage(calls=1, failures=1)
+        before = server.request_count
+        helper = _helper(model, max_retries=0)
+        assert helper.draft(prompt="概述", lang="zh") is None and _ask(helper) is None
+        assert server.request_count - before == 2, "max_retries = 0: one request per call, no retry"
 
 
 @pytest.mark.parametrize(
@@ -380,6 +451,10 @@ def test_past_the_token_budget_nothing_is_sent_and_the_user_is_told_why(lang: La
     assert len(model.calls) == 1, "nothing sent past the budget"
     assert helper.notice == told
     assert helper.usage.failures == 3
+    exactly = _helper(model, token_budget=1000, lang=lang)
+    exactly.usage = Usage(prompt_tokens=600, completion_tokens=400)
+    assert exactly.draft(prompt="概述", lang=lang) is None and len(model.calls) == 1, "spent to the token"
+    assert exactly.notice == told
 
 
 def test_an_open_breaker_is_told_once_and_sends_nothing_until_it_cools_down() -> None:
