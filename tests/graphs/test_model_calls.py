@@ -30,6 +30,8 @@ from agent.tokens import estimate_tokens
 from agent.types import Lang, Passage, Stage
 from graphs.breaker import CircuitBreaker
 from graphs.model_calls import ModelHelper
+from prompts import system_prompt
+from prompts.fit import fit_tokens
 
 _REQUEST = httpx.Request("POST", "http://llm.local/v1/chat/completions")
 PASSAGES = [
@@ -124,6 +126,22 @@ def test_a_grounded_answer_streams_the_models_words_and_cites_the_passages_its_m
     assert helper.notice is None
 
 
+def test_an_answer_in_the_other_language_is_kept_and_marked_in_the_sessions_language() -> None:
+    """A question asked in English in a Chinese session is answered in English: kept, not discarded
+    as "not in Chinese"; a figure the passages lack is marked in the session's language."""
+    reply = "RAG grounds answers in retrieved passages [1] and cut errors by 40% in one case [2]."
+    for lang, mark in (("zh", MODEL_MARK["zh"]), ("en", MODEL_MARK["en"])):
+        helper = _helper(streaming_model(reply))
+        result = helper.answer(
+            prompt="What does RAG do?", lang=lang, passages=PASSAGES, on_token=lambda _t: None
+        )  # type: ignore[arg-type]
+        assert result is not None and helper.notice is None, lang
+        assert (
+            result[0]
+            == f"RAG grounds answers in retrieved passages [1] and cut errors by 40%{mark} in one case [2]."
+        )
+
+
 def test_a_streamed_chunk_that_is_not_text_is_not_shown() -> None:
     """A reasoning block (a list of content blocks, as some servers stream) is neither shown nor kept."""
 
@@ -154,9 +172,9 @@ def test_an_answer_that_repeats_the_prompt_is_discarded_and_told() -> None:
     assert (helper.usage.calls, helper.usage.failures) == (1, 1)
 
 
-@pytest.mark.parametrize("streamed", [False, True])
-def test_an_empty_reply_is_none_and_told(streamed: bool) -> None:
-    helper = _helper(streaming_model("  \n "))
+@pytest.mark.parametrize(("streamed", "reply"), [(False, "  \n "), (False, ""), (True, "  \n "), (True, "")])
+def test_an_empty_reply_is_none_and_told(streamed: bool, reply: str) -> None:
+    helper = _helper(streaming_model(reply) if reply else GarbageChatModel(kind="empty"))
     result = _ask(helper) if streamed else helper.draft(prompt="写一段概述", lang="zh")
     assert result is None
     assert helper.notice == "model returned an empty reply / 模型返回空回复"
@@ -183,6 +201,22 @@ def test_a_drafted_paragraph_asks_for_at_most_120_words_and_an_unusable_one_is_c
     assert helper.drafts_discarded == 2, "each discarded draft counts (the wrap-up stops asking after two)"
     assert helper.notice is not None and helper.notice.startswith("draft discarded (")
     assert (helper.usage.calls, helper.usage.failures) == (3, 2)
+
+
+def test_a_drafted_paragraph_asks_for_the_length_given_and_sends_more_passages_on_a_larger_context() -> None:
+    passages = [
+        Passage(id=f"pack-{i}", text=f"第 {i} 段指南原文。", source="guide.md", section=str(i), title="标题")
+        for i in range(1, 7)
+    ]
+    sent: dict[int, int] = {}
+    for context in (4096, 16384):
+        model = ScriptedChatModel(script=["试点范围清晰[1]。"])
+        _helper(model, context_tokens=context).draft_narrative(
+            "requirement_spec.overview", ProjectSnapshot(name="试点项目"), passages, max_words=60
+        )
+        assert "one paragraph of at most 60 words" in model.requests[0].text
+        sent[context] = model.requests[0].text.count("<passage n=")
+    assert sent == {4096: 3, 16384: 6}
 
 
 def test_a_drafted_paragraph_is_drawn_from_its_own_stages_only() -> None:
@@ -260,6 +294,50 @@ def test_a_model_that_answers_the_tool_in_text_is_still_read() -> None:
     assert len(model.calls) == 1 and model.requests[0].tools, "read from the tool request's own reply"
 
 
+def test_a_model_whose_structured_output_takes_no_method_still_gets_the_tool() -> None:
+    """An integration older than `method=` (its `with_structured_output` refuses the argument) is
+    asked again without it, and still called with the tool rather than for JSON in text."""
+
+    class NoMethod(ScriptedChatModel):
+        def with_structured_output(self, schema: Any, *, include_raw: bool = False, **kwargs: Any) -> Any:
+            if kwargs:
+                raise TypeError(f"unexpected arguments {sorted(kwargs)}")
+            return super().with_structured_output(schema, include_raw=include_raw)
+
+    model = NoMethod(script=[{"value": 30}])
+    assert _extract(_helper(model)) == Extraction(value=30.0)
+    (request,) = model.requests
+    assert request.tools[0]["function"]["name"] == "record_answer"
+
+
+def test_a_model_that_cannot_call_tools_is_asked_for_json_in_text() -> None:
+    class NoToolCalling(ScriptedChatModel):
+        def with_structured_output(self, schema: Any, *, include_raw: bool = False, **kwargs: Any) -> Any:
+            raise NotImplementedError("with_structured_output is not implemented for this model")
+
+    model = NoToolCalling(script=['{"value": 30, "understood": "预算 30 万"}'])
+    helper = _helper(model)
+    assert _extract(helper) == Extraction(value=30.0, understood="预算 30 万")
+    (request,) = model.requests
+    assert request.tools == [] and "JSON keys (null when not stated): value: number" in request.text
+    assert helper.notice is None
+
+
+def test_what_the_callers_check_refuses_is_not_recorded_and_the_rest_is() -> None:
+    """`validate` (the question's options, the profile's types) has the last word on every value."""
+    reply = {"value": 30, "data__personal_data": True, "selection__techniques": ["rag"], "understood": "好"}
+    ex = ScriptedChatModel(script=[reply])
+    result = _helper(ex).extract(
+        prompt="The user answered: 三十万. It fills the profile field `requirements.budget_wan`.",
+        lang="zh",
+        main_field=MAIN,
+        main_annotation=annotation(MAIN),
+        other_fields=OTHERS,
+        validate=lambda _path, value: value not in (30, True),
+    )
+    assert result == Extraction(fields={"selection.techniques": ["rag"]}, understood="好")
+
+
 def test_each_question_sends_its_own_tool_schema_to_the_same_model() -> None:
     model = ScriptedChatModel(script=[{"value": 30}, {"value": True}])
     helper = _helper(model)
@@ -287,8 +365,16 @@ def test_each_question_sends_its_own_tool_schema_to_the_same_model() -> None:
         '```json\n{\n  "value": 30,\n  "understood": "预算 30 万"\n}\n```',
         '```{"value": 30,\n"understood": "预算 30 万"}\n```',
         '好的，结果如下：{"value": 30, "understood": "预算 30 万"} 请核对。',
+        '结果：{"value": 30, "understood": "预算 30 万"}。',
     ],
-    ids=["fenced", "fence-without-language", "pretty-printed", "opened-on-the-fence-line", "amid-prose"],
+    ids=[
+        "fenced",
+        "fence-without-language",
+        "pretty-printed",
+        "opened-on-the-fence-line",
+        "amid-prose",
+        "closed-by-a-full-stop",
+    ],
 )
 def test_an_endpoint_without_tools_is_read_from_json_in_its_text(reply: str) -> None:
     model = _no_tools(reply)
@@ -297,6 +383,12 @@ def test_an_endpoint_without_tools_is_read_from_json_in_its_text(reply: str) -> 
     assert helper.notice is None
     assert model.calls[0] == "rejected" and "JSON keys" in model.calls[1], (
         "asked again, keys named in the text"
+    )
+    assert model.calls[1].startswith(system_prompt("zh")), "with the coach's instructions still first"
+    assert (helper.usage.calls, helper.usage.failures) == (2, 0), "the refused request and the answered one"
+    sent = model.calls[1].removeprefix(system_prompt("zh") + "\n")
+    assert helper.usage.prompt_tokens == estimate_tokens(sent), (
+        "estimated from what was sent: the server said none"
     )
 
 
@@ -336,6 +428,25 @@ def test_the_tool_schema_counts_toward_the_size_of_an_extraction_request() -> No
     one = helper.extraction_tokens(prompt, "zh", annotation(MAIN), {})
     more = helper.extraction_tokens(prompt, "zh", annotation(MAIN), OTHERS)
     assert bare < one < more
+
+
+def test_the_size_the_coach_counts_is_the_size_of_what_the_server_receives() -> None:
+    """The prompt budget is checked on `request_tokens`: it must count the whole request as sent."""
+    model = ScriptedChatModel(script=["段落[1]。", {"value": 30}])
+    helper = _helper(model)
+    helper.draft(prompt="写一段需求概述", lang="zh")
+    assert helper.request_tokens("写一段需求概述", "zh") == fit_tokens(model.requests[0].text)
+    prompt = "The user answered: 三十万. It fills the profile field `requirements.budget_wan`."
+    helper.extract(
+        prompt=prompt,
+        lang="zh",
+        main_field=MAIN,
+        main_annotation=annotation(MAIN),
+        other_fields=OTHERS,
+        validate=lambda _p, _v: True,
+    )
+    counted = helper.extraction_tokens(prompt, "zh", annotation(MAIN), OTHERS)
+    assert abs(counted - fit_tokens(model.requests[1].payload)) <= 1, "the tool schema counted too (rounding)"
 
 
 @pytest.mark.allow_model_calls
@@ -457,13 +568,15 @@ def test_past_the_token_budget_nothing_is_sent_and_the_user_is_told_why(lang: La
     assert exactly.notice == told
 
 
-def test_an_open_breaker_is_told_once_and_sends_nothing_until_it_cools_down() -> None:
+@pytest.mark.parametrize("streamed", [False, True])
+def test_an_open_breaker_is_told_once_and_sends_nothing_until_it_cools_down(streamed: bool) -> None:
+    """Streamed (/ask) or not, failed attempts open the breaker."""
     now = [1000.0]
     breaker = CircuitBreaker(threshold=2, cooldown_s=120, clock=lambda: now[0])
     model = ErrorChatModel()
     sleeps: list[float] = []
     helper = ModelHelper(model=model, settings=Settings(max_retries=3), sleep=sleeps.append, breaker=breaker)
-    assert helper.draft(prompt="概述", lang="zh") is None
+    assert (_ask(helper) if streamed else helper.draft(prompt="概述", lang="zh")) is None
     assert len(model.calls) == 2 and sleeps == [0.5], "two failed attempts open it: no third"
     assert helper.notice == "无法连接模型服务"
     assert helper.draft(prompt="概述", lang="zh") is None
@@ -494,8 +607,13 @@ def test_a_context_overflow_says_which_setting_to_change_and_never_shows_the_key
     helper = _helper(model, api_key=SecretStr(key), context_tokens=4096)
     assert (_ask(helper) if streamed else helper.draft(prompt="概述", lang="zh")) is None
     assert helper.notice is not None
-    assert "set context_tokens to the server's context size (now 4096)" in helper.notice
-    assert "请将 context_tokens 设为服务器的上下文大小" in helper.notice
+    assert helper.notice.startswith(
+        "the prompt exceeds the server's context (BadRequestError 400: maximum context length exceeded for key"
+    )
+    assert helper.notice.endswith(
+        "); set context_tokens to the server's context size (now 4096) / "
+        "提示超出服务器上下文，请将 context_tokens 设为服务器的上下文大小"
+    )
     assert [f for f in fragments(key) if f in helper.notice] == [], helper.notice
 
 
@@ -524,4 +642,4 @@ def _no_tools(reply: str) -> ScriptedChatModel:
                 raise _status_error(400, "tools are not supported", openai.BadRequestError)
             return super()._generate(messages, stop, run_manager, **kw)
 
-    return NoTools(responder=lambda _m, _k: reply)
+    return NoTools(responder=lambda _m, _k: reply, usage=False)
