@@ -101,6 +101,7 @@ TARGETS: dict[str, list[str]] = {
     # retry / Retry-After
     "graphs/model_calls.py": [
         "tests/graphs/test_model_calls.py",
+        "tests/graphs/test_model_call_limits.py",
         "tests/graphs/test_graph_llm.py",
         "tests/security/test_key_shapes.py",
     ],
