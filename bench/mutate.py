@@ -99,7 +99,12 @@ TARGETS: dict[str, list[str]] = {
     # key scrubbing
     "agent/scrub.py": ["tests/security/test_scrub.py", "tests/security/test_key_shapes.py"],
     # retry / Retry-After
-    "graphs/model_calls.py": ["tests/graphs/test_graph_llm.py", "tests/security/test_key_shapes.py"],
+    "graphs/model_calls.py": [
+        "tests/graphs/test_model_calls.py",
+        "tests/graphs/test_model_call_limits.py",
+        "tests/graphs/test_graph_llm.py",
+        "tests/security/test_key_shapes.py",
+    ],
     "graphs/model_failures.py": ["tests/graphs/test_model_failures.py", "tests/graphs/test_graph_llm.py"],
     # atomic export
     "agent/deliverables/files.py": [

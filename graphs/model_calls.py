@@ -375,11 +375,9 @@ def _structured_runnable(model: Any, schema: type[BaseModel]) -> Any:
 
 
 def _json_object(text: str) -> dict[str, Any] | None:
-    """The first JSON object in `text` (fenced or bare), or None."""
-    text = text.strip()
-    if text.startswith("```"):
-        text = text.strip("`")
-        text = text.split("\n", 1)[1] if "\n" in text else text
+    """The JSON object in `text`, from its first `{` to its last `}` (bare, amid prose, or fenced:
+    the fence's backticks and language tag lie outside the braces, so nothing is stripped first; an
+    object opened on the fence's own line is read too), or None."""
     start, end = text.find("{"), text.rfind("}")
     if start < 0 or end <= start:
         return None

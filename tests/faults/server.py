@@ -123,7 +123,10 @@ class FaultServer:
         if self.mode != "refused":
             self._httpd = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler_class())
             self._httpd.daemon_threads = True
-            self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+            # a short poll: `shutdown` waits for it (the default 0.5 s was most of a fault test)
+            self._thread = threading.Thread(
+                target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            )
             self._thread.start()
         return self
 
