@@ -134,6 +134,13 @@ def masked(text: str) -> tuple[str, bool]:
     return "".join(chars), fraction is not None
 
 
+def _runs_on(word: str, after: str) -> bool:
+    """Whether the English `word` at the start of `after` is only the start of a longer English word
+    ("min" of "minister"); a Chinese character after it ends it ("3 min内", "5%会用")."""
+    tail = after[len(word) :]
+    return word.isascii() and word[-1:].isalpha() and re.match(r"[a-z]", tail) is not None
+
+
 def _classify(text: str, m: Mention) -> None:
     """Set `m.kind` and `m.unit` from the words right after (and money words right before) it."""
     after = text[m.end :].lstrip().removeprefix("-")
@@ -142,7 +149,7 @@ def _classify(text: str, m: Mention) -> None:
         return
     for kind, suffixes in KIND_SUFFIXES:
         for suffix in suffixes:
-            if after.startswith(suffix) and (not suffix.isascii() or not after[len(suffix) :][:1].isalpha()):
+            if after.startswith(suffix) and not _runs_on(suffix, after):
                 m.kind, m.unit = kind, suffix
                 if kind in ("time", "latency"):
                     m.end += len(text[m.end :]) - len(after) + len(suffix)
@@ -160,7 +167,7 @@ def _classify(text: str, m: Mention) -> None:
         return
     for name in ("people", "things"):
         for word in _words(name):
-            if after.startswith(word) and (not word.isascii() or not after[len(word) :][:1].isalpha()):
+            if after.startswith(word) and not _runs_on(word, after):
                 m.kind, m.unit = name, word
                 return
 

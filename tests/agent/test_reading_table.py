@@ -160,9 +160,23 @@ def test_yes_no_sentences(qid: str, text: str, lang: str, reading: Any) -> None:
         ("req.budget", "万元级别", "zh", REFUSED),
         ("req.timeline", "poc年底上线", "zh", ASK),
         ("req.budget", "-300", "zh", REFUSED),
-        # a monthly cost made yearly
+        # a monthly cost made yearly; an amount for a span of time is not (asked back where a yearly
+        # one is asked: 三个月 holds 月, it was read as 50万 a month)
         ("sel.cost_estimate", "每月5万", "zh", 60.0),
         ("sel.cost_estimate", "5万", "zh", 5.0),
+        ("sel.cost_estimate", "三个月的试点预算50万", "zh", ASK),
+        ("req.budget", "三个月的试点预算50万", "zh", 50.0),
+        # an English unit word ends before a Chinese character ("3 min内" was read as 3 seconds)
+        ("tst.latency_target", "3 min内", "zh", 180_000.0),
+        ("tst.latency_target", "2 seconds以内", "zh", 2000.0),
+        ("int.scale_users", "200万骑手，5%会用", "zh", ASK),
+        # the peak of several head counts; requests counted per second
+        ("int.scale_users", "峰值1000人，平时200人", "zh", 1000.0),
+        ("int.peak_qps", "50 requests per second", "en", 50.0),
+        ("int.peak_qps", "peak 30 calls a second", "en", 30.0),
+        # a bare number above 1 is no fraction of one: 1.5 %, not 150 % (refused as above 100)
+        ("tst.accuracy_target", "1.5", "zh", 1.5),
+        ("tst.accuracy_target", "0.95", "zh", 95.0),
     ],
 )
 def test_numbers(qid: str, text: str, lang: str, reading: Any) -> None:
@@ -236,6 +250,66 @@ def test_a_range_in_chinese_numerals_is_asked_back_with_both_ends_in_wan() -> No
             "the model runs in the public cloud, data stays on-prem",
             "en",
             "Could not read 'the model runs in the public cloud, data stays on-prem': the answer says both yes and no (or answer skip / don't know)",
+        ),
+        (
+            "req.timeline",
+            "by Q3 2027",
+            "en",
+            "Could not read 'by q3 2027': that is a date; how many months from now? (or answer skip / don't know)",
+        ),
+        (
+            "tst.latency_target",
+            "1 to 2 seconds",
+            "en",
+            "Could not read '1 to 2 seconds': that is a range; please give one estimate (or answer skip / don't know)",
+        ),
+        (
+            "tst.latency_target",
+            "100",
+            "zh",
+            "无法理解“100”：请说明单位：秒还是毫秒（也可以回答 跳过 / 不知道）",
+        ),
+        (
+            "int.scale_users",
+            "2 million riders; 5% would use it",
+            "en",
+            "Could not read '2 million riders; 5% would use it': the answer holds a share; please give the number of users itself (or answer skip / don't know)",
+        ),
+        (
+            "int.scale_users",
+            "200万骑手，5%会用",
+            "zh",
+            "无法理解“200万骑手,5%会用”：答案里有一个比例，请直接给出使用人数（也可以回答 跳过 / 不知道）",
+        ),
+        (
+            "req.budget",
+            "half of the 2 million budget",
+            "en",
+            "Could not read 'half of the 2 million budget': the answer speaks of a share; please give the whole figure itself (or answer skip / don't know)",
+        ),
+        (
+            "int.peak_qps",
+            "100k calls a day",
+            "en",
+            "Could not read '100k calls a day': that is per hour or per day; give the peak per second (or answer skip / don't know)",
+        ),
+        (
+            "sel.cost_estimate",
+            "a 6-month pilot costs 500k",
+            "en",
+            "Could not read 'a 6-month pilot costs 500k': that amount is for a span of time; please give the amount per year (or answer skip / don't know)",
+        ),
+        (
+            "req.budget",
+            "-300",
+            "zh",
+            "无法理解“-300”：数量不能是负数，请给一个正数（也可以回答 跳过 / 不知道）",
+        ),
+        (
+            "req.budget",
+            "-300",
+            "en",
+            "Could not read '-300': the amount cannot be negative; give a positive number (or answer skip / don't know)",
         ),
         ("tst.accuracy_target", "120%", "zh", "无法理解“120%”：不能大于 100（也可以回答 跳过 / 不知道）"),
         (
