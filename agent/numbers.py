@@ -269,7 +269,7 @@ def read_number(
     if unit == "wan_cny" and per == "year":
         spans = [d for d in found if d.kind == "time" and d.value != 1]  # 一年, 1个月: a period
         timed = [(m, v * f) for m, v in read if (f := _period(text, m, spans)) is not None]
-        if not timed and any(_spanned(text, m, spans) for m, _ in read):  # "三个月的试点50万"
+        if spans and not timed:  # "三个月的试点50万": for three months, not a year
             return _ask(
                 "这笔金额对应的是一段时间，请给出每年的金额",
                 "that amount is for a span of time; please give the amount per year",
@@ -320,12 +320,6 @@ def _date_word(text: str) -> bool:
     return any(
         not any(s < end and start < e for s, e in durations) for start, end in word_hits(text, "date_words")
     )
-
-
-def _spanned(text: str, m: Mention, spans: list[Mention]) -> bool:
-    """Whether a span of time is stated in `m`'s clause ("三个月的试点预算50万": 50万 for three months)."""
-    start, end = clause_of(text, m.start)
-    return any(start <= d.start < end for d in spans)
 
 
 def _per_unit(text: str, m: Mention) -> bool:

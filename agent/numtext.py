@@ -106,10 +106,11 @@ def zh_numeral(s: str) -> float:
 
 def _zh_decimal(s: str) -> float:
     """A Chinese numeral with a decimal point (九十.五 = 90.5, from 九十点五); digits after the point
-    are read one by one (点二五 = .25)."""
+    are read one by one (点二五 = .25), up to the first that is none (a stray second 点)."""
     whole, _, after = s.partition(".")
-    digits = "".join(str(int(ZH_DIGITS[c])) if c in ZH_DIGITS else c for c in after)
-    return zh_numeral(whole) + (float("0." + digits) if digits.isdigit() else 0.0)
+    read = "".join(str(int(ZH_DIGITS[c])) if c in ZH_DIGITS else c for c in after)
+    digits = re.sub(r"\D.*", "", read)
+    return zh_numeral(whole) + (float("0." + digits) if digits else 0.0)
 
 
 def normalise(raw: str) -> str:
@@ -212,7 +213,9 @@ def mentions(text: str) -> tuple[list[Mention], bool]:
     for m in re.finditer(r"(?<![a-z])(" + "|".join(_EN_NUMBERS) + r"|an?)(?![a-z])", blank):
         word = m.group(1)
         if word in ("a", "an"):  # "a year", "an hour": one of a unit, nothing else
-            if not re.match(r"\s*(year|month|week|day|quarter|second|minute|hour)", blank[m.end() :]):
+            if not re.match(
+                r"\s*(year|month|week|day|quarter|second|minute|hour)(?![a-z])", blank[m.end() :]
+            ):
                 continue
             value = 1.0
         else:

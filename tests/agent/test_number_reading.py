@@ -35,6 +35,7 @@ CLEAR = [
     ("percent", "九成二", 92),
     ("percent", "八成五以上", 85),
     ("percent", "千分之五", 0.5),
+    ("percent", "百分之九十点五点", 90.5),  # a stray second 点 does not drop the decimals
     ("percent", "从现在的85%提到95%", 95),
     ("ms", "半秒", 500),
     ("ms", "P95不超过3秒", 3000),
@@ -58,6 +59,9 @@ YEARLY = [
     ("一年50万", 50),  # one year, one month: a period, not a span of time
     ("1个月5万", 60),
     ("每年50万，三年150万", 50),  # the amount with a period wins over the one for a span
+    ("硬件一次性投入120万，之后每月运维3万", 36),
+    ("三个月试点期间月均花费5万", 60),  # 月 in a span of time and again as a period
+    ("试点三个月每天300元", 10.95),  # a period word right after a span
 ]
 
 
@@ -66,7 +70,13 @@ def test_a_yearly_amount_is_converted_from_its_period(text: str, value: float) -
     assert read_number(text, "wan_cny", per="year").value == pytest.approx(value)
 
 
-@pytest.mark.parametrize("text", ["三个月的试点预算50万", "半年20万", "a 6-month pilot costs 500k"])
+def test_a_spoken_range_of_a_monthly_amount_offers_both_yearly_amounts() -> None:
+    assert read_number("每月两三万", "wan_cny", per="year").candidates == [24, 36]
+
+
+@pytest.mark.parametrize(
+    "text", ["三个月的试点预算50万", "三个月的试点，预算50万", "半年20万", "a 6-month pilot costs 500k"]
+)
 def test_an_amount_for_a_span_of_time_is_asked_back_for_a_yearly_one(text: str) -> None:
     """The 月 of 三个月 is no monthly rate (it was read ×12: 600万 a year); nor is 50万 for three
     months a yearly cost."""

@@ -127,9 +127,12 @@ def test_yes_no_sentences(qid: str, text: str, lang: str, reading: Any) -> None:
         ("tst.accuracy_target", "百分之九十九点九五", "zh", 99.95),
         ("tst.accuracy_target", "百分之95", "zh", 95.0),
         ("tst.hallucination_target", "千分之五", "zh", 0.5),
+        ("tst.hallucination_target", "百分之点五", "zh", 0.5),
         ("tst.accuracy_target", "九成", "zh", 90.0),
         ("tst.accuracy_target", "九成五", "zh", 95.0),
         ("tst.accuracy_target", "从八成提到95%", "zh", 95.0),
+        ("tst.accuracy_target", "准确率9成以上", "zh", 90.0),
+        ("tst.accuracy_target", "百分之九十……", "zh", 90.0),  # an ellipsis is no decimal point
         ("req.budget", "两亿", "zh", 20000.0),
         ("req.budget", "一亿五千万", "zh", 15000.0),
         ("req.budget", "一千万", "zh", 1000.0),
@@ -174,6 +177,9 @@ def test_yes_no_sentences(qid: str, text: str, lang: str, reading: Any) -> None:
         ("int.scale_users", "峰值1000人，平时200人", "zh", 1000.0),
         ("int.peak_qps", "50 requests per second", "en", 50.0),
         ("int.peak_qps", "peak 30 calls a second", "en", 30.0),
+        # "a daytime" is not "a day" (its "a" was read as one), "a monthly" not "a month"
+        ("int.peak_qps", "40 at the peak of a daytime rush", "en", 40.0),
+        ("sel.cost_estimate", "a monthly fee of 5k", "en", 6.0),
         # a bare number above 1 is no fraction of one: 1.5 %, not 150 % (refused as above 100)
         ("tst.accuracy_target", "1.5", "zh", 1.5),
         ("tst.accuracy_target", "0.95", "zh", 95.0),
@@ -268,6 +274,42 @@ def test_a_range_in_chinese_numerals_is_asked_back_with_both_ends_in_wan() -> No
             "100",
             "zh",
             "无法理解“100”：请说明单位：秒还是毫秒（也可以回答 跳过 / 不知道）",
+        ),
+        (
+            "tst.latency_target",
+            "100",
+            "en",
+            "Could not read '100': seconds or milliseconds? (or answer skip / don't know)",
+        ),
+        (
+            "int.scale_users",
+            "300到500",
+            "zh",
+            "无法理解“300到500”：这是一个范围，请给一个估计值（也可以回答 跳过 / 不知道）",
+        ),
+        (
+            "int.scale_users",
+            "between 200 and 400",
+            "en",
+            "Could not read 'between 200 and 400': that is a range; please give one estimate (or answer skip / don't know)",
+        ),
+        (
+            "int.scale_users",
+            "50 in the pilot, 5000 next year",
+            "en",
+            "Could not read '50 in the pilot, 5000 next year': the answer holds several numbers; which one is it? (or answer skip / don't know)",
+        ),
+        (
+            "int.scale_users",
+            "全行2000人，八成会用",
+            "zh",
+            "无法理解“全行2000人,八成会用”：答案里有一个比例，请直接给出使用人数（也可以回答 跳过 / 不知道）",
+        ),
+        (
+            "int.scale_users",
+            "单位一半的员工，总共大约1600人",
+            "zh",
+            "无法理解“单位一半的员工,总共大约1600人”：答案里说的是其中一部分，请直接给出人数（也可以回答 跳过 / 不知道）",
         ),
         (
             "int.scale_users",
