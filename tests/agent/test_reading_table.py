@@ -106,6 +106,12 @@ def test_options_negation_and_later(qid: str, text: str, lang: str, reading: Any
         ("dat.personal_data", "是客户的身份证号", "zh", True),
         ("dat.personal_data", "做过，法务签字了", "zh", True),
         ("dat.personal_data", "we handle patient records", "en", True),
+        # a negator governs its clause however far the phrase; "not only" and "in future" are no "no"
+        ("dat.personal_data", "不需要处理任何的个人信息", "zh", False),
+        ("dat.personal_data", "we won't be handling any personal data at all", "en", False),
+        ("dat.personal_data", "不仅要做RAG还要处理个人信息", "zh", True),
+        ("dat.personal_data", "不仅有合同，还有客户的身份证号", "zh", True),
+        ("dat.personal_data", "未来会处理个人信息", "zh", True),
         # one clause says yes, another no: asked back, even when the answer opens with 会
         ("dat.leaves_org", "会发到云上，原始数据不出域", "zh", ASK),
         ("dat.leaves_org", "摘要发到云上，原始数据不出域", "zh", ASK),
