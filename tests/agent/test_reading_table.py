@@ -106,6 +106,11 @@ def test_options_negation_and_later(qid: str, text: str, lang: str, reading: Any
         ("dat.personal_data", "是客户的身份证号", "zh", True),
         ("dat.personal_data", "做过，法务签字了", "zh", True),
         ("dat.personal_data", "we handle patient records", "en", True),
+        # how a sentence opens: a yes word, 有…, 未…
+        ("req.decision_maker", "对，副行长亲自参与", "zh", True),
+        ("req.decision_maker", "sure, our CIO joins", "en", True),
+        ("req.decision_maker", "有分管副行长", "zh", True),
+        ("dat.compliance_review", "未评审", "zh", False),
         # a negator governs its clause however far the phrase; "not only" and "in future" are no "no"
         ("dat.personal_data", "不需要处理任何的个人信息", "zh", False),
         ("dat.personal_data", "we won't be handling any personal data at all", "en", False),
@@ -386,6 +391,8 @@ def test_an_assumed_unit_is_noted_in_the_users_language() -> None:
         ("int.systems", "OA、CRM、HR和ERP", "zh", ["OA", "CRM", "HR", "ERP"]),
         ("int.systems", "人力资源和社保系统", "zh", ["人力资源和社保系统"]),
         ("int.systems", "1. OA\n2. CRM", "zh", ["OA", "CRM"]),
+        ("int.systems", "- OA\n- CRM", "zh", ["OA", "CRM"]),
+        ("int.systems", "• OA\n• CRM", "zh", ["OA", "CRM"]),
     ],
 )
 def test_a_list_answer_is_split_into_items(qid: str, text: str, lang: str, items: list[str]) -> None:

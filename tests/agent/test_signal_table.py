@@ -45,6 +45,9 @@ CASES: list[tuple[str, str, Any]] = [
     ("我们不打算在任何环节收集客户的个人信息", "data.personal_data", False),
     ("we won't be handling any personal data at all", "data.personal_data", False),
     ("we do not expect to process any kind of personal data", "data.personal_data", False),
+    ("我们用公有云但是不涉及个人信息", "data.personal_data", False),  # a turn before the negator
+    ("不仅不涉及个人信息，也不涉及商业秘密", "data.personal_data", False),  # 不 right after 不仅
+    ("we hold no customer names or other personal data", "data.personal_data", False),
     # …until a word that turns or adds ends its reach
     ("不仅要做RAG还要处理个人信息", "data.personal_data", True),
     ("不用公有云而是私有化部署", "selection.deployment", "private"),
@@ -64,6 +67,9 @@ CASES: list[tuple[str, str, Any]] = [
     ("我们不确定会不会处理个人信息", "data.personal_data", None),
     ("如果以后涉及个人信息再说", "data.personal_data", None),
     ("we don't know whether it involves personal data", "data.personal_data", None),
+    ("不知道是否涉及个人信息，要问法务", "data.personal_data", None),
+    ("涉及个人信息，不知道要不要脱敏", "data.personal_data", True),  # the doubt comes after it
+    ("不确定合同里有没有个人信息，客服记录里肯定有个人信息", "data.personal_data", True),
     ("not sure we hold personal data", "data.personal_data", None),
     ("if we ever handle personal data we will tell you", "data.personal_data", None),
     # the earliest mention wins for a single value
