@@ -26,8 +26,11 @@ SIGNALS_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "signals.y
 _CLAUSE_BREAK = re.compile(r"[，,。.;；!！?？\n:：、()（）]")
 # Negators (knowledge/answer_words.yaml, `negation`): one negates a mention after it in its clause, unless
 # it sits in a word that negates nothing (不仅, 识别, 不知道, "not sure") or a word between them ends its
-# reach (还, 是否, "but", "whether"); an English "no"/"without" reaches only the few words after it.
-_ZH_NEG = re.compile("(" + "|".join(map(re.escape, word_list("negation", "zh"))) + ")")
+# reach (还, 是否, "but", "whether"); a prefix (非, 无) or an English "no"/"without" reaches only the word
+# or the few words after it.
+_ZH_NEG = re.compile("|".join(map(re.escape, sorted(word_list("negation", "zh"), key=len, reverse=True))))
+_ZH_PREFIX = frozenset(word_list("negation", "zh_prefix"))
+_ZH_PREFIX_CHARS = 2
 _ZH_NOT_NEG = word_list("negation", "zh_not")
 _ZH_SCOPE_END = re.compile(
     "|".join(map(re.escape, word_list("negation", "zh_scope_end")))
@@ -110,7 +113,11 @@ def is_negated(text: str, start: int) -> bool:
         clause_start = m.end()
     before = text[clause_start:start]
     zh = _governing(before, _ZH_NEG, _ZH_NOT_NEG)
-    if zh is not None and not _ZH_SCOPE_END.search(before, zh.end()):
+    if (
+        zh is not None
+        and not _ZH_SCOPE_END.search(before, zh.end())
+        and (zh.group(0) not in _ZH_PREFIX or len(before) - zh.end() <= _ZH_PREFIX_CHARS)
+    ):
         return True
     en = _governing(before, _EN_NEG, _EN_NOT_NEG)
     if en is None or _EN_SCOPE_END.search(before, en.end()):

@@ -58,8 +58,15 @@ CASES: list[tuple[str, str, Any]] = [
     ("not only contracts but also personal data", "data.personal_data", True),
     # an English "no"/"without" negates only the few words after it
     ("without internet access in the plant we still process personal data", "data.personal_data", True),
+    # a prefix negates only the word it opens (非诉, 未成年); a verb with 无 governs its clause
+    ("非诉团队每月审查约800份商事合同", "data.confidential_data", True),
+    ("涉及未成年人的个人信息", "data.personal_data", True),
+    ("未经脱敏的个人信息会进模型", "data.personal_data", True),
+    ("无任何个人信息", "data.personal_data", False),
+    ("无需处理个人信息", "data.personal_data", False),
     # a negator inside a word that negates nothing (识别, 除非), or in another clause
     ("需要识别个人信息", "data.personal_data", True),
+    ("单晶炉自动化工艺识别案例采用云边协同架构", "selection.deployment", "cloud_edge"),
     ("除非涉及个人信息才走审批", "data.personal_data", True),
     ("没有问题，我们会处理身份证号", "data.personal_data", True),
     # a doubt or a condition states neither yes nor no: nothing is implied
