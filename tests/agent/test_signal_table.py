@@ -48,6 +48,7 @@ CASES: list[tuple[str, str, Any]] = [
     ("我们用公有云但是不涉及个人信息", "data.personal_data", False),  # a turn before the negator
     ("不仅不涉及个人信息，也不涉及商业秘密", "data.personal_data", False),  # 不 right after 不仅
     ("we hold no customer names or other personal data", "data.personal_data", False),
+    ("we use the public cloud but we won't store any personal data", "data.personal_data", False),
     # …until a word that turns or adds ends its reach
     ("不仅要做RAG还要处理个人信息", "data.personal_data", True),
     ("不用公有云而是私有化部署", "selection.deployment", "private"),
