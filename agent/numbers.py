@@ -10,8 +10,9 @@ quantities (`agent.numtext`).
 kind the question asks (words such as 一共/total, 峰值/peak, 每年/a year or "from 85% to 95%" settle
 which one when there are several); otherwise no value and the candidates to ask back about — a
 range ("300到500人"), two numbers that words do not settle, a date given for a duration, a foreign
-currency, a rough quantity ("两三百" → 200 or 300; "几十" → ask for an estimate). A bare number is
-read in the question's unit; a bare latency below 30 is read as seconds and says so.
+currency, a rough quantity ("两三百" → 200 or 300; "几十" → ask for an estimate), an amount for a span
+of time where a yearly one is asked ("三个月的试点50万"). A bare number is read in the question's unit;
+a bare latency below 30 is read as seconds and says so.
 """
 
 from __future__ import annotations
@@ -152,13 +153,16 @@ def _near(text: str, m: Mention, name: str) -> bool:
     return ends_with_word(text[start : m.start], name)
 
 
-def _period(text: str, m: Mention) -> float | None:
-    """The factor turning `m` into a yearly amount, from a period word in its clause (每月 → 12)."""
+def _period(text: str, m: Mention, spans: list[Mention]) -> float | None:
+    """The factor turning `m` into a yearly amount, from a period word in its clause (每月 → 12); the
+    月 of a span of time (`spans`: "三个月的试点") is not a period."""
     start, end = clause_of(text, m.start)
     clause = text[start:end]
     best: tuple[int, float] | None = None
     for word, factor in _PER_YEAR.items():
         for hit in re.finditer(re.escape(word), clause):
+            if any(d.start <= start + hit.start() < d.end for d in spans):
+                continue
             if (
                 word.isascii()
                 and word[:1].isalpha()
@@ -263,8 +267,15 @@ def read_number(
                 values,
             )
     if unit == "wan_cny" and per == "year":
-        read = [(m, v * (_period(text, m) or 1)) for m, v in read]
-        timed = [(m, v) for m, v in read if _period(text, m) is not None]
+        spans = [d for d in found if d.kind == "time" and d.value != 1]  # 一年, 1个月: a period
+        timed = [(m, v * f) for m, v in read if (f := _period(text, m, spans)) is not None]
+        if spans and not timed:  # "三个月的试点50万": for three months, not a year
+            return _ask(
+                "这笔金额对应的是一段时间，请给出每年的金额",
+                "that amount is for a span of time; please give the amount per year",
+                values,
+            )
+        read = [(m, v * (_period(text, m, spans) or 1)) for m, v in read]
         if len(timed) == 1 and len(read) > 1:
             read = timed
     return _settle(text, read, unit)

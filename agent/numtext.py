@@ -106,10 +106,11 @@ def zh_numeral(s: str) -> float:
 
 def _zh_decimal(s: str) -> float:
     """A Chinese numeral with a decimal point (九十.五 = 90.5, from 九十点五); digits after the point
-    are read one by one (点二五 = .25)."""
+    are read one by one (点二五 = .25), up to the first that is none (a stray second 点)."""
     whole, _, after = s.partition(".")
-    digits = "".join(str(int(ZH_DIGITS[c])) if c in ZH_DIGITS else c for c in after)
-    return zh_numeral(whole) + (float("0." + digits) if digits.isdigit() else 0.0)
+    read = "".join(str(int(ZH_DIGITS[c])) if c in ZH_DIGITS else c for c in after)
+    digits = re.sub(r"\D.*", "", read)
+    return zh_numeral(whole) + (float("0." + digits) if digits else 0.0)
 
 
 def normalise(raw: str) -> str:
@@ -134,6 +135,13 @@ def masked(text: str) -> tuple[str, bool]:
     return "".join(chars), fraction is not None
 
 
+def _runs_on(word: str, after: str) -> bool:
+    """Whether the English `word` at the start of `after` is only the start of a longer English word
+    ("min" of "minister"); a Chinese character after it ends it ("3 min内", "5%会用")."""
+    tail = after[len(word) :]
+    return word.isascii() and word[-1:].isalpha() and re.match(r"[a-z]", tail) is not None
+
+
 def _classify(text: str, m: Mention) -> None:
     """Set `m.kind` and `m.unit` from the words right after (and money words right before) it."""
     after = text[m.end :].lstrip().removeprefix("-")
@@ -142,7 +150,7 @@ def _classify(text: str, m: Mention) -> None:
         return
     for kind, suffixes in KIND_SUFFIXES:
         for suffix in suffixes:
-            if after.startswith(suffix) and (not suffix.isascii() or not after[len(suffix) :][:1].isalpha()):
+            if after.startswith(suffix) and not _runs_on(suffix, after):
                 m.kind, m.unit = kind, suffix
                 if kind in ("time", "latency"):
                     m.end += len(text[m.end :]) - len(after) + len(suffix)
@@ -160,7 +168,7 @@ def _classify(text: str, m: Mention) -> None:
         return
     for name in ("people", "things"):
         for word in _words(name):
-            if after.startswith(word) and (not word.isascii() or not after[len(word) :][:1].isalpha()):
+            if after.startswith(word) and not _runs_on(word, after):
                 m.kind, m.unit = name, word
                 return
 
@@ -205,7 +213,9 @@ def mentions(text: str) -> tuple[list[Mention], bool]:
     for m in re.finditer(r"(?<![a-z])(" + "|".join(_EN_NUMBERS) + r"|an?)(?![a-z])", blank):
         word = m.group(1)
         if word in ("a", "an"):  # "a year", "an hour": one of a unit, nothing else
-            if not re.match(r"\s*(year|month|week|day|quarter|second|minute|hour)", blank[m.end() :]):
+            if not re.match(
+                r"\s*(year|month|week|day|quarter|second|minute|hour)(?![a-z])", blank[m.end() :]
+            ):
                 continue
             value = 1.0
         else:

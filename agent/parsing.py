@@ -229,6 +229,10 @@ _BOTH = re.compile(
 """An answer that says yes and no at once, or only "sort of": asked back, never read as either."""
 
 
+_NOT_NO = ("不知道", "不确定", "不清楚", "不仅", "不但", "不光", "不单", "不只", "未来", "无论")
+"""Openings that start like a "no" and are none: a doubt, "not only…", "in future…", "whatever…"."""
+
+
 def _parse_yesno(question: Question, text: str, lang: Lang) -> ParseResult:
     if text in _YES:
         return ParseResult(ok=True, value=True)
@@ -241,7 +245,7 @@ def _parse_yesno(question: Question, text: str, lang: Lang) -> ParseResult:
     # A sentence: judge by how it starts ("没有，我们…", "是的，已经…", "No, we…").
     head = re.split(r"[\s,，。.!！;；]", text, maxsplit=1)[0]
     said_no = head in _NO or any(
-        text.startswith(p) and not text.startswith(("不知道", "不确定", "不清楚"))
+        text.startswith(p) and not text.startswith(_NOT_NO)
         for p in ("没有", "没", "不", "无", "未", "还没", "暂时没", "暂未", "目前没", "尚未")
     )
     if said_no and head not in _YES and then_but(text):  # "not yet, but planned": ask, don't guess

@@ -3,7 +3,9 @@
 `scan("我们是一家城商行，不涉及个人信息，打算私有化部署")` →
 `{"project.sector": finance, "data.personal_data": False, "selection.deployment": private, …}`.
 Matching is case- and width-insensitive; ASCII phrases match whole words only; a mention negated in
-its own clause ("不涉及个人信息", "no personal data") yields the entry's `negated` value or nothing.
+its own clause ("不需要处理任何的个人信息", "we won't be handling any personal data") yields the entry's
+`negated` value or nothing; a turn ("不仅…还要处理个人信息") is no negation of what follows it, and a
+mention after a doubt or a condition ("不知道是否涉及个人信息", "if we ever…") implies nothing.
 """
 
 from __future__ import annotations
@@ -22,13 +24,29 @@ from agent.words import word_list
 SIGNALS_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "signals.yaml"
 
 _CLAUSE_BREAK = re.compile(r"[，,。.;；!！?？\n:：、()（）]")
-# Negators (knowledge/answer_words.yaml): Chinese ones precede the phrase within a few characters;
-# words that merely start with one (不仅, 非常, 未来…) negate nothing.
-_ZH_NEG = re.compile("(" + "|".join(map(re.escape, word_list("negation", "zh"))) + ")")
+# Negators (knowledge/answer_words.yaml, `negation`): one negates a mention after it in its clause, unless
+# it sits in a word that negates nothing (不仅, 识别, 不知道, "not sure") or a word between them ends its
+# reach (还, 是否, "but", "whether"); a prefix (非, 无) or an English "no"/"without" reaches only the word
+# or the few words after it.
+_ZH_NEG = re.compile("|".join(map(re.escape, sorted(word_list("negation", "zh"), key=len, reverse=True))))
+_ZH_PREFIX = frozenset(word_list("negation", "zh_prefix"))
+_ZH_PREFIX_CHARS = 2
 _ZH_NOT_NEG = word_list("negation", "zh_not")
+_ZH_SCOPE_END = re.compile(
+    "|".join(map(re.escape, word_list("negation", "zh_scope_end")))
+    + r"|的[^的]{0,4}?[里中下内时]"  # a modifier of a place or time: "没有外网的环境里处理个人信息"
+)
 _EN_NEG = re.compile(r"\b(" + "|".join(map(re.escape, word_list("negation", "en"))) + r")\b|n't\b")
-_ZH_WINDOW = 6
-_EN_WINDOW_WORDS = 4
+_EN_NOUN_NEG = frozenset(word_list("negation", "en_noun"))
+_EN_NOT_NEG = word_list("negation", "en_not")
+_EN_SCOPE_END = re.compile(r"\b(" + "|".join(map(re.escape, word_list("negation", "en_scope_end"))) + r")\b")
+_EN_NOUN_WORDS = 4
+_DOUBT = re.compile(
+    "|".join(map(re.escape, word_list("negation", "doubt_zh")))
+    + r"|\b(?:"
+    + "|".join(map(re.escape, word_list("negation", "doubt_en")))
+    + r")\b"
+)
 
 
 @dataclass(frozen=True)
@@ -94,15 +112,33 @@ def is_negated(text: str, start: int) -> bool:
     for m in _CLAUSE_BREAK.finditer(text, 0, start):
         clause_start = m.end()
     before = text[clause_start:start]
-    window = before[-_ZH_WINDOW - 3 :]
-    for m in _ZH_NEG.finditer(window):
-        if len(window) - m.end() > _ZH_WINDOW:
-            continue
-        tail = window[m.start() :]
-        if not any(tail.startswith(x) for x in _ZH_NOT_NEG):
-            return True
-    words = before.split()[-_EN_WINDOW_WORDS:]
-    return bool(_EN_NEG.search(" ".join(words))) if words else False
+    zh = _governing(before, _ZH_NEG, _ZH_NOT_NEG)
+    if (
+        zh is not None
+        and not _ZH_SCOPE_END.search(before, zh.end())
+        and (zh.group(0) not in _ZH_PREFIX or len(before) - zh.end() <= _ZH_PREFIX_CHARS)
+    ):
+        return True
+    en = _governing(before, _EN_NEG, _EN_NOT_NEG)
+    if en is None or _EN_SCOPE_END.search(before, en.end()):
+        return False
+    return en.group(0) not in _EN_NOUN_NEG or len(before[en.end() :].split()) <= _EN_NOUN_WORDS
+
+
+def is_doubted(text: str, start: int) -> bool:
+    """Whether the mention starting at `start` in normalised `text` follows a doubt or a condition in
+    its clause ("不知道是否涉及个人信息", "if we ever handle personal data"): it states nothing."""
+    clause_start = 0
+    for m in _CLAUSE_BREAK.finditer(text, 0, start):
+        clause_start = m.end()
+    return _DOUBT.search(text, clause_start, start) is not None
+
+
+def _governing(before: str, negators: re.Pattern[str], not_words: tuple[str, ...]) -> re.Match[str] | None:
+    """The last negator in `before` that is one (not inside a word of `not_words`), or None."""
+    inside = [(m.start(), m.end()) for w in not_words for m in re.finditer(re.escape(w), before)]
+    found = [m for m in negators.finditer(before) if not any(s <= m.start() < e for s, e in inside)]
+    return found[-1] if found else None
 
 
 def scan(text: str) -> dict[str, Signal]:
@@ -117,6 +153,8 @@ def scan(text: str) -> dict[str, Signal]:
     for order, entry in enumerate(load_signals()):
         for phrase, pat in entry.patterns:
             for m in pat.finditer(norm):
+                if is_doubted(norm, m.start()):
+                    continue
                 neg = is_negated(norm, m.start())
                 if neg and not entry.has_negated:
                     continue

@@ -35,6 +35,7 @@ CLEAR = [
     ("percent", "九成二", 92),
     ("percent", "八成五以上", 85),
     ("percent", "千分之五", 0.5),
+    ("percent", "百分之九十点五点", 90.5),  # a stray second 点 does not drop the decimals
     ("percent", "从现在的85%提到95%", 95),
     ("ms", "半秒", 500),
     ("ms", "P95不超过3秒", 3000),
@@ -50,12 +51,42 @@ def test_a_clear_answer_is_read(unit: str, text: str, value: float) -> None:
     assert reading.value == pytest.approx(value)
 
 
-YEARLY = [("每月2万", 24), ("每天token费用大约300元", 10.95), ("硬件一次性投入120万，之后每年运维30万", 30)]
+YEARLY = [
+    ("每月2万", 24),
+    ("每天token费用大约300元", 10.95),
+    ("硬件一次性投入120万，之后每年运维30万", 30),
+    ("about 20k a month for hosting", 24),  # an English period word followed by more words
+    ("一年50万", 50),  # one year, one month: a period, not a span of time
+    ("1个月5万", 60),
+    ("每年50万，三年150万", 50),  # the amount with a period wins over the one for a span
+    ("硬件一次性投入120万，之后每月运维3万", 36),
+    ("三个月试点期间月均花费5万", 60),  # 月 in a span of time and again as a period
+    ("试点三个月每天300元", 10.95),  # a period word right after a span
+]
 
 
 @pytest.mark.parametrize(("text", "value"), YEARLY)
 def test_a_yearly_amount_is_converted_from_its_period(text: str, value: float) -> None:
     assert read_number(text, "wan_cny", per="year").value == pytest.approx(value)
+
+
+def test_a_spoken_range_of_a_monthly_amount_offers_both_yearly_amounts() -> None:
+    assert read_number("每月两三万", "wan_cny", per="year").candidates == [24, 36]
+
+
+@pytest.mark.parametrize(
+    "text", ["三个月的试点预算50万", "三个月的试点，预算50万", "半年20万", "a 6-month pilot costs 500k"]
+)
+def test_an_amount_for_a_span_of_time_is_asked_back_for_a_yearly_one(text: str) -> None:
+    """The 月 of 三个月 is no monthly rate (it was read ×12: 600万 a year); nor is 50万 for three
+    months a yearly cost."""
+    reading = read_number(text, "wan_cny", per="year")
+    assert reading.value is None and len(reading.candidates) == 1
+    assert "每年" in reading.why_zh and "per year" in reading.why_en
+
+
+def test_a_period_word_changes_nothing_where_no_yearly_amount_is_asked() -> None:
+    assert read_number("三个月的试点预算50万", "wan_cny").value == 50
 
 
 ASKED = [
@@ -66,15 +97,22 @@ ASKED = [
     ("users", "两个分公司，每个分公司150人", [150]),
     ("users", "面向全市市民，常住人口1200万", [12_000_000]),
     ("users", "单位一半的员工，总共大约1600人", [1600]),
+    ("users", "each branch has 150 staff", [150]),
+    ("wan_cny", "三-五百万", [300, 500]),  # a dash after a Chinese numeral joins a range: no minus
+    ("wan_cny", "0到50万", [0, 50]),
     ("wan_cny", "500k to 800k", [50, 80]),
     ("wan_cny", "大约50万美元", []),
     ("wan_cny", "硬件50万，软件和服务150万", [50, 150]),
     ("months", "2027年底", []),
     ("months", "三到六个月", [3, 6]),
+    ("months", "两到三周", [0.46, 0.69]),  # both ends in the second's unit: weeks, not 2 months
+    ("months", "6个月，其中一半用来准备数据", [6]),
     ("billion_params", "7B和14B都在测", [7, 14]),
     ("percent", "90-95%", [90, 95]),
     ("ms", "首字1秒内，完整回答10秒内", [1000, 10000]),
     ("ms", "100", [100, 100000]),
+    ("ms", "30", [30, 30000]),
+    ("ms", "1到2秒", [1000, 2000]),
     ("qps", "日均10万次调用", [100000]),
 ]
 

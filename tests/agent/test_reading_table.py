@@ -106,6 +106,17 @@ def test_options_negation_and_later(qid: str, text: str, lang: str, reading: Any
         ("dat.personal_data", "是客户的身份证号", "zh", True),
         ("dat.personal_data", "做过，法务签字了", "zh", True),
         ("dat.personal_data", "we handle patient records", "en", True),
+        # how a sentence opens: a yes word, 有…, 未…
+        ("req.decision_maker", "对，副行长亲自参与", "zh", True),
+        ("req.decision_maker", "sure, our CIO joins", "en", True),
+        ("req.decision_maker", "有分管副行长", "zh", True),
+        ("dat.compliance_review", "未评审", "zh", False),
+        # a negator governs its clause however far the phrase; "not only" and "in future" are no "no"
+        ("dat.personal_data", "不需要处理任何的个人信息", "zh", False),
+        ("dat.personal_data", "we won't be handling any personal data at all", "en", False),
+        ("dat.personal_data", "不仅要做RAG还要处理个人信息", "zh", True),
+        ("dat.personal_data", "不仅有合同，还有客户的身份证号", "zh", True),
+        ("dat.personal_data", "未来会处理个人信息", "zh", True),
         # one clause says yes, another no: asked back, even when the answer opens with 会
         ("dat.leaves_org", "会发到云上，原始数据不出域", "zh", ASK),
         ("dat.leaves_org", "摘要发到云上，原始数据不出域", "zh", ASK),
@@ -127,9 +138,12 @@ def test_yes_no_sentences(qid: str, text: str, lang: str, reading: Any) -> None:
         ("tst.accuracy_target", "百分之九十九点九五", "zh", 99.95),
         ("tst.accuracy_target", "百分之95", "zh", 95.0),
         ("tst.hallucination_target", "千分之五", "zh", 0.5),
+        ("tst.hallucination_target", "百分之点五", "zh", 0.5),
         ("tst.accuracy_target", "九成", "zh", 90.0),
         ("tst.accuracy_target", "九成五", "zh", 95.0),
         ("tst.accuracy_target", "从八成提到95%", "zh", 95.0),
+        ("tst.accuracy_target", "准确率9成以上", "zh", 90.0),
+        ("tst.accuracy_target", "百分之九十……", "zh", 90.0),  # an ellipsis is no decimal point
         ("req.budget", "两亿", "zh", 20000.0),
         ("req.budget", "一亿五千万", "zh", 15000.0),
         ("req.budget", "一千万", "zh", 1000.0),
@@ -160,9 +174,26 @@ def test_yes_no_sentences(qid: str, text: str, lang: str, reading: Any) -> None:
         ("req.budget", "万元级别", "zh", REFUSED),
         ("req.timeline", "poc年底上线", "zh", ASK),
         ("req.budget", "-300", "zh", REFUSED),
-        # a monthly cost made yearly
+        # a monthly cost made yearly; an amount for a span of time is not (asked back where a yearly
+        # one is asked: 三个月 holds 月, it was read as 50万 a month)
         ("sel.cost_estimate", "每月5万", "zh", 60.0),
         ("sel.cost_estimate", "5万", "zh", 5.0),
+        ("sel.cost_estimate", "三个月的试点预算50万", "zh", ASK),
+        ("req.budget", "三个月的试点预算50万", "zh", 50.0),
+        # an English unit word ends before a Chinese character ("3 min内" was read as 3 seconds)
+        ("tst.latency_target", "3 min内", "zh", 180_000.0),
+        ("tst.latency_target", "2 seconds以内", "zh", 2000.0),
+        ("int.scale_users", "200万骑手，5%会用", "zh", ASK),
+        # the peak of several head counts; requests counted per second
+        ("int.scale_users", "峰值1000人，平时200人", "zh", 1000.0),
+        ("int.peak_qps", "50 requests per second", "en", 50.0),
+        ("int.peak_qps", "peak 30 calls a second", "en", 30.0),
+        # "a daytime" is not "a day" (its "a" was read as one), "a monthly" not "a month"
+        ("int.peak_qps", "40 at the peak of a daytime rush", "en", 40.0),
+        ("sel.cost_estimate", "a monthly fee of 5k", "en", 6.0),
+        # a bare number above 1 is no fraction of one: 1.5 %, not 150 % (refused as above 100)
+        ("tst.accuracy_target", "1.5", "zh", 1.5),
+        ("tst.accuracy_target", "0.95", "zh", 95.0),
     ],
 )
 def test_numbers(qid: str, text: str, lang: str, reading: Any) -> None:
@@ -237,6 +268,102 @@ def test_a_range_in_chinese_numerals_is_asked_back_with_both_ends_in_wan() -> No
             "en",
             "Could not read 'the model runs in the public cloud, data stays on-prem': the answer says both yes and no (or answer skip / don't know)",
         ),
+        (
+            "req.timeline",
+            "by Q3 2027",
+            "en",
+            "Could not read 'by q3 2027': that is a date; how many months from now? (or answer skip / don't know)",
+        ),
+        (
+            "tst.latency_target",
+            "1 to 2 seconds",
+            "en",
+            "Could not read '1 to 2 seconds': that is a range; please give one estimate (or answer skip / don't know)",
+        ),
+        (
+            "tst.latency_target",
+            "100",
+            "zh",
+            "无法理解“100”：请说明单位：秒还是毫秒（也可以回答 跳过 / 不知道）",
+        ),
+        (
+            "tst.latency_target",
+            "100",
+            "en",
+            "Could not read '100': seconds or milliseconds? (or answer skip / don't know)",
+        ),
+        (
+            "int.scale_users",
+            "300到500",
+            "zh",
+            "无法理解“300到500”：这是一个范围，请给一个估计值（也可以回答 跳过 / 不知道）",
+        ),
+        (
+            "int.scale_users",
+            "between 200 and 400",
+            "en",
+            "Could not read 'between 200 and 400': that is a range; please give one estimate (or answer skip / don't know)",
+        ),
+        (
+            "int.scale_users",
+            "50 in the pilot, 5000 next year",
+            "en",
+            "Could not read '50 in the pilot, 5000 next year': the answer holds several numbers; which one is it? (or answer skip / don't know)",
+        ),
+        (
+            "int.scale_users",
+            "全行2000人，八成会用",
+            "zh",
+            "无法理解“全行2000人,八成会用”：答案里有一个比例，请直接给出使用人数（也可以回答 跳过 / 不知道）",
+        ),
+        (
+            "int.scale_users",
+            "单位一半的员工，总共大约1600人",
+            "zh",
+            "无法理解“单位一半的员工,总共大约1600人”：答案里说的是其中一部分，请直接给出人数（也可以回答 跳过 / 不知道）",
+        ),
+        (
+            "int.scale_users",
+            "2 million riders; 5% would use it",
+            "en",
+            "Could not read '2 million riders; 5% would use it': the answer holds a share; please give the number of users itself (or answer skip / don't know)",
+        ),
+        (
+            "int.scale_users",
+            "200万骑手，5%会用",
+            "zh",
+            "无法理解“200万骑手,5%会用”：答案里有一个比例，请直接给出使用人数（也可以回答 跳过 / 不知道）",
+        ),
+        (
+            "req.budget",
+            "half of the 2 million budget",
+            "en",
+            "Could not read 'half of the 2 million budget': the answer speaks of a share; please give the whole figure itself (or answer skip / don't know)",
+        ),
+        (
+            "int.peak_qps",
+            "100k calls a day",
+            "en",
+            "Could not read '100k calls a day': that is per hour or per day; give the peak per second (or answer skip / don't know)",
+        ),
+        (
+            "sel.cost_estimate",
+            "a 6-month pilot costs 500k",
+            "en",
+            "Could not read 'a 6-month pilot costs 500k': that amount is for a span of time; please give the amount per year (or answer skip / don't know)",
+        ),
+        (
+            "req.budget",
+            "-300",
+            "zh",
+            "无法理解“-300”：数量不能是负数，请给一个正数（也可以回答 跳过 / 不知道）",
+        ),
+        (
+            "req.budget",
+            "-300",
+            "en",
+            "Could not read '-300': the amount cannot be negative; give a positive number (or answer skip / don't know)",
+        ),
         ("tst.accuracy_target", "120%", "zh", "无法理解“120%”：不能大于 100（也可以回答 跳过 / 不知道）"),
         (
             "tst.accuracy_target",
@@ -264,6 +391,8 @@ def test_an_assumed_unit_is_noted_in_the_users_language() -> None:
         ("int.systems", "OA、CRM、HR和ERP", "zh", ["OA", "CRM", "HR", "ERP"]),
         ("int.systems", "人力资源和社保系统", "zh", ["人力资源和社保系统"]),
         ("int.systems", "1. OA\n2. CRM", "zh", ["OA", "CRM"]),
+        ("int.systems", "- OA\n- CRM", "zh", ["OA", "CRM"]),
+        ("int.systems", "• OA\n• CRM", "zh", ["OA", "CRM"]),
     ],
 )
 def test_a_list_answer_is_split_into_items(qid: str, text: str, lang: str, items: list[str]) -> None:

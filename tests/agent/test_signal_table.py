@@ -40,9 +40,46 @@ CASES: list[tuple[str, str, Any]] = [
     ("不仅涉及个人信息还有合同", "data.personal_data", True),
     ("非常多的客户数据", "data.personal_data", True),
     ("未来会有个人信息", "data.personal_data", True),
-    # a negator too far before the phrase in its clause (more than a few characters) negates nothing
+    # a negator governs the rest of its clause, however far the phrase ("任何的" was once too far)…
+    ("不需要处理任何的个人信息", "data.personal_data", False),
+    ("我们不打算在任何环节收集客户的个人信息", "data.personal_data", False),
+    ("we won't be handling any personal data at all", "data.personal_data", False),
+    ("we do not expect to process any kind of personal data", "data.personal_data", False),
+    ("我们用公有云但是不涉及个人信息", "data.personal_data", False),  # a turn before the negator
+    ("不仅不涉及个人信息，也不涉及商业秘密", "data.personal_data", False),  # 不 right after 不仅
+    ("we hold no customer names or other personal data", "data.personal_data", False),
+    ("we use the public cloud but we won't store any personal data", "data.personal_data", False),
+    # …until a word that turns or adds ends its reach
+    ("不仅要做RAG还要处理个人信息", "data.personal_data", True),
+    ("不用公有云而是私有化部署", "selection.deployment", "private"),
     ("没想到这次的项目也包含了个人信息", "data.personal_data", True),
+    ("没有外网的环境里处理个人信息", "data.personal_data", True),  # 没有 describes the place
     ("no one told us until last week about the personal data", "data.personal_data", True),
+    ("we never said that it would be personal data", "data.personal_data", True),
+    ("not only contracts but also personal data", "data.personal_data", True),
+    # an English "no"/"without" negates only the few words after it
+    ("without internet access in the plant we still process personal data", "data.personal_data", True),
+    # a prefix negates only the word it opens (非诉, 未成年); a verb with 无 governs its clause
+    ("非诉团队每月审查约800份商事合同", "data.confidential_data", True),
+    ("涉及未成年人的个人信息", "data.personal_data", True),
+    ("未经脱敏的个人信息会进模型", "data.personal_data", True),
+    ("无任何个人信息", "data.personal_data", False),
+    ("无需处理个人信息", "data.personal_data", False),
+    # a negator inside a word that negates nothing (识别, 除非), or in another clause
+    ("需要识别个人信息", "data.personal_data", True),
+    ("单晶炉自动化工艺识别案例采用云边协同架构", "selection.deployment", "cloud_edge"),
+    ("除非涉及个人信息才走审批", "data.personal_data", True),
+    ("没有问题，我们会处理身份证号", "data.personal_data", True),
+    # a doubt or a condition states neither yes nor no: nothing is implied
+    ("不知道是否涉及个人信息", "data.personal_data", None),
+    ("我们不确定会不会处理个人信息", "data.personal_data", None),
+    ("如果以后涉及个人信息再说", "data.personal_data", None),
+    ("we don't know whether it involves personal data", "data.personal_data", None),
+    ("不知道是否涉及个人信息，要问法务", "data.personal_data", None),
+    ("涉及个人信息，不知道要不要脱敏", "data.personal_data", True),  # the doubt comes after it
+    ("不确定合同里有没有个人信息，客服记录里肯定有个人信息", "data.personal_data", True),
+    ("not sure we hold personal data", "data.personal_data", None),
+    ("if we ever handle personal data we will tell you", "data.personal_data", None),
     # the earliest mention wins for a single value
     ("先私有化部署，以后再上公有云", "selection.deployment", "private"),
     ("public cloud first, on-prem later", "selection.deployment", "public_cloud"),
@@ -83,6 +120,9 @@ def test_a_signal_names_the_phrase_it_came_from_and_whether_it_was_negated() -> 
         ("no personal data", "personal data", True),
         ("isn't personal data", "personal data", True),
         ("we never said that it would be personal data", "personal data", False),
+        ("不需要处理任何的个人信息", "个人信息", True),
+        ("不知道是否涉及个人信息", "个人信息", False),
+        ("no internet access in the plant so we process personal data", "personal data", False),
     ],
 )
 def test_negation_is_read_in_the_mentions_own_clause(text: str, phrase: str, negated: bool) -> None:
