@@ -12,6 +12,7 @@ from eval.run_retrieval import (
     QUESTIONS,
     QUESTIONS_BLIND,
     QUESTIONS_EN,
+    QUESTIONS_EN_DEV2,
     evaluate,
     find_seeds,
     load_questions,
@@ -201,11 +202,32 @@ def test_blind_sets_are_written_over_the_pack_in_one_language_each() -> None:
         for path in files:
             questions = load_questions(path, group=group)
             lang = path.stem.rsplit("_", 1)[-1]
-            assert len(questions) >= {"blind": 40, "blind3": 50, "blind4": 70}.get(group, 20), path.name
-            split = "holdout" if group == "blind4" else "dev"  # blind4 is marked held out in its file
+            assert len(questions) >= {"blind": 40, "blind3": 50, "blind4": 70, "blind5": 60}.get(group, 20), (
+                path.name
+            )
+            held_out = ("blind4", "blind5")  # marked held out in their files
+            split = "holdout" if group in held_out else "dev"
             assert {q.lang for q in questions} == {lang} and {q.split for q in questions} == {split}
             unknown = [r for q in questions for r in q.relevant if r not in ids]
             assert not unknown and all(q.relevant for q in questions), path.name
+
+
+def test_blind5_spreads_over_every_passage_in_the_asked_style_mix() -> None:
+    # written in session 6 after blind4 was spent: each language labels every pack passage at least once
+    # and keeps about 30 % direct questions (the guidance's own words), the rest paraphrases; no question
+    # repeats one of the earlier sets
+    ids = set(pack_index())
+    earlier_files = [QUESTIONS, QUESTIONS_EN, QUESTIONS_EN_DEV2]
+    earlier_files += [f for g, fs in QUESTIONS_BLIND.items() if g != "blind5" for f in fs]
+    for path in QUESTIONS_BLIND["blind5"]:
+        questions = load_questions(path, group="blind5")
+        assert {r for q in questions for r in q.relevant} == ids, path.name
+        assert {q.style for q in questions} == {"direct", "paraphrase"}, path.name
+        direct = sum(q.style == "direct" for q in questions) / len(questions)
+        assert 0.27 <= direct <= 0.33, (path.name, direct)
+        assert len({q.q for q in questions}) == len(questions), path.name
+        earlier = {q.q.lower().strip(" ?？") for f in earlier_files for q in load_questions(f)}
+        assert not [q.q for q in questions if q.q.lower().strip(" ?？") in earlier], path.name
 
 
 @pytest.mark.slow
