@@ -23,7 +23,7 @@ CROSS_WEIGHT = 0.5
 ranking beside the English text's; `knowledge.search`)."""
 EXPANSION_WEIGHT = 0.5
 """BM25 weight of glossary terms relative to the user's own words: a user's own words still lead."""
-ASKS_WEIGHT = {"en": 0.5, "zh": 0.5}
+ASKS_WEIGHT = {"en": 1.0, "zh": 0.5}
 """BM25 weight, by query language, of what users ask that a built-in passage answers (`pack/asks/`)
 relative to the passage's own text: added to the passage's lexical score."""
 CONTEXT_WEIGHT = 0.25
