@@ -207,11 +207,11 @@ class BM25Index:
 
         `extra` (expansion terms) adds its tokens' scores times `extra_weight`, skipping tokens of `query`;
         `context` (terms of a setting, not the subject) likewise with `context_weight`; `boost` (one
-        score per document, from another field's index) is added as it is.
+        score per document, from another field's index) replaces the query's score where it is higher.
         """
         scores = self.scores(query)
         if boost is not None:
-            scores += boost
+            np.maximum(scores, boost, out=scores)
         tokenize = TOKENIZERS[self.tokenizer]
         own = set(tokenize(query)) if extra or context else set()
         for text, weight in ((extra, extra_weight), (context, context_weight)):

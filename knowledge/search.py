@@ -168,7 +168,8 @@ def search(
 
 
 def _asks_boost(corpus: Any, query: str) -> Any:
-    """BM25 scores of the query against what users ask each built-in record answers, weighted."""
+    """BM25 scores of the query against what users ask each built-in record answers, weighted (the
+    lexical score of a record is the higher of this and its text's)."""
     weight = ASKS_WEIGHT[text_lang(query)]
     return weight * corpus.asks.scores(query) if weight > 0 else None
 
