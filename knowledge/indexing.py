@@ -24,7 +24,7 @@ from typing import Any
 from agent.locks import kb_write_lock
 from knowledge.embeddings import Embedder
 from knowledge.lexical import BM25Index, cached
-from knowledge.records import INDEX_SCHEMA, digest, embed_text, pack_records
+from knowledge.records import INDEX_SCHEMA, asks_digest, asks_text, digest, embed_text, pack_records
 
 Progress = Callable[[int, int, str], None]
 """progress(done_chunks, total_chunks, label)"""
@@ -54,7 +54,12 @@ class Corpus:
     ):
         self.keys, self.docs, self.metas = keys, docs, metas
         texts = [embed_text(m, d) for d, m in zip(docs, metas, strict=True)]
-        self.bm25 = BM25Index.build([f"{n}\x00{p}" for n, p in keys], texts, tokenizer)
+        ids = [f"{n}\x00{p}" for n, p in keys]
+        self.bm25 = BM25Index.build(ids, texts, tokenizer)
+        self.asks = BM25Index.build(
+            ids, [asks_text(p, m) for (_, p), m in zip(keys, metas, strict=True)], tokenizer
+        )
+        """BM25 over what users ask each built-in record answers (`pack/asks/`); empty for the rest."""
         self.pos = {key: i for i, key in enumerate(keys)}
 
 
@@ -373,7 +378,7 @@ class CollectionIndex:
     def _corpus(self, cols: list[tuple[str, Any]]) -> Corpus:
         """Chunks and BM25 index of the collections searched together (memory, then disk, then built)."""
         hashes = [f"{n}:{self.meta(c).get('content_hash') or 'empty'}:{c.count()}" for n, c in cols]
-        key = digest([*hashes, self.tokenizer, INDEX_SCHEMA])
+        key = digest([*hashes, self.tokenizer, INDEX_SCHEMA, asks_digest()])
         name = "+".join(n for n, _ in cols) + f"-{self.tokenizer}"
 
         def build() -> Corpus:

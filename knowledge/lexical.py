@@ -41,8 +41,9 @@ _LATIN_STOP = frozenset(_STOP_WORDS.split())
 """Function words and a question's filler ("we want…", "at the same time", "still"): on a corpus of a
 few hundred passages a rare filler word gets a high IDF and ranks passages that merely share it."""
 _CJK_STOP = frozenset("的了是在和与及或等对为将把被也都而就中")
-_CACHE_VERSION = 3
-"""Bump when tokenisation changes: a cached index built with the old tokens is stale."""
+_CACHE_VERSION = 4
+"""Bump when tokenisation or what is cached changes: a cached index built the old way is stale
+(4: the corpus gained the asks index)."""
 # fmt: off
 _SUFFIXES = (
     "ational", "ization", "isation", "ations", "ements", "ation", "ement", "ments", "ingly",
@@ -200,13 +201,17 @@ class BM25Index:
         extra_weight: float = 0.5,
         context: str = "",
         context_weight: float = 0.0,
+        boost: np.ndarray | None = None,
     ) -> list[tuple[str, float]]:
         """The best `k` (id, score) pairs with a positive score, optionally restricted to `allowed` ids.
 
         `extra` (expansion terms) adds its tokens' scores times `extra_weight`, skipping tokens of `query`;
-        `context` (terms of a setting, not the subject) likewise with `context_weight`.
+        `context` (terms of a setting, not the subject) likewise with `context_weight`; `boost` (one
+        score per document, from another field's index) replaces the query's score where it is higher.
         """
         scores = self.scores(query)
+        if boost is not None:
+            np.maximum(scores, boost, out=scores)
         tokenize = TOKENIZERS[self.tokenizer]
         own = set(tokenize(query)) if extra or context else set()
         for text, weight in ((extra, extra_weight), (context, context_weight)):

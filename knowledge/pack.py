@@ -18,6 +18,7 @@ from agent.types import Citation, Lang, Passage
 
 PACK_DIR = Path(__file__).parent / "pack"
 EN_DIR = PACK_DIR / "en"
+ASKS_DIR = PACK_DIR / "asks"
 
 
 @cache
@@ -27,6 +28,23 @@ def english_texts() -> dict[str, str]:
     for path in sorted(EN_DIR.glob("*.yaml")):
         texts.update({str(k): str(v).strip() for k, v in (load_yaml(path) or {}).items()})
     return texts
+
+
+@cache
+def asks() -> dict[str, dict[Lang, tuple[str, ...]]]:
+    """What users ask that each built-in passage answers, by passage id and language (`pack/asks/`).
+
+    Short questions in a project lead's words (doc2query), indexed for BM25 beside the passage's text
+    so a paraphrase that shares no word with the passage still finds it; never quoted or shown.
+    """
+    out: dict[str, dict[Lang, tuple[str, ...]]] = {}
+    for path in sorted(ASKS_DIR.glob("*.yaml")):
+        for pid, langs in (load_yaml(path) or {}).items():
+            out[str(pid)] = {
+                "zh": tuple(str(x).strip() for x in langs.get("zh") or ()),
+                "en": tuple(str(x).strip() for x in langs.get("en") or ()),
+            }
+    return out
 
 
 @cache

@@ -23,6 +23,12 @@ CROSS_WEIGHT = 0.5
 ranking beside the English text's; `knowledge.search`)."""
 EXPANSION_WEIGHT = 0.5
 """BM25 weight of glossary terms relative to the user's own words: a user's own words still lead."""
+ASKS_WEIGHT = {"en": 1.0, "zh": 1.0}
+"""BM25 weight, by query language, of what users ask that a built-in passage answers (`pack/asks/`)
+relative to the passage's own text. The weighted asks score replaces the query's score against the text
+where it is higher, rather than adding to it: a paraphrase is rescued, and a passage the question
+already matches is not lifted over the user's own documents, which have no asks (dev sets and the
+seeds ingested beside the pack, eval/README.md "Session 6: asks per passage")."""
 CONTEXT_WEIGHT = 0.25
 """BM25 weight of an industry's glossary terms when the question also names its subject
 (`knowledge.expansion`): they may break a tie between passages of that subject, not lead."""

@@ -10,9 +10,9 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from agent.types import Passage, Stage
+from agent.types import Lang, Passage, Stage
 from knowledge.models import DocumentInfo
-from knowledge.pack import section_gloss, text_lang
+from knowledge.pack import asks, section_gloss, text_lang
 
 if TYPE_CHECKING:
     from knowledge.ingest import ParsedDocument
@@ -96,6 +96,20 @@ def pack_records() -> tuple[list[str], list[str], list[dict[str, Any]], str]:
         ]
     )
     return ids, docs, metas, pack_hash
+
+
+def asks_text(record_id: str, meta: dict[str, Any]) -> str:
+    """What users ask that a built-in record answers, one a line, in the record's language ('' for the
+    user's documents): the text of the BM25 asks field (`knowledge.indexing.Corpus`)."""
+    if meta.get("kb") != "builtin":
+        return ""
+    lang: Lang = "en" if meta.get("lang") == "en" else "zh"
+    return "\n".join(asks().get(passage_id(record_id), {}).get(lang, ()))
+
+
+def asks_digest() -> str:
+    """Content hash of every passage's asks: part of the cached BM25 corpus's key."""
+    return digest([json.dumps([pid, list(q["zh"]), list(q["en"])]) for pid, q in sorted(asks().items())])
 
 
 def to_passage(pid: str, text: str, meta: dict[str, Any], score: float) -> Passage:

@@ -19,6 +19,7 @@ from agent.types import Lang, Passage, Stage
 from knowledge.indexing import CollectionIndex
 from knowledge.pack import localize, text_lang
 from knowledge.ranking import (
+    ASKS_WEIGHT,
     CONTEXT_WEIGHT,
     CROSS_WEIGHT,
     EXPANSION_WEIGHT,
@@ -129,6 +130,7 @@ def search(
             extra_weight=EXPANSION_WEIGHT,
             context=" ".join(setting_terms),
             context_weight=CONTEXT_WEIGHT,
+            boost=_asks_boost(corpus, query),
         )
         for key, score in hits:
             n, p = key.split("\x00", 1)
@@ -163,6 +165,13 @@ def search(
             if len(out) == k:
                 break
     return out
+
+
+def _asks_boost(corpus: Any, query: str) -> Any:
+    """BM25 scores of the query against what users ask each built-in record answers, weighted (the
+    lexical score of a record is the higher of this and its text's)."""
+    weight = ASKS_WEIGHT[text_lang(query)]
+    return weight * corpus.asks.scores(query) if weight > 0 else None
 
 
 def _cross_lingual(
