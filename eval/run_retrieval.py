@@ -13,8 +13,8 @@ The blind sets (`questions_blind{,2,3,4,5}_{en,zh}.yaml`) are scored apart: `<co
 
 Tune on `dev` only; `holdout` is there to keep us honest. `--dev-sets` scores only what may be tuned on:
 the dev split of the main sets, `questions_en_dev2.yaml`, the first blind set (`blind`, tuned on since
-session 4), `blind3` and `blind4` (each run once as held-out sets, in sessions 5 and 6; dev sets since);
-`--blind blind2,blind5` picks the blind sets of a default run.
+session 4), `blind3`, `blind4` and `blind5` (each run once as held-out sets, in sessions 5 and 6; dev sets
+since); `--blind blind2,blind5` picks the blind sets of a default run.
 """
 
 from __future__ import annotations
@@ -50,9 +50,9 @@ it was run and then tuned on (a dev set); `blind2` (session 4), `blind3` (sessio
 written and committed before they were run; `blind3` and `blind4` are tuned on since."""
 QUESTIONS_EN_DEV2 = REPO / "eval" / "questions_en_dev2.yaml"
 """A second English dev batch (written blind in session 3, tuned on since)."""
-DEV_BLIND = ("blind", "blind3", "blind4")
+DEV_BLIND = ("blind", "blind3", "blind4", "blind5")
 """The blind sets that are dev sets now (tuned on): the only ones `--dev-sets` scores. `blind3` was run
-once as a held-out set in session 5 and `blind4` in session 6; both are dev sets since."""
+once as a held-out set in session 5, `blind4` and `blind5` in session 6; all are dev sets since."""
 SEED_CANDIDATES = (Path("/work/shared/seeds"), REPO.parent / "shared" / "seeds")
 KS = (1, 3, 5)
 
@@ -301,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--dev-sets",
         action="store_true",
-        help="only the sets that may be tuned on: main dev, questions_en_dev2, blind, blind3, blind4",
+        help="only the sets that may be tuned on: main dev, questions_en_dev2, blind, blind3-5",
     )
     parser.add_argument("--misses", action="store_true", help="print dev questions not found in the top 3")
     parser.add_argument(

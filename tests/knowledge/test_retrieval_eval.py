@@ -243,3 +243,7 @@ def test_blind_english_questions_find_the_english_text(pack_index_dir: Path) -> 
     assert row["en-blind"]["r@3"] >= 0.97 and row["zh-blind"]["r@3"] >= 0.96
     assert row["en-blind2"]["r@3"] >= 0.95 and row["zh-blind2"]["r@3"] >= 0.95
     assert row["en-blind3"]["r@3"] >= 0.96 and row["zh-blind3"]["r@3"] >= 0.96
+    # session 6: blind4 (run once before the asks) en 0.821, zh 0.911; with the asks (not clean) en 0.881,
+    # zh 0.911; blind5 (run once, after the asks) en 0.875, zh 0.819
+    assert row["en-blind4"]["r@3"] >= 0.86 and row["zh-blind4"]["r@3"] >= 0.89
+    assert row["en-blind5"]["r@3"] >= 0.85 and row["zh-blind5"]["r@3"] >= 0.8
