@@ -108,13 +108,15 @@ class ModelHelper:
         """`request_tokens` of an extraction, with the tool schema it would send."""
         return self.request_tokens(prompt, lang, answer_schema(main_annotation, other_fields))
 
-    def _count(self, message: Any, prompt_text: str) -> None:
+    def _count(self, message: Any, sent: list[Any]) -> None:
+        """Count a call: the server's usage, else an estimate of every message sent (the system
+        prompt included) and of the reply."""
         self.usage.calls += 1
         meta = getattr(message, "usage_metadata", None) or {}
         prompt = int(meta.get("input_tokens") or 0)
         completion = int(meta.get("output_tokens") or 0)
         if not prompt and not completion:
-            prompt = estimate_tokens(prompt_text)
+            prompt = estimate_tokens("\n".join(str(m.content) for m in sent))
             completion = estimate_tokens(str(getattr(message, "content", "") or ""))
         self.usage.prompt_tokens += prompt
         self.usage.completion_tokens += completion
@@ -157,7 +159,7 @@ class ModelHelper:
         if self.breaker is not None and self.breaker.blocked() is not None:
             raise ModelFailure("paused", paused=True)
 
-    def _call(self, runnable: Any, messages: list[Any], prompt_text: str) -> Any:
+    def _call(self, runnable: Any, messages: list[Any]) -> Any:
         """Invoke with bounded retries; raises ModelFailure (scrubbed) when all attempts fail."""
         self._guard()
         try:
@@ -166,7 +168,7 @@ class ModelHelper:
             self.usage.calls += 1
             raise ModelFailure.of(exc, describe(exc, self.settings), self.settings) from None
         raw = result.get("raw") if isinstance(result, dict) else result
-        self._count(raw, prompt_text)
+        self._count(raw, messages)
         return result
 
     def _messages(self, lang: Lang, user: str) -> list[Any]:
@@ -231,7 +233,7 @@ class ModelHelper:
         runnable = None if no_tools else _structured_runnable(self.model, schema)
         if runnable is not None:
             try:
-                result = self._call(runnable, messages, prompt)
+                result = self._call(runnable, messages)
             except ModelFailure as exc:
                 if not exc.tools_unsupported:
                     raise
@@ -249,7 +251,7 @@ class ModelHelper:
 
         keys = json_keys(schema)
         text_messages = [*messages[:-1], HumanMessage(content=f"{prompt}\n{keys}")]
-        reply = self._call(self.model, text_messages, f"{prompt}\n{keys}")
+        reply = self._call(self.model, text_messages)
         return _json_object(str(getattr(reply, "content", "") or ""))
 
     # ---- grounded answers and narratives --------------------------------------------------
@@ -261,7 +263,7 @@ class ModelHelper:
         citation, markers that refer to no passage dropped. None when the call failed or the text
         is unusable (`agent.drafts`): the caller answers from the passages instead."""
         messages = self._messages(lang, prompt)
-        text = self._text(messages, prompt, on_token)
+        text = self._text(messages, on_token)
         if text is None:
             return None
         reason = unusable_reason(text, lang, check_script=False)
@@ -274,7 +276,7 @@ class ModelHelper:
 
     def draft(self, *, prompt: str, lang: Lang) -> str | None:
         """A drafted paragraph, or None on failure."""
-        return self._text(self._messages(lang, prompt), prompt, None)
+        return self._text(self._messages(lang, prompt), None)
 
     def draft_narrative(
         self,
@@ -311,13 +313,13 @@ class ModelHelper:
         text = figures.mark_unsupported(text, [prompt], snapshot.lang)  # numbers: passages' or answers' only
         return citemarks.bind(text, sent)
 
-    def _text(self, messages: list[Any], prompt: str, on_token: Callable[[str], None] | None) -> str | None:
+    def _text(self, messages: list[Any], on_token: Callable[[str], None] | None) -> str | None:
         try:
             if on_token is None:
-                reply = self._call(self.model, messages, prompt)
+                reply = self._call(self.model, messages)
                 text = str(reply.content or "")
             else:
-                text = self._stream(messages, prompt, on_token)
+                text = self._stream(messages, on_token)
         except ModelFailure as exc:
             self._unavailable(exc)
             return None
@@ -327,7 +329,7 @@ class ModelHelper:
             return None
         return text
 
-    def _stream(self, messages: list[Any], prompt: str, on_token: Callable[[str], None]) -> str:
+    def _stream(self, messages: list[Any], on_token: Callable[[str], None]) -> str:
         """Stream tokens to `on_token`; retried (as any call) only before the first token arrived."""
         self._guard()
         parts: list[str] = []
@@ -347,7 +349,7 @@ class ModelHelper:
         except Exception as exc:
             self.usage.calls += 1
             raise ModelFailure.of(exc, describe(exc, self.settings), self.settings) from None
-        self._count(final, prompt)
+        self._count(final, messages)
         return "".join(parts)
 
 

@@ -34,6 +34,7 @@ from agent.tokens import estimate_tokens
 from agent.types import Lang
 from graphs.breaker import CircuitBreaker
 from graphs.model_calls import ModelHelper
+from prompts import system_prompt
 from prompts.fit import fit_tokens
 
 
@@ -47,8 +48,9 @@ def test_a_server_that_reports_no_usage_is_counted_by_estimate() -> None:
             assert helper.answer(prompt=prompt, lang="zh", passages=PASSAGES, on_token=lambda _t: None)
         else:
             assert helper.draft(prompt=prompt, lang="zh") == reply
+        sent = system_prompt("zh") + "\n" + prompt  # the coach's instructions are sent too
         assert helper.usage == Usage(
-            calls=1, prompt_tokens=estimate_tokens(prompt), completion_tokens=estimate_tokens(reply)
+            calls=1, prompt_tokens=estimate_tokens(sent), completion_tokens=estimate_tokens(reply)
         ), f"streamed={streamed}"
 
 
