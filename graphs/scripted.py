@@ -17,6 +17,7 @@ LangGraph off this path.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -119,34 +120,49 @@ def run_answers(
         if state.follow_up is not None:
             turn = run.send("/skip")
         else:
-            q = ctx.bank.get(state.question_id)
-            given = answers.get(q.id)
-            if given is not None:
-                given = given.model_copy(update={"source": "file"})
-            else:  # not in the file: what another answer implies (source `inferred`), else unknown
-                value = implied_value(state.answers, q.field, state.project, ctx.bank)
-                given = AnswerRecord(
-                    question_id=q.id,
-                    stage=q.stage,
-                    field=q.field,
-                    status="unknown" if value is None else "answered",
-                    value=value,
-                    source="file" if value is None else "inferred",
-                )
-            turn = run.send(given)
+            turn = run.send(file_answer(answers, state, ctx))
             if notices is not None and turn.notice and turn.notice not in notices:
                 notices.append(turn.notice)
     else:  # pragma: no cover - a loop here is a bug of the step
         raise RuntimeError("run_answers: the interview did not finish")
-    state = run.state
+    return with_stated(answers, run.state, run.snapshot, ctx)
+
+
+def file_answer(answers: dict[str, AnswerRecord], state: InterviewState, ctx: Context) -> AnswerRecord:
+    """The record a scripted run gives the question `state` asks: the file's answer, else what another
+    answer implies (source `inferred`), else unknown."""
+    if state.question_id is None:
+        raise ValueError("file_answer: the interview asks no question")
+    q = ctx.bank.get(state.question_id)
+    given = answers.get(q.id)
+    if given is not None:
+        return given.model_copy(update={"source": "file"})
+    value = implied_value(state.answers, q.field, state.project, ctx.bank)
+    return AnswerRecord(
+        question_id=q.id,
+        stage=q.stage,
+        field=q.field,
+        status="unknown" if value is None else "answered",
+        value=value,
+        source="file" if value is None else "inferred",
+    )
+
+
+def with_stated(
+    answers: dict[str, AnswerRecord],
+    state: InterviewState,
+    snapshot: Callable[[], ProjectSnapshot],
+    ctx: Context,
+) -> ProjectSnapshot:
+    """The snapshot at the end of a scripted interview, with what the file states beyond the questions
+    asked: answers to questions that did not apply are recorded as stated, and a conflict the file
+    states is reported even when one side is such an answer (a cost figure beside "no cost estimate")."""
     unasked = stated_unasked(answers, state.answers, ctx.bank)
     if unasked:
         state = replace(state, answers={**state.answers, **unasked})
-    snapshot = evaluate(state, step_deps(state, ctx)) if unasked else run.snapshot()
-    # a conflict the file states is reported even when one side is an answer to a question that
-    # did not apply (a cost figure beside "no cost estimate": recorded as stated, and the conflict said)
-    stated = find_conflicts({**answers, **snapshot.answers}, snapshot.lang, ctx.bank)
-    known = {c.id for c in snapshot.conflicts}
-    return snapshot.model_copy(
-        update={"conflicts": [*snapshot.conflicts, *(c for c in stated if c.id not in known)]}
+    final = evaluate(state, step_deps(state, ctx)) if unasked else snapshot()
+    stated = find_conflicts({**answers, **final.answers}, final.lang, ctx.bank)
+    known = {c.id for c in final.conflicts}
+    return final.model_copy(
+        update={"conflicts": [*final.conflicts, *(c for c in stated if c.id not in known)]}
     )

@@ -4,6 +4,7 @@ the key shapes a notice must mask, and a server that rejects tool calling."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -93,8 +94,11 @@ def pad(words: str, before: int) -> str:
     return words + " " + "x" * (before - len(words) - 1)
 
 
-def no_tools(reply: str) -> ScriptedChatModel:
-    """A server that rejects `tools` (HTTP 400) and replies `reply` as text."""
+def no_tools(
+    reply: str | Callable[[list[BaseMessage], dict[str, Any]], str], *, usage: bool = False
+) -> ScriptedChatModel:
+    """A server that rejects `tools` (HTTP 400) and replies `reply` as text (or what `reply(messages,
+    kwargs)` says)."""
 
     class NoTools(ScriptedChatModel):
         def _generate(
@@ -105,4 +109,5 @@ def no_tools(reply: str) -> ScriptedChatModel:
                 raise status_error(400, "tools are not supported", openai.BadRequestError)
             return super()._generate(messages, stop, run_manager, **kw)
 
-    return NoTools(responder=lambda _m, _k: reply, usage=False)
+    responder = reply if callable(reply) else (lambda _m, _k: reply)
+    return NoTools(responder=responder, usage=usage)

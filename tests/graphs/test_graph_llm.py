@@ -13,6 +13,7 @@ import pytest
 from fakes import ErrorChatModel, GarbageChatModel, ScriptedChatModel, field_of
 from graph_helpers import BANK_CASE, answer_for, drive
 from langchain_core.messages import BaseMessage
+from model_call_helpers import no_tools
 
 from agent.config import Settings
 from agent.types import Stage
@@ -360,21 +361,8 @@ def test_endpoint_without_tool_calling_falls_back_to_json_in_text(
     open_session: Callable[..., CoachSession],
 ) -> None:
     """A server that rejects `tools` (HTTP 400) is asked for plain JSON instead, once and for all."""
-    import httpx
-    import openai
-
-    class NoTools(ScriptedChatModel):
-        def _generate(
-            self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any
-        ) -> Any:
-            if kw.get("tools"):
-                self.calls.append("rejected")
-                response = httpx.Response(400, request=httpx.Request("POST", "http://x/v1"))
-                raise openai.BadRequestError("tools are not supported", response=response, body=None)
-            return super()._generate(messages, stop, run_manager, **kw)
-
     reply = '```json\n{"understood": "坐席压力大", "data__personal_data": true}\n```'
-    model = NoTools(responder=lambda m, k: reply if field_of(m) else "ok [1]")
+    model = no_tools(lambda m, k: reply if field_of(m) else "ok [1]", usage=True)
     session = open_session(model=model)
     _to_text_question(session, "req.pain_points")
     turn = session.send(PAIN)

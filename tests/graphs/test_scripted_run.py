@@ -13,17 +13,14 @@ import pytest
 from fakes import ScriptedChatModel
 from langgraph.checkpoint.memory import InMemorySaver
 
-from agent.answers import implied_value, stated_unasked
 from agent.answers_schema import file_answers_to_records
 from agent.config import load_settings
-from agent.consistency import find_conflicts
 from agent.deliverables.answers_file import load_answers_file
-from agent.interview.coaching import evaluate
 from agent.profile import ProjectInfo
 from agent.snapshot import AnswerRecord, ProjectSnapshot
-from graphs.context import Context, breaker_for, step_deps
+from graphs.context import Context, breaker_for
 from graphs.graph import build_graph
-from graphs.scripted import run_answers
+from graphs.scripted import file_answer, run_answers, with_stated
 from graphs.session import CoachSession
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.yaml"))
@@ -46,35 +43,11 @@ def _through_the_graph(
         if state.follow_up is not None:
             session._advance("/skip")
         else:
-            q = ctx.bank.get(state.question_id)
-            given = answers.get(q.id)
-            if given is not None:
-                given = given.model_copy(update={"source": "file"})
-            else:
-                value = implied_value(state.answers, q.field, state.project, ctx.bank)
-                given = AnswerRecord(
-                    question_id=q.id,
-                    stage=q.stage,
-                    field=q.field,
-                    status="unknown" if value is None else "answered",
-                    value=value,
-                    source="file" if value is None else "inferred",
-                )
-            session.record(given)
+            session.record(file_answer(answers, state, ctx))
         state = session._paused or session._state()
     else:  # pragma: no cover
         raise AssertionError("the graph's interview did not finish")
-    unasked = stated_unasked(answers, state.answers, ctx.bank)
-    if unasked:
-        from dataclasses import replace
-
-        state = replace(state, answers={**state.answers, **unasked})
-    snapshot = evaluate(state, step_deps(state, ctx)) if unasked else session.snapshot()
-    stated = find_conflicts({**answers, **snapshot.answers}, snapshot.lang, ctx.bank)
-    known = {c.id for c in snapshot.conflicts}
-    return snapshot.model_copy(
-        update={"conflicts": [*snapshot.conflicts, *(c for c in stated if c.id not in known)]}
-    )
+    return with_stated(answers, state, session.snapshot, ctx)
 
 
 def _records(path: Path) -> dict[str, AnswerRecord]:
