@@ -130,6 +130,8 @@ def test_a_variant_may_leave_room_for_words_in_between() -> None:
 
 def test_everyday_phrasings_reach_the_guidance_words() -> None:
     expected = {
+        "the chatbot keeps making things up": "hallucination",
+        "it makes stuff up about our products": "hallucination",
         "did the pilot pay for itself": "ROI",
         "how long until we recoup the spend": "ROI",
         "how do we persuade the executives it's worth trying": "feasible",
